@@ -1,0 +1,112 @@
+/// An Integrated Circuit Card identifier: the number printed on a SIM card.
+///
+/// A valid ICC has 18 to 20 decimal digits and ends in a Luhn check digit. The
+/// value is kept exactly as written, digit for digit, never as a number.
+public struct ICC: Hashable, Comparable, Sendable, CustomStringConvertible {
+    // Packed, not a String: 100,000 ICCs stay out of the heap and hash as two words.
+    // `high` holds the digits before the last ten, `low` the last ten, `count` how many
+    // digits there are, so leading zeros survive.
+    private let high: UInt64
+    private let low: UInt64
+    private let count: UInt8
+
+    public static let lengths = 18...20
+
+    /// Creates an ICC from digits that have already passed `validate`.
+    public init(unchecked digits: String) {
+        var high: UInt64 = 0, low: UInt64 = 0
+        let count = digits.utf8.count
+        for (index, byte) in digits.utf8.enumerated() {
+            let digit = UInt64(byte &- 0x30)
+            if index < count - 10 { high = high &* 10 &+ digit } else { low = low &* 10 &+ digit }
+        }
+        self.high = high
+        self.low = low
+        self.count = UInt8(truncatingIfNeeded: count)
+    }
+
+    /// Creates an ICC if `text` is valid, else nil.
+    public init?(_ text: String) {
+        guard ICC.validate(text) == nil else { return nil }
+        self.init(unchecked: text)
+    }
+
+    /// The ICC exactly as written on the card.
+    public var digits: String {
+        var bytes: [UInt8] = []
+        appendDigits(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public var description: String { digits }
+
+    /// Appends the ASCII digits to `bytes`, without making a String.
+    public func appendDigits(to bytes: inout [UInt8]) {
+        func append(_ value: UInt64, width: Int) {
+            var value = value
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+            var position = start + width - 1
+            while value > 0 {
+                bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                position -= 1
+            }
+        }
+        append(high, width: Int(count) - 10)
+        append(low, width: 10)
+    }
+
+    public static func < (a: ICC, b: ICC) -> Bool {
+        // Numeric order for equal lengths, shorter first otherwise; deterministic either way.
+        (a.count, a.high, a.low) < (b.count, b.high, b.low)
+    }
+
+    /// Why `text` is not a valid ICC, or nil when it is.
+    public enum Problem: Equatable, Sendable {
+        case notDigits(offending: Character, position: Int)
+        case wrongLength(Int)
+        case wrongCheckDigit(expected: Int, found: Int)
+    }
+
+    public static func validate(_ text: String) -> Problem? {
+        // One pass from the end: checks the digits and sums the Luhn payload together.
+        var count = 0, sum = 0, last = -1
+        for byte in text.utf8.reversed() {
+            guard byte >= 0x30 && byte <= 0x39 else {
+                for (offset, character) in text.enumerated() where !("0"..."9").contains(character) {
+                    return .notDigits(offending: character, position: offset + 1)
+                }
+                return .notDigits(offending: "?", position: 1)
+            }
+            let digit = Int(byte &- 0x30)
+            if count == 0 {
+                last = digit
+            } else if count & 1 == 1 {
+                sum += digit > 4 ? digit * 2 - 9 : digit * 2
+            } else {
+                sum += digit
+            }
+            count += 1
+        }
+        guard lengths.contains(count) else { return .wrongLength(count) }
+        let expected = (10 - sum % 10) % 10
+        return expected == last ? nil : .wrongCheckDigit(expected: expected, found: last)
+    }
+
+    /// The Luhn check digit for ASCII digits `payload`.
+    public static func luhnCheckDigit<C: Collection<UInt8>>(payload: C) -> Int where C: BidirectionalCollection {
+        var sum = 0
+        var double = true
+        for byte in payload.reversed() {
+            var digit = Int(byte - 0x30)
+            if double {
+                digit *= 2
+                if digit > 9 { digit -= 9 }
+            }
+            sum += digit
+            double.toggle()
+        }
+        return (10 - sum % 10) % 10
+    }
+}

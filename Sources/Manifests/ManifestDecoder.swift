@@ -1,0 +1,483 @@
+import FleetModel
+import Foundation
+
+/// One manifest file, decoded: its SIMs with defaults applied, and what was wrong with it.
+public struct ManifestFile: Sendable {
+    public var path: String
+    public var sims: [DesiredSIM]
+    public var diagnostics: [Diagnostic]
+}
+
+/// Decodes a stream of libyaml events straight into SIM values, keeping every location.
+///
+/// Decoding never stops at the first problem: a bad value is reported and skipped,
+/// and only a YAML syntax error ends the file, since libyaml cannot go on after it.
+struct ManifestDecoder {
+    private let path: String
+    private let parser: YAMLEventParser
+    private var diagnostics: [Diagnostic] = []
+    private var sims: [DesiredSIM] = []
+    private var labelSets: [[String: String]: [String: String]] = [:]
+
+    /// How deep `expect:` values may nest; the format needs two levels.
+    private static let maxExpectDepth = 4
+
+    static func decode(path: String, bytes: some Collection<UInt8>) -> ManifestFile {
+        decode(path: path, parser: YAMLEventParser(bytes: bytes))
+    }
+
+    static func decode(contentsOf path: String) -> ManifestFile {
+        do {
+            return decode(path: path, parser: try YAMLEventParser(contentsOf: path))
+        } catch {
+            return ManifestFile(path: path, sims: [], diagnostics: [
+                .error(at: SourceLocation(path: path), "cannot read this file (\(error.reason)); check that it exists and is readable"),
+            ])
+        }
+    }
+
+    private static func decode(path: String, parser: YAMLEventParser) -> ManifestFile {
+        var decoder = ManifestDecoder(path: path, parser: parser)
+        do {
+            try decoder.decodeStream()
+        } catch {
+            decoder.diagnostics.append(.error(at: SourceLocation(path: path, line: error.line, column: error.column), error.message))
+        }
+        return ManifestFile(path: path, sims: decoder.sims,
+                            diagnostics: decoder.diagnostics)
+    }
+
+    private init(path: String, parser: YAMLEventParser) {
+        self.path = path
+        self.parser = parser
+    }
+
+    // MARK: Structure
+
+    private mutating func decodeStream() throws(YAMLSyntaxError) {
+        while true {
+            let event = try next()
+            switch event.kind {
+            case .streamEnd: return
+            case .documentStart:
+                try decodeDocument(root: try next())
+                _ = try next() // documentEnd
+            default: continue // streamStart
+            }
+        }
+    }
+
+    private mutating func decodeDocument(root: YAMLEvent) throws(YAMLSyntaxError) {
+        if root.isNull { return }
+        guard root.kind == .mappingStart else {
+            report(root, "a manifest document must be a mapping with a 'sims:' list, found \(root.kindName); see manifests/ for examples")
+            try skip(root)
+            return
+        }
+        var defaults: EntryDraft?
+        var sawDefaults = false
+        // SIMs listed before `defaults:` wait for it; the usual order resolves at once.
+        var waiting: [EntryDraft] = []
+        try forEachKey(in: root, fields: ManifestSchema.documentFields, context: "a manifest document") { decoder, field, value throws(YAMLSyntaxError) in
+            switch field.type {
+            case .version:
+                try decoder.decodeVersion(value)
+            case .defaults:
+                defaults = try decoder.decodeEntry(value, fields: ManifestSchema.defaultsFields, context: "'defaults'")
+                sawDefaults = true
+            default:
+                guard value.kind == .sequenceStart else {
+                    decoder.typeError(value, key: "sims", expected: "a list of SIM entries ('- icc: ...')")
+                    try decoder.skip(value)
+                    return
+                }
+                while true {
+                    let item = try decoder.next()
+                    if item.kind == .sequenceEnd { break }
+                    guard let entry = try decoder.decodeEntry(item, fields: ManifestSchema.simFields, context: "a SIM entry") else { continue }
+                    if sawDefaults {
+                        decoder.resolve(entry, defaults: defaults)
+                    } else {
+                        waiting.append(entry)
+                    }
+                }
+            }
+        }
+        for entry in waiting { resolve(entry, defaults: defaults) }
+    }
+
+    /// Calls `body` with each known key's field and value event; reports unknown and repeated keys.
+    private mutating func forEachKey(
+        in start: YAMLEvent, fields: [ManifestSchema.Field], context: String,
+        _ body: (inout ManifestDecoder, ManifestSchema.Field, YAMLEvent) throws(YAMLSyntaxError) -> Void
+    ) throws(YAMLSyntaxError) {
+        var seen: UInt64 = 0 // bit i: fields[i] was given
+        while true {
+            let keyEvent = try next()
+            if keyEvent.kind == .mappingEnd { return }
+            guard keyEvent.kind == .scalar else {
+                if keyEvent.kind != .alias { report(keyEvent, "keys in \(context) must be plain text, found \(keyEvent.kindName)") }
+                try skip(keyEvent)
+                try skip(try next())
+                continue
+            }
+            let key = keyEvent.value
+            let value = try next()
+            guard let index = fields.firstIndex(where: { $0.key == key }) else {
+                report(keyEvent, Self.unknownKeyMessage(key, in: fields, context: context))
+                try skip(value)
+                continue
+            }
+            guard seen & (1 << index) == 0 else {
+                report(keyEvent, "key '\(key)' appears twice in \(context); keep one")
+                try skip(value)
+                continue
+            }
+            seen |= 1 << index
+            try body(&self, fields[index], value)
+        }
+    }
+
+    static func unknownKeyMessage(_ key: String, in fields: [ManifestSchema.Field], context: String) -> String {
+        let keys = fields.map(\.key)
+        if let suggestion = Suggestion.nearest(to: key, in: keys) {
+            return "unknown key '\(key)' in \(context); did you mean '\(suggestion)'?"
+        }
+        return "unknown key '\(key)' in \(context); valid keys are \(keys.joined(separator: ", "))"
+    }
+
+    // MARK: Entries
+
+    /// A SIM entry or `defaults:` block as written, before defaults are applied.
+    private struct EntryDraft {
+        var location: SourceLocation
+        /// Whether the key was written, even with a value that was rejected.
+        var iccGiven = false, stateGiven = false
+        var icc: String?
+        var iccLocation: SourceLocation?
+        var name: String?
+        var state: SIMState?
+        var stateLocation: SourceLocation?
+        var labels: [String: String]?
+        var protect: Bool?
+        var callbackURL: String?
+        var expect: [String: ExpectedValue]?
+        var note: String?
+    }
+
+    private mutating func decodeEntry(_ start: YAMLEvent, fields: [ManifestSchema.Field], context: String) throws(YAMLSyntaxError) -> EntryDraft? {
+        guard start.kind == .mappingStart else {
+            if start.kind != .alias {
+                report(start, "\(context) must be a mapping of keys such as 'icc:' and 'state:', found \(start.kindName)")
+            }
+            try skip(start)
+            return nil
+        }
+        var draft = EntryDraft(location: location(start))
+        try forEachKey(in: start, fields: fields, context: context) { decoder, field, value throws(YAMLSyntaxError) in
+            switch field.type {
+            case .icc:
+                draft.iccGiven = true
+                draft.icc = try decoder.text(value, key: field.key)
+                draft.iccLocation = decoder.location(value)
+            case .state:
+                draft.stateGiven = true
+                draft.state = try decoder.state(value)
+                draft.stateLocation = decoder.location(value)
+            case .labels: draft.labels = try decoder.labels(value)
+            case .boolean: draft.protect = try decoder.boolean(value, key: field.key)
+            case .callbackURL: draft.callbackURL = try decoder.callbackURL(value)
+            case .expect: draft.expect = try decoder.expect(value)
+            case .text where field.key == "name": draft.name = try decoder.text(value, key: field.key)
+            case .text: draft.note = try decoder.text(value, key: field.key)
+            default: try decoder.skip(value)
+            }
+        }
+        return draft
+    }
+
+    /// Applies `defaults` to `entry` and records the SIM, or reports why it cannot be.
+    private mutating func resolve(_ entry: EntryDraft, defaults: EntryDraft?) {
+        guard let text = entry.icc, let iccLocation = entry.iccLocation else {
+            if !entry.iccGiven {
+                diagnostics.append(.error(at: entry.location, "this SIM entry has no 'icc'; add the ICC printed on the SIM card (18 to 20 digits)"))
+            }
+            return
+        }
+        if let problem = ICC.validate(text) {
+            diagnostics.append(.error(at: iccLocation, Self.message(for: problem, icc: text)))
+            return
+        }
+        guard let state = entry.state ?? defaults?.state else {
+            if !entry.stateGiven && !(defaults?.stateGiven ?? false) {
+                diagnostics.append(.error(at: entry.location, "SIM \(text) has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of \(Self.stateList))"))
+            }
+            return
+        }
+        let labels = mergedLabels(entry.labels, over: defaults?.labels)
+        var expect = defaults?.expect ?? [:]
+        expect.merge(entry.expect ?? [:]) { _, own in own }
+        sims.append(DesiredSIM(
+            icc: ICC(unchecked: text), name: entry.name, state: state, labels: labels,
+            protect: entry.protect ?? defaults?.protect ?? false,
+            callbackURL: entry.callbackURL ?? defaults?.callbackURL,
+            expect: expect, note: entry.note ?? defaults?.note,
+            location: entry.location,
+            stateLocation: entry.state != nil ? entry.stateLocation : defaults?.stateLocation
+        ))
+    }
+
+    /// Merges an entry's labels over its defaults. Fleets repeat a handful of label sets
+    /// thousands of times, so equal results share one dictionary instead of one each.
+    private mutating func mergedLabels(_ own: [String: String]?, over defaults: [String: String]?) -> [String: String] {
+        guard let own, !own.isEmpty else { return defaults ?? [:] }
+        guard let defaults, !defaults.isEmpty else { return intern(own) }
+        var merged = defaults
+        merged.merge(own) { _, own in own }
+        return intern(merged)
+    }
+
+    private mutating func intern(_ labels: [String: String]) -> [String: String] {
+        if let shared = labelSets[labels] { return shared }
+        if labelSets.count < 4096 { labelSets[labels] = labels }
+        return labels
+    }
+
+    static func message(for problem: ICC.Problem, icc: String) -> String {
+        switch problem {
+        case .notDigits(let character, let position):
+            "ICC '\(icc)' must be digits only, but character \(position) is '\(character)'; remove spaces, dashes and letters"
+        case .wrongLength(let count):
+            "ICC '\(icc)' has \(count) digits, but an ICC has 18 to 20; check for a missing or extra digit"
+        case .wrongCheckDigit(let expected, let found):
+            "ICC '\(icc)' fails its Luhn check: the last digit should be \(expected), not \(found); look for transposed or mistyped digits"
+        }
+    }
+
+    static let stateList = SIMState.allCases.map(\.rawValue).joined(separator: ", ")
+
+    // MARK: Values
+
+    private mutating func decodeVersion(_ event: YAMLEvent) throws(YAMLSyntaxError) {
+        guard let text = try text(event, key: "version") else { return }
+        if text != String(ManifestSchema.version) {
+            report(event, "unsupported manifest version '\(text)'; this simfleet reads version \(ManifestSchema.version)")
+        }
+    }
+
+    /// A scalar's text; reports and skips anything else.
+    private mutating func text(_ event: YAMLEvent, key: String) throws(YAMLSyntaxError) -> String? {
+        switch event.kind {
+        case .scalar where event.isNull:
+            report(event, "'\(key)' has no value; write one, or remove the key")
+            return nil
+        case .scalar:
+            return event.value
+        case .alias:
+            return nil
+        default:
+            typeError(event, key: key, expected: "text")
+            try skip(event)
+            return nil
+        }
+    }
+
+    private mutating func boolean(_ event: YAMLEvent, key: String) throws(YAMLSyntaxError) -> Bool? {
+        guard let text = try text(event, key: key) else { return nil }
+        if event.isPlain {
+            switch text {
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
+            default: break
+            }
+        }
+        report(event, "'\(key)' must be true or false, found '\(text)'\(event.isPlain ? "" : " in quotes"); write true or false without quotes")
+        return nil
+    }
+
+    private mutating func state(_ event: YAMLEvent) throws(YAMLSyntaxError) -> SIMState? {
+        guard let text = try text(event, key: "state") else { return nil }
+        if let state = SIMState(rawValue: text) { return state }
+        let valid = SIMState.allCases.map(\.rawValue)
+        if let suggestion = Suggestion.nearest(to: text, in: valid) {
+            report(event, "unknown state '\(text)'; did you mean '\(suggestion)'? (valid states: \(Self.stateList))")
+        } else {
+            report(event, "unknown state '\(text)'; valid states are \(Self.stateList)")
+        }
+        return nil
+    }
+
+    private mutating func labels(_ event: YAMLEvent) throws(YAMLSyntaxError) -> [String: String]? {
+        guard event.kind == .mappingStart else {
+            if event.kind != .alias { typeError(event, key: "labels", expected: "a mapping of text to text, e.g. {depot: aarhus}") }
+            try skip(event)
+            return nil
+        }
+        var labels: [String: String] = [:]
+        while true {
+            let keyEvent = try next()
+            if keyEvent.kind == .mappingEnd { break }
+            guard keyEvent.kind == .scalar, !keyEvent.isNull else {
+                if keyEvent.kind != .alias { report(keyEvent, "label names must be text, found \(keyEvent.kindName)") }
+                try skip(keyEvent)
+                try skip(try next())
+                continue
+            }
+            let valueEvent = try next()
+            if labels[keyEvent.value] != nil {
+                report(keyEvent, "label '\(keyEvent.value)' appears twice in 'labels'; keep one")
+                try skip(valueEvent)
+                continue
+            }
+            if let value = try text(valueEvent, key: "labels.\(keyEvent.value)") {
+                labels[keyEvent.value] = value
+            }
+        }
+        return labels
+    }
+
+    private mutating func callbackURL(_ event: YAMLEvent) throws(YAMLSyntaxError) -> String? {
+        guard let text = try text(event, key: "callbackUrl") else { return nil }
+        if let problem = CallbackURL.problem(with: text) {
+            report(event, problem)
+            return nil
+        }
+        return text
+    }
+
+    private mutating func expect(_ event: YAMLEvent) throws(YAMLSyntaxError) -> [String: ExpectedValue]? {
+        guard event.kind == .mappingStart else {
+            if event.kind != .alias { typeError(event, key: "expect", expected: "a mapping of status facts, e.g. {countryCode: DK}") }
+            try skip(event)
+            return nil
+        }
+        var facts: [String: ExpectedValue] = [:]
+        try forEachKey(in: event, fields: ManifestSchema.expectFields, context: "'expect'") { decoder, field, value throws(YAMLSyntaxError) in
+            let wanted: (YAMLEvent.Kind, String) = switch field.type {
+            case .expectedList: (.sequenceStart, "a list, e.g. [gps, eu]")
+            case .expectedMapping: (.mappingStart, "a mapping, e.g. {id: 12}")
+            default: (.scalar, "text")
+            }
+            guard value.kind == wanted.0 || value.kind == .alias else {
+                decoder.typeError(value, key: "expect.\(field.key)", expected: wanted.1)
+                try decoder.skip(value)
+                return
+            }
+            if let fact = try decoder.expectedValue(value, key: "expect.\(field.key)", depth: 1) {
+                facts[field.key] = fact
+            }
+        }
+        return facts
+    }
+
+    private mutating func expectedValue(_ event: YAMLEvent, key: String, depth: Int) throws(YAMLSyntaxError) -> ExpectedValue? {
+        if depth > Self.maxExpectDepth, event.kind == .mappingStart || event.kind == .sequenceStart {
+            report(event, "'\(key)' nests too deeply; /status facts are at most \(Self.maxExpectDepth) levels deep")
+            try skip(event)
+            return nil
+        }
+        switch event.kind {
+        case .sequenceStart:
+            var items: [ExpectedValue] = []
+            while true {
+                let item = try next()
+                if item.kind == .sequenceEnd { break }
+                if let value = try expectedValue(item, key: key, depth: depth + 1) { items.append(value) }
+            }
+            return .list(items)
+        case .mappingStart:
+            var map: [String: ExpectedValue] = [:]
+            while true {
+                let keyEvent = try next()
+                if keyEvent.kind == .mappingEnd { break }
+                guard keyEvent.kind == .scalar, !keyEvent.isNull else {
+                    if keyEvent.kind != .alias { report(keyEvent, "keys in '\(key)' must be text, found \(keyEvent.kindName)") }
+                    try skip(keyEvent)
+                    try skip(try next())
+                    continue
+                }
+                let valueEvent = try next()
+                if map[keyEvent.value] != nil {
+                    report(keyEvent, "key '\(keyEvent.value)' appears twice in '\(key)'; keep one")
+                    try skip(valueEvent)
+                    continue
+                }
+                if let value = try expectedValue(valueEvent, key: "\(key).\(keyEvent.value)", depth: depth + 1) {
+                    map[keyEvent.value] = value
+                }
+            }
+            return .mapping(map)
+        default:
+            return try text(event, key: key).map(ExpectedValue.text)
+        }
+    }
+
+    // MARK: Events
+
+    /// The next event; reports YAML features the format leaves out on purpose.
+    private mutating func next() throws(YAMLSyntaxError) -> YAMLEvent {
+        let event = try parser.next()
+        if let anchor = event.anchor {
+            report(event, "anchors (&\(anchor)) are not supported; put shared values under 'defaults:' instead")
+        }
+        if var tag = event.tag {
+            if tag.hasPrefix("tag:yaml.org,2002:") { tag = "!!" + tag.dropFirst("tag:yaml.org,2002:".count) }
+            report(event, "explicit tags ('\(tag)') are not supported; remove the tag and quote the value if it must be text")
+        }
+        if event.kind == .alias {
+            report(event, "aliases (*\(event.value)) are not supported; put shared values under 'defaults:' instead")
+        }
+        return event
+    }
+
+    /// Consumes the rest of the node that `start` opened, without recursion.
+    private mutating func skip(_ start: YAMLEvent) throws(YAMLSyntaxError) {
+        guard start.kind == .mappingStart || start.kind == .sequenceStart else { return }
+        var depth = 1
+        while depth > 0 {
+            switch try next().kind {
+            case .mappingStart, .sequenceStart: depth += 1
+            case .mappingEnd, .sequenceEnd: depth -= 1
+            default: break
+            }
+        }
+    }
+
+    private func location(_ event: YAMLEvent) -> SourceLocation {
+        SourceLocation(path: path, line: event.line, column: event.column)
+    }
+
+    private mutating func report(_ event: YAMLEvent, _ message: String) {
+        diagnostics.append(.error(at: location(event), message))
+    }
+
+    private mutating func typeError(_ event: YAMLEvent, key: String, expected: String) {
+        report(event, "'\(key)' must be \(expected), found \(event.kindName)")
+    }
+}
+
+/// The rule for callback URLs: https, or plain http only to this machine.
+public enum CallbackURL {
+    public static func problem(with text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty
+        else {
+            return "callbackUrl '\(text)' is not a valid URL; write it as https://host/path"
+        }
+        switch scheme {
+        case "https": return nil
+        case "http" where isLoopback(host): return nil
+        case "http":
+            return "callbackUrl '\(text)' uses plain http; use https (plain http is allowed only for loopback hosts such as 127.0.0.1)"
+        default:
+            return "callbackUrl '\(text)' must be an https URL, not \(scheme)"
+        }
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}

@@ -1,0 +1,120 @@
+import Dispatch
+import FleetModel
+
+/// How `simfleet validate` shows its result.
+public enum ValidationFormat: String, CaseIterable, Sendable {
+    case text, json, github
+}
+
+/// Renders a `ManifestSet` for people, for programs and for GitHub Actions.
+public enum ValidationReport {
+    public static func render(_ set: ManifestSet, as format: ValidationFormat) -> [UInt8] {
+        var out: [UInt8] = []
+        write(set, as: format) { out += $0 }
+        return out
+    }
+
+    public static func write(_ set: ManifestSet, as format: ValidationFormat, to sink: ([UInt8]) -> Void) {
+        switch format {
+        case .text: sink(Array(text(set).utf8))
+        case .github: sink(Array(github(set).utf8))
+        case .json: writeJSON(set, to: sink)
+        }
+    }
+
+    public static func text(_ set: ManifestSet) -> String {
+        var out = ""
+        for diagnostic in set.diagnostics { out += diagnostic.formatted + "\n" }
+        out += summary(set) + "\n"
+        return out
+    }
+
+    public static func github(_ set: ManifestSet) -> String {
+        var out = ""
+        for diagnostic in set.diagnostics { out += diagnostic.githubAnnotation + "\n" }
+        out += summary(set) + "\n"
+        return out
+    }
+
+    public static func summary(_ set: ManifestSet) -> String {
+        let files = Wording.count(set.files.count, "manifest file")
+        if set.isValid {
+            return "Valid: \(Wording.count(set.sims.count, "SIM")) in \(files)."
+        }
+        return "Invalid: \(Wording.count(set.diagnostics.errorCount, "error")) in \(files); fix them and run 'simfleet validate' again."
+    }
+
+    /// `{"formatVersion", "valid", "files", "diagnostics", "sims"}`; `sims` only for valid input.
+    public static func json(_ set: ManifestSet) -> [UInt8] {
+        var out: [UInt8] = []
+        writeJSON(set) { out += $0 }
+        return out
+    }
+
+    /// Streams the JSON report to `sink` in pieces, for fleets too large to render twice.
+    public static func writeJSON(_ set: ManifestSet, to sink: ([UInt8]) -> Void) {
+        var writer = JSONWriter()
+        writer.objectStart()
+        writer.field("formatVersion", 1)
+        writer.field("valid", set.isValid)
+        writer.key("files")
+        writer.arrayStart()
+        for file in set.files { writer.value(file) }
+        writer.arrayEnd()
+        writer.key("diagnostics")
+        writer.arrayStart()
+        for diagnostic in set.diagnostics { writer.value(diagnostic) }
+        writer.arrayEnd()
+        if set.isValid {
+            writer.key("sims")
+            writer.arrayStart()
+            sink(writer.bytes)
+            var separator: [UInt8] = []
+            renderInParallel(set.sims) { chunk in
+                sink(separator)
+                sink(chunk)
+                separator = [UInt8(ascii: ",")]
+            }
+            writer = JSONWriter()
+            writer.arrayEnd()
+        }
+        writer.objectEnd()
+        writer.newline()
+        sink(writer.bytes)
+    }
+}
+
+/// Renders SIMs as comma-separated JSON objects on all cores and hands them to `sink`
+/// in order, a round of chunks at a time, so output never waits for the whole fleet
+/// to be held in memory twice.
+func renderInParallel(_ sims: [DesiredSIM], to sink: ([UInt8]) -> Void) {
+    let chunkSize = 2048
+    let round = 8
+    let chunkCount = (sims.count + chunkSize - 1) / chunkSize
+    let slots = ChunkSlots(count: round)
+    var first = 0
+    while first < chunkCount {
+        let inRound = min(round, chunkCount - first)
+        let start = first
+        DispatchQueue.concurrentPerform(iterations: inRound) { offset in
+            let index = start + offset
+            var writer = JSONWriter(reservingCapacity: chunkSize * 240)
+            for sim in sims[(index * chunkSize)..<min(sims.count, (index + 1) * chunkSize)] { writer.value(sim) }
+            slots.store(writer.bytes, at: offset)
+        }
+        for offset in 0..<inRound { sink(slots.take(offset)) }
+        first += inRound
+    }
+}
+
+/// Slots that concurrent workers fill, each written by exactly one worker at a time.
+private final class ChunkSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<[UInt8]>
+    init(count: Int) { slots = .allocate(capacity: count); slots.initialize(repeating: []) }
+    deinit { slots.deinitialize(); slots.deallocate() }
+    func store(_ value: [UInt8], at index: Int) { slots[index] = value }
+    func take(_ index: Int) -> [UInt8] {
+        defer { slots[index] = [] }
+        return slots[index]
+    }
+}

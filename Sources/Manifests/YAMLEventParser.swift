@@ -1,0 +1,190 @@
+import CYAML
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One libyaml parsing event, copied out of C memory.
+struct YAMLEvent {
+    enum Kind: Equatable {
+        case streamStart, streamEnd, documentStart, documentEnd
+        case mappingStart, mappingEnd, sequenceStart, sequenceEnd
+        case scalar, alias
+    }
+
+    var kind: Kind
+    /// 1-based position where the event starts.
+    var line: Int
+    var column: Int
+    /// A scalar's text, exactly as written after YAML unquoting; an alias's name.
+    var value: String = ""
+    /// True for an unquoted scalar, whose text may mean null or a boolean.
+    var isPlain: Bool = false
+    var anchor: String?
+    /// Only explicit tags (`!!str`, `!custom`): libyaml reports no tag for untagged nodes.
+    var tag: String?
+
+    var isNull: Bool {
+        guard kind == .scalar && isPlain && value.utf8.count <= 4 else { return false }
+        return value.isEmpty || value == "~" || value == "null" || value == "Null" || value == "NULL"
+    }
+
+    var kindName: String {
+        switch kind {
+        case .mappingStart: "a mapping"
+        case .sequenceStart: "a sequence"
+        case .scalar: isNull ? "null" : "text"
+        case .alias: "an alias"
+        default: "nothing"
+        }
+    }
+}
+
+/// A syntax or encoding error reported by libyaml, with its 1-based position.
+struct YAMLSyntaxError: Error {
+    var line: Int
+    var column: Int
+    var message: String
+}
+
+/// A file that could not be read, with the system's reason.
+struct FileReadError: Error {
+    var errno: Int32
+    var reason: String { String(cString: strerror(errno)) }
+}
+
+/// The only place that calls libyaml: a pull parser over one in-memory document stream.
+///
+/// Input is read as UTF-8 only; anything else is reported as an encoding error.
+final class YAMLEventParser {
+    // Behind a pointer: libyaml keeps pointers into it, and Swift must not check
+    // exclusive access on every event.
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    private let input: UnsafeMutableBufferPointer<UInt8>
+
+    /// Parses `input`, which the parser owns and frees.
+    init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
+        self.input = input
+        parser = .allocate(capacity: 1)
+        parser.initialize(to: yaml_parser_t())
+        yaml_parser_initialize(parser)
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(parser, input.baseAddress, count)
+    }
+
+    convenience init(bytes: some Collection<UInt8>) {
+        let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        _ = input.initialize(from: bytes)
+        self.init(owning: input, count: bytes.count)
+    }
+
+    /// Reads a whole file into memory for parsing.
+    convenience init(contentsOf path: String) throws(FileReadError) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw FileReadError(errno: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw FileReadError(errno: errno) }
+        var capacity = max(Int(info.st_size), 0) + 1
+        var input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+        var count = 0
+        while true {
+            if count == capacity {
+                let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity * 2)
+                _ = larger.initialize(from: input)
+                input.deallocate()
+                input = larger
+                capacity *= 2
+            }
+            let got = read(descriptor, input.baseAddress! + count, capacity - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                let error = FileReadError(errno: errno)
+                input.deallocate()
+                throw error
+            }
+            if got == 0 { break }
+            count += got
+        }
+        self.init(owning: input, count: count)
+    }
+
+    deinit {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+        input.deallocate()
+    }
+
+    func next() throws(YAMLSyntaxError) -> YAMLEvent {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(parser, &event) == 1 else { throw syntaxError() }
+        defer { yaml_event_delete(&event) }
+        let line = Int(event.start_mark.line) + 1
+        let column = Int(event.start_mark.column) + 1
+        switch event.type {
+        case YAML_STREAM_START_EVENT: return YAMLEvent(kind: .streamStart, line: line, column: column)
+        case YAML_STREAM_END_EVENT: return YAMLEvent(kind: .streamEnd, line: line, column: column)
+        case YAML_DOCUMENT_START_EVENT: return YAMLEvent(kind: .documentStart, line: line, column: column)
+        case YAML_DOCUMENT_END_EVENT: return YAMLEvent(kind: .documentEnd, line: line, column: column)
+        case YAML_MAPPING_END_EVENT: return YAMLEvent(kind: .mappingEnd, line: line, column: column)
+        case YAML_SEQUENCE_END_EVENT: return YAMLEvent(kind: .sequenceEnd, line: line, column: column)
+        case YAML_ALIAS_EVENT:
+            return YAMLEvent(kind: .alias, line: line, column: column, value: Self.string(event.data.alias.anchor))
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            return YAMLEvent(kind: .mappingStart, line: line, column: column,
+                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag))
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            return YAMLEvent(kind: .sequenceStart, line: line, column: column,
+                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag))
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let value = data.value.map {
+                String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
+            } ?? ""
+            return YAMLEvent(kind: .scalar, line: line, column: column, value: value,
+                             isPlain: data.style == YAML_PLAIN_SCALAR_STYLE,
+                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag))
+        default:
+            return YAMLEvent(kind: .streamEnd, line: line, column: column)
+        }
+    }
+
+    private func syntaxError() -> YAMLSyntaxError {
+        let parser = self.parser.pointee
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+        if parser.error == YAML_READER_ERROR {
+            let (line, column) = position(ofByte: parser.problem_offset)
+            return YAMLSyntaxError(line: line, column: column,
+                                   message: "the file is not valid UTF-8 (\(problem) at byte \(parser.problem_offset)); save it as UTF-8")
+        }
+        if parser.error == YAML_MEMORY_ERROR {
+            return YAMLSyntaxError(line: 1, column: 1, message: "out of memory while reading YAML")
+        }
+        var message = "YAML syntax error: \(problem)"
+        if let context = parser.context.map({ String(cString: $0) }) {
+            message += " \(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1)"
+        }
+        return YAMLSyntaxError(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+                               message: message)
+    }
+
+    /// Line and column of a byte offset, for reader errors, which libyaml reports as an offset.
+    private func position(ofByte offset: Int) -> (Int, Int) {
+        var line = 1, column = 1
+        for byte in input.prefix(min(offset, input.count)) {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return (line, column)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Manifests
+
+extension ValidationFormat: ExpressibleByArgument {}
+
+extension SimfleetCommand {
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check manifests offline and report every problem at once.",
+            discussion: """
+            Reads every *.yaml and *.yml file under the given paths. Needs no API key and \
+            sends nothing. Exits 0 when the manifests are valid and 1 when they are not.
+            """
+        )
+
+        @Argument(help: "Manifest files or folders.")
+        var paths: [String] = ["manifests"]
+
+        @Option(help: "Output format: text, json (diagnostics and the resolved SIMs) or github (workflow annotations).")
+        var format: ValidationFormat = .text
+
+        func run() async throws {
+            let set = await ManifestLoader.load(paths: paths)
+            ValidationReport.write(set, as: format, to: Output.write)
+            // Exit here rather than free a fleet's worth of values one by one on the way out.
+            Foundation.exit(set.isValid ? EXIT_SUCCESS : EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import FleetModel
+import Foundation
+import Manifests
+import TestSupport
+import Testing
+
+@Suite struct ManifestLoaderTests {
+    private func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test func readsYAMLFilesRecursivelyInByteOrderAndSkipsHiddenOnes() async throws {
+        try await withTemporaryDirectory { dir in
+            try write("sims:\n  - {icc: \"89450100250731069812\", state: active}\n", to: dir.appendingPathComponent("b.yml"))
+            try write("sims:\n  - {icc: \"89450100250731069754\", state: active}\n", to: dir.appendingPathComponent("a/z.yaml"))
+            try write("sims:\n  - {icc: \"89450100250731069937\", state: active}\n", to: dir.appendingPathComponent("B.YAML"))
+            try write("not: [yaml", to: dir.appendingPathComponent(".git/config.yaml"))
+            try write("sims: 1", to: dir.appendingPathComponent(".hidden.yaml"))
+            try write("ignored", to: dir.appendingPathComponent("README.md"))
+            let set = await ManifestLoader.load(paths: [dir.path])
+            #expect(set.diagnostics.isEmpty)
+            #expect(set.files.map { String($0.dropFirst(dir.path.count + 1)) } == ["B.YAML", "a/z.yaml", "b.yml"])
+            #expect(set.sims.map(\.icc.digits) == ["89450100250731069937", "89450100250731069754", "89450100250731069812"])
+        }
+    }
+
+    @Test func missingPathIsAnError() async {
+        let set = await ManifestLoader.load(paths: ["/nonexistent/manifests"])
+        #expect(set.diagnostics.map(\.formatted) == [
+            "/nonexistent/manifests: error: no such file or folder; pass a manifest file or a folder of *.yaml files",
+        ])
+    }
+
+    @Test func pathWithoutSIMsIsAnError() async throws {
+        try await withTemporaryDirectory { dir in
+            try write("", to: dir.appendingPathComponent("empty.yaml"))
+            try write("sims: []\n", to: dir.appendingPathComponent("none.yaml"))
+            let set = await ManifestLoader.load(paths: [dir.path])
+            #expect(set.diagnostics.map(\.formatted) == [
+                "\(dir.path): error: no SIMs found under \(dir.path); check the path (manifests are *.yaml or *.yml files with a 'sims:' list)",
+            ])
+        }
+    }
+
+    @Test func emptyFileBesideValidOnesIsFine() async throws {
+        try await withTemporaryDirectory { dir in
+            try write("", to: dir.appendingPathComponent("empty.yaml"))
+            try write("sims:\n  - {icc: \"89450100250731069754\", state: active}\n", to: dir.appendingPathComponent("fleet.yaml"))
+            let set = await ManifestLoader.load(paths: [dir.path])
+            #expect(set.isValid)
+            #expect(set.sims.count == 1)
+        }
+    }
+
+    @Test func theSameFileNamedTwiceIsReadOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("fleet.yaml")
+            try write("sims:\n  - {icc: \"89450100250731069754\", state: active}\n", to: file)
+            let set = await ManifestLoader.load(paths: [dir.path, file.path])
+            #expect(set.diagnostics.isEmpty)
+            #expect(set.sims.count == 1)
+        }
+    }
+
+    #if os(Linux)
+    @Test func unreadableFileIsReported() async throws {
+        // Reading /proc/self/mem from offset 0 fails with EIO, even for root.
+        let set = await ManifestLoader.load(paths: ["/proc/self/mem"])
+        #expect(set.diagnostics.map(\.formatted) == [
+            "/proc/self/mem: error: cannot read this file (Input/output error); check that it exists and is readable",
+        ])
+    }
+    #endif
+}
