@@ -17,7 +17,8 @@ struct ManifestDecoder {
     private let parser: YAMLEventParser
     private var diagnostics: [Diagnostic] = []
     private var sims: [DesiredSIM] = []
-    private var labelSets: [[String: String]: [String: String]] = [:]
+    /// Entry labels -> labels merged over the current document's defaults.
+    private var mergedLabelSets: [[String: String]: [String: String]] = [:]
 
     /// How deep `expect:` values may nest; the format needs two levels.
     private static let maxExpectDepth = 4
@@ -104,6 +105,7 @@ struct ManifestDecoder {
             }
         }
         for entry in waiting { resolve(entry, defaults: defaults) }
+        mergedLabelSets = [:]
     }
 
     /// Calls `body` with each known key's field and value event; reports unknown and repeated keys.
@@ -150,14 +152,14 @@ struct ManifestDecoder {
 
     /// A SIM entry or `defaults:` block as written, before defaults are applied.
     private struct EntryDraft {
-        var location: SourceLocation
+        var location: Position
         /// Whether the key was written, even with a value that was rejected.
         var iccGiven = false, stateGiven = false
         var icc: String?
-        var iccLocation: SourceLocation?
+        var iccLocation: Position?
         var name: String?
         var state: SIMState?
-        var stateLocation: SourceLocation?
+        var stateLocation: Position?
         var labels: [String: String]?
         var protect: Bool?
         var callbackURL: String?
@@ -173,17 +175,17 @@ struct ManifestDecoder {
             try skip(start)
             return nil
         }
-        var draft = EntryDraft(location: location(start))
+        var draft = EntryDraft(location: Position(start))
         try forEachKey(in: start, fields: fields, context: context) { decoder, field, value throws(YAMLSyntaxError) in
             switch field.type {
             case .icc:
                 draft.iccGiven = true
                 draft.icc = try decoder.text(value, key: field.key)
-                draft.iccLocation = decoder.location(value)
+                draft.iccLocation = Position(value)
             case .state:
                 draft.stateGiven = true
                 draft.state = try decoder.state(value)
-                draft.stateLocation = decoder.location(value)
+                draft.stateLocation = Position(value)
             case .labels: draft.labels = try decoder.labels(value)
             case .boolean: draft.protect = try decoder.boolean(value, key: field.key)
             case .callbackURL: draft.callbackURL = try decoder.callbackURL(value)
@@ -200,17 +202,17 @@ struct ManifestDecoder {
     private mutating func resolve(_ entry: EntryDraft, defaults: EntryDraft?) {
         guard let text = entry.icc, let iccLocation = entry.iccLocation else {
             if !entry.iccGiven {
-                diagnostics.append(.error(at: entry.location, "this SIM entry has no 'icc'; add the ICC printed on the SIM card (18 to 20 digits)"))
+                diagnostics.append(.error(at: location(entry.location), "this SIM entry has no 'icc'; add the ICC printed on the SIM card (18 to 20 digits)"))
             }
             return
         }
         if let problem = ICC.validate(text) {
-            diagnostics.append(.error(at: iccLocation, Self.message(for: problem, icc: text)))
+            diagnostics.append(.error(at: location(iccLocation), Self.message(for: problem, icc: text)))
             return
         }
         guard let state = entry.state ?? defaults?.state else {
             if !entry.stateGiven && !(defaults?.stateGiven ?? false) {
-                diagnostics.append(.error(at: entry.location, "SIM \(text) has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of \(Self.stateList))"))
+                diagnostics.append(.error(at: location(entry.location), "SIM \(text) has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of \(Self.stateList))"))
             }
             return
         }
@@ -222,25 +224,21 @@ struct ManifestDecoder {
             protect: entry.protect ?? defaults?.protect ?? false,
             callbackURL: entry.callbackURL ?? defaults?.callbackURL,
             expect: expect, note: entry.note ?? defaults?.note,
-            location: entry.location,
-            stateLocation: entry.state != nil ? entry.stateLocation : defaults?.stateLocation
+            location: location(entry.location),
+            stateLocation: (entry.state != nil ? entry.stateLocation : defaults?.stateLocation).map(location)
         ))
     }
 
-    /// Merges an entry's labels over its defaults. Fleets repeat a handful of label sets
-    /// thousands of times, so equal results share one dictionary instead of one each.
+    /// Merges an entry's labels over its document's defaults. Fleets repeat a handful of
+    /// label sets thousands of times, so each distinct result is made once per document
+    /// and shared, instead of a dictionary per SIM.
     private mutating func mergedLabels(_ own: [String: String]?, over defaults: [String: String]?) -> [String: String] {
         guard let own, !own.isEmpty else { return defaults ?? [:] }
-        guard let defaults, !defaults.isEmpty else { return intern(own) }
-        var merged = defaults
+        if let shared = mergedLabelSets[own] { return shared }
+        var merged = defaults ?? [:]
         merged.merge(own) { _, own in own }
-        return intern(merged)
-    }
-
-    private mutating func intern(_ labels: [String: String]) -> [String: String] {
-        if let shared = labelSets[labels] { return shared }
-        if labelSets.count < 4096 { labelSets[labels] = labels }
-        return labels
+        if mergedLabelSets.count < 1024 { mergedLabelSets[own] = merged }
+        return merged
     }
 
     static func message(for problem: ICC.Problem, icc: String) -> String {
@@ -441,6 +439,20 @@ struct ManifestDecoder {
             default: break
             }
         }
+    }
+
+    /// A line and column in this file; made into a `SourceLocation` only when kept.
+    private struct Position {
+        var line: Int32
+        var column: Int32
+        init(_ event: YAMLEvent) {
+            line = Int32(truncatingIfNeeded: event.line)
+            column = Int32(truncatingIfNeeded: event.column)
+        }
+    }
+
+    private func location(_ position: Position) -> SourceLocation {
+        SourceLocation(path: path, line: Int(position.line), column: Int(position.column))
     }
 
     private func location(_ event: YAMLEvent) -> SourceLocation {
