@@ -3,12 +3,18 @@ import PackageDescription
 
 let package = Package(
     name: "simfleet",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "simfleet", targets: ["simfleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev).
@@ -21,12 +27,27 @@ let package = Package(
         .target(name: "FleetModel"),
         // YAML manifests -> DesiredSIM values with source locations and diagnostics.
         .target(name: "Manifests", dependencies: ["CYAML", "FleetModel"]),
+        // NexCon's wire format: request and response bodies, shared by client and simulator.
+        .target(name: "NexConAPI"),
+        // A stand-in NexCon server: lifecycle, async jobs, callbacks, rate limits and faults.
+        .target(
+            name: "NexConSimulator",
+            dependencies: [
+                "NexConAPI", "FleetModel", "Manifests",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command-line tool: flag parsing and wiring only.
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "Manifests",
+                "FleetModel", "Manifests", "NexConSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // Golden files and temporary folders for the test targets.

@@ -1,0 +1,139 @@
+/// NexCon's REST API as documented: paths, actions and the JSON bodies both sides exchange.
+///
+/// Only what the public documentation states, plus the shapes simfleet assumes where it
+/// is silent (job responses, error bodies, callbacks), which the simulator serves and
+/// the client reads tolerantly.
+public enum NexConAPI {
+    /// Every call is `POST /api/v1/simcard/<endpoint>`.
+    public static let basePath = "/api/v1/simcard"
+
+    public static func path(_ endpoint: Endpoint) -> String { endpoint.path }
+
+    public enum Endpoint: String, CaseIterable, Sendable {
+        case activate, block, restore, terminate, status
+
+        /// Literals, so a hot path builds no strings.
+        public var path: String {
+            switch self {
+            case .activate: "/api/v1/simcard/activate"
+            case .block: "/api/v1/simcard/block"
+            case .restore: "/api/v1/simcard/restore"
+            case .terminate: "/api/v1/simcard/terminate"
+            case .status: "/api/v1/simcard/status"
+            }
+        }
+    }
+}
+
+/// The four state-changing calls. Each starts an asynchronous job at NexCon.
+public enum SIMAction: String, CaseIterable, Sendable, Codable, Comparable {
+    case activate, block, restore, terminate
+
+    public var endpoint: NexConAPI.Endpoint {
+        switch self {
+        case .activate: .activate
+        case .block: .block
+        case .restore: .restore
+        case .terminate: .terminate
+        }
+    }
+
+    public static func < (a: SIMAction, b: SIMAction) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Body of activate, block, restore and terminate.
+public struct ActionRequest: Codable, Sendable, Equatable {
+    public var icc: String
+    public var callbackUrl: String?
+
+    public init(icc: String, callbackUrl: String? = nil) {
+        self.icc = icc
+        self.callbackUrl = callbackUrl
+    }
+}
+
+/// Body of status.
+public struct StatusRequest: Codable, Sendable, Equatable {
+    public var icc: String
+    public init(icc: String) { self.icc = icc }
+}
+
+/// `product` and `pool` in a status response.
+public struct NamedRef: Codable, Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public init(id: Int, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A status response as documented: `{"status", "tags", "countryCode", "msisdn", "product", "pool"}`.
+public struct StatusResponse: Codable, Sendable, Hashable {
+    public var status: String
+    public var tags: [String]
+    public var countryCode: String?
+    public var msisdn: String?
+    public var product: NamedRef?
+    public var pool: NamedRef?
+
+    public init(status: String, tags: [String] = [], countryCode: String? = nil, msisdn: String? = nil,
+                product: NamedRef? = nil, pool: NamedRef? = nil) {
+        self.status = status
+        self.tags = tags
+        self.countryCode = countryCode
+        self.msisdn = msisdn
+        self.product = product
+        self.pool = pool
+    }
+}
+
+/// An accepted action (our assumption): the job's id and the SIM's status now.
+/// `jobId` is null when the SIM was already where the action leads.
+public struct JobAccepted: Codable, Sendable, Equatable {
+    public var jobId: String?
+    public var icc: String
+    public var status: String
+
+    public init(jobId: String?, icc: String, status: String) {
+        self.jobId = jobId
+        self.icc = icc
+        self.status = status
+    }
+}
+
+/// An error body (our assumption): `{"error": {"code", "message"}}`.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    public struct Detail: Codable, Sendable, Equatable {
+        public var code: String
+        public var message: String
+    }
+
+    public var error: Detail
+
+    public init(code: String, message: String) {
+        error = Detail(code: code, message: message)
+    }
+}
+
+/// What NexCon POSTs to a job's callbackUrl when the job ends (our assumption).
+public struct JobCallback: Codable, Sendable, Equatable {
+    public var jobId: String
+    public var icc: String
+    public var action: SIMAction
+    public var status: String
+    public var success: Bool
+    /// ISO 8601, UTC.
+    public var finishedAt: String
+
+    public init(jobId: String, icc: String, action: SIMAction, status: String, success: Bool, finishedAt: String) {
+        self.jobId = jobId
+        self.icc = icc
+        self.action = action
+        self.status = status
+        self.success = success
+        self.finishedAt = finishedAt
+    }
+}

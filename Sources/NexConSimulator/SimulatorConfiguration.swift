@@ -1,0 +1,62 @@
+import Foundation
+
+/// Everything the simulator can be told: where to listen, the key, and each assumption
+/// about NexCon that the documentation leaves open, so a client can be tested against
+/// every answer to it.
+public struct SimulatorConfiguration: Sendable {
+    /// The key the simulator accepts when none is given.
+    public static let developmentKey = "dev-key"
+
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 8080
+    public var apiKey = SimulatorConfiguration.developmentKey
+    public var repeatPolicy = Lifecycle.RepeatPolicy.ok
+    /// How long a job runs before its SIM reaches the final status; zero ends it at once.
+    public var jobDuration = Duration.seconds(2)
+    /// Share of jobs that fail and put the SIM back where it was.
+    public var jobFailureRate = 0.0
+    /// Added to every API request, plus up to `latencyJitter` at random.
+    public var latency = Duration.zero
+    public var latencyJitter = Duration.zero
+    /// Requests per second per key; nil means unlimited.
+    public var rateLimit: Int?
+    /// Share of API requests answered 500 before any state change.
+    public var failRate = 0.0
+    /// Share of API requests whose connection is closed with no response. For actions, a
+    /// coin decides whether the change was made before the drop.
+    public var dropRate = 0.0
+    /// Where the state is kept across restarts; nil keeps it in memory only.
+    public var statePath: String?
+    /// Seeds the simulator's random choices, for runs that repeat exactly.
+    public var randomSeed: UInt64?
+    /// Callback delivery: attempts, first backoff (doubling), and timeout per attempt.
+    public var callbackAttempts = 5
+    public var callbackBackoff = Duration.milliseconds(200)
+    public var callbackTimeout = Duration.seconds(5)
+    /// Least time between two writes of the state file; changes in between are coalesced.
+    public var stateWriteInterval = Duration.milliseconds(200)
+
+    public init() {}
+}
+
+extension Duration {
+    /// Parses `250ms`, `2s`, `1.5s`, `1m` or a bare number of seconds.
+    public init?(parsing text: String) {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        var number = Substring(text.trimmingCharacters(in: .whitespaces))
+        var scale = 1.0
+        for (suffix, factor) in units where number.hasSuffix(suffix) {
+            number = number.dropLast(suffix.count)
+            scale = factor
+            break
+        }
+        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
+        self = .nanoseconds(Int64((value * scale * 1e9).rounded()))
+    }
+
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}

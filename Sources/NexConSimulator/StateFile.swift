@@ -1,0 +1,152 @@
+import FleetModel
+import Foundation
+import NexConAPI
+
+/// The simulator's state on disk: `{"formatVersion": 1, "sims": [...]}`, written atomically.
+public enum StateFile {
+    struct Document: Codable {
+        var formatVersion: Int
+        var sims: [Record]
+    }
+
+    struct Record: Codable {
+        var icc: String
+        var status: String
+        var tags: [String]?
+        var countryCode: String?
+        var msisdn: String?
+        var product: NamedRef?
+        var pool: NamedRef?
+        var job: JobRecord?
+    }
+
+    struct JobRecord: Codable {
+        var id: String
+        var action: SIMAction
+        var from: String
+        var to: String
+        var finishesAt: Date
+        var fails: Bool
+        var callbackUrl: String?
+    }
+
+    public struct ReadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads a state file; a missing file is an empty fleet.
+    public static func read(_ path: String) throws(ReadError) -> [SimulatedSIM] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let document = try decoder.decode(Document.self, from: data)
+            guard document.formatVersion == 1 else {
+                throw ReadError(description: "\(path): error: state file format \(document.formatVersion) is not supported; move the file away to start afresh")
+            }
+            return document.sims.map { record in
+                SimulatedSIM(
+                    icc: record.icc, status: record.status, tags: record.tags ?? [],
+                    countryCode: record.countryCode, msisdn: record.msisdn, product: record.product, pool: record.pool,
+                    job: record.job.map {
+                        Job(id: $0.id, icc: record.icc, action: $0.action, from: $0.from, to: $0.to,
+                            finishesAt: $0.finishesAt, fails: $0.fails, callbackURL: $0.callbackUrl)
+                    }
+                )
+            }
+        } catch let error as ReadError {
+            throw error
+        } catch {
+            throw ReadError(description: "\(path): error: cannot read the simulator state (\(error)); fix or remove the file to start afresh")
+        }
+    }
+
+    /// Writes `sims` to a temporary file, flushes it to disk and renames it over `path`,
+    /// so a crash leaves either the old state or the new one, never half of one.
+    public static func write(_ sims: [SimulatedSIM], to path: String) throws {
+        var writer = JSONWriter(reservingCapacity: 256 * sims.count + 64)
+        writer.objectStart()
+        writer.field("formatVersion", 1)
+        writer.key("sims")
+        writer.arrayStart()
+        for sim in sims {
+            writer.objectStart()
+            writer.field("icc", sim.icc)
+            writer.field("status", sim.status)
+            writer.key("tags")
+            writer.arrayStart()
+            for tag in sim.tags { writer.value(tag) }
+            writer.arrayEnd()
+            writer.field("countryCode", sim.countryCode)
+            writer.field("msisdn", sim.msisdn)
+            writer.key("product")
+            writer.value(sim.product)
+            writer.key("pool")
+            writer.value(sim.pool)
+            if let job = sim.job {
+                writer.key("job")
+                writer.objectStart()
+                writer.field("id", job.id)
+                writer.field("action", job.action.rawValue)
+                writer.field("from", job.from)
+                writer.field("to", job.to)
+                writer.field("finishesAt", job.finishesAt.formatted(.iso8601))
+                writer.field("fails", job.fails)
+                writer.field("callbackUrl", job.callbackURL)
+                writer.objectEnd()
+            }
+            writer.objectEnd()
+        }
+        writer.arrayEnd()
+        writer.objectEnd()
+        writer.newline()
+        try AtomicFile.write(writer.bytes, to: path)
+    }
+}
+
+extension JSONWriter {
+    mutating func value(_ ref: NamedRef?) {
+        guard let ref else { return valueNull() }
+        objectStart()
+        field("id", ref.id)
+        field("name", ref.name)
+        objectEnd()
+    }
+}
+
+/// Replaces a file's contents in one step: temporary file, fsync, rename, fsync of the folder.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(path).tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(descriptor)
+                unlink(temporary)
+                throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            }
+            offset += written
+        }
+        fsync(descriptor)
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+        let folderDescriptor = open(folder, O_RDONLY)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+}
