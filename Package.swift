@@ -51,9 +51,26 @@ let package = Package(
             ]
         ),
         // Golden files and temporary folders for the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "NexConSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"]),
+        .testTarget(
+            name: "NexConSimulatorTests",
+            dependencies: [
+                "NexConSimulator", "NexConAPI", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "SimfleetEndToEndTests", dependencies: ["simfleet", "FleetModel", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,8 +4,12 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate (default: all). Builds simfleet in release mode first.
+Cases: validate, simulator (default: all). Builds simfleet in release mode first.
+Installs wrk and GNU time with apt-get when they are missing.
 """
+import json
+import re
+import signal
 import argparse
 import os
 import statistics
@@ -44,8 +48,58 @@ def alternate(runs, commands):
 
 
 def ensure_tools():
-    if not os.path.exists("/usr/bin/time"):
-        sh("apt-get", "install", "-y", "-qq", "time", stdout=subprocess.DEVNULL)
+    missing = [package for package, path in [("time", "/usr/bin/time"), ("wrk", "/usr/bin/wrk")] if not os.path.exists(path)]
+    if missing:
+        sh("apt-get", "update", "-qq", stdout=subprocess.DEVNULL)
+        sh("apt-get", "install", "-y", "-qq", *missing, stdout=subprocess.DEVNULL)
+
+
+def fleet_files():
+    """The 100,000-SIM benchmark fleet and its ICC list, generated once."""
+    fleet = os.path.join(WORK, "fleet")
+    if not os.path.isdir(fleet):
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "100000", "100")
+    return fleet, fleet + ".iccs"
+
+
+def seed_file(status="ACTIVATED"):
+    """A simulator seed with every benchmark ICC in one status."""
+    _, iccs = fleet_files()
+    path = os.path.join(WORK, f"seed-{status.lower()}.json")
+    if not os.path.exists(path):
+        with open(iccs) as f:
+            json.dump([{"icc": line.strip(), "status": status} for line in f if line.strip()], open(path, "w"))
+    return path
+
+
+class Simulator:
+    """`simfleet simulator` on a free loopback port, stopped with SIGTERM on exit."""
+
+    def __init__(self, *options):
+        self.process = subprocess.Popen([SIMFLEET, "simulator", "--port", "0", *options],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        match = re.match(r"listening on (http://\S+)", line)
+        if not match:
+            self.process.kill()
+            sys.exit(f"simulator did not start: {line!r}")
+        self.url = match.group(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url, iccs, seconds=5, connections=32):
+    env = dict(os.environ, ICCS_FILE=iccs, NEXCON_API_KEY="dev-key")
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", os.path.join(SHARED, "status.lua"),
+                          f"{url}/api/v1/simcard/status"], env=env, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, int(errors.group(1)) if errors else 0
 
 
 def build():
@@ -53,9 +107,7 @@ def build():
 
 
 def bench_validate(runs):
-    fleet = os.path.join(WORK, "fleet")
-    if not os.path.isdir(fleet):
-        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "100000", "100")
+    fleet, _ = fleet_files()
     floor = os.path.join(WORK, "libyaml_events")
     sh("cc", "-O2", os.path.join(SHARED, "libyaml_events.c"), "-o", floor, "-lyaml")
     files = sorted(os.path.join(fleet, f) for f in os.listdir(fleet))
@@ -73,7 +125,24 @@ def bench_validate(runs):
         print(f"| {name} | {wall:.3f} s | {wall / base:.2f}x | {rss:.0f} MB |")
 
 
-CASES = {"validate": bench_validate}
+def bench_simulator(runs):
+    _, iccs = fleet_files()
+    runs = max(3, runs // 4)
+    with Simulator("--seed", seed_file(), "--job-duration", "0") as simulator:
+        wrk(simulator.url, iccs, seconds=2)  # warm up
+        results = [wrk(simulator.url, iccs) for _ in range(runs)]
+    rates = sorted(rps for rps, _ in results)
+    errors = sum(e for _, e in results)
+    print(f"\n## simulator: wrk -t1 -c32 with status.lua over 100,000 ICCs, {runs} runs of 5 s")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| median status requests/s | {statistics.median(rates):,.0f} |")
+    print(f"| range | {rates[0]:,.0f} to {rates[-1]:,.0f} |")
+    print(f"| ratio to the 30,000/s goal | {statistics.median(rates) / 30000:.2f}x |")
+    print(f"| non-2xx responses | {errors} |")
+
+
+CASES = {"validate": bench_validate, "simulator": bench_simulator}
 
 
 def main():

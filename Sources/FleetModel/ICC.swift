@@ -110,3 +110,17 @@ public struct ICC: Hashable, Comparable, Sendable, CustomStringConvertible {
         return (10 - sum % 10) % 10
     }
 }
+
+extension ICC.Problem {
+    /// What is wrong and what to do, for a diagnostic about the ICC written as `icc`.
+    public func message(icc: String) -> String {
+        switch self {
+        case .notDigits(let character, let position):
+            "ICC '\(icc)' must be digits only, but character \(position) is '\(character)'; remove spaces, dashes and letters"
+        case .wrongLength(let count):
+            "ICC '\(icc)' has \(count) digits, but an ICC has 18 to 20; check for a missing or extra digit"
+        case .wrongCheckDigit(let expected, let found):
+            "ICC '\(icc)' fails its Luhn check: the last digit should be \(expected), not \(found); look for transposed or mistyped digits"
+        }
+    }
+}

@@ -207,7 +207,7 @@ struct ManifestDecoder {
             return
         }
         if let problem = ICC.validate(text) {
-            diagnostics.append(.error(at: location(iccLocation), Self.message(for: problem, icc: text)))
+            diagnostics.append(.error(at: location(iccLocation), problem.message(icc: text)))
             return
         }
         guard let state = entry.state ?? defaults?.state else {
@@ -239,17 +239,6 @@ struct ManifestDecoder {
         merged.merge(own) { _, own in own }
         if mergedLabelSets.count < 1024 { mergedLabelSets[own] = merged }
         return merged
-    }
-
-    static func message(for problem: ICC.Problem, icc: String) -> String {
-        switch problem {
-        case .notDigits(let character, let position):
-            "ICC '\(icc)' must be digits only, but character \(position) is '\(character)'; remove spaces, dashes and letters"
-        case .wrongLength(let count):
-            "ICC '\(icc)' has \(count) digits, but an ICC has 18 to 20; check for a missing or extra digit"
-        case .wrongCheckDigit(let expected, let found):
-            "ICC '\(icc)' fails its Luhn check: the last digit should be \(expected), not \(found); look for transposed or mistyped digits"
-        }
     }
 
     static let stateList = SIMState.allCases.map(\.rawValue).joined(separator: ", ")

@@ -37,7 +37,7 @@ public enum Seeds {
                     continue
                 }
                 if let problem = ICC.validate(icc) {
-                    diagnostics.append(.error(at: iccNode.location, "'\(icc)' is not a valid ICC (\(problem)); seeds hold valid ICCs only"))
+                    diagnostics.append(.error(at: iccNode.location, problem.message(icc: icc)))
                     continue
                 }
                 if let first = seen[icc] {

@@ -40,7 +40,10 @@ public enum StateFile {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                return try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+            }
             let document = try decoder.decode(Document.self, from: data)
             guard document.formatVersion == 1 else {
                 throw ReadError(description: "\(path): error: state file format \(document.formatVersion) is not supported; move the file away to start afresh")
@@ -91,7 +94,7 @@ public enum StateFile {
                 writer.field("action", job.action.rawValue)
                 writer.field("from", job.from)
                 writer.field("to", job.to)
-                writer.field("finishesAt", job.finishesAt.formatted(.iso8601))
+                writer.field("finishesAt", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(job.finishesAt))
                 writer.field("fails", job.fails)
                 writer.field("callbackUrl", job.callbackURL)
                 writer.objectEnd()

@@ -68,3 +68,51 @@ final class PipeCollector: @unchecked Sendable {
         return data
     }
 }
+
+/// A long-running `simfleet` process, such as the simulator, read line by line.
+public final class RunningProcess: @unchecked Sendable {
+    public let process = Process()
+    private let output = Pipe()
+    private let errors = Pipe()
+
+    /// Starts simfleet and returns once it has printed its first line of standard output.
+    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws {
+        process.executableURL = Simfleet.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? Golden.packageRoot()
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The first line the process printed, read byte by byte so nothing after it is consumed.
+    public func firstLine() -> String {
+        var bytes: [UInt8] = []
+        let handle = output.fileHandleForReading
+        while true {
+            let data = handle.readData(ofLength: 1)
+            guard let byte = data.first, byte != 0x0A else { break }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Sends `signal` and waits for the exit; returns the exit status and what was left on stderr.
+    public func stop(signal: Int32 = SIGTERM) -> (status: Int32, reason: Process.TerminationReason, stderr: String) {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        return (process.terminationStatus, process.terminationReason, String(decoding: stderr, as: UTF8.self))
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}

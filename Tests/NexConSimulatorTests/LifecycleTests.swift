@@ -1,0 +1,107 @@
+import NexConAPI
+@testable import NexConSimulator
+import Testing
+
+@Suite struct LifecycleTests {
+    typealias Row = (status: String, action: SIMAction, decision: Lifecycle.Decision)
+
+    static func start(_ from: String, _ during: String, _ to: String) -> Lifecycle.Decision {
+        .start(.init(from: from, during: during, to: to))
+    }
+
+    static func invalid(_ action: SIMAction, _ status: String) -> Lifecycle.Decision {
+        .conflict(code: "invalid_transition", message: "cannot \(action.rawValue) a SIM in status \(status)")
+    }
+
+    /// Every status the simulator produces, and one it does not know, against every action.
+    static let table: [Row] = [
+        ("INACTIVE", .activate, start("INACTIVE", "ACTIVATING", "ACTIVATED")),
+        ("INACTIVE", .block, invalid(.block, "INACTIVE")),
+        ("INACTIVE", .restore, invalid(.restore, "INACTIVE")),
+        ("INACTIVE", .terminate, start("INACTIVE", "TERMINATING", "TERMINATED")),
+        ("ACTIVATED", .activate, .alreadyThere),
+        ("ACTIVATED", .block, start("ACTIVATED", "BLOCKING", "BLOCKED")),
+        ("ACTIVATED", .restore, .alreadyThere),
+        ("ACTIVATED", .terminate, start("ACTIVATED", "TERMINATING", "TERMINATED")),
+        ("BLOCKED", .activate, invalid(.activate, "BLOCKED")),
+        ("BLOCKED", .block, .alreadyThere),
+        ("BLOCKED", .restore, start("BLOCKED", "RESTORING", "ACTIVATED")),
+        ("BLOCKED", .terminate, start("BLOCKED", "TERMINATING", "TERMINATED")),
+        ("TERMINATED", .activate, invalid(.activate, "TERMINATED")),
+        ("TERMINATED", .block, invalid(.block, "TERMINATED")),
+        ("TERMINATED", .restore, invalid(.restore, "TERMINATED")),
+        ("TERMINATED", .terminate, .alreadyThere),
+        ("SUSPENDED", .activate, invalid(.activate, "SUSPENDED")),
+        ("SUSPENDED", .terminate, invalid(.terminate, "SUSPENDED")),
+    ]
+
+    @Test(arguments: table.indices)
+    func transitionWithRepeatOK(index: Int) {
+        let row = Self.table[index]
+        #expect(Lifecycle.decide(row.action, status: row.status, jobPending: false, repeat: .ok) == row.decision)
+    }
+
+    @Test(arguments: table.indices)
+    func repeatConflictTurnsAlreadyThereInto409(index: Int) {
+        let row = Self.table[index]
+        let decision = Lifecycle.decide(row.action, status: row.status, jobPending: false, repeat: .conflict)
+        if row.decision == .alreadyThere {
+            #expect(decision == Self.invalid(row.action, row.status))
+        } else {
+            #expect(decision == row.decision)
+        }
+    }
+
+    @Test(arguments: SIMAction.allCases)
+    func pendingJobRefusesEveryAction(action: SIMAction) {
+        let decision = Lifecycle.decide(action, status: "ACTIVATING", jobPending: true, repeat: .ok)
+        guard case .conflict(let code, _) = decision else {
+            Issue.record("expected a conflict, got \(decision)")
+            return
+        }
+        #expect(code == "job_pending")
+    }
+}
+
+@Suite struct RateLimiterTests {
+    @Test func allowsABurstThenRefillsAtTheLimit() {
+        let limiter = RateLimiter(limit: 10)
+        let start = ContinuousClock.now
+        for _ in 0..<10 { #expect(limiter.take(key: "k", now: start).allowed) }
+        let refused = limiter.take(key: "k", now: start)
+        #expect(!refused.allowed)
+        #expect(refused.remaining == 0)
+        #expect(refused.retryAfter == 1)
+        #expect(limiter.take(key: "k", now: start + .milliseconds(100)).allowed)
+        #expect(!limiter.take(key: "k", now: start + .milliseconds(100)).allowed)
+        // Another key has its own bucket.
+        #expect(limiter.take(key: "other", now: start).allowed)
+    }
+}
+
+@Suite struct FlatJSONTests {
+    @Test(arguments: [
+        (#"{"icc":"89450100250731069754"}"#, "89450100250731069754", nil),
+        (#" { "icc" : "1" , "callbackUrl" : "https://x/y" } "#, "1", "https://x/y"),
+        (#"{"callbackUrl":null,"icc":"1","extra":"z"}"#, "1", nil),
+    ] as [(String, String, String?)])
+    func readsPlainBodies(text: String, icc: String, callback: String?) {
+        let body = SimulatedAPI.ActionBody(flat: Array(text.utf8))
+        #expect(body?.icc == icc)
+        #expect(body?.callbackUrl == callback)
+    }
+
+    /// Everything else is left to JSONDecoder rather than guessed at.
+    @Test(arguments: [#"{"icc":1}"#, #"{"icc":"a\"b"}"#, #"{"icc":"1","n":2}"#, #"{"icc":null}"#, #"{}"#, #"[]"#, #"{"icc":"1""#, #"{"icc":"1","icc":"2"}"#, "", "nul"])
+    func leavesEverythingElseToJSONDecoder(text: String) {
+        #expect(SimulatedAPI.ActionBody(flat: Array(text.utf8)) == nil)
+    }
+
+    @Test(arguments: [
+        ("bearer dev-key", "dev-key"), ("Bearer dev-key", "dev-key"), ("BEARER  dev-key ", "dev-key"),
+        ("Basic dev-key", nil), ("bearer", nil), ("bearerdev-key", nil), ("", nil),
+    ] as [(String, String?)])
+    func bearerKey(header: String, key: String?) {
+        #expect(SimulatedAPI.bearerKey(header).map(String.init) == key)
+    }
+}

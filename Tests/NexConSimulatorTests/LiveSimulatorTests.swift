@@ -1,0 +1,212 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NexConAPI
+import NexConSimulator
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import TestSupport
+import Testing
+
+/// The simulator over real HTTP on loopback.
+@Suite struct LiveSimulatorTests {
+    static let icc = "89450100250731069754"
+    static let other = "89450100250731069812"
+    static let fleet = [SimulatedSIM(icc: icc, status: "ACTIVATED"), SimulatedSIM(icc: other, status: "INACTIVE")]
+
+    static func status(_ simulator: RunningSimulator, _ icc: String = icc) async throws -> String? {
+        try await send("\(simulator.baseURL)/api/v1/simcard/status", body: #"{"icc":"\#(icc)"}"#).json["status"] as? String
+    }
+
+    @Test func jobShowsTheTransitionalStatusUntilItsDurationHasPassed() async throws {
+        var configuration = SimulatorConfiguration.forTests
+        configuration.jobDuration = .milliseconds(300)
+        try await withSimulator(configuration, sims: Self.fleet) { simulator in
+            let started = ContinuousClock.now
+            let reply = try await send("\(simulator.baseURL)/api/v1/simcard/block", body: #"{"icc":"\#(Self.icc)"}"#)
+            #expect(reply.status == 200)
+            #expect(reply.json["status"] as? String == "BLOCKING")
+            #expect(try await Self.status(simulator) == "BLOCKING")
+            let reached = try await eventually { try await Self.status(simulator) == "BLOCKED" }
+            #expect(reached)
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+        }
+    }
+
+    @Test func failedJobPutsTheSIMBack() async throws {
+        var configuration = SimulatorConfiguration.forTests
+        configuration.jobFailureRate = 1
+        configuration.jobDuration = .milliseconds(50)
+        try await withSimulator(configuration, sims: Self.fleet) { simulator in
+            let reply = try await send("\(simulator.baseURL)/api/v1/simcard/activate", body: #"{"icc":"\#(Self.other)"}"#)
+            #expect(reply.json["status"] as? String == "ACTIVATING")
+            let back = try await eventually { try await Self.status(simulator, Self.other) == "INACTIVE" }
+            #expect(back)
+            #expect(simulator.state.runningJobs.isEmpty)
+        }
+    }
+
+    @Test func callbacksAreDeliveredAndRetriedUntilAccepted() async throws {
+        let receiver = CallbackReceiver(refuseFirst: 2)
+        try await receiver.run { callbackURL in
+            try await withSimulator(sims: Self.fleet) { simulator in
+                let reply = try await send("\(simulator.baseURL)/api/v1/simcard/block",
+                                           body: #"{"icc":"\#(Self.icc)","callbackUrl":"\#(callbackURL)"}"#)
+                let jobId = try #require(reply.json["jobId"] as? String)
+                let delivered = await eventually { receiver.accepted.count == 1 }
+                #expect(delivered)
+                let callback = try #require(receiver.accepted.first)
+                #expect(callback.jobId == jobId)
+                #expect(callback.icc == Self.icc)
+                #expect(callback.action == .block)
+                #expect(callback.status == "BLOCKED")
+                #expect(callback.success)
+                #expect(receiver.attempts == 3)
+            }
+        }
+    }
+
+    @Test func callbackGivesUpAfterFiveAttempts() async throws {
+        let receiver = CallbackReceiver(refuseFirst: 100)
+        try await receiver.run { callbackURL in
+            try await withSimulator(sims: Self.fleet) { simulator in
+                _ = try await send("\(simulator.baseURL)/api/v1/simcard/block",
+                                   body: #"{"icc":"\#(Self.icc)","callbackUrl":"\#(callbackURL)"}"#)
+                let gaveUp = await eventually { receiver.attempts == 5 }
+                #expect(gaveUp)
+                // No sixth attempt follows within several backoff periods.
+                let sixth = await eventually(timeout: .milliseconds(800)) { receiver.attempts > 5 }
+                #expect(!sixth)
+            }
+        }
+    }
+
+    @Test func rateLimitAnswers429WithRetryAfter() async throws {
+        var configuration = SimulatorConfiguration.forTests
+        configuration.rateLimit = 5
+        try await withSimulator(configuration, sims: Self.fleet) { simulator in
+            var codes: [Int] = []
+            var limited: Reply?
+            for _ in 0..<8 {
+                let reply = try await send("\(simulator.baseURL)/api/v1/simcard/status", body: #"{"icc":"\#(Self.icc)"}"#)
+                codes.append(reply.status)
+                if reply.status == 429 { limited = reply }
+            }
+            #expect(codes.prefix(5).allSatisfy { $0 == 200 })
+            #expect(codes.contains(429))
+            let reply = try #require(limited)
+            #expect(reply.headers["retry-after"] == "1")
+            #expect(reply.headers["x-ratelimit-limit"] == "5")
+            #expect(reply.headers["x-ratelimit-remaining"] == "0")
+            #expect(reply.headers["x-ratelimit-reset"] != nil)
+            #expect((reply.json["error"] as? [String: Any])?["code"] as? String == "rate_limited")
+        }
+    }
+
+    @Test func droppedActionsTakeEffectOrNotAndTheLogSaysWhich() async throws {
+        var configuration = SimulatorConfiguration.forTests
+        configuration.dropRate = 1
+        let iccs = (0..<12).map { String(format: "8945010025073%06d", $0) }.map { $0 + String(luhn($0)) }
+        let fleet = iccs.map { SimulatedSIM(icc: $0, status: "ACTIVATED") }
+        try await withSimulator(configuration, sims: fleet) { simulator in
+            for icc in iccs {
+                await #expect(throws: (any Error).self) {
+                    _ = try await send("\(simulator.baseURL)/api/v1/simcard/block", body: #"{"icc":"\#(icc)"}"#)
+                }
+            }
+            let calls = simulator.state.calls
+            #expect(calls.count == 12)
+            #expect(calls.allSatisfy { $0.code == nil })
+            // Both outcomes happen, and each matches the SIM's real state.
+            #expect(calls.contains { $0.applied == true } && calls.contains { $0.applied == false })
+            let statuses = Dictionary(uniqueKeysWithValues: simulator.state.snapshot().sims.map { ($0.icc, $0.status) })
+            for call in calls {
+                #expect(statuses[call.icc!] == (call.applied == true ? "BLOCKED" : "ACTIVATED"))
+                #expect((call.jobId != nil) == (call.applied == true))
+            }
+        }
+    }
+
+    @Test func stateSurvivesARestartIncludingRunningJobs() async throws {
+        try await withTemporaryDirectory { dir in
+            var configuration = SimulatorConfiguration.forTests
+            configuration.statePath = dir.appendingPathComponent("state.json").path
+            configuration.jobDuration = .milliseconds(400)
+            try await withSimulator(configuration, sims: Self.fleet) { simulator in
+                let reply = try await send("\(simulator.baseURL)/api/v1/simcard/terminate", body: #"{"icc":"\#(Self.icc)"}"#)
+                #expect(reply.json["status"] as? String == "TERMINATING")
+            }
+            // The file was written on the way out, with the job still running.
+            let saved = try StateFile.read(configuration.statePath!)
+            #expect(saved.first { $0.icc == Self.icc }?.job?.action == .terminate)
+            // A restarted simulator knows the SIMs from the file and finishes the job.
+            try await withSimulator(configuration, sims: saved) { simulator in
+                let done = try await eventually { try await Self.status(simulator) == "TERMINATED" }
+                #expect(done)
+                #expect(try await Self.status(simulator, Self.other) == "INACTIVE")
+            }
+            let final = try StateFile.read(configuration.statePath!)
+            #expect(final.first { $0.icc == Self.icc }?.status == "TERMINATED")
+            #expect(final.first { $0.icc == Self.icc }?.job == nil)
+        }
+    }
+
+    @Test func latencyDelaysEveryRequest() async throws {
+        var configuration = SimulatorConfiguration.forTests
+        configuration.latency = .milliseconds(150)
+        try await withSimulator(configuration, sims: Self.fleet) { simulator in
+            let started = ContinuousClock.now
+            _ = try await Self.status(simulator)
+            #expect(ContinuousClock.now - started >= .milliseconds(150))
+        }
+    }
+}
+
+func luhn(_ payload: String) -> Int {
+    var sum = 0
+    for (index, byte) in payload.utf8.reversed().enumerated() {
+        var digit = Int(byte - 48)
+        if index % 2 == 0 { digit *= 2; if digit > 9 { digit -= 9 } }
+        sum += digit
+    }
+    return (10 - sum % 10) % 10
+}
+
+/// A small HTTP server that receives job callbacks, refusing the first few with 500.
+final class CallbackReceiver: Sendable {
+    private let log = Mutex<(attempts: Int, accepted: [JobCallback])>((0, []))
+    let refuseFirst: Int
+
+    init(refuseFirst: Int) { self.refuseFirst = refuseFirst }
+
+    var attempts: Int { log.withLock { $0.attempts } }
+    var accepted: [JobCallback] { log.withLock { $0.accepted } }
+
+    func run(_ body: @Sendable (String) async throws -> Void) async throws {
+        let router = Router()
+        router.post("/hook") { request, context -> HTTPResponse.Status in
+            let callback = try await request.decode(as: JobCallback.self, context: context)
+            return self.log.withLock { log in
+                log.attempts += 1
+                guard log.attempts > self.refuseFirst else { return .internalServerError }
+                log.accepted.append(callback)
+                return .ok
+            }
+        }
+        let (ports, found) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { found.yield($0.localAddress?.port ?? 0); found.finish() },
+                              logger: SimulatorLog.quiet)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: SimulatorLog.quiet))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = await iterator.next() ?? 0
+            defer { Task { await group.triggerGracefulShutdown() } }
+            try await body("http://127.0.0.1:\(port)/hook")
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import FleetModel
+import Foundation
+import NexConAPI
+@testable import NexConSimulator
+import TestSupport
+import Testing
+
+@Suite struct SeedsTests {
+    @Test func readsJSONListsAndYAMLWithASimsKey() async throws {
+        try await withTemporaryDirectory { dir in
+            let json = dir.appendingPathComponent("seed.json")
+            try #"[{"icc":"89450100250731069754","status":"SUSPENDED","tags":["gps"],"countryCode":"DK","product":{"id":3,"name":"P"}}]"#
+                .write(to: json, atomically: true, encoding: .utf8)
+            let yaml = dir.appendingPathComponent("seed.yaml")
+            try "sims:\n  - icc: 89450100250731069812\n    pool: {id: 7, name: Default pool}\n".write(to: yaml, atomically: true, encoding: .utf8)
+
+            let fromJSON = Seeds.read(path: json.path)
+            #expect(fromJSON.diagnostics.isEmpty)
+            #expect(fromJSON.sims == [SimulatedSIM(icc: "89450100250731069754", status: "SUSPENDED", tags: ["gps"],
+                                                   countryCode: "DK", product: NamedRef(id: 3, name: "P"))])
+            let fromYAML = Seeds.read(path: yaml.path)
+            #expect(fromYAML.diagnostics.isEmpty)
+            #expect(fromYAML.sims == [SimulatedSIM(icc: "89450100250731069812", status: "INACTIVE", pool: NamedRef(id: 7, name: "Default pool"))])
+        }
+    }
+
+    @Test func reportsEveryBadRecordWithItsLocation() async throws {
+        try await withTemporaryDirectory { dir in
+            let yaml = dir.appendingPathComponent("seed.yaml")
+            try """
+            - {icc: "89450100250731069754", product: {id: x, name: P}}
+            - {status: ACTIVATED}
+            - {icc: "89450100250731069754"}
+            - 42
+            """.write(to: yaml, atomically: true, encoding: .utf8)
+            let read = Seeds.read(path: yaml.path)
+            #expect(read.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.message)" } == [
+                "1:42 'product' must be {id: <number>, name: <text>}",
+                "2:3 this SIM record has no 'icc'",
+                "3:9 ICC 89450100250731069754 is seeded twice; the first is at \(yaml.path):1:9",
+                "4:3 a SIM record must be a mapping such as {icc: ..., status: ACTIVATED}, found text",
+            ])
+        }
+    }
+
+    @Test func manifestSeedsAreDeterministicAndCoverEveryStatus() {
+        let iccs = (0..<200).map { n -> ICC in
+            let payload = String(format: "8945010025073%06d", n)
+            return ICC(unchecked: payload + String(luhn(payload)))
+        }
+        let desired = iccs.map { DesiredSIM(icc: $0, state: .active, location: SourceLocation(path: "m.yaml", line: 1, column: 1)) }
+        let first = Seeds.fromManifests(desired)
+        #expect(first == Seeds.fromManifests(desired))
+        #expect(Set(first.map(\.status)) == ["INACTIVE", "ACTIVATED", "BLOCKED", "TERMINATED"])
+        #expect(first.allSatisfy { $0.countryCode == "DK" && $0.msisdn?.count == 10 })
+    }
+
+    @Test func savedStateWinsOverSeedsWhichWinOverManifests() {
+        let icc = "89450100250731069754"
+        let fleet = SimulatorFleet.assemble(
+            saved: [SimulatedSIM(icc: icc, status: "BLOCKED")],
+            seeds: [SimulatedSIM(icc: icc, status: "INACTIVE"), SimulatedSIM(icc: "89450100250731069812", status: "INACTIVE")],
+            manifests: [SimulatedSIM(icc: "89450100250731069812", status: "ACTIVATED"), SimulatedSIM(icc: "89450100250731069937", status: "ACTIVATED")]
+        )
+        #expect(fleet.map(\.status) == ["BLOCKED", "INACTIVE", "ACTIVATED"])
+    }
+}
