@@ -27,8 +27,21 @@ let package = Package(
         .target(name: "FleetModel"),
         // YAML manifests -> DesiredSIM values with source locations and diagnostics.
         .target(name: "Manifests", dependencies: ["CYAML", "FleetModel"]),
+        // Pure: desired SIMs + observed statuses + policy -> Plan; renderers. No I/O.
+        .target(name: "Planning", dependencies: ["FleetModel", "NexConAPI"]),
         // NexCon's wire format: request and response bodies, shared by client and simulator.
         .target(name: "NexConAPI"),
+        // The HTTP client for NexCon: auth, retries, pacing, the status sweep.
+        .target(
+            name: "NexConClient",
+            dependencies: [
+                "FleetModel", "NexConAPI", "Planning",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // A stand-in NexCon server: lifecycle, async jobs, callbacks, rate limits and faults.
         .target(
             name: "NexConSimulator",
@@ -45,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "Manifests", "NexConSimulator",
+                "FleetModel", "Manifests", "NexConSimulator", "NexConClient", "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -144,7 +144,8 @@ public enum ManifestLoader {
                 continue
             }
             let ext = (name as NSString).pathExtension.lowercased()
-            guard fileExtensions.contains(ext) else { continue }
+            // simfleet.yaml configures the tool; it is not a manifest.
+            guard fileExtensions.contains(ext), name != SimfleetConfig.fileName, name != "simfleet.yml" else { continue }
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: prefix + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
                 files.append(prefix + relative)

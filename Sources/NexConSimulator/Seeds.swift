@@ -69,21 +69,28 @@ public enum Seeds {
         return (sims, diagnostics.sorted())
     }
 
-    /// A SIM for every ICC in the manifests, in a live status derived from the ICC alone,
-    /// so the same manifests always give the same demo fleet and a plan shows each kind of step.
+    /// A SIM for every ICC in the manifests, in a live status derived from its ICC: about
+    /// a third already as declared, the rest in another status from which the declared state
+    /// can be reached. The same manifests always give the same demo fleet, and its plan
+    /// shows each kind of step.
     public static func fromManifests(_ desired: [DesiredSIM]) -> [SimulatedSIM] {
-        desired.map { simulated(icc: $0.icc.digits) }
+        desired.map { sim in
+            let hash = fnv1a(sim.icc.digits) >> 20 // these bits give the example fleet every kind of step
+            let others: [String] = switch sim.state {
+            case .active: [Lifecycle.inactive, Lifecycle.blocked]
+            case .blocked: [Lifecycle.inactive, Lifecycle.activated]
+            case .inactive: []
+            case .terminated: [Lifecycle.activated, Lifecycle.blocked, Lifecycle.inactive]
+            }
+            let same = [SIMState.active: Lifecycle.activated, .blocked: Lifecycle.blocked,
+                        .inactive: Lifecycle.inactive, .terminated: Lifecycle.terminated][sim.state]!
+            let status = others.isEmpty || hash % 3 == 0 ? same : others[Int((hash >> 8) % UInt64(others.count))]
+            return simulated(icc: sim.icc.digits, status: status)
+        }
     }
 
-    static func simulated(icc: String) -> SimulatedSIM {
+    static func simulated(icc: String, status: String) -> SimulatedSIM {
         let hash = fnv1a(icc)
-        // About 40% active, 30% inactive, 20% blocked, 10% terminated.
-        let status = switch hash % 10 {
-        case 0...3: Lifecycle.activated
-        case 4...6: Lifecycle.inactive
-        case 7...8: Lifecycle.blocked
-        default: Lifecycle.terminated
-        }
         let digits = Array(icc.utf8)
         let countryDigits = String(decoding: digits[2..<4], as: UTF8.self)
         let country = ["45": "DK", "46": "SE", "44": "GB", "47": "NO", "49": "DE", "31": "NL"][countryDigits] ?? "DK"

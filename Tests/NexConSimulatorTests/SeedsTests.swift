@@ -48,10 +48,18 @@ import Testing
             let payload = String(format: "8945010025073%06d", n)
             return ICC(unchecked: payload + String(luhn(payload)))
         }
-        let desired = iccs.map { DesiredSIM(icc: $0, state: .active, location: SourceLocation(path: "m.yaml", line: 1, column: 1)) }
+        let desired = iccs.enumerated().map { index, icc in
+            DesiredSIM(icc: icc, state: SIMState.allCases[index % 4], location: SourceLocation(path: "m.yaml", line: 1, column: 1))
+        }
         let first = Seeds.fromManifests(desired)
         #expect(first == Seeds.fromManifests(desired))
         #expect(Set(first.map(\.status)) == ["INACTIVE", "ACTIVATED", "BLOCKED", "TERMINATED"])
+        // Every live status is one the declared state can be reached from.
+        let reachable: [SIMState: Set<String>] = [
+            .active: ["ACTIVATED", "INACTIVE", "BLOCKED"], .blocked: ["BLOCKED", "ACTIVATED", "INACTIVE"],
+            .inactive: ["INACTIVE"], .terminated: ["TERMINATED", "ACTIVATED", "BLOCKED", "INACTIVE"],
+        ]
+        for (sim, live) in zip(desired, first) { #expect(reachable[sim.state]!.contains(live.status)) }
         #expect(first.allSatisfy { $0.countryCode == "DK" && $0.msisdn?.count == 10 })
     }
 

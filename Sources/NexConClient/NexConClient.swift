@@ -1,0 +1,184 @@
+import AsyncHTTPClient
+import FleetModel
+import Foundation
+import NexConAPI
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Planning
+
+/// How requests are retried: timeouts, connection errors, 5xx and 429, with exponential
+/// backoff and full jitter.
+public struct RetryPolicy: Sendable {
+    public var attempts = 6
+    public var base = Duration.milliseconds(100)
+    public var cap = Duration.seconds(5)
+    public var requestTimeout = Duration.seconds(30)
+
+    public init() {}
+
+    /// A random wait in 0...min(cap, base × 2^attempt).
+    func backoff(after attempt: Int) -> Duration {
+        let ceiling = min(cap.seconds, base.seconds * pow(2, Double(attempt)))
+        return .seconds(Double.random(in: 0...ceiling))
+    }
+}
+
+/// A failure that ends the whole run: every further call would fail the same way.
+public struct FatalAPIError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// NexCon's API over AsyncHTTPClient, tolerant of what the documentation leaves open.
+///
+/// Unknown fields in answers are ignored, error bodies are read if they are JSON and
+/// shown if not, and the key appears only in the Authorization header.
+public final class NexConClient: Sendable {
+    public let endpoint: APIEndpoint
+    public let pacer: Pacer
+    public let retry: RetryPolicy
+    private let http: HTTPClient
+    private let authorization: String
+
+    /// `parallelism` sizes the connection pool; `rate` caps requests per second.
+    public init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) {
+        self.endpoint = endpoint
+        self.retry = retry
+        pacer = Pacer(cap: rate)
+        authorization = "bearer \(endpoint.key)"
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, parallelism))
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(retry.requestTimeout.seconds)))
+        // A redirect could carry the key to another host.
+        configuration.redirectConfiguration = .disallow
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// What one call came to after retries.
+    public enum Answer: Sendable {
+        case ok(JSONValue)
+        case notFound
+        /// A 4xx other than 401, 403, 404 and 429: NexCon refused; retrying will not help.
+        case refused(code: Int, message: String)
+        /// No usable answer within the retry budget; whether an action took effect is unknown.
+        case unanswered(String)
+    }
+
+    /// The live status of one SIM.
+    public func status(of icc: ICC) async throws(FatalAPIError) -> Observation {
+        switch try await call(.status, body: Self.body(icc: icc, callbackURL: nil), retrying: true) {
+        case .ok(let json):
+            guard let status = json["status"]?.text else {
+                return .failed("NexCon's answer has no 'status' field")
+            }
+            return .status(status, facts: json)
+        case .notFound:
+            return .notFound
+        case .refused(let code, let message):
+            return .failed("NexCon answered \(code): \(message)")
+        case .unanswered(let reason):
+            return .failed(reason)
+        }
+    }
+
+    /// One action, sent once: an ambiguous failure is returned, never retried here, since
+    /// only a fresh status read can tell whether it took effect.
+    public func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> Answer {
+        try await call(action.endpoint, body: Self.body(icc: icc, callbackURL: callbackURL), retrying: false)
+    }
+
+    static func body(icc: ICC, callbackURL: String?) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 64)
+        writer.objectStart()
+        writer.key("icc")
+        writer.value(icc)
+        if let callbackURL { writer.field("callbackUrl", callbackURL) }
+        writer.objectEnd()
+        return writer.bytes
+    }
+
+    /// Sends a request, retrying what is safe to retry: everything for status; for actions
+    /// only answers that prove nothing happened (429, and 5xx are left to the caller).
+    func call(_ endpoint: NexConAPI.Endpoint, body: [UInt8], retrying: Bool) async throws(FatalAPIError) -> Answer {
+        let url = self.endpoint.baseURL + endpoint.path
+        var lastProblem = ""
+        for attempt in 0..<retry.attempts {
+            await pacer.acquire()
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: authorization)
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.headers.add(name: "User-Agent", value: "simfleet")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let code: Int
+            let headers: HTTPHeaders
+            let bytes: ByteBuffer
+            do {
+                let response = try await http.execute(request, timeout: .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
+                code = Int(response.status.code)
+                headers = response.headers
+                bytes = try await response.body.collect(upTo: 1 << 20)
+            } catch {
+                lastProblem = Self.describe(error)
+                guard retrying else { return .unanswered(lastProblem) }
+                try? await Task.sleep(for: retry.backoff(after: attempt))
+                continue
+            }
+            pacer.observe(declaredLimit: headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) })
+            let json = JSONValue(parsing: bytes.readableBytesView)
+            switch code {
+            case 200..<300:
+                pacer.succeeded()
+                guard let json else { return .unanswered("NexCon's answer is not JSON") }
+                return .ok(json)
+            case 401:
+                throw FatalAPIError(description: "NexCon refused the API key (401 Unauthorized): check NEXCON_API_KEY or the key file, and that the key is still valid")
+            case 403:
+                throw FatalAPIError(description: "NexCon refused access (403 Forbidden): the key lacks rights, or this machine's IP address is not on the account's allowlist")
+            case 404:
+                return .notFound
+            case 429:
+                let wait = headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.seconds($0) }
+                pacer.throttled(retryAfter: wait)
+                lastProblem = "rate limited (429)"
+                continue // a 429 proves nothing was done: safe to repeat, even for actions
+            case 500...:
+                lastProblem = "NexCon answered \(code)\(Self.message(json).map { ": \($0)" } ?? "")"
+                guard retrying else { return .unanswered(lastProblem) }
+                try? await Task.sleep(for: retry.backoff(after: attempt))
+                continue
+            default:
+                return .refused(code: code, message: Self.message(json) ?? String(buffer: bytes).prefix(200).description)
+            }
+        }
+        return .unanswered("\(lastProblem); gave up after \(retry.attempts) attempts")
+    }
+
+    /// The message of an error body, in the shapes NexCon might use.
+    static func message(_ json: JSONValue?) -> String? {
+        guard let json else { return nil }
+        return json["error"]?["message"]?.text ?? json["message"]?.text ?? json["error"]?.text
+    }
+
+    /// Error text without anything from the request, so the key cannot leak through it.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+            "no answer in time (timeout)"
+        case let error as HTTPClientError where error == .remoteConnectionClosed:
+            "the connection was closed before an answer came"
+        case is HTTPClientError:
+            "HTTP error (\(String(describing: error).prefix(120)))"
+        case let error as NIOConnectionError:
+            "cannot connect (\(error.dnsAAAAError == nil && error.dnsAError == nil ? "connection refused or unreachable" : "name not found"))"
+        case let error as IOError:
+            "network error (\(error.description.prefix(120)))"
+        default:
+            "network error (\(String(describing: error).prefix(120)))"
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import FleetModel
+import Foundation
+import ServiceLifecycle
+
+/// The simulator inside simfleet's own process, for `--simulator`: it listens on a free
+/// loopback port and simfleet's real client talks to it over HTTP.
+public enum EmbeddedSimulator {
+    public static let defaultStatePath = ".simfleet/simulator.json"
+
+    /// What the caller needs to reach it; the key is random per run and never shown.
+    public struct Connection: Sendable {
+        public var url: String
+        public var key: String
+    }
+
+    /// Starts the simulator with the saved state at `statePath` (seeded from `desired` on
+    /// first use, and for SIMs added to the manifests since), runs `body`, then stops it
+    /// gracefully, which saves the state.
+    public static func run<T: Sendable>(
+        desired: [DesiredSIM], statePath: String, jobDuration: Duration = .milliseconds(500),
+        _ body: @Sendable (Connection) async throws -> T
+    ) async throws -> T {
+        let saved = try StateFile.read(statePath)
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.apiKey = "embedded-" + UUID().uuidString
+        configuration.statePath = statePath
+        configuration.jobDuration = jobDuration
+        let sims = SimulatorFleet.assemble(saved: saved, seeds: [], manifests: Seeds.fromManifests(desired))
+        let (ports, found) = AsyncStream.makeStream(of: Int.self)
+        let (application, _) = buildApplication(configuration: configuration, sims: sims) { port in
+            found.yield(port)
+            found.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [application], logger: SimulatorLog.quiet))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw StateFile.ReadError(description: "the embedded simulator did not start") }
+            let connection = Connection(url: "http://127.0.0.1:\(port)", key: configuration.apiKey)
+            do {
+                let result = try await body(connection)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+}

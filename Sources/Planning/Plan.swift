@@ -1,0 +1,173 @@
+import FleetModel
+import NexConAPI
+
+/// What the status sweep found for one SIM.
+public enum Observation: Sendable, Hashable {
+    /// NexCon answered: the status word and the whole response, for `expect:` checks.
+    case status(String, facts: JSONValue)
+    /// NexCon answered 404.
+    case notFound
+    /// No answer could be had; the message says why.
+    case failed(String)
+}
+
+/// Which terminations a run allows. `protect: true` in a manifest overrides any allowance.
+public enum TerminateAllowance: Sendable, Hashable {
+    case none
+    case all
+    case only(Set<ICC>)
+
+    public func allows(_ icc: ICC) -> Bool {
+        switch self {
+        case .none: false
+        case .all: true
+        case .only(let iccs): iccs.contains(icc)
+        }
+    }
+}
+
+/// When a plan's disruptive steps are too many to apply without `--force`.
+public struct BlastRadiusLimit: Sendable, Hashable {
+    /// Share of the managed SIMs, in percent.
+    public var percent: Double
+    /// Fewer disruptive steps than this never trip the guard.
+    public var minimum: Int
+
+    public static let standard = BlastRadiusLimit(percent: 10, minimum: 5)
+
+    public init(percent: Double, minimum: Int) {
+        self.percent = percent
+        self.minimum = minimum
+    }
+
+    public func isExceeded(disruptive: Int, managed: Int) -> Bool {
+        disruptive >= minimum && Double(disruptive) > Double(managed) * percent / 100
+    }
+}
+
+/// Everything the planner is told besides the SIMs themselves.
+public struct PlanPolicy: Sendable, Equatable {
+    public var allowTerminate: TerminateAllowance
+    public var statusMapping: StatusMapping
+    public var blastRadius: BlastRadiusLimit
+
+    public init(allowTerminate: TerminateAllowance = .none, statusMapping: StatusMapping = .standard,
+                blastRadius: BlastRadiusLimit = .standard) {
+        self.allowTerminate = allowTerminate
+        self.statusMapping = statusMapping
+        self.blastRadius = blastRadius
+    }
+}
+
+/// One API call the plan makes, in order.
+public struct Step: Sendable, Hashable {
+    public var icc: ICC
+    public var name: String?
+    public var action: SIMAction
+    /// The live state the SIM must be in when the step is sent, and the one it leads to.
+    public var from: SIMState
+    public var to: SIMState
+    /// Steps of a wave run together; a wave starts when the one before has settled.
+    public var wave: Int
+    /// A terminate that will not be sent: not allowed by this run, or protected.
+    public var refused: Bool
+    public var reason: String?
+    /// Something a reviewer should know, such as a SIM briefly going live.
+    public var note: String?
+    public var location: SourceLocation
+}
+
+/// Where a SIM ended up in the plan.
+public enum Outcome: String, Sendable, Hashable {
+    case unchanged, change, pending, error
+}
+
+/// Every SIM in scope with what was observed and what the plan does about it.
+public struct PlannedSIM: Sendable, Hashable {
+    public var icc: ICC
+    public var name: String?
+    public var desired: SIMState
+    /// The live status word, as NexCon wrote it; nil when it could not be read.
+    public var observed: String?
+    public var live: LiveState?
+    public var outcome: Outcome
+    public var location: SourceLocation
+}
+
+/// An error or warning about one SIM, or about the plan as a whole.
+public struct PlanIssue: Sendable, Hashable {
+    public var icc: ICC?
+    public var name: String?
+    public var location: SourceLocation?
+    public var message: String
+
+    /// `path:line:column: error: SIM ICC (name): message`.
+    public func formatted(_ severity: Diagnostic.Severity) -> String {
+        var subject = ""
+        if let icc { subject = "SIM \(icc)\(name.map { " (\($0))" } ?? ""): " }
+        let text = subject + message
+        guard let location else { return "\(severity.rawValue): \(text)" }
+        return Diagnostic(severity, at: location, text).formatted
+    }
+}
+
+/// Counts a reviewer reads first.
+public struct PlanSummary: Sendable, Hashable {
+    public var managed = 0
+    public var activate = 0
+    public var block = 0
+    public var restore = 0
+    public var terminate = 0
+    public var refused = 0
+    public var unchanged = 0
+    public var pending = 0
+    public var errors = 0
+
+    public func count(of action: SIMAction) -> Int {
+        switch action {
+        case .activate: activate
+        case .block: block
+        case .restore: restore
+        case .terminate: terminate
+        }
+    }
+}
+
+/// The blast-radius check the planner computes and apply enforces.
+public struct BlastRadius: Sendable, Hashable {
+    /// Blocks and unrefused terminates.
+    public var disruptive: Int
+    public var managed: Int
+    public var limit: BlastRadiusLimit
+    public var exceeded: Bool { limit.isExceeded(disruptive: disruptive, managed: managed) }
+}
+
+/// The result of planning: ordered steps, every SIM's outcome, errors and warnings.
+/// The same input always gives the same plan.
+public struct Plan: Sendable, Hashable {
+    public var steps: [Step]
+    public var sims: [PlannedSIM]
+    public var errors: [PlanIssue]
+    public var warnings: [PlanIssue]
+    public var summary: PlanSummary
+    public var blastRadius: BlastRadius
+
+    public var hasChanges: Bool { steps.contains { !$0.refused } }
+    public var waves: [[Step]] {
+        Dictionary(grouping: steps, by: \.wave).sorted { $0.key < $1.key }.map(\.value)
+    }
+}
+
+extension SIMAction {
+    /// The state a successful call leaves the SIM in.
+    public var target: SIMState {
+        switch self {
+        case .activate, .restore: .active
+        case .block: .blocked
+        case .terminate: .terminated
+        }
+    }
+
+    /// Block and terminate cut a device off.
+    public var isDisruptive: Bool { self == .block || self == .terminate }
+}

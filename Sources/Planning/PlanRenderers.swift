@@ -1,0 +1,293 @@
+import FleetModel
+import NexConAPI
+
+/// Where live statuses came from, stated in every rendering of a plan.
+public struct PlanTarget: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case api, simulator }
+    public var kind: Kind
+    public var url: String
+
+    public init(kind: Kind, url: String) {
+        self.kind = kind
+        self.url = url
+    }
+
+    public var sentence: String {
+        switch kind {
+        case .api: "Live status read from the NexCon API at \(url)."
+        case .simulator: "Made against the NexCon simulator at \(url), not the real API."
+        }
+    }
+}
+
+/// What a rendering needs besides the plan. All of it is given, nothing is looked up.
+public struct RenderContext: Sendable {
+    public var target: PlanTarget
+    public var toolVersion: String
+    /// SHA-256 of the resolved manifests in scope.
+    public var manifestDigest: String
+    /// ANSI colour, for terminals only.
+    public var color: Bool
+
+    public init(target: PlanTarget, toolVersion: String, manifestDigest: String, color: Bool = false) {
+        self.target = target
+        self.toolVersion = toolVersion
+        self.manifestDigest = manifestDigest
+        self.color = color
+    }
+}
+
+public enum PlanFormat: String, CaseIterable, Sendable {
+    case text, markdown, json
+}
+
+public enum PlanRenderer {
+    public static func render(_ plan: Plan, as format: PlanFormat, context: RenderContext) -> String {
+        switch format {
+        case .text: text(plan, context: context)
+        case .markdown: markdown(plan, context: context)
+        case .json: json(plan, context: context)
+        }
+    }
+
+    static func symbol(_ action: SIMAction) -> String {
+        switch action {
+        case .activate: "+"
+        case .block, .restore: "~"
+        case .terminate: "-"
+        }
+    }
+
+    /// `Plan: 2 to activate, 1 to block, 0 to restore, 1 to terminate (1 refused).`
+    public static func summaryLine(_ plan: Plan) -> String {
+        let s = plan.summary
+        var extras: [String] = []
+        if s.errors > 0 { extras.append(Wording.count(s.errors, "error")) }
+        if s.pending > 0 { extras.append("\(Wording.grouped(s.pending)) pending") }
+        let tail = extras.isEmpty ? "" : " " + extras.joined(separator: ", ") + "."
+        if plan.steps.isEmpty {
+            return "No changes. \(Wording.count(s.unchanged, "SIM")) match\(s.unchanged == 1 ? "es" : "") \(s.unchanged == 1 ? "its manifest" : "their manifests").\(tail)"
+        }
+        let refused = s.refused > 0 ? " (\(Wording.grouped(s.refused)) refused)" : ""
+        return "Plan: \(Wording.grouped(s.activate)) to activate, \(Wording.grouped(s.block)) to block, "
+            + "\(Wording.grouped(s.restore)) to restore, \(Wording.grouped(s.terminate)) to terminate\(refused).\(tail)"
+    }
+
+    // MARK: Text
+
+    public static func text(_ plan: Plan, context: RenderContext) -> String {
+        func paint(_ text: String, _ code: String) -> String {
+            context.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        }
+        func colour(_ action: SIMAction) -> String {
+            switch action {
+            case .activate: "32"
+            case .block, .restore: "33"
+            case .terminate: "31"
+            }
+        }
+        var out = context.target.sentence + "\n"
+        let nameWidth = min(24, plan.steps.map { ($0.name ?? "").count }.max() ?? 0)
+        let lastWave = plan.waves.last?.first?.wave
+        for wave in plan.waves {
+            let number = wave[0].wave
+            let terminations = wave.allSatisfy { $0.action == .terminate } && number == lastWave
+            out += "\nWave \(number)\(terminations ? " (terminations, last)" : ""):\n"
+            for step in wave {
+                let name = (step.name ?? "").padded(to: nameWidth)
+                var line = "  \(paint(symbol(step.action), colour(step.action))) \(step.action.rawValue.padded(to: 9)) \(step.icc)  \(name)  \(step.from.rawValue) → \(step.to.rawValue)"
+                if step.refused { line += "  " + paint("REFUSED, \(step.reason ?? "")", "1;31") }
+                if let note = step.note { line += "  (\(note))" }
+                out += line.trimmingTrailingSpaces() + "\n"
+            }
+        }
+        if !plan.errors.isEmpty {
+            out += "\nErrors:\n"
+            for issue in plan.errors { out += "  " + issue.formatted(.error) + "\n" }
+        }
+        if !plan.warnings.isEmpty {
+            out += "\nWarnings:\n"
+            for issue in plan.warnings { out += "  " + issue.formatted(.warning) + "\n" }
+        }
+        out += "\n" + paint(summaryLine(plan), "1") + "\n"
+        return out
+    }
+
+    // MARK: Markdown
+
+    /// GitHub refuses comments over 65,536 characters; stay clear of it.
+    public static let markdownLimit = 65_000
+    /// Groups longer than this are folded.
+    static let foldAfter = 10
+
+    public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit) -> String {
+        var sections: [String] = []
+        var head = "### simfleet plan\n\n"
+        head += context.target.kind == .simulator ? "> **\(context.target.sentence)**\n\n" : "\(context.target.sentence)\n\n"
+        head += "**\(escape(summaryLine(plan)))**\n\n"
+        let s = plan.summary
+        head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
+        head += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
+        sections.append(head)
+
+        var rowsLeft: [(header: String, rows: [String], footer: String)] = []
+        for action in Planner.actionOrder {
+            let steps = plan.steps.filter { $0.action == action }
+            guard !steps.isEmpty else { continue }
+            let title = "\(action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()) (\(Wording.grouped(steps.count)))"
+            let table = "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
+            let rows = steps.map { step in
+                var note = step.note ?? ""
+                if step.refused { note = "**refused**: " + (step.reason ?? "") }
+                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(escape(note)) |\n"
+            }
+            if steps.count > foldAfter {
+                rowsLeft.append(("\n<details><summary>\(title)</summary>\n\n" + table, rows, "\n</details>\n"))
+            } else {
+                rowsLeft.append(("\n#### \(title)\n\n" + table, rows, ""))
+            }
+        }
+        for (title, issues, severity) in [("Errors", plan.errors, Diagnostic.Severity.error), ("Warnings", plan.warnings, .warning)] where !issues.isEmpty {
+            let rows = issues.map { "- " + escape($0.formatted(severity)) + "\n" }
+            if issues.count > foldAfter {
+                rowsLeft.append(("\n<details><summary>\(title) (\(issues.count))</summary>\n\n", rows, "\n</details>\n"))
+            } else {
+                rowsLeft.append(("\n#### \(title) (\(issues.count))\n\n", rows, ""))
+            }
+        }
+
+        var out = sections.joined()
+        let footer = "\n<sub>simfleet \(context.toolVersion) · manifests \(context.manifestDigest.prefix(12))</sub>\n"
+        let reserve = 300 + footer.utf8.count
+        var omitted = 0
+        for group in rowsLeft {
+            if omitted > 0 || out.utf8.count + group.header.utf8.count + reserve > limit {
+                omitted += group.rows.count
+                continue
+            }
+            out += group.header
+            for row in group.rows {
+                if omitted > 0 || out.utf8.count + row.utf8.count + group.footer.utf8.count + reserve > limit {
+                    omitted += 1
+                } else {
+                    out += row
+                }
+            }
+            out += group.footer
+        }
+        if omitted > 0 {
+            out += "\n> Truncated: \(Wording.count(omitted, "more row")) did not fit in a comment. "
+                + "The full plan is in the JSON plan (`simfleet plan --out plan.json`).\n"
+        }
+        return out + footer
+    }
+
+    /// Keeps names and messages from turning into markup or breaking a table.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "|", "\\", "`", "*", "_", "[", "]", "#": out += "\\\(character)"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\n": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    // MARK: JSON
+
+    public static func json(_ plan: Plan, context: RenderContext) -> String {
+        var w = JSONWriter(reservingCapacity: 512 + plan.sims.count * 200 + plan.steps.count * 200)
+        w.objectStart()
+        w.field("formatVersion", 1)
+        w.field("simfleetVersion", context.toolVersion)
+        w.key("target")
+        w.objectStart()
+        w.field("kind", context.target.kind.rawValue)
+        w.field("url", context.target.url)
+        w.objectEnd()
+        w.field("manifestDigest", context.manifestDigest)
+        let s = plan.summary
+        w.key("summary")
+        w.objectStart()
+        for (key, value) in [("managed", s.managed), ("activate", s.activate), ("block", s.block), ("restore", s.restore),
+                             ("terminate", s.terminate), ("refused", s.refused), ("unchanged", s.unchanged),
+                             ("errors", s.errors), ("pending", s.pending)] {
+            w.field(key, value)
+        }
+        w.objectEnd()
+        w.key("blastRadius")
+        w.objectStart()
+        w.field("disruptive", plan.blastRadius.disruptive)
+        w.field("managed", plan.blastRadius.managed)
+        w.field("percent", Planner.percent(plan.blastRadius.limit.percent))
+        w.field("minimum", plan.blastRadius.limit.minimum)
+        w.field("exceeded", plan.blastRadius.exceeded)
+        w.objectEnd()
+        w.key("steps")
+        w.arrayStart()
+        for step in plan.steps {
+            w.objectStart()
+            w.key("icc")
+            w.value(step.icc)
+            w.field("name", step.name)
+            w.field("action", step.action.rawValue)
+            w.field("from", step.from.rawValue)
+            w.field("to", step.to.rawValue)
+            w.field("wave", step.wave)
+            w.field("refused", step.refused)
+            w.field("reason", step.reason)
+            w.field("note", step.note)
+            w.objectEnd()
+        }
+        w.arrayEnd()
+        w.key("sims")
+        w.arrayStart()
+        for sim in plan.sims {
+            w.objectStart()
+            w.key("icc")
+            w.value(sim.icc)
+            w.field("name", sim.name)
+            w.field("desired", sim.desired.rawValue)
+            w.field("observed", sim.observed)
+            w.field("live", sim.live?.rawValue)
+            w.field("outcome", sim.outcome.rawValue)
+            w.objectEnd()
+        }
+        w.arrayEnd()
+        for (key, issues) in [("errors", plan.errors), ("warnings", plan.warnings)] {
+            w.key(key)
+            w.arrayStart()
+            for issue in issues {
+                w.objectStart()
+                w.key("icc")
+                if let icc = issue.icc { w.value(icc) } else { w.valueNull() }
+                w.field("name", issue.name)
+                w.key("source")
+                if let location = issue.location { w.value(location) } else { w.valueNull() }
+                w.field("message", issue.message)
+                w.objectEnd()
+            }
+            w.arrayEnd()
+        }
+        w.objectEnd()
+        w.newline()
+        return w.string
+    }
+}
+
+extension String {
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

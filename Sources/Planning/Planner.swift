@@ -1,0 +1,191 @@
+import FleetModel
+import NexConAPI
+
+/// Turns desired SIMs and observed statuses into a `Plan`. Pure: no I/O, no clock.
+public enum Planner {
+    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: PlanPolicy) -> Plan {
+        var steps: [Step] = []
+        var sims: [PlannedSIM] = []
+        var errors: [PlanIssue] = []
+        var warnings: [PlanIssue] = []
+        var summary = PlanSummary(managed: desired.count)
+
+        for sim in desired {
+            var planned = PlannedSIM(icc: sim.icc, name: sim.name, desired: sim.state, observed: nil, live: nil,
+                                     outcome: .error, location: sim.location)
+            func fail(_ message: String, at location: SourceLocation? = nil) {
+                errors.append(PlanIssue(icc: sim.icc, name: sim.name, location: location ?? sim.location, message: message))
+            }
+            switch observed[sim.icc] {
+            case nil:
+                fail("its live status was not read")
+            case .notFound:
+                fail("ICC not found in this account; check the ICC, or that the API key belongs to the account that owns it")
+            case .failed(let reason):
+                fail("could not read its live status: \(reason)")
+            case .status(let word, let facts):
+                planned.observed = word
+                warnings += drift(sim, facts: facts)
+                guard let live = policy.statusMapping.state(for: word) else {
+                    fail("unrecognised live status '\(word)'; map it under 'statusMap:' in simfleet.yaml if you know what it means")
+                    break
+                }
+                planned.live = live
+                guard let current = live.settled else {
+                    planned.outcome = .pending
+                    warnings.append(PlanIssue(icc: sim.icc, name: sim.name, location: sim.location,
+                                              message: "job in progress (live status \(word)), re-run later"))
+                    break
+                }
+                switch path(from: current, to: sim.state) {
+                case .none:
+                    planned.outcome = .unchanged
+                case .unreachable(let message):
+                    fail(message, at: sim.stateLocation)
+                case .steps(let actions):
+                    planned.outcome = .change
+                    var state = current
+                    for (index, action) in actions.enumerated() {
+                        let next = action.target
+                        var step = Step(icc: sim.icc, name: sim.name, action: action, from: state, to: next,
+                                        wave: index + 1, refused: false, reason: nil, note: nil, location: sim.location)
+                        if actions.count > 1 && index == 0 {
+                            step.note = "activated first so it can be blocked: the SIM is briefly live"
+                        }
+                        if action == .terminate {
+                            if sim.protect {
+                                step.refused = true
+                                step.reason = "protected: the manifest sets protect: true"
+                            } else if !policy.allowTerminate.allows(sim.icc) {
+                                step.refused = true
+                                step.reason = "not allowed: run with --allow-terminate \(sim.icc) (or all)"
+                            }
+                        }
+                        steps.append(step)
+                        state = next
+                    }
+                }
+            }
+            switch planned.outcome {
+            case .unchanged: summary.unchanged += 1
+            case .pending: summary.pending += 1
+            case .error: summary.errors += 1
+            case .change: break
+            }
+            sims.append(planned)
+        }
+
+        // Terminations come last, in a wave of their own after every other step.
+        let lastWave = steps.filter { $0.action != .terminate }.map(\.wave).max() ?? 0
+        for index in steps.indices where steps[index].action == .terminate {
+            steps[index].wave = lastWave + 1
+        }
+        steps.sort(by: order)
+        for step in steps {
+            switch step.action {
+            case .activate: summary.activate += 1
+            case .block: summary.block += 1
+            case .restore: summary.restore += 1
+            case .terminate: summary.terminate += 1
+            }
+            if step.refused { summary.refused += 1 }
+        }
+
+        let disruptive = steps.count { $0.action == .block || ($0.action == .terminate && !$0.refused) }
+        let blastRadius = BlastRadius(disruptive: disruptive, managed: desired.count, limit: policy.blastRadius)
+        if blastRadius.exceeded {
+            warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message:
+                "\(Wording.count(disruptive, "disruptive step")) (block, terminate) exceed \(Self.percent(policy.blastRadius.percent)) of \(Wording.count(desired.count, "managed SIM")); apply will need --force"))
+        }
+        sims.sort { $0.icc < $1.icc }
+        errors.sort(by: issueOrder)
+        warnings.sort(by: issueOrder)
+        return Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary, blastRadius: blastRadius)
+    }
+
+    enum Path: Equatable {
+        case none
+        case steps([SIMAction])
+        case unreachable(String)
+    }
+
+    /// The calls that lead from one settled state to another.
+    static func path(from current: SIMState, to desired: SIMState) -> Path {
+        switch (current, desired) {
+        case _ where current == desired: .none
+        case (.inactive, .active): .steps([.activate])
+        case (.inactive, .blocked): .steps([.activate, .block])
+        case (.active, .blocked): .steps([.block])
+        case (.blocked, .active): .steps([.restore])
+        case (_, .terminated): .steps([.terminate])
+        case (.terminated, _):
+            .unreachable("it is terminated, which cannot be undone; set 'state: terminated' or remove it from the manifests")
+        case (_, .inactive):
+            .unreachable("it is \(current.rawValue) and NexCon has no call that makes a SIM inactive again; choose blocked instead")
+        default:
+            .unreachable("no NexCon call leads from \(current.rawValue) to \(desired.rawValue)")
+        }
+    }
+
+    /// Block first (cutting traffic on a lost SIM is the urgent case), then restore, then activate.
+    static let actionOrder: [SIMAction] = [.block, .restore, .activate, .terminate]
+
+    static func order(_ a: Step, _ b: Step) -> Bool {
+        if a.wave != b.wave { return a.wave < b.wave }
+        let (ra, rb) = (actionOrder.firstIndex(of: a.action)!, actionOrder.firstIndex(of: b.action)!)
+        if ra != rb { return ra < rb }
+        return a.icc < b.icc
+    }
+
+    static func issueOrder(_ a: PlanIssue, _ b: PlanIssue) -> Bool {
+        switch (a.location, b.location) {
+        case let (x?, y?) where x != y: return x < y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return (a.icc?.digits ?? "", a.message) < (b.icc?.digits ?? "", b.message)
+        }
+    }
+
+    /// `expect:` facts the live status contradicts. Never changed, only reported.
+    static func drift(_ sim: DesiredSIM, facts: JSONValue) -> [PlanIssue] {
+        sim.expect.sorted { $0.key < $1.key }.compactMap { key, expected in
+            guard !expected.isSatisfied(by: facts[key]) else { return nil }
+            let live = facts[key].map { describe($0, masking: key == "msisdn") } ?? "missing"
+            let want = describe(expected, masking: key == "msisdn")
+            return PlanIssue(icc: sim.icc, name: sim.name, location: sim.location,
+                             message: "drift: expect.\(key) is \(want), live is \(live)")
+        }
+    }
+
+    static func describe(_ value: JSONValue, masking: Bool) -> String {
+        switch value {
+        case .string(let text): masking ? Privacy.maskMSISDN(text) : "'\(text)'"
+        case .number(let text): masking ? Privacy.maskMSISDN(text) : text
+        case .bool(let flag): String(flag)
+        case .null: "null"
+        case .array(let items): "[" + items.map { describe($0, masking: masking) }.joined(separator: ", ") + "]"
+        case .object(let map): "{" + map.sorted { $0.key < $1.key }.map { "\($0.key): \(describe($0.value, masking: masking))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func describe(_ value: ExpectedValue, masking: Bool) -> String {
+        switch value {
+        case .text(let text): masking ? Privacy.maskMSISDN(text) : "'\(text)'"
+        case .list(let items): "[" + items.map { describe($0, masking: masking) }.joined(separator: ", ") + "]"
+        case .mapping(let map): "{" + map.sorted { $0.key < $1.key }.map { "\($0.key): \(describe($0.value, masking: masking))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func percent(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value))%" : "\(value)%"
+    }
+}
+
+/// Personal data kept out of every output.
+public enum Privacy {
+    /// Phone numbers show only their last four digits: `•••••5678`.
+    public static func maskMSISDN(_ text: String) -> String {
+        let tail = text.suffix(4)
+        return String(repeating: "•", count: max(0, text.count - tail.count)) + tail
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import FleetModel
+import Foundation
+import Manifests
+import NexConClient
+import NexConSimulator
+import Planning
+
+/// The steps plan and apply share: read config and manifests, choose the SIMs, reach
+/// NexCon (or the embedded simulator) and read live statuses. Anything wrong before a
+/// request is sent ends the run with exit status 1 and nothing sent.
+struct FleetSession {
+    var config: SimfleetConfig
+    var desired: [DesiredSIM]
+    var policy: PlanPolicy
+
+    static func load(_ fleet: FleetOptions) async throws -> FleetSession {
+        let configPath = fleet.config ?? SimfleetConfig.fileName
+        let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
+        let set = await ManifestLoader.load(paths: fleet.paths)
+        let (targeting, targetDiagnostics) = fleet.targeting()
+        var diagnostics = configDiagnostics + set.diagnostics + targetDiagnostics
+        let (selected, unknown) = targeting.select(set.sims)
+        for icc in unknown {
+            diagnostics.append(.error(at: SourceLocation(path: fleet.targetFile ?? "--target"),
+                                      "ICC \(icc) is targeted but no manifest declares it"))
+        }
+        if set.isValid && !targeting.isEmpty && selected.isEmpty {
+            diagnostics.append(.error(at: SourceLocation(path: "--target"), "no SIMs match the targets and labels given"))
+        }
+        if diagnostics.hasErrors {
+            for diagnostic in diagnostics.sorted() { Output.error(diagnostic.formatted) }
+            Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount, "error")) above first.")
+            throw ExitCode.failure
+        }
+        var blastRadius = BlastRadiusLimit.standard
+        if let percent = config.blastRadiusPercent { blastRadius.percent = percent }
+        if let minimum = config.blastRadiusMinimum { blastRadius.minimum = minimum }
+        let policy = PlanPolicy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping, blastRadius: blastRadius)
+        return FleetSession(config: config, desired: selected, policy: policy)
+    }
+
+    /// Runs `body` with a client for the real API or for the embedded simulator.
+    func withClient<T: Sendable>(_ api: APIOptions, _ body: @Sendable (NexConClient, PlanTarget) async throws -> T) async throws -> T {
+        if api.simulator {
+            return try await EmbeddedSimulator.run(desired: desired, statePath: EmbeddedSimulator.defaultStatePath) { connection in
+                let endpoint = try APIEndpoint(url: connection.url, key: connection.key)
+                return try await Self.using(NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)) { client in
+                    try await body(client, PlanTarget(kind: .simulator, url: connection.url))
+                }
+            }
+        }
+        let endpoint: APIEndpoint
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            let key = try APIEndpoint.key(environment: environment, keyFile: api.apiKeyFile)
+            endpoint = try APIEndpoint(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? APIEndpoint.defaultURL, key: key)
+        } catch {
+            Output.error("error: \(error.description)")
+            throw ExitCode.failure
+        }
+        return try await Self.using(NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)) { client in
+            try await body(client, PlanTarget(kind: .api, url: endpoint.baseURL))
+        }
+    }
+
+    private static func using<T>(_ client: NexConClient, _ body: (NexConClient) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Reads every selected SIM's live status, with a progress line on a terminal.
+    func sweep(_ client: NexConClient, _ api: APIOptions) async throws -> [ICC: Observation] {
+        let progress = StatusSweep.Progress(total: desired.count)
+        let showProgress = !api.noProgress && Terminal.standardErrorIsTerminal
+        do {
+            return try await withThrowingTaskGroup(of: [ICC: Observation]?.self) { group in
+                if showProgress {
+                    group.addTask {
+                        await ProgressLine(progress: progress, label: "Reading live status").run()
+                        return nil
+                    }
+                }
+                let observed = try await StatusSweep.run(desired.map(\.icc), client: client, parallelism: api.parallelism, progress: progress)
+                group.cancelAll()
+                return observed
+            }
+        } catch let error as FatalAPIError {
+            Output.error("error: \(error.description)")
+            throw ExitCode.failure
+        }
+    }
+}

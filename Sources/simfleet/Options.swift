@@ -1,0 +1,99 @@
+import ArgumentParser
+import FleetModel
+import Foundation
+import Planning
+
+/// Which SIMs a run is about: manifests, config and targeting. Shared by plan and apply.
+struct FleetOptions: ParsableArguments {
+    @Argument(help: "Manifest files or folders.")
+    var paths: [String] = ["manifests"]
+
+    @Option(help: "Settings file (status words, blast radius). Default: simfleet.yaml in the current folder, if there is one.")
+    var config: String?
+
+    @Option(name: .customLong("target"), help: "Only this ICC (repeatable).")
+    var targets: [String] = []
+
+    @Option(help: "Only the ICCs in this file, one a line; '#' starts a comment.")
+    var targetFile: String?
+
+    @Option(name: .customLong("label"), help: "Only SIMs with this label, as key=value (repeatable; all must match).")
+    var labels: [String] = []
+
+    @Option(name: .customLong("allow-terminate"), help: "Allow terminating this ICC, or 'all' (repeatable). protect: true always wins.")
+    var allowTerminate: [String] = []
+
+    func validate() throws {
+        for target in targets where ICC.validate(target) != nil {
+            throw ValidationError("--target \(target): \(ICC.validate(target)!.message(icc: target))")
+        }
+        for label in labels where !label.contains("=") || label.hasPrefix("=") {
+            throw ValidationError("--label '\(label)' must be key=value, e.g. --label depot=aarhus")
+        }
+        for allowance in allowTerminate where allowance != "all" && ICC.validate(allowance) != nil {
+            throw ValidationError("--allow-terminate '\(allowance)' must be an ICC or 'all'")
+        }
+    }
+
+    var terminateAllowance: TerminateAllowance {
+        if allowTerminate.contains("all") { return .all }
+        return allowTerminate.isEmpty ? .none : .only(Set(allowTerminate.map(ICC.init(unchecked:))))
+    }
+
+    /// The targeting, with ICCs from --target-file; problems in the file are diagnostics.
+    func targeting() -> (Targeting, [Diagnostic]) {
+        var iccs = Set(targets.map(ICC.init(unchecked:)))
+        var diagnostics: [Diagnostic] = []
+        if let targetFile {
+            guard let data = FileManager.default.contents(atPath: targetFile) else {
+                return (Targeting(), [.error(at: SourceLocation(path: targetFile), "cannot read the target file; check the path")])
+            }
+            for (number, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                    .trimmingCharacters(in: .whitespaces) ?? ""
+                guard !line.isEmpty else { continue }
+                if let problem = ICC.validate(line) {
+                    let column = (rawLine.firstIndex { !$0.isWhitespace }).map { rawLine.distance(from: rawLine.startIndex, to: $0) + 1 } ?? 1
+                    diagnostics.append(.error(at: SourceLocation(path: targetFile, line: number + 1, column: column), problem.message(icc: line)))
+                } else {
+                    iccs.insert(ICC(unchecked: line))
+                }
+            }
+        }
+        var labelMap: [String: String] = [:]
+        for label in labels {
+            let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            labelMap[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        return (Targeting(iccs: iccs, labels: labelMap), diagnostics)
+    }
+}
+
+/// How to reach NexCon. The key never comes from a flag value.
+struct APIOptions: ParsableArguments {
+    @Option(help: "NexCon API base URL. Default: NEXCON_API_URL, else https://app.nexcon.io. Plain http only to loopback.")
+    var apiURL: String?
+
+    @Option(help: "Read the API key from this file instead of NEXCON_API_KEY.")
+    var apiKeyFile: String?
+
+    @Flag(help: "Use an embedded NexCon simulator seeded from the manifests (state in .simfleet/simulator.json) instead of the real API.")
+    var simulator = false
+
+    @Option(help: "Requests in flight at once, and connections in the pool.")
+    var parallelism = 16
+
+    @Option(help: "At most this many requests per second.")
+    var rate: Double?
+
+    @Flag(help: "No progress line on standard error.")
+    var noProgress = false
+
+    func validate() throws {
+        guard (1...1024).contains(parallelism) else { throw ValidationError("--parallelism must be between 1 and 1024") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
+        if simulator && (apiURL != nil || apiKeyFile != nil) {
+            throw ValidationError("--simulator cannot be combined with --api-url or --api-key-file")
+        }
+    }
+}

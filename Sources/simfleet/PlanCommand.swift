@@ -1,0 +1,57 @@
+import ArgumentParser
+import FleetModel
+import Foundation
+import NexConSimulator
+import Planning
+
+extension PlanFormat: ExpressibleByArgument {}
+
+extension SimfleetCommand {
+    struct PlanCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Show what apply would change, from the manifests and every SIM's live status.",
+            discussion: """
+            Reads each SIM's live status from NexCon (or, with --simulator, from an embedded \
+            simulator) and prints an ordered plan. Sends no action. Exit status: 0 success, \
+            1 errors (the rest of the plan is still shown), and with --detailed-exitcode 2 \
+            when there are changes. Terminations are refused unless --allow-terminate allows \
+            them; protect: true always wins.
+            """
+        )
+
+        @OptionGroup var fleet: FleetOptions
+        @OptionGroup var api: APIOptions
+
+        @Option(help: "Output format: text (terminal), markdown (pull-request comment) or json.")
+        var format: PlanFormat = .text
+
+        @Option(help: "Also save the JSON plan to this file, for apply.")
+        var out: String?
+
+        @Flag(help: "Exit with 2 when the plan has changes and no errors.")
+        var detailedExitcode = false
+
+        func run() async throws {
+            let session = try await FleetSession.load(fleet)
+            let (plan, target) = try await session.withClient(api) { client, target in
+                let observed = try await session.sweep(client, api)
+                return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy), target)
+            }
+            var context = RenderContext(target: target, toolVersion: SimfleetVersion.current,
+                                        manifestDigest: ManifestDigest.of(session.desired))
+            if let out {
+                do {
+                    try AtomicFile.write(Array(PlanRenderer.json(plan, context: context).utf8), to: out)
+                } catch {
+                    Output.error("error: cannot save the plan to \(out) (\(error)); check the folder exists and is writable")
+                    throw ExitCode.failure
+                }
+            }
+            context.color = format == .text && Terminal.colorOnStandardOutput
+            Output.write(Array(PlanRenderer.render(plan, as: format, context: context).utf8))
+            if !plan.errors.isEmpty { throw ExitCode.failure }
+            if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import NexConClient
+
+/// What the terminal can show.
+enum Terminal {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
+    static var colorOnStandardOutput: Bool {
+        isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+    }
+
+    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+/// A progress line on standard error while the sweep runs: done/total, rate and ETA.
+struct ProgressLine {
+    let progress: StatusSweep.Progress
+    let label: String
+
+    /// Redraws every 200 ms until cancelled, then clears the line.
+    func run() async {
+        let started = ContinuousClock.now
+        while !Task.isCancelled {
+            draw(elapsed: ContinuousClock.now - started)
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    private func draw(elapsed: Duration) {
+        let done = progress.completed, total = progress.total
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let eta = rate > 0 ? Int((Double(total - done) / rate).rounded(.up)) : 0
+        let percent = total > 0 ? done * 100 / total : 100
+        let line = "\r\u{1B}[K\(label): \(done)/\(total) (\(percent)%) · \(Int(rate))/s · ETA \(eta)s"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
