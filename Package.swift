@@ -76,6 +76,11 @@ let package = Package(
         ),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"]),
+        .testTarget(
+            name: "NexConClientTests",
+            dependencies: ["NexConClient", "NexConSimulator", "Planning", "FleetModel", "TestSupport"]
+        ),
         .testTarget(
             name: "NexConSimulatorTests",
             dependencies: [

@@ -14,6 +14,8 @@ public struct RetryPolicy: Sendable {
     public var base = Duration.milliseconds(100)
     public var cap = Duration.seconds(5)
     public var requestTimeout = Duration.seconds(30)
+    /// The pool keeps retrying a refused connection until this passes.
+    public var connectTimeout = Duration.seconds(3)
 
     public init() {}
 
@@ -48,7 +50,8 @@ public final class NexConClient: Sendable {
         authorization = "bearer \(endpoint.key)"
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, parallelism))
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(retry.requestTimeout.seconds)))
+        configuration.timeout = .init(connect: .milliseconds(Int64(retry.connectTimeout.seconds * 1000)),
+                                      read: .seconds(Int64(retry.requestTimeout.seconds)))
         // A redirect could carry the key to another host.
         configuration.redirectConfiguration = .disallow
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -175,6 +178,8 @@ public final class NexConClient: Sendable {
             "HTTP error (\(String(describing: error).prefix(120)))"
         case let error as NIOConnectionError:
             "cannot connect (\(error.dnsAAAAError == nil && error.dnsAError == nil ? "connection refused or unreachable" : "name not found"))"
+        case let error as IOError where error.errnoCode == ECONNREFUSED:
+            "cannot connect (connection refused)"
         case let error as IOError:
             "network error (\(error.description.prefix(120)))"
         default:

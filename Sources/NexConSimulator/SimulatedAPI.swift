@@ -46,13 +46,17 @@ struct SimulatedAPI: Sendable {
     func handle(_ endpoint: NexConAPI.Endpoint, _ request: Request, context: SimulatorRequestContext) async throws -> Response {
         let path = NexConAPI.path(endpoint)
         var icc: String?
+        // Every answer after the rate check carries the X-RateLimit headers, as real APIs do.
+        var limitHeaders: HTTPFields = [:]
         do {
-            let response = try await respond(endpoint, request, icc: &icc)
-            state.record(CallRecord(time: Date(), path: path, icc: icc, code: Int(response.status.code),
-                                    jobId: response.jobId, applied: nil))
-            return response.response
-        } catch let error as APIError {
+            var answer = try await respond(endpoint, request, icc: &icc, limitHeaders: &limitHeaders)
+            state.record(CallRecord(time: Date(), path: path, icc: icc, code: Int(answer.status.code),
+                                    jobId: answer.jobId, applied: nil))
+            answer.response.headers.append(contentsOf: limitHeaders)
+            return answer.response
+        } catch var error as APIError {
             state.record(CallRecord(time: Date(), path: path, icc: icc, code: Int(error.status.code), jobId: nil, applied: nil))
+            for field in limitHeaders where error.headers[field.name] == nil { error.headers.append(field) }
             throw error
         } catch let drop as Dropped {
             state.record(CallRecord(time: Date(), path: path, icc: icc, code: nil, jobId: drop.jobId, applied: drop.applied))
@@ -74,7 +78,7 @@ struct SimulatedAPI: Sendable {
         var applied: Bool?
     }
 
-    private func respond(_ endpoint: NexConAPI.Endpoint, _ request: Request, icc: inout String?) async throws -> Answer {
+    private func respond(_ endpoint: NexConAPI.Endpoint, _ request: Request, icc: inout String?, limitHeaders: inout HTTPFields) async throws -> Answer {
         if configuration.latency > .zero || configuration.latencyJitter > .zero {
             let jitter = configuration.latencyJitter.seconds * state.random()
             try await Task.sleep(for: configuration.latency + .seconds(jitter))
@@ -82,13 +86,13 @@ struct SimulatedAPI: Sendable {
         try authorize(request)
         if let rateLimiter {
             let decision = rateLimiter.take(key: configuration.apiKey)
-            let headers: HTTPFields = [
+            limitHeaders = [
                 HTTPField.Name("X-RateLimit-Limit")!: String(rateLimiter.limit),
                 HTTPField.Name("X-RateLimit-Remaining")!: String(decision.remaining),
                 HTTPField.Name("X-RateLimit-Reset")!: String(decision.reset),
             ]
             guard decision.allowed else {
-                var limited = headers
+                var limited = limitHeaders
                 limited[.retryAfter] = String(decision.retryAfter)
                 throw APIError(status: .tooManyRequests, code: "rate_limited",
                                message: "more than \(rateLimiter.limit) requests per second; retry after \(decision.retryAfter) s",

@@ -138,9 +138,9 @@ public enum PlanRenderer {
             let title = "\(action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()) (\(Wording.grouped(steps.count)))"
             let table = "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
             let rows = steps.map { step in
-                var note = step.note ?? ""
-                if step.refused { note = "**refused**: " + (step.reason ?? "") }
-                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(escape(note)) |\n"
+                var note = escape(step.note ?? "")
+                if step.refused { note = "**refused**: " + escape(step.reason ?? "") }
+                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(note) |\n"
             }
             if steps.count > foldAfter {
                 rowsLeft.append(("\n<details><summary>\(title)</summary>\n\n" + table, rows, "\n</details>\n"))

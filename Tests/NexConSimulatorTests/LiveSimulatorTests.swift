@@ -88,11 +88,15 @@ import Testing
         try await withSimulator(configuration, sims: Self.fleet) { simulator in
             var codes: [Int] = []
             var limited: Reply?
+            var allowed: Reply?
             for _ in 0..<8 {
                 let reply = try await send("\(simulator.baseURL)/api/v1/simcard/status", body: #"{"icc":"\#(Self.icc)"}"#)
                 codes.append(reply.status)
-                if reply.status == 429 { limited = reply }
+                if reply.status == 429 { limited = reply } else if allowed == nil { allowed = reply }
             }
+            // Allowed answers say the limit too, so a client can pace itself before it is refused.
+            #expect(allowed?.headers["x-ratelimit-limit"] == "5")
+            #expect(allowed?.headers["x-ratelimit-remaining"] == "4")
             #expect(codes.prefix(5).allSatisfy { $0 == 200 })
             #expect(codes.contains(429))
             let reply = try #require(limited)

@@ -1,0 +1,163 @@
+import FleetModel
+import Foundation
+import NexConClient
+import NexConSimulator
+import Planning
+import TestSupport
+import Testing
+
+/// The real client against the simulator on loopback, faults on.
+@Suite struct NexConClientTests {
+    static func iccs(_ count: Int) -> [ICC] {
+        (0..<count).map { n in
+            let payload = String(format: "8945010025073%06d", n)
+            var sum = 0
+            for (index, byte) in payload.utf8.reversed().enumerated() {
+                var digit = Int(byte - 48)
+                if index % 2 == 0 { digit *= 2; if digit > 9 { digit -= 9 } }
+                sum += digit
+            }
+            return ICC(unchecked: payload + String((10 - sum % 10) % 10))
+        }
+    }
+
+    static func fleet(_ iccs: [ICC]) -> [SimulatedSIM] {
+        iccs.enumerated().map { index, icc in SimulatedSIM(icc: icc.digits, status: ["ACTIVATED", "BLOCKED", "INACTIVE"][index % 3]) }
+    }
+
+    static func client(_ simulator: RunningSimulator, key: String = "dev-key", parallelism: Int = 8, rate: Double? = nil) throws -> NexConClient {
+        var retry = RetryPolicy()
+        retry.base = .milliseconds(5)
+        retry.attempts = 8
+        return NexConClient(endpoint: try APIEndpoint(url: simulator.baseURL, key: key), parallelism: parallelism, rate: rate, retry: retry)
+    }
+
+    static func expectComplete(_ observed: [ICC: Observation], _ iccs: [ICC]) {
+        #expect(observed.count == iccs.count)
+        for (index, icc) in iccs.enumerated() {
+            guard case .status(let word, _) = observed[icc] else {
+                Issue.record("\(icc): \(String(describing: observed[icc]))")
+                continue
+            }
+            #expect(word == ["ACTIVATED", "BLOCKED", "INACTIVE"][index % 3])
+        }
+    }
+
+    @Test func sweepReadsEverySIM() async throws {
+        let iccs = Self.iccs(300)
+        try await withSimulator(sims: Self.fleet(iccs)) { simulator in
+            let client = try Self.client(simulator)
+            let progress = StatusSweep.Progress(total: iccs.count)
+            let observed = try await StatusSweep.run(iccs, client: client, parallelism: 16, progress: progress)
+            await client.shutdown()
+            Self.expectComplete(observed, iccs)
+            #expect(progress.completed == iccs.count)
+        }
+    }
+
+    @Test(arguments: [("fail", 0.3), ("drop", 0.3)])
+    func sweepSurvivesServerErrorsAndDroppedConnections(fault: String, rate: Double) async throws {
+        let iccs = Self.iccs(200)
+        var configuration = SimulatorConfiguration.forTests
+        if fault == "fail" { configuration.failRate = rate } else { configuration.dropRate = rate }
+        try await withSimulator(configuration, sims: Self.fleet(iccs)) { simulator in
+            let client = try Self.client(simulator)
+            let observed = try await StatusSweep.run(iccs, client: client, parallelism: 8)
+            await client.shutdown()
+            Self.expectComplete(observed, iccs)
+            #expect(simulator.state.calls.count > iccs.count)
+        }
+    }
+
+    @Test func sweepLearnsTheRateLimitInsteadOfHammering() async throws {
+        let iccs = Self.iccs(120)
+        var configuration = SimulatorConfiguration.forTests
+        configuration.rateLimit = 100
+        try await withSimulator(configuration, sims: Self.fleet(iccs)) { simulator in
+            let client = try Self.client(simulator, parallelism: 16)
+            let observed = try await StatusSweep.run(iccs, client: client, parallelism: 16)
+            await client.shutdown()
+            Self.expectComplete(observed, iccs)
+            let limited = simulator.state.calls.count { $0.code == 429 }
+            // Once the limit is known the pace follows it: few 429s, not one per SIM.
+            #expect(limited < 20)
+            #expect(client.pacer.currentRate == 95)
+        }
+    }
+
+    @Test func wrongKeyCostsOneCallAndStopsTheSweep() async throws {
+        let iccs = Self.iccs(50)
+        try await withSimulator(sims: Self.fleet(iccs)) { simulator in
+            let client = try Self.client(simulator, key: "wrong-key")
+            await #expect(throws: FatalAPIError.self) {
+                _ = try await StatusSweep.run(iccs, client: client, parallelism: 16)
+            }
+            await client.shutdown()
+            #expect(simulator.state.calls.count == 1)
+            #expect(simulator.state.calls.first?.code == 401)
+        }
+    }
+
+    @Test func unreachableAPIStopsAfterTheFirstSIM() async throws {
+        var retry = RetryPolicy()
+        retry.base = .milliseconds(1)
+        retry.attempts = 2
+        retry.connectTimeout = .milliseconds(200)
+        // Port 9 (discard) on loopback: nothing listens there.
+        let client = NexConClient(endpoint: try APIEndpoint(url: "http://127.0.0.1:9", key: "k"), parallelism: 4, rate: nil, retry: retry)
+        let error = await #expect(throws: FatalAPIError.self) {
+            _ = try await StatusSweep.run(Self.iccs(10), client: client, parallelism: 4)
+        }
+        await client.shutdown()
+        #expect(error?.description.hasPrefix("cannot read status from http://127.0.0.1:9: cannot connect") == true, "\(String(describing: error))")
+    }
+
+    @Test func unknownICCIsNotFoundForThatSIMOnly() async throws {
+        let iccs = Self.iccs(3)
+        try await withSimulator(sims: Self.fleet(Array(iccs.prefix(2)))) { simulator in
+            let client = try Self.client(simulator)
+            let observed = try await StatusSweep.run(iccs, client: client, parallelism: 2)
+            await client.shutdown()
+            #expect(observed[iccs[2]] == .notFound)
+            #expect(observed.values.count { if case .status = $0 { true } else { false } } == 2)
+        }
+    }
+
+    @Test func rateCapIsNeverExceeded() async throws {
+        let iccs = Self.iccs(30)
+        try await withSimulator(sims: Self.fleet(iccs)) { simulator in
+            let client = try Self.client(simulator, parallelism: 16, rate: 50)
+            let started = ContinuousClock.now
+            _ = try await StatusSweep.run(iccs, client: client, parallelism: 16)
+            await client.shutdown()
+            // 30 requests at 50/s take at least 29 intervals of 20 ms.
+            #expect(ContinuousClock.now - started >= .milliseconds(560))
+        }
+    }
+
+    @Test(arguments: [
+        ("http://example.com", "uses plain http"), ("ftp://example.com", "must start with https://"),
+        ("not a url", "is not a valid URL"),
+    ])
+    func plainHTTPIsRefusedExceptToLoopback(url: String, problem: String) {
+        #expect(throws: ConfigurationError.self) { _ = try APIEndpoint(url: url, key: "k") }
+        do {
+            _ = try APIEndpoint(url: url, key: "k")
+        } catch {
+            #expect(error.description.contains(problem))
+        }
+    }
+
+    @Test(arguments: ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:80", "https://app.nexcon.io/"])
+    func loopbackHTTPAndHTTPSAreAccepted(url: String) throws {
+        let endpoint = try APIEndpoint(url: url, key: "k")
+        #expect(!endpoint.baseURL.hasSuffix("/"))
+        #expect(!endpoint.description.contains("k@"))
+    }
+
+    @Test func keyComesFromTheEnvironmentOrAFileAndNeverAFlag() throws {
+        #expect(try APIEndpoint.key(environment: ["NEXCON_API_KEY": " secret \n"], keyFile: nil) == "secret")
+        #expect(throws: ConfigurationError.self) { try APIEndpoint.key(environment: [:], keyFile: nil) }
+        #expect(throws: ConfigurationError.self) { try APIEndpoint.key(environment: [:], keyFile: "/nonexistent") }
+    }
+}

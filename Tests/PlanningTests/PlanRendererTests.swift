@@ -1,0 +1,70 @@
+import FleetModel
+import NexConAPI
+@testable import Planning
+import TestSupport
+import Testing
+
+@Suite struct PlanRendererTests {
+    static let fixtures = Golden.fixtures()
+
+    /// A fleet that shows every kind of step, error and warning.
+    static var scenario: Plan {
+        let sims = [
+            Fleet.sim(1, .active, name: "truck-1"), Fleet.sim(2, .blocked, name: "truck-2 | stolen"),
+            Fleet.sim(3, .blocked, name: "meter-3"), Fleet.sim(4, .active), Fleet.sim(5, .terminated, name: "old-5"),
+            Fleet.sim(6, .terminated, protect: true, name: "kept-6"), Fleet.sim(7, .terminated, name: "allowed-7"),
+            Fleet.sim(8, .active, name: "gone-8"), Fleet.sim(9, .active, expect: ["countryCode": .text("DK")]),
+            Fleet.sim(10, .blocked, name: "busy-10"), Fleet.sim(11, .inactive, name: "spare-11"), Fleet.sim(12, .active),
+        ]
+        let observed: [ICC: Observation] = [
+            sims[0].icc: Fleet.live("INACTIVE"), sims[1].icc: Fleet.live("ACTIVATED"), sims[2].icc: Fleet.live("INACTIVE"),
+            sims[3].icc: Fleet.live("BLOCKED"), sims[4].icc: Fleet.live("ACTIVATED"), sims[5].icc: Fleet.live("BLOCKED"),
+            sims[6].icc: Fleet.live("INACTIVE"), sims[7].icc: .notFound,
+            sims[8].icc: Fleet.live("ACTIVATED", ["countryCode": .string("SE")]), sims[9].icc: Fleet.live("BLOCKING"),
+            sims[10].icc: Fleet.live("ACTIVATED"), sims[11].icc: Fleet.live("ACTIVATED"),
+        ]
+        return Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(allowTerminate: .only([Fleet.icc(7)])))
+    }
+
+    static let simulatorContext = RenderContext(target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:8080"),
+                                                toolVersion: "0.1.0", manifestDigest: String(repeating: "ab", count: 32))
+
+    @Test(arguments: PlanFormat.allCases)
+    func goldenOutput(format: PlanFormat) {
+        let ext = ["text": "txt", "markdown": "md", "json": "json"][format.rawValue]!
+        Golden.check(PlanRenderer.render(Self.scenario, as: format, context: Self.simulatorContext), matches: "scenario.\(ext)", in: Self.fixtures)
+    }
+
+    @Test func colourOnlyWhenAskedFor() {
+        var context = Self.simulatorContext
+        #expect(!PlanRenderer.text(Self.scenario, context: context).contains("\u{1B}["))
+        context.color = true
+        Golden.check(PlanRenderer.text(Self.scenario, context: context), matches: "scenario.color.txt", in: Self.fixtures)
+    }
+
+    @Test func noChangesSaysHowManySIMsMatch() {
+        let sims = (0..<1204).map { Fleet.sim($0, .active) }
+        let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
+        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        #expect(PlanRenderer.summaryLine(plan) == "No changes. 1,204 SIMs match their manifests.")
+        let context = RenderContext(target: PlanTarget(kind: .api, url: "https://app.nexcon.io"), toolVersion: "0.1.0", manifestDigest: "x")
+        #expect(PlanRenderer.text(plan, context: context) == "Live status read from the NexCon API at https://app.nexcon.io.\n\nNo changes. 1,204 SIMs match their manifests.\n")
+    }
+
+    @Test func markdownStaysUnderTheCommentLimitAndPointsToTheJSONPlan() {
+        let sims = (0..<5000).map { Fleet.sim($0, .active, name: "a-rather-long-device-name-\($0)") }
+        let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("INACTIVE")) })
+        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
+        #expect(markdown.utf8.count <= PlanRenderer.markdownLimit)
+        #expect(markdown.contains("> Truncated: "))
+        #expect(markdown.contains("simfleet plan --out plan.json"))
+        #expect(markdown.contains("<details><summary>Activate (5,000)</summary>"))
+        // The summary table comes first and is never cut.
+        #expect(markdown.contains("| 5000 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"))
+    }
+
+    @Test func markdownEscapesNamesThatWouldBreakTheTable() {
+        #expect(PlanRenderer.escape("a|b <script> *x*") == #"a\|b &lt;script&gt; \*x\*"#)
+    }
+}
