@@ -84,6 +84,8 @@ struct StateWriter: Service {
 
     func run() async throws {
         var saved = state.version
+        // A fresh fleet is saved at once, so the next start finds the same SIMs.
+        if !FileManager.default.fileExists(atPath: path) { saved = try write() }
         for await _ in changes.cancelOnGracefulShutdown() {
             if state.version != saved { saved = try write() }
             try? await Task.sleep(for: interval)

@@ -1,0 +1,139 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `simfleet plan`, the built binary, against the simulator binary on loopback.
+@Suite struct PlanCommandTests {
+    static let key = "e2e-secret-key-7f3a9c"
+
+    /// Starts `simfleet simulator` seeded from the example manifests.
+    static func simulator(_ options: [String] = []) throws -> (RunningProcess, String) {
+        let process = try RunningProcess(["simulator", "--port", "0", "--seed-from-manifests", "manifests",
+                                          "--job-duration", "0", "--api-key", key] + options)
+        let line = process.firstLine()
+        return (process, String(line.dropFirst("listening on ".count)))
+    }
+
+    static func plan(_ url: String, _ arguments: [String] = [], in directory: URL? = nil, key: String = key) throws -> RunResult {
+        try Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: directory, environment: ["NEXCON_API_KEY": key])
+    }
+
+    static func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func faultsDoNotChangeThePlan() async throws {
+        try await withTemporaryDirectory { dir in
+            let (clean, cleanURL) = try Self.simulator()
+            let expected = try Self.plan(cleanURL, ["--format", "json"])
+            _ = clean.stop()
+            #expect(expected.status == 0)
+
+            let (faulty, faultyURL) = try Self.simulator(["--fail-rate", "0.3", "--drop-rate", "0.2", "--rate-limit", "40", "--random-seed", "11"])
+            let planFile = dir.appendingPathComponent("plan.json").path
+            let actual = try Self.plan(faultyURL, ["--format", "json", "--out", planFile])
+            let calls = try await send("\(faultyURL)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [[String: Any]] ?? []
+            _ = faulty.stop()
+            #expect(actual.status == 0, "\(actual.stderr)")
+
+            let (want, got) = (Self.json(expected.stdout), Self.json(actual.stdout))
+            for key in ["steps", "sims", "summary", "errors", "manifestDigest"] {
+                #expect(NSDictionary(dictionary: want).value(forKey: key) as? NSObject == NSDictionary(dictionary: got).value(forKey: key) as? NSObject, "\(key) differs")
+            }
+            // The faults really happened and were retried.
+            #expect(calls.contains { $0["code"] as? Int == 500 })
+            #expect(calls.contains { $0["code"] is NSNull })
+            // The saved plan is the JSON plan.
+            #expect(try String(contentsOfFile: planFile, encoding: .utf8) == actual.stdout)
+            // The key is nowhere in what simfleet wrote.
+            for text in [actual.stdout, actual.stderr, try String(contentsOfFile: planFile, encoding: .utf8)] {
+                #expect(!text.contains(Self.key))
+            }
+        }
+    }
+
+    @Test func textPlanOfTheExampleFleet() throws {
+        let (simulator, url) = try Self.simulator()
+        defer { _ = simulator.stop() }
+        let result = try Self.plan(url)
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("Live status read from the NexCon API at \(url).\n"))
+        #expect(result.stdout.contains("  ~ block     89450100250731070026  truck-045"))
+        #expect(result.stdout.contains("REFUSED, protected: the manifest sets protect: true"))
+        #expect(result.stdout.hasSuffix("Plan: 3 to activate, 2 to block, 4 to restore, 2 to terminate (2 refused).\n"))
+        #expect(!result.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+        #expect(!result.stdout.contains(Self.key) && !result.stderr.contains(Self.key))
+
+        let detailed = try Self.plan(url, ["--detailed-exitcode"])
+        #expect(detailed.status == 2)
+        let allowed = try Self.plan(url, ["--allow-terminate", "89450100250731070380", "--format", "markdown"])
+        #expect(allowed.stdout.contains("| `89450100250731070380` | truck-012 | blocked → terminated | 3 |  |"))
+    }
+
+    @Test func targetingPlansASubset() throws {
+        let (simulator, url) = try Self.simulator()
+        defer { _ = simulator.stop() }
+        let byLabel = Self.json(try Self.plan(url, ["--label", "fleet=trucks", "--label", "depot=odense", "--format", "json"]).stdout)
+        #expect((byLabel["summary"] as? [String: Any])?["managed"] as? Int == 2)
+        let byICC = try Self.plan(url, ["--target", "89450100250731070026", "--format", "json"])
+        let steps = Self.json(byICC.stdout)["steps"] as? [[String: Any]] ?? []
+        #expect(steps.map { $0["action"] as? String } == ["block"])
+        let unknown = try Self.plan(url, ["--target", "89450100250731070141", "--target", "89450100250731069820"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("--target: error: ICC 89450100250731069820 is targeted but no manifest declares it"))
+    }
+
+    @Test func badManifestsSendNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let manifest = dir.appendingPathComponent("fleet.yaml")
+            try "sims:\n  - {icc: \"89450100250731069755\", state: active}\n".write(to: manifest, atomically: true, encoding: .utf8)
+            let (simulator, url) = try Self.simulator()
+            let result = try Self.plan(url, [manifest.path])
+            let calls = try await send("\(url)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [Any] ?? []
+            _ = simulator.stop()
+            #expect(result.status == 1)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("\(manifest.path):2:11: error: ICC '89450100250731069755' fails its Luhn check"))
+            #expect(result.stderr.contains("Nothing was sent"))
+            #expect(calls.isEmpty)
+        }
+    }
+
+    @Test func wrongKeyStopsAfterOneCallWithOneMessage() async throws {
+        let (simulator, url) = try Self.simulator()
+        let result = try Self.plan(url, key: "not-the-key")
+        let calls = try await send("\(url)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [Any] ?? []
+        _ = simulator.stop()
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: NexCon refused the API key (401 Unauthorized): check NEXCON_API_KEY or the key file, and that the key is still valid\n")
+        #expect(calls.count == 1)
+        #expect(!result.stderr.contains("not-the-key"))
+    }
+
+    @Test(arguments: [
+        (["--api-url", "http://api.example.com"], ["NEXCON_API_KEY": "k"], "uses plain http, which would send the API key in clear"),
+        (["--api-url", "https://api.example.com"], [:], "no API key: set NEXCON_API_KEY, or pass --api-key-file FILE"),
+    ] as [([String], [String: String], String)])
+    func unsafeOrMissingConfigurationIsRefusedBeforeSending(arguments: [String], environment: [String: String], message: String) throws {
+        var env = environment
+        if env["NEXCON_API_KEY"] == nil { env["NEXCON_API_KEY"] = "" }
+        let result = try Simfleet.run(["plan", "--no-progress"] + arguments, environment: env)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message))
+    }
+
+    @Test func embeddedSimulatorSaysSoInEveryFormat() async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            for (format, marker) in [("text", "Made against the NexCon simulator at http://127.0.0.1:"),
+                                     ("markdown", "> **Made against the NexCon simulator at http://127.0.0.1:"),
+                                     ("json", #""kind":"simulator""#)] {
+                let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", format], in: dir)
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.stdout.contains(marker))
+            }
+            // The embedded simulator keeps its state for the next run.
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".simfleet/simulator.json").path))
+        }
+    }
+}
