@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator (default: all). Builds simfleet in release mode first.
+Cases: validate, simulator, sweep, latency, ratelimit (default: all). Builds simfleet in release mode first.
 Installs wrk and GNU time with apt-get when they are missing.
 """
 import json
@@ -54,11 +54,11 @@ def ensure_tools():
         sh("apt-get", "install", "-y", "-qq", *missing, stdout=subprocess.DEVNULL)
 
 
-def fleet_files():
-    """The 100,000-SIM benchmark fleet and its ICC list, generated once."""
-    fleet = os.path.join(WORK, "fleet")
-    if not os.path.isdir(fleet):
-        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "100000", "100")
+def fleet_files(sims=100_000, files=100):
+    """A benchmark fleet, its ICC list and a matching simulator seed, generated once."""
+    fleet = os.path.join(WORK, "fleet" if sims == 100_000 else f"fleet-{sims}")
+    if not os.path.exists(fleet + ".seed.json"):
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, str(sims), str(files))
     return fleet, fleet + ".iccs"
 
 
@@ -125,6 +125,78 @@ def bench_validate(runs):
         print(f"| {name} | {wall:.3f} s | {wall / base:.2f}x | {rss:.0f} MB |")
 
 
+def plan_run(url, fleet, *options):
+    """Runs `simfleet plan` against url; returns (wall seconds, peak MB, exit status)."""
+    env = dict(os.environ, NEXCON_API_KEY="dev-key")
+    started = time.perf_counter()
+    process = subprocess.run(["/usr/bin/time", "-f", "%M", SIMFLEET, "plan", "--api-url", url, "--no-progress",
+                              "--format", "json", *options, fleet], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    wall = time.perf_counter() - started
+    return wall, int(process.stderr.decode().strip().splitlines()[-1]) / 1024, process.returncode
+
+
+def bench_sweep(runs):
+    fleet, iccs = fleet_files()
+    runs = max(3, runs // 4)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "aiohttp"], capture_output=True)
+    with Simulator("--seed", fleet + ".seed.json", "--job-duration", "0") as simulator:
+        wrk(simulator.url, iccs, seconds=2)
+        wrk_rps = statistics.median(wrk(simulator.url, iccs)[0] for _ in range(runs))
+        peer = []
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, os.path.join(SHARED, "peer_status_sweep.py"), simulator.url, iccs, "32"],
+                                 env=dict(os.environ, NEXCON_API_KEY="dev-key"), capture_output=True, text=True, check=True).stdout
+            peer.append(float(re.search(r"rps=(\d+)", out).group(1)))
+        plans = [plan_run(simulator.url, fleet, "--parallelism", "32") for _ in range(runs)]
+    validate = statistics.median(measure([SIMFLEET, "validate", fleet])[0] for _ in range(runs))
+    plan_wall = statistics.median(w for w, _, _ in plans)
+    failed = [code for _, _, code in plans if code != 0]
+    end_to_end = 100_000 / plan_wall
+    sweep_only = 100_000 / max(plan_wall - validate, 0.001)
+    peer_rps = statistics.median(peer)
+    print(f"\n## sweep: simfleet plan over 100,000 SIMs, simulator without latency, parallelism 32, median of {runs}")
+    print("| measure | value | ratio to wrk | ratio to aiohttp peer |")
+    print("|---|---|---|---|")
+    print(f"| wrk, status.lua, 32 connections | {wrk_rps:,.0f} req/s | 1.00x | |")
+    print(f"| aiohttp peer, concurrency 32 | {peer_rps:,.0f} req/s | {peer_rps / wrk_rps:.2f}x | 1.00x |")
+    print(f"| simfleet plan, end to end ({plan_wall:.2f} s) | {end_to_end:,.0f} SIMs/s | {end_to_end / wrk_rps:.2f}x | {end_to_end / peer_rps:.2f}x |")
+    print(f"| simfleet plan less manifest loading ({validate:.2f} s) | {sweep_only:,.0f} SIMs/s | {sweep_only / wrk_rps:.2f}x | {sweep_only / peer_rps:.2f}x |")
+    print(f"| simfleet plan peak memory | {max(m for _, m, _ in plans):.0f} MB | | |")
+    print(f"| runs with errors | {len(failed)} | | |")
+
+
+def bench_latency(runs):
+    fleet, _ = fleet_files(10_000, 10)
+    runs = max(3, runs // 4)
+    with Simulator("--seed", fleet + ".seed.json", "--latency", "50ms") as simulator:
+        plans = [plan_run(simulator.url, fleet, "--parallelism", "64") for _ in range(runs)]
+    ideal = 10_000 * 0.050 / 64
+    wall = statistics.median(w for w, _, _ in plans)
+    print(f"\n## latency: 10,000 SIMs, simulator --latency 50ms, parallelism 64, median of {runs}")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| ideal (N x latency / parallelism) | {ideal:.2f} s |")
+    print(f"| simfleet plan, end to end | {wall:.2f} s |")
+    print(f"| ratio to ideal (goal <= 1.15x) | {wall / ideal:.2f}x |")
+    print(f"| runs with errors | {sum(1 for _, _, c in plans if c != 0)} |")
+
+
+def bench_ratelimit(runs):
+    fleet, _ = fleet_files(3_000, 3)
+    with Simulator("--seed", fleet + ".seed.json", "--rate-limit", "200") as simulator:
+        wall, _, code = plan_run(simulator.url, fleet, "--parallelism", "32")
+        calls = json.loads(subprocess.run(["curl", "-s", "-H", "Authorization: bearer dev-key", f"{simulator.url}/_simulator/calls"],
+                                          capture_output=True, text=True).stdout)["calls"]
+    limited = sum(1 for c in calls if c["code"] == 429)
+    print("\n## rate limit: 3,000 SIMs, simulator --rate-limit 200, parallelism 32, one run")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| simfleet plan, end to end | {wall:.2f} s |")
+    print(f"| effective rate | {3000 / wall:.0f} SIMs/s ({3000 / wall / 200:.2f}x of 200; goal >= 0.85x) |")
+    print(f"| 429 answers | {limited} |")
+    print(f"| exit status (0: every SIM read, no changes) | {code} |")
+
+
 def bench_simulator(runs):
     _, iccs = fleet_files()
     runs = max(3, runs // 4)
@@ -142,7 +214,8 @@ def bench_simulator(runs):
     print(f"| non-2xx responses | {errors} |")
 
 
-CASES = {"validate": bench_validate, "simulator": bench_simulator}
+CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep,
+         "latency": bench_latency, "ratelimit": bench_ratelimit}
 
 
 def main():

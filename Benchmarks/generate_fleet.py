@@ -4,12 +4,15 @@
     generate_fleet.py OUT_DIR [SIMS] [FILES]
 
 Defaults: 100,000 SIMs in 100 files. ICCs are valid (Luhn) and deterministic.
-Also writes OUT_DIR.iccs, one ICC a line, for the status-sweep baselines.
+Also writes OUT_DIR.iccs, one ICC a line, for the status-sweep baselines, and
+OUT_DIR.seed.json, a simulator seed in which every SIM is already as declared.
 """
+import json
 import os
 import sys
 
 STATES = ["active", "active", "active", "blocked", "inactive", "terminated"]
+LIVE = {"active": "ACTIVATED", "blocked": "BLOCKED", "inactive": "INACTIVE", "terminated": "TERMINATED"}
 DEPOTS = ["aarhus", "odense", "esbjerg", "aalborg", "kolding"]
 
 
@@ -36,6 +39,7 @@ def main():
     files = int(sys.argv[3]) if len(sys.argv) > 3 else 100
     os.makedirs(out, exist_ok=True)
     per_file = (sims + files - 1) // files
+    seed = []
     with open(out.rstrip("/") + ".iccs", "w") as iccs:
         for file_index in range(files):
             start = file_index * per_file
@@ -44,12 +48,15 @@ def main():
             for n in range(start, end):
                 number = icc(n)
                 iccs.write(number + "\n")
+                seed.append({"icc": number, "status": LIVE[STATES[n % len(STATES)]]})
                 lines.append(f'  - icc: "{number}"')
                 lines.append(f"    name: unit-{n:06d}")
                 lines.append(f"    state: {STATES[n % len(STATES)]}")
                 lines.append(f"    labels: {{depot: {DEPOTS[n % len(DEPOTS)]}}}")
             with open(os.path.join(out, f"fleet-{file_index:04d}.yaml"), "w") as f:
                 f.write("\n".join(lines) + "\n")
+    with open(out.rstrip("/") + ".seed.json", "w") as f:
+        json.dump(seed, f)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Planning
+import Tracing
 
 /// How requests are retried: timeouts, connection errors, 5xx and 429, with exponential
 /// backoff and full jitter.
@@ -40,20 +41,26 @@ public final class NexConClient: Sendable {
     public let pacer: Pacer
     public let retry: RetryPolicy
     private let http: HTTPClient
-    private let authorization: String
+    private let requestHeaders: HTTPHeaders
 
     /// `parallelism` sizes the connection pool; `rate` caps requests per second.
     public init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) {
         self.endpoint = endpoint
         self.retry = retry
         pacer = Pacer(cap: rate)
-        authorization = "bearer \(endpoint.key)"
+        requestHeaders = [
+            "Authorization": "bearer \(endpoint.key)",
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "simfleet",
+        ]
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, parallelism))
         configuration.timeout = .init(connect: .milliseconds(Int64(retry.connectTimeout.seconds * 1000)),
                                       read: .seconds(Int64(retry.requestTimeout.seconds)))
         // A redirect could carry the key to another host.
         configuration.redirectConfiguration = .disallow
+        // No spans per request: a sweep makes a hundred thousand of them.
+        configuration.tracing.tracer = nil
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -113,9 +120,7 @@ public final class NexConClient: Sendable {
             await pacer.acquire()
             var request = HTTPClientRequest(url: url)
             request.method = .POST
-            request.headers.add(name: "Authorization", value: authorization)
-            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-            request.headers.add(name: "User-Agent", value: "simfleet")
+            request.headers = requestHeaders
             request.body = .bytes(ByteBuffer(bytes: body))
             let code: Int
             let headers: HTTPHeaders
