@@ -44,6 +44,8 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // Apply: waves, compare-and-act, job waits, the journal.
+        .target(name: "Reconciler", dependencies: ["FleetModel", "NexConAPI", "NexConClient", "Planning"]),
         // A stand-in NexCon server: lifecycle, async jobs, callbacks, rate limits and faults.
         .target(
             name: "NexConSimulator",
@@ -60,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "Manifests", "NexConSimulator", "NexConClient", "Planning",
+                "FleetModel", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -74,7 +74,28 @@ public struct Step: Sendable, Hashable {
     public var reason: String?
     /// Something a reviewer should know, such as a SIM briefly going live.
     public var note: String?
+    /// From the manifest: NexCon calls it when the job ends; apply passes it on.
+    public var callbackURL: String?
+    /// From the manifest: apply refuses to terminate a protected SIM whatever it is told.
+    public var protect: Bool
     public var location: SourceLocation
+
+    public init(icc: ICC, name: String?, action: SIMAction, from: SIMState, to: SIMState, wave: Int,
+                refused: Bool = false, reason: String? = nil, note: String? = nil, callbackURL: String? = nil,
+                protect: Bool = false, location: SourceLocation) {
+        self.icc = icc
+        self.name = name
+        self.action = action
+        self.from = from
+        self.to = to
+        self.wave = wave
+        self.refused = refused
+        self.reason = reason
+        self.note = note
+        self.callbackURL = callbackURL
+        self.protect = protect
+        self.location = location
+    }
 }
 
 /// Where a SIM ended up in the plan.

@@ -184,6 +184,8 @@ public enum PlanRenderer {
     }
 
     /// Keeps names and messages from turning into markup or breaking a table.
+    public static func escapeMarkdown(_ text: String) -> String { escape(text) }
+
     static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
@@ -242,6 +244,8 @@ public enum PlanRenderer {
             w.field("refused", step.refused)
             w.field("reason", step.reason)
             w.field("note", step.note)
+            w.field("callbackUrl", step.callbackURL)
+            w.field("protect", step.protect)
             w.objectEnd()
         }
         w.arrayEnd()

@@ -47,8 +47,8 @@ public enum Planner {
                     var state = current
                     for (index, action) in actions.enumerated() {
                         let next = action.target
-                        var step = Step(icc: sim.icc, name: sim.name, action: action, from: state, to: next,
-                                        wave: index + 1, refused: false, reason: nil, note: nil, location: sim.location)
+                        var step = Step(icc: sim.icc, name: sim.name, action: action, from: state, to: next, wave: index + 1,
+                                        callbackURL: sim.callbackURL, protect: sim.protect, location: sim.location)
                         if actions.count > 1 && index == 0 {
                             step.note = "activated first so it can be blocked: the SIM is briefly live"
                         }

@@ -6,7 +6,7 @@ struct SimfleetCommand: AsyncParsableCommand {
         commandName: "simfleet",
         abstract: "Keep a fleet of NexCon SIM cards in the state your YAML manifests declare.",
         version: SimfleetVersion.current,
-        subcommands: [Validate.self, PlanCommand.self, Schema.self, Simulator.self]
+        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Schema.self, Simulator.self]
     )
 }
 

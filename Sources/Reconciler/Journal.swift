@@ -1,0 +1,59 @@
+import FleetModel
+import Foundation
+import Synchronization
+
+/// The append-only record of an apply, one JSON object a line.
+///
+/// Each record is written to the file as soon as it happens, so it survives the process
+/// being killed; the file is synced to disk after each wave and at the end. It holds no
+/// secrets: the key never reaches it.
+public final class Journal: Sendable {
+    public let path: String
+    private let descriptor: Int32
+    private let lock = Mutex<Void>(())
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    /// The default place: `.simfleet/journal/<UTC timestamp>.jsonl`.
+    public static func defaultPath(now: Date) -> String {
+        let stamp = now.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false))
+            .replacingOccurrences(of: ":", with: "")
+        return ".simfleet/journal/\(stamp).jsonl"
+    }
+
+    /// Appends one record: `{"type": ..., "at": ..., <fields>}`.
+    public func record(_ type: String, at time: Date = Date(), _ fields: (inout JSONWriter) -> Void) {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.objectStart()
+        writer.field("type", type)
+        writer.field("at", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(time))
+        fields(&writer)
+        writer.objectEnd()
+        writer.newline()
+        let bytes = writer.bytes
+        lock.withLock { _ in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 { if errno == EINTR { continue }; return }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    /// Forces what was written onto the disk.
+    public func sync() {
+        lock.withLock { _ in _ = fsync(descriptor) }
+    }
+}

@@ -1,0 +1,287 @@
+import FleetModel
+import Foundation
+import NexConAPI
+import NexConClient
+import Planning
+import Synchronization
+
+/// Set by the first SIGINT or SIGTERM: no new step starts, steps in flight finish.
+public final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Settings for carrying out a plan.
+public struct ApplyOptions: Sendable {
+    public var parallelism = 16
+    /// How long to wait for one job to end before calling its outcome unknown.
+    public var waitTimeout = Duration.seconds(600)
+    /// Used for SIMs whose manifest gives no callbackUrl.
+    public var callbackURL: String?
+    public var allowTerminate = TerminateAllowance.none
+    public var statusMapping = StatusMapping.standard
+    /// Polling while a job runs: first wait, then growing to the cap.
+    public var pollFirst = Duration.milliseconds(100)
+    public var pollCap = Duration.milliseconds(250)
+    /// Sends of one action when a status read proves the previous one did not happen.
+    public var sendAttempts = 3
+
+    public init() {}
+}
+
+/// Carries out a plan's steps: waves in order, compare-and-act before each call, a wait
+/// for each job, and never a second call for an action that may have taken effect.
+public struct Reconciler: Sendable {
+    public let client: NexConClient
+    public let options: ApplyOptions
+    public let journal: Journal
+    public let stop: StopFlag
+
+    public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag) {
+        self.client = client
+        self.options = options
+        self.journal = journal
+        self.stop = stop
+    }
+
+    /// Terminations wait until every other step has converged.
+    public func apply(_ steps: [Step], target: PlanTarget) async throws(FatalAPIError) -> ApplyReport {
+        var results: [ICC: [SIMAction: StepResult]] = [:]
+        func earlier(_ step: Step) -> StepResult? {
+            results[step.icc]?.values.filter { $0.step.wave < step.wave }.max { $0.step.wave < $1.step.wave }
+        }
+        var ordered: [StepResult] = []
+        let waves = Dictionary(grouping: steps, by: \.wave).sorted { $0.key < $1.key }
+        for (_, wave) in waves {
+            let isTerminationWave = wave.allSatisfy { $0.action == .terminate }
+            var runnable: [Step] = []
+            var decided: [StepResult] = []
+            for step in wave {
+                if let refusal = refusal(step) {
+                    decided.append(StepResult(step: step, outcome: .refused, detail: refusal))
+                } else if stop.isSet {
+                    decided.append(StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted"))
+                } else if let previous = earlier(step), !previous.outcome.converged {
+                    decided.append(StepResult(step: step, outcome: .skipped, detail: "not started: this SIM's \(previous.step.action.rawValue) step ended \(previous.outcome.rawValue)"))
+                } else if isTerminationWave, let blocker = ordered.first(where: { !$0.outcome.converged && $0.step.action != .terminate }) {
+                    decided.append(StepResult(step: step, outcome: .heldBack, detail: "held back: terminations run only when every other step succeeded (\(blocker.step.action.rawValue) \(blocker.step.icc) ended \(blocker.outcome.rawValue))"))
+                } else {
+                    runnable.append(step)
+                }
+            }
+            for result in decided {
+                journal.record("outcome") { outcomeFields(&$0, result) }
+            }
+            let ran = try await runConcurrently(runnable)
+            for result in decided + ran {
+                results[result.step.icc, default: [:]][result.step.action] = result
+            }
+            ordered += decided + ran
+            journal.sync()
+        }
+        let order = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ("\($0.element.icc)/\($0.element.action.rawValue)", $0.offset) })
+        ordered.sort { order["\($0.step.icc)/\($0.step.action.rawValue)"]! < order["\($1.step.icc)/\($1.step.action.rawValue)"]! }
+        return ApplyReport(results: ordered, interrupted: stop.isSet, target: target)
+    }
+
+    /// Why a step must not be sent at all, decided by this run, not by the plan file.
+    func refusal(_ step: Step) -> String? {
+        guard step.action == .terminate else { return nil }
+        if step.protect { return "protected: the manifest sets protect: true" }
+        if !options.allowTerminate.allows(step.icc) { return "not allowed: run apply with --allow-terminate \(step.icc) (or all)" }
+        return nil
+    }
+
+    private func runConcurrently(_ steps: [Step]) async throws(FatalAPIError) -> [StepResult] {
+        let outcome: Result<[StepResult], FatalAPIError> = await withTaskGroup(of: Result<StepResult, FatalAPIError>.self) { group in
+            var iterator = steps.makeIterator()
+            var results: [StepResult] = []
+            var inFlight = 0
+            func startNext() -> Bool {
+                guard let step = iterator.next() else { return false }
+                if stop.isSet {
+                    results.append(StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted"))
+                    journal.record("outcome") { outcomeFields(&$0, results.last!) }
+                    return true
+                }
+                group.addTask {
+                    do throws(FatalAPIError) { return .success(try await run(step)) } catch { return .failure(error) }
+                }
+                inFlight += 1
+                return true
+            }
+            while inFlight < options.parallelism, startNext() {}
+            while inFlight > 0, let next = await group.next() {
+                inFlight -= 1
+                switch next {
+                case .success(let result): results.append(result)
+                case .failure(let error):
+                    group.cancelAll()
+                    return .failure(error)
+                }
+                while inFlight < options.parallelism, startNext() {}
+            }
+            return .success(results)
+        }
+        return try outcome.get()
+    }
+
+    /// What a status read says about a step.
+    enum Reading: Equatable {
+        case at(SIMState)
+        case pending(String)
+        case unreadable(String)
+    }
+
+    func read(_ icc: ICC) async throws(FatalAPIError) -> Reading {
+        switch try await client.status(of: icc) {
+        case .status(let word, _):
+            guard let live = options.statusMapping.state(for: word) else { return .unreadable("unrecognised live status '\(word)'") }
+            return live.settled.map(Reading.at) ?? .pending(word)
+        case .notFound: return .unreadable("ICC not found in this account")
+        case .failed(let reason): return .unreadable(reason)
+        }
+    }
+
+    /// Compare, act, wait: one step from start to end.
+    func run(_ step: Step) async throws(FatalAPIError) -> StepResult {
+        var reading = try await read(step.icc)
+        if case .pending = reading {
+            // A job already running, perhaps this very action from a run that was killed:
+            // wait for it to end, then look again, rather than sending anything now.
+            reading = try await settle(step)
+        }
+        switch reading {
+        case .at(step.to):
+            return finish(step, .alreadyDone, "already \(step.to.rawValue); nothing sent")
+        case .at(step.from):
+            break
+        case .at(let other):
+            return finish(step, .stale, "changed since the plan was made: live state is \(other.rawValue), the plan expected \(step.from.rawValue); nothing sent, plan again")
+        case .pending(let word):
+            return finish(step, .unknown, "a job is still running (live status \(word)); nothing sent")
+        case .unreadable(let reason):
+            return finish(step, .failed, "could not read its status before acting: \(reason); nothing sent")
+        }
+
+        for attempt in 1...max(1, options.sendAttempts) {
+            journal.record("intent") { w in
+                w.key("icc"); w.value(step.icc)
+                w.field("action", step.action.rawValue)
+                w.field("wave", step.wave)
+                w.field("attempt", attempt)
+            }
+            let answer = try await client.perform(step.action, icc: step.icc, callbackURL: step.callbackURL ?? options.callbackURL)
+            var jobId: String?
+            switch answer {
+            case .ok(let json):
+                jobId = json["jobId"]?.text
+                journal.record("response") { w in
+                    w.key("icc"); w.value(step.icc)
+                    w.field("action", step.action.rawValue)
+                    w.field("code", 200)
+                    w.field("jobId", jobId)
+                }
+                return try await wait(step, jobId: jobId, accepted: true)
+            case .notFound:
+                journalResponse(step, code: 404, problem: "not found")
+                return finish(step, .failed, "NexCon answered 404: ICC not found in this account")
+            case .refused(let code, let message):
+                journalResponse(step, code: code, problem: message)
+                // A 409 may mean the SIM moved or a job runs: look before judging.
+                switch try await read(step.icc) {
+                case .at(step.to): return finish(step, .alreadyDone, "NexCon answered \(code) (\(message)), and the SIM is \(step.to.rawValue)")
+                case .pending: return try await wait(step, jobId: nil, accepted: false)
+                default: return finish(step, .failed, "NexCon refused it (\(code)): \(message)")
+                }
+            case .unanswered(let problem):
+                journalResponse(step, code: nil, problem: problem)
+                // Ambiguous: the action may or may not have happened. Only a status read can tell.
+                switch try await read(step.icc) {
+                case .at(step.to):
+                    return finish(step, .confirmed, "no answer (\(problem)), but the SIM reached \(step.to.rawValue)")
+                case .pending:
+                    return try await wait(step, jobId: nil, accepted: true)
+                case .at(step.from) where attempt < options.sendAttempts:
+                    continue // proven not to have happened: safe to send again
+                case .at(step.from):
+                    return finish(step, .failed, "no answer after \(attempt) attempts (\(problem)); the SIM is still \(step.from.rawValue)")
+                case .at(let other):
+                    return finish(step, .stale, "no answer (\(problem)), and the SIM is now \(other.rawValue)")
+                case .unreadable(let reason):
+                    return finish(step, .unknown, "no answer (\(problem)) and no status (\(reason)); whether it took effect is unknown")
+                }
+            }
+        }
+        return finish(step, .failed, "no attempt left")
+    }
+
+    /// Waits for a running job to end; the reading it ends in.
+    func settle(_ step: Step) async throws(FatalAPIError) -> Reading {
+        let deadline = ContinuousClock.now + options.waitTimeout
+        var delay = options.pollFirst
+        while true {
+            let reading = try await read(step.icc)
+            if case .pending = reading {} else { return reading }
+            if ContinuousClock.now >= deadline || stop.isSet && ContinuousClock.now >= deadline { return reading }
+            try? await Task.sleep(for: delay)
+            delay = min(options.pollCap, delay * 3 / 2)
+        }
+    }
+
+    /// Polls until the job reaches `to` (confirmed), falls back to `from` (failed) or the wait runs out (unknown).
+    func wait(_ step: Step, jobId: String?, accepted: Bool) async throws(FatalAPIError) -> StepResult {
+        let deadline = ContinuousClock.now + options.waitTimeout
+        var delay = options.pollFirst
+        var sawJob = false
+        var polls = 0
+        while true {
+            try? await Task.sleep(for: delay)
+            polls += 1
+            switch try await read(step.icc) {
+            case .at(step.to):
+                return finish(step, .confirmed, "\(step.from.rawValue) → \(step.to.rawValue)", jobId: jobId)
+            case .at(step.from) where sawJob || polls >= 3:
+                return finish(step, .failed, "the job failed: the SIM went back to \(step.from.rawValue)", jobId: jobId)
+            case .at(let other) where other != step.from:
+                return finish(step, .failed, "the SIM ended up \(other.rawValue) instead of \(step.to.rawValue)", jobId: jobId)
+            case .pending:
+                sawJob = true
+            default:
+                break
+            }
+            if ContinuousClock.now >= deadline {
+                return finish(step, .unknown, "the job did not end within \(options.waitTimeout); check it later with simfleet plan", jobId: jobId)
+            }
+            delay = min(options.pollCap, delay * 3 / 2)
+        }
+    }
+
+    private func journalResponse(_ step: Step, code: Int?, problem: String) {
+        journal.record("response") { w in
+            w.key("icc"); w.value(step.icc)
+            w.field("action", step.action.rawValue)
+            w.key("code")
+            if let code { w.value(code) } else { w.valueNull() }
+            w.field("problem", problem)
+        }
+    }
+
+    private func finish(_ step: Step, _ outcome: StepOutcome, _ detail: String, jobId: String? = nil) -> StepResult {
+        let result = StepResult(step: step, outcome: outcome, detail: detail, jobId: jobId)
+        journal.record("outcome") { outcomeFields(&$0, result) }
+        return result
+    }
+}
+
+func outcomeFields(_ w: inout JSONWriter, _ result: StepResult) {
+    w.key("icc")
+    w.value(result.step.icc)
+    w.field("action", result.step.action.rawValue)
+    w.field("wave", result.step.wave)
+    w.field("outcome", result.outcome.rawValue)
+    w.field("detail", result.detail)
+    w.field("jobId", result.jobId)
+}

@@ -1,0 +1,266 @@
+import ArgumentParser
+import Dispatch
+import FleetModel
+import Foundation
+import Manifests
+import NexConClient
+import NexConSimulator
+import Planning
+import Reconciler
+
+extension SimfleetCommand {
+    struct ApplyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "apply",
+            abstract: "Carry out a plan: a saved plan file, or a fresh plan after approval.",
+            discussion: """
+            'simfleet apply plan.json' carries out a plan saved by 'simfleet plan --out'. \
+            'simfleet apply [PATH...]' plans afresh, shows the plan and asks for 'yes' on a \
+            terminal (or needs --auto-approve). Before each call the SIM's status is read \
+            again: a SIM already at the target counts as done, one that changed since the \
+            plan is skipped as stale. An action whose answer was lost is never sent again \
+            unless a status read proves it did not happen. Terminations are sent only with \
+            --allow-terminate given to apply itself, never for protect: true, and only after \
+            every other step succeeded. Exit status: 0 converged, 1 nothing sent, 3 partial.
+            """
+        )
+
+        @OptionGroup var fleet: FleetOptions
+        @OptionGroup var api: APIOptions
+
+        @Flag(help: "Apply a fresh plan without asking (needed without a terminal).")
+        var autoApprove = false
+
+        @Flag(help: "Apply even when block and terminate steps exceed the blast-radius limit.")
+        var force = false
+
+        @Option(help: "How long to wait for each job before calling its outcome unknown, e.g. 10m or 30s.")
+        var waitTimeout = "10m"
+
+        @Option(help: "Callback URL passed to NexCon for SIMs whose manifest has none.")
+        var callbackUrl: String?
+
+        @Option(help: "Journal file (JSON Lines). Default: .simfleet/journal/<UTC time>.jsonl")
+        var journal: String?
+
+        @Option(help: "Report format: text, markdown or json.")
+        var format: PlanFormat = .text
+
+        func validate() throws {
+            guard Duration(parsing: waitTimeout) != nil else {
+                throw ValidationError("--wait-timeout '\(waitTimeout)' is not a duration; write e.g. 30s or 10m")
+            }
+            if let callbackUrl, let problem = CallbackURL.problem(with: callbackUrl) {
+                throw ValidationError("--callback-url: \(problem)")
+            }
+        }
+
+        /// A single `.json` argument is a saved plan; anything else is manifests.
+        var planFile: String? {
+            guard fleet.paths.count == 1, fleet.paths[0].lowercased().hasSuffix(".json") else { return nil }
+            return fleet.paths[0]
+        }
+
+        func run() async throws {
+            let stop = StopFlag()
+            let signals = InterruptHandler(stop: stop)
+            defer { signals.cancel() }
+            if let planFile {
+                try await applySaved(planFile, stop: stop)
+            } else {
+                try await applyFresh(stop: stop)
+            }
+        }
+
+        func options(_ config: SimfleetConfig) -> ApplyOptions {
+            var options = ApplyOptions()
+            options.parallelism = api.parallelism
+            options.waitTimeout = Duration(parsing: waitTimeout)!
+            options.callbackURL = callbackUrl
+            options.allowTerminate = fleet.terminateAllowance
+            options.statusMapping = config.statusMapping
+            return options
+        }
+
+        func blastRadius(_ config: SimfleetConfig) -> BlastRadiusLimit {
+            var limit = BlastRadiusLimit.standard
+            if let percent = config.blastRadiusPercent { limit.percent = percent }
+            if let minimum = config.blastRadiusMinimum { limit.minimum = minimum }
+            return limit
+        }
+
+        /// Refuses, before anything is sent, a run with more disruptive steps than allowed.
+        func checkBlastRadius(_ steps: [Step], managed: Int, limit: BlastRadiusLimit, options: ApplyOptions) throws {
+            let reconciler = RefusalCheck(options: options)
+            let disruptive = steps.count { $0.action == .block || ($0.action == .terminate && !reconciler.refused($0)) }
+            guard limit.isExceeded(disruptive: disruptive, managed: managed), !force else { return }
+            Output.error("error: \(Wording.count(disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (more than \(limit.percent)% and at least \(limit.minimum)); nothing was sent. Review the plan and rerun with --force if it is intended.")
+            throw ExitCode.failure
+        }
+
+        func applySaved(_ path: String, stop: StopFlag) async throws {
+            let configPath = fleet.config ?? SimfleetConfig.fileName
+            let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                Output.error("\(path): error: cannot read the plan file; check the path")
+                throw ExitCode.failure
+            }
+            let plan: SavedPlan
+            switch SavedPlan.read(path: path, bytes: data) {
+            case .success(let read): plan = read
+            case .failure(let diagnostic):
+                Output.error(diagnostic.formatted)
+                throw ExitCode.failure
+            }
+            if configDiagnostics.hasErrors {
+                for diagnostic in configDiagnostics { Output.error(diagnostic.formatted) }
+                throw ExitCode.failure
+            }
+            if plan.target.kind == .simulator && !api.simulator {
+                Output.error("error: \(path) was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.")
+                throw ExitCode.failure
+            }
+            if plan.target.kind == .api && api.simulator {
+                Output.error("error: \(path) was made against the NexCon API at \(plan.target.url); it cannot be applied to the simulator.")
+                throw ExitCode.failure
+            }
+            let options = options(config)
+            try checkBlastRadius(plan.steps, managed: plan.managed, limit: blastRadius(config), options: options)
+            let session = FleetSession(config: config, desired: [], policy: PlanPolicy())
+            let report = try await session.withClient(api) { client, target in
+                if plan.target.kind == .api && plan.target.url != target.url {
+                    Output.error("error: \(path) was made against \(plan.target.url), not \(target.url); plan again against this API.")
+                    throw ExitCode.failure
+                }
+                return try await execute(plan.steps, client: client, target: target, digest: plan.manifestDigest, options: options, stop: stop)
+            }
+            finish(report)
+        }
+
+        func applyFresh(stop: StopFlag) async throws {
+            let session = try await FleetSession.load(fleet)
+            let options = options(session.config)
+            let isTerminal = isatty(STDIN_FILENO) == 1
+            if !autoApprove && !isTerminal {
+                Output.error("error: apply without a plan file asks for approval, and there is no terminal to ask on; pass --auto-approve, or apply a saved plan. Nothing was sent.")
+                throw ExitCode.failure
+            }
+            let report: ApplyReport? = try await session.withClient(api) { client, target in
+                let observed = try await session.sweep(client, api)
+                let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy)
+                var context = RenderContext(target: target, toolVersion: SimfleetVersion.current, manifestDigest: ManifestDigest.of(session.desired))
+                context.color = Terminal.colorOnStandardOutput
+                Output.write(Array(PlanRenderer.text(plan, context: context).utf8))
+                if !plan.errors.isEmpty {
+                    Output.error("error: the plan has \(Wording.count(plan.errors.count, "error")); fix them before applying. Nothing was sent.")
+                    throw ExitCode.failure
+                }
+                let sendable = plan.steps.filter { RefusalCheck(options: options).refused($0) == false }
+                guard !sendable.isEmpty else {
+                    Output.print("Nothing to apply.")
+                    return nil
+                }
+                try checkBlastRadius(plan.steps, managed: plan.summary.managed, limit: session.policy.blastRadius, options: options)
+                if !autoApprove {
+                    Output.print("\nApply these \(Wording.grouped(sendable.count)) steps? Only 'yes' will be accepted:")
+                    guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                        Output.error("Apply cancelled. Nothing was sent.")
+                        throw ExitCode.failure
+                    }
+                }
+                return try await execute(plan.steps, client: client, target: target, digest: context.manifestDigest, options: options, stop: stop)
+            }
+            guard let report else { return }
+            finish(report)
+        }
+
+        func execute(_ steps: [Step], client: NexConClient, target: PlanTarget, digest: String,
+                     options: ApplyOptions, stop: StopFlag) async throws -> ApplyReport {
+            let journalPath = journal ?? Journal.defaultPath(now: Date())
+            let journal: Journal
+            do {
+                journal = try Journal(path: journalPath)
+            } catch {
+                Output.error("error: cannot open the journal \(journalPath) (\(error)); nothing was sent")
+                throw ExitCode.failure
+            }
+            journal.record("header") { w in
+                w.field("simfleetVersion", SimfleetVersion.current)
+                w.field("manifestDigest", digest)
+                w.key("target")
+                w.objectStart()
+                w.field("kind", target.kind.rawValue)
+                w.field("url", target.url)
+                w.objectEnd()
+                w.field("steps", steps.count)
+            }
+            let reconciler = Reconciler(client: client, options: options, journal: journal, stop: stop)
+            let outcome: Result<ApplyReport, FatalAPIError> = await {
+                do throws(FatalAPIError) {
+                    return .success(try await reconciler.apply(steps, target: target))
+                } catch {
+                    return .failure(error)
+                }
+            }()
+            switch outcome {
+            case .success(let report):
+                journal.record("summary") { w in
+                    w.field("interrupted", report.interrupted)
+                    for outcome in StepOutcome.allCases { w.field(outcome.rawValue, report.count(outcome)) }
+                }
+                journal.sync()
+                Output.error("Journal: \(journalPath)")
+                return report
+            case .failure(let error):
+                journal.record("stopped") { $0.field("reason", error.description) }
+                journal.sync()
+                Output.error("error: \(error.description)")
+                throw ExitCode(3)
+            }
+        }
+
+        func finish(_ report: ApplyReport) {
+            let text = switch format {
+            case .text: report.text()
+            case .markdown: report.markdown()
+            case .json: report.json()
+            }
+            Output.write(Array(text.utf8))
+            Foundation.exit(report.exitCode)
+        }
+    }
+}
+
+/// Apply's own view of which terminations may be sent.
+struct RefusalCheck {
+    let options: ApplyOptions
+    func refused(_ step: Step) -> Bool {
+        step.action == .terminate && (step.protect || !options.allowTerminate.allows(step.icc))
+    }
+}
+
+/// First SIGINT or SIGTERM: finish what is in flight and report. Second: exit at once.
+final class InterruptHandler: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(stop: StopFlag) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if stop.isSet {
+                    Output.error("\nStopped at once.")
+                    Foundation.exit(130)
+                }
+                stop.set()
+                Output.error("\nStopping: no new steps; waiting for those in flight. Send the signal again to exit at once.")
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
