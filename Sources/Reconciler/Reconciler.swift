@@ -48,6 +48,15 @@ public struct Reconciler: Sendable {
 
     /// Terminations wait until every other step has converged.
     public func apply(_ steps: [Step], target: PlanTarget) async throws(FatalAPIError) -> ApplyReport {
+        // Each SIM's planned path, so a SIM found further along it counts as done, not stale:
+        // a re-run after a crash finds two-step SIMs already blocked.
+        var ahead: [String: Set<SIMState>] = [:]
+        for (icc, own) in Dictionary(grouping: steps, by: \.icc) {
+            let path = own.sorted { $0.wave < $1.wave }
+            for (index, step) in path.enumerated() {
+                ahead["\(icc)/\(step.action.rawValue)"] = Set(path[index...].map(\.to))
+            }
+        }
         var results: [ICC: [SIMAction: StepResult]] = [:]
         func earlier(_ step: Step) -> StepResult? {
             results[step.icc]?.values.filter { $0.step.wave < step.wave }.max { $0.step.wave < $1.step.wave }
@@ -74,7 +83,7 @@ public struct Reconciler: Sendable {
             for result in decided {
                 journal.record("outcome") { outcomeFields(&$0, result) }
             }
-            let ran = try await runConcurrently(runnable)
+            let ran = try await runConcurrently(runnable, ahead: ahead)
             for result in decided + ran {
                 results[result.step.icc, default: [:]][result.step.action] = result
             }
@@ -94,7 +103,7 @@ public struct Reconciler: Sendable {
         return nil
     }
 
-    private func runConcurrently(_ steps: [Step]) async throws(FatalAPIError) -> [StepResult] {
+    private func runConcurrently(_ steps: [Step], ahead: [String: Set<SIMState>]) async throws(FatalAPIError) -> [StepResult] {
         let outcome: Result<[StepResult], FatalAPIError> = await withTaskGroup(of: Result<StepResult, FatalAPIError>.self) { group in
             var iterator = steps.makeIterator()
             var results: [StepResult] = []
@@ -106,8 +115,9 @@ public struct Reconciler: Sendable {
                     journal.record("outcome") { outcomeFields(&$0, results.last!) }
                     return true
                 }
+                let done = ahead["\(step.icc)/\(step.action.rawValue)"] ?? [step.to]
                 group.addTask {
-                    do throws(FatalAPIError) { return .success(try await run(step)) } catch { return .failure(error) }
+                    do throws(FatalAPIError) { return .success(try await run(step, doneAt: done)) } catch { return .failure(error) }
                 }
                 inFlight += 1
                 return true
@@ -145,8 +155,9 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// Compare, act, wait: one step from start to end.
-    func run(_ step: Step) async throws(FatalAPIError) -> StepResult {
+    /// Compare, act, wait: one step from start to end. `doneAt` holds the states that mean
+    /// the step has already happened: its target and any later one on the SIM's path.
+    func run(_ step: Step, doneAt: Set<SIMState>) async throws(FatalAPIError) -> StepResult {
         var reading = try await read(step.icc)
         if case .pending = reading {
             // A job already running, perhaps this very action from a run that was killed:
@@ -154,8 +165,8 @@ public struct Reconciler: Sendable {
             reading = try await settle(step)
         }
         switch reading {
-        case .at(step.to):
-            return finish(step, .alreadyDone, "already \(step.to.rawValue); nothing sent")
+        case .at(let state) where doneAt.contains(state):
+            return finish(step, .alreadyDone, "already \(state.rawValue); nothing sent")
         case .at(step.from):
             break
         case .at(let other):

@@ -1,0 +1,220 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `simfleet apply`, the built binary, against the simulator binary with short jobs.
+@Suite(.serialized) struct ApplyCommandTests {
+    static let key = "apply-secret-key-51c0de"
+
+    struct Sim {
+        let process: RunningProcess
+        let url: String
+
+        init(_ options: [String] = []) throws {
+            process = try RunningProcess(["simulator", "--port", "0", "--seed-from-manifests", "manifests",
+                                          "--job-duration", "200ms", "--api-key", ApplyCommandTests.key] + options)
+            url = String(process.firstLine().dropFirst("listening on ".count))
+        }
+
+        func calls() async throws -> [[String: Any]] {
+            try await send("\(url)/_simulator/calls", method: "GET", key: ApplyCommandTests.key).json["calls"] as? [[String: Any]] ?? []
+        }
+
+        /// How many times each (ICC, action) took effect: accepted with a job, or applied before a drop.
+        func effectiveActions() async throws -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for call in try await calls() {
+                guard let path = call["path"] as? String, !path.hasSuffix("/status"), let icc = call["icc"] as? String else { continue }
+                let accepted = call["code"] as? Int == 200 && call["jobId"] is String
+                let applied = call["applied"] as? Bool == true
+                if accepted || applied { counts["\(icc) \(path.split(separator: "/").last!)", default: 0] += 1 }
+            }
+            return counts
+        }
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> RunResult {
+        try Simfleet.run(arguments + ["--no-progress"], in: directory, environment: ["NEXCON_API_KEY": key])
+    }
+
+    /// The actions the example fleet needs against the derived live states.
+    static let expectedActions: Set<String> = [
+        "89450100250731070026 block", "89450100250731069754 restore", "89450100250731070778 restore",
+        "89460200311200044120 restore", "89460200311200044377 restore", "89450100250731069937 activate",
+        "89450100250731070513 activate", "89450100250731070893 activate", "89450100250731070513 block",
+        "89450100250731070380 terminate",
+    ]
+
+    @Test func mixedPlanConvergesWithEachActionExactlyOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim()
+            defer { _ = sim.process.stop() }
+            let plan = dir.appendingPathComponent("plan.json").path
+            let journal = dir.appendingPathComponent("journal.jsonl").path
+            #expect(try Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
+
+            let apply = try Self.run(["apply", plan, "--api-url", sim.url, "--allow-terminate", "89450100250731070380",
+                                      "--journal", journal, "--format", "json"])
+            #expect(apply.status == 3, "the protected termination stays refused: \(apply.stderr)")
+            let report = (try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any]) ?? [:]
+            let summary = report["summary"] as? [String: Int] ?? [:]
+            #expect(summary["confirmed"] == 10 && summary["refused"] == 1 && summary["failed"] == 0)
+
+            // Afterwards plan reports no changes but the refused one.
+            let after = try Self.run(["plan", "--api-url", sim.url])
+            #expect(after.status == 0)
+            #expect(after.stdout.hasSuffix("Plan: 0 to activate, 0 to block, 0 to restore, 1 to terminate (1 refused).\n"))
+
+            let effective = try await sim.effectiveActions()
+            #expect(Set(effective.keys) == Self.expectedActions)
+            #expect(effective.values.allSatisfy { $0 == 1 })
+
+            // The journal tells the same story, and never the key.
+            let text = try String(contentsOfFile: journal, encoding: .utf8)
+            #expect(!text.contains(Self.key) && !apply.stdout.contains(Self.key) && !apply.stderr.contains(Self.key))
+            let records = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(records.first?["type"] as? String == "header")
+            #expect((records.first?["target"] as? [String: Any])?["url"] as? String == sim.url)
+            let intents = records.filter { $0["type"] as? String == "intent" }
+            #expect(Set(intents.map { "\($0["icc"]!) \($0["action"]!)" }) == Self.expectedActions)
+            let outcomes = records.filter { $0["type"] as? String == "outcome" }
+            #expect(outcomes.count == 11)
+            #expect(outcomes.filter { $0["outcome"] as? String == "confirmed" }.count == 10)
+            #expect(records.last?["type"] as? String == "summary")
+        }
+    }
+
+    @Test func staleStepsAreSkippedAndReported() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim()
+            defer { _ = sim.process.stop() }
+            let plan = dir.appendingPathComponent("plan.json").path
+            #expect(try Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
+            // truck-045 should be blocked by the plan; someone terminates it first.
+            _ = try await send("\(sim.url)/api/v1/simcard/terminate", body: #"{"icc":"89450100250731070026"}"#, key: Self.key)
+            // truck-044 should be activated; someone already did.
+            _ = try await send("\(sim.url)/api/v1/simcard/activate", body: #"{"icc":"89450100250731069937"}"#, key: Self.key)
+            _ = await eventually {
+                let sims = (try? await send("\(sim.url)/_simulator/sims", method: "GET", key: Self.key).json["sims"] as? [[String: Any]]) ?? []
+                return sims.allSatisfy { $0["job"] is NSNull }
+            }
+            let apply = try Self.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("j.jsonl").path])
+            #expect(apply.status == 3)
+            #expect(apply.stdout.contains("stale: block 89450100250731070026 (truck-045): changed since the plan was made: live state is terminated, the plan expected active; nothing sent, plan again"))
+            #expect(apply.stdout.contains("1 already-done"))
+            let effective = try await sim.effectiveActions()
+            #expect(effective["89450100250731070026 block"] == nil)
+            #expect(effective["89450100250731069937 activate"] == 1, "only the outside call")
+        }
+    }
+
+    @Test(arguments: [["--fail-rate", "0.25"], ["--drop-rate", "0.25"], ["--rate-limit", "30"]])
+    func faultsStillGiveExactlyOnceActions(fault: [String]) async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(fault + ["--random-seed", "5"])
+            defer { _ = sim.process.stop() }
+            let apply = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all",
+                                      "--journal", dir.appendingPathComponent("j.jsonl").path])
+            #expect(apply.status == 3, "\(apply.stderr)")
+            #expect(apply.stdout.contains("Apply incomplete: 10 confirmed, 1 refused."), "\(apply.stdout)")
+            let effective = try await sim.effectiveActions()
+            #expect(Set(effective.keys) == Self.expectedActions)
+            #expect(effective.values.allSatisfy { $0 == 1 }, "\(effective)")
+        }
+    }
+
+    @Test func failedJobsAreReportedAndHoldBackTerminations() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(["--job-failure-rate", "1"])
+            defer { _ = sim.process.stop() }
+            let apply = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all",
+                                      "--journal", dir.appendingPathComponent("j.jsonl").path])
+            #expect(apply.status == 3)
+            #expect(apply.stdout.contains("failed: block 89450100250731070026 (truck-045): the job failed: the SIM went back to active"))
+            #expect(apply.stdout.contains("held-back: terminate 89450100250731070380 (truck-012): held back: terminations run only when every other step succeeded"))
+            #expect(apply.stdout.contains("skipped: block 89450100250731070513 (truck-019): not started: this SIM's activate step ended failed"))
+            let effective = try await sim.effectiveActions()
+            #expect(effective["89450100250731070380 terminate"] == nil)
+            #expect(effective.values.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test(arguments: [1, 4, 9])
+    func killedApplyConvergesOnTheNextRunWithoutDuplicates(killAfterIntents: Int) async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim()
+            defer { _ = sim.process.stop() }
+            let plan = dir.appendingPathComponent("plan.json").path
+            #expect(try Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
+            let journal = dir.appendingPathComponent("first.jsonl").path
+            let first = try RunningProcess(["apply", plan, "--api-url", sim.url, "--allow-terminate", "all", "--parallelism", "2",
+                                            "--no-progress", "--journal", journal], environment: ["NEXCON_API_KEY": Self.key])
+            let reached = await eventually(timeout: .seconds(30)) {
+                let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
+                return text.components(separatedBy: "\"type\":\"intent\"").count - 1 >= killAfterIntents
+            }
+            #expect(reached)
+            let killed = first.stop(signal: SIGKILL)
+            #expect(killed.reason == .uncaughtSignal)
+
+            // plan shows what remains; apply finishes it.
+            let second = try Self.run(["apply", plan, "--api-url", sim.url, "--allow-terminate", "all",
+                                       "--journal", dir.appendingPathComponent("second.jsonl").path])
+            #expect(second.stdout.contains("1 refused."), "\(second.stdout)")
+            let after = try Self.run(["plan", "--api-url", sim.url])
+            #expect(after.stdout.hasSuffix("Plan: 0 to activate, 0 to block, 0 to restore, 1 to terminate (1 refused).\n"), "\(after.stdout)")
+            let effective = try await sim.effectiveActions()
+            #expect(Set(effective.keys) == Self.expectedActions)
+            #expect(effective.values.allSatisfy { $0 == 1 }, "\(effective)")
+        }
+    }
+
+    @Test func firstSignalFinishesWhatIsInFlightAndReports() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(["--job-duration", "1s"])
+            defer { _ = sim.process.stop() }
+            let journal = dir.appendingPathComponent("j.jsonl").path
+            let apply = try RunningProcess(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--parallelism", "1",
+                                            "--no-progress", "--journal", journal], environment: ["NEXCON_API_KEY": Self.key])
+            _ = await eventually(timeout: .seconds(30)) {
+                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"type\":\"intent\"")
+            }
+            let stopped = apply.stop(signal: SIGINT)
+            #expect(stopped.status == 3)
+            #expect(stopped.stderr.contains("Stopping: no new steps"))
+            let text = try String(contentsOfFile: journal, encoding: .utf8)
+            let records = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            let summary = records.last { $0["type"] as? String == "summary" }
+            #expect(summary?["interrupted"] as? Bool == true)
+            #expect((summary?["skipped"] as? Int ?? 0) > 0)
+            // The step in flight was seen through to its end.
+            #expect(records.filter { $0["type"] as? String == "intent" }.count == records.filter { $0["type"] as? String == "outcome" && $0["outcome"] as? String == "confirmed" }.count)
+        }
+    }
+
+    @Test func guardsStopBeforeAnythingIsSent() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim()
+            defer { _ = sim.process.stop() }
+            // No terminal and no --auto-approve.
+            let unapproved = try Self.run(["apply", "manifests", "--api-url", sim.url])
+            #expect(unapproved.status == 1)
+            #expect(unapproved.stderr.contains("pass --auto-approve"))
+            // Blast radius: 2 blocks of 20 SIMs is over a 5% limit with a minimum of 1.
+            let config = dir.appendingPathComponent("strict.yaml")
+            try "blastRadius: {percent: 5, minimum: 1}\n".write(to: config, atomically: true, encoding: .utf8)
+            let radius = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--config", config.path])
+            #expect(radius.status == 1)
+            #expect(radius.stderr.contains("2 disruptive steps (block, terminate) for 20 managed SIMs exceed the blast-radius limit"))
+            // A plan made against the simulator cannot go to a real API.
+            let plan = dir.appendingPathComponent("sim-plan.json").path
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            #expect(try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", plan], in: dir).status == 0)
+            let crossed = try Self.run(["apply", plan, "--api-url", sim.url])
+            #expect(crossed.status == 1)
+            #expect(crossed.stderr.contains("was made against the simulator; it cannot be applied to a real API"))
+            let sent = try await sim.calls().filter { !($0["path"] as? String ?? "").hasSuffix("/status") }
+            #expect(sent.isEmpty)
+        }
+    }
+}
