@@ -4,10 +4,11 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit (default: all). Builds simfleet in release mode first.
+Cases: validate, simulator, sweep, latency, ratelimit, apply (default: all). Builds simfleet in release mode first.
 Installs wrk and GNU time with apt-get when they are missing.
 """
 import json
+import math
 import re
 import signal
 import argparse
@@ -197,6 +198,41 @@ def bench_ratelimit(runs):
     print(f"| exit status (0: every SIM read, no changes) | {code} |")
 
 
+def bench_apply(runs):
+    """10,000 single-step SIMs (activate or block), jobs of 1 s, parallelism 64."""
+    fleet = os.path.join(WORK, "fleet-apply")
+    if not os.path.exists(fleet + ".seed.json"):
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "10000", "10", "active,blocked")
+    seed = os.path.join(WORK, "fleet-apply.one-step.json")
+    with open(fleet + ".seed.json") as f:
+        records = json.load(f)
+    for record in records:  # one step from each declared state
+        record["status"] = {"ACTIVATED": "INACTIVE", "BLOCKED": "ACTIVATED"}[record["status"]]
+    with open(seed, "w") as f:
+        json.dump(records, f)
+    env = dict(os.environ, NEXCON_API_KEY="dev-key")
+    with Simulator("--seed", seed, "--job-duration", "1s") as simulator:
+        sweep, _, _ = plan_run(simulator.url, fleet, "--parallelism", "64")
+        started = time.perf_counter()
+        result = subprocess.run([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--auto-approve", "--force", "--parallelism", "64",
+                                 "--no-progress", "--journal", os.path.join(WORK, "apply-journal.jsonl"), "--format", "json"],
+                                env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+    report = json.loads(result.stdout) if result.stdout.startswith("{") else {}
+    if result.returncode not in (0, 3):
+        print(result.stderr[-2000:])
+    steps = len(records)
+    ideal = math.ceil(steps / 64) * 1.0 + sweep
+    print("\n## apply: 10,000 single-step SIMs, --job-duration 1s, parallelism 64, one run")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| sweep (simfleet plan, same fleet) | {sweep:.2f} s |")
+    print(f"| ideal: 1 wave x ceil({steps:,} / 64) x 1 s + sweep | {ideal:.2f} s |")
+    print(f"| simfleet apply, end to end | {wall:.2f} s |")
+    print(f"| ratio to ideal (goal <= 1.3x) | {wall / ideal:.2f}x |")
+    print(f"| outcome | exit {result.returncode}, {report.get('summary', {}).get('confirmed', 0):,} confirmed |")
+
+
 def bench_simulator(runs):
     _, iccs = fleet_files()
     runs = max(3, runs // 4)
@@ -215,7 +251,7 @@ def bench_simulator(runs):
 
 
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep,
-         "latency": bench_latency, "ratelimit": bench_ratelimit}
+         "latency": bench_latency, "ratelimit": bench_ratelimit, "apply": bench_apply}
 
 
 def main():

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes a synthetic fleet of valid manifests for benchmarks.
 
-    generate_fleet.py OUT_DIR [SIMS] [FILES]
+    generate_fleet.py OUT_DIR [SIMS] [FILES] [STATES]
+
+STATES is a comma-separated cycle of desired states (default: a realistic mix).
 
 Defaults: 100,000 SIMs in 100 files. ICCs are valid (Luhn) and deterministic.
 Also writes OUT_DIR.iccs, one ICC a line, for the status-sweep baselines, and
@@ -37,6 +39,9 @@ def main():
     out = sys.argv[1]
     sims = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
     files = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+    global STATES
+    if len(sys.argv) > 4:
+        STATES = sys.argv[4].split(",")
     os.makedirs(out, exist_ok=True)
     per_file = (sims + files - 1) // files
     seed = []

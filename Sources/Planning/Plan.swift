@@ -40,6 +40,11 @@ public struct BlastRadiusLimit: Sendable, Hashable {
         self.minimum = minimum
     }
 
+    /// "more than 10% of the managed SIMs, and at least 5 steps"
+    public var summary: String {
+        "more than \(Planner.percent(percent)) of the managed SIMs, and at least \(Wording.count(minimum, "step"))"
+    }
+
     public func isExceeded(disruptive: Int, managed: Int) -> Bool {
         disruptive >= minimum && Double(disruptive) > Double(managed) * percent / 100
     }

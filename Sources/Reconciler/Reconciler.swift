@@ -5,6 +5,23 @@ import NexConClient
 import Planning
 import Synchronization
 
+/// How long jobs have been taking, so waits poll near when a job should end rather
+/// than on a fixed schedule.
+final class JobClock: Sendable {
+    private let estimate = Mutex<Double?>(nil)
+
+    func record(_ duration: Duration) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        estimate.withLock { $0 = $0.map { $0 * 0.8 + seconds * 0.2 } ?? seconds }
+    }
+
+    /// The first wait after sending: a little under the usual job time.
+    func firstWait(atLeast floor: Duration) -> Duration {
+        guard let seconds = estimate.withLock({ $0 }) else { return floor }
+        return max(floor, .seconds(seconds * 0.9))
+    }
+}
+
 /// Set by the first SIGINT or SIGTERM: no new step starts, steps in flight finish.
 public final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
@@ -38,6 +55,7 @@ public struct Reconciler: Sendable {
     public let options: ApplyOptions
     public let journal: Journal
     public let stop: StopFlag
+    let clock = JobClock()
 
     public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag) {
         self.client = client
@@ -244,8 +262,9 @@ public struct Reconciler: Sendable {
 
     /// Polls until the job reaches `to` (confirmed), falls back to `from` (failed) or the wait runs out (unknown).
     func wait(_ step: Step, jobId: String?, accepted: Bool) async throws(FatalAPIError) -> StepResult {
-        let deadline = ContinuousClock.now + options.waitTimeout
-        var delay = options.pollFirst
+        let started = ContinuousClock.now
+        let deadline = started + options.waitTimeout
+        var delay = clock.firstWait(atLeast: options.pollFirst)
         var sawJob = false
         var polls = 0
         while true {
@@ -253,6 +272,7 @@ public struct Reconciler: Sendable {
             polls += 1
             switch try await read(step.icc) {
             case .at(step.to):
+                if accepted { clock.record(ContinuousClock.now - started) }
                 return finish(step, .confirmed, "\(step.from.rawValue) → \(step.to.rawValue)", jobId: jobId)
             case .at(step.from) where sawJob || polls >= 3:
                 return finish(step, .failed, "the job failed: the SIM went back to \(step.from.rawValue)", jobId: jobId)
@@ -263,10 +283,11 @@ public struct Reconciler: Sendable {
             default:
                 break
             }
+            if polls == 1 { delay = options.pollFirst }
             if ContinuousClock.now >= deadline {
                 return finish(step, .unknown, "the job did not end within \(options.waitTimeout); check it later with simfleet plan", jobId: jobId)
             }
-            delay = min(options.pollCap, delay * 3 / 2)
+            if polls > 1 { delay = min(options.pollCap, delay * 3 / 2) }
         }
     }
 

@@ -94,7 +94,7 @@ extension SimfleetCommand {
             let reconciler = RefusalCheck(options: options)
             let disruptive = steps.count { $0.action == .block || ($0.action == .terminate && !reconciler.refused($0)) }
             guard limit.isExceeded(disruptive: disruptive, managed: managed), !force else { return }
-            Output.error("error: \(Wording.count(disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (more than \(limit.percent)% and at least \(limit.minimum)); nothing was sent. Review the plan and rerun with --force if it is intended.")
+            Output.error("error: \(Wording.count(disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
             throw ExitCode.failure
         }
 
@@ -145,24 +145,25 @@ extension SimfleetCommand {
                 Output.error("error: apply without a plan file asks for approval, and there is no terminal to ask on; pass --auto-approve, or apply a saved plan. Nothing was sent.")
                 throw ExitCode.failure
             }
-            let report: ApplyReport? = try await session.withClient(api) { client, target in
+            let report: ApplyReport = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
                 let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy)
                 var context = RenderContext(target: target, toolVersion: SimfleetVersion.current, manifestDigest: ManifestDigest.of(session.desired))
-                context.color = Terminal.colorOnStandardOutput
-                Output.write(Array(PlanRenderer.text(plan, context: context).utf8))
+                // With a machine-readable report, standard output holds only the report.
+                if format == .text {
+                    context.color = Terminal.colorOnStandardOutput
+                    Output.write(Array(PlanRenderer.text(plan, context: context).utf8))
+                } else {
+                    Output.error(PlanRenderer.text(plan, context: context))
+                }
                 if !plan.errors.isEmpty {
                     Output.error("error: the plan has \(Wording.count(plan.errors.count, "error")); fix them before applying. Nothing was sent.")
                     throw ExitCode.failure
                 }
                 let sendable = plan.steps.filter { RefusalCheck(options: options).refused($0) == false }
-                guard !sendable.isEmpty else {
-                    Output.print("Nothing to apply.")
-                    return nil
-                }
                 try checkBlastRadius(plan.steps, managed: plan.summary.managed, limit: session.policy.blastRadius, options: options)
-                if !autoApprove {
-                    Output.print("\nApply these \(Wording.grouped(sendable.count)) steps? Only 'yes' will be accepted:")
+                if !autoApprove && !sendable.isEmpty {
+                    Output.error("\nApply these \(Wording.grouped(sendable.count)) steps? Only 'yes' will be accepted:")
                     guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                         Output.error("Apply cancelled. Nothing was sent.")
                         throw ExitCode.failure
@@ -170,7 +171,6 @@ extension SimfleetCommand {
                 }
                 return try await execute(plan.steps, client: client, target: target, digest: context.manifestDigest, options: options, stop: stop)
             }
-            guard let report else { return }
             finish(report)
         }
 
