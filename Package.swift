@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "NexConSimulator",
+                "NexConSimulator", "FleetModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -27,27 +27,38 @@ public enum EmbeddedSimulator {
         configuration.statePath = statePath
         configuration.jobDuration = jobDuration
         let sims = SimulatorFleet.assemble(saved: saved, seeds: [], manifests: Seeds.fromManifests(desired))
-        let (ports, found) = AsyncStream.makeStream(of: Int.self)
-        let (application, _) = buildApplication(configuration: configuration, sims: sims) { port in
-            found.yield(port)
-            found.finish()
+        let key = configuration.apiKey
+        return try await withRunningSimulator(configuration: configuration, sims: sims) { port, _ in
+            try await body(Connection(url: "http://127.0.0.1:\(port)", key: key))
         }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: SimulatorLog.quiet))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw StateFile.ReadError(description: "the embedded simulator did not start") }
-            let connection = Connection(url: "http://127.0.0.1:\(port)", key: configuration.apiKey)
-            do {
-                let result = try await body(connection)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+    }
+}
+
+/// Runs the simulator on `configuration.port` (0: a free one) for as long as `body` runs,
+/// then shuts it down gracefully, which also saves its state.
+public func withRunningSimulator<T: Sendable>(
+    configuration: SimulatorConfiguration, sims: [SimulatedSIM],
+    _ body: @Sendable (_ port: Int, _ state: SimulatorState) async throws -> T
+) async throws -> T {
+    let (ports, found) = AsyncStream.makeStream(of: Int.self)
+    let (application, state) = buildApplication(configuration: configuration, sims: sims) { port in
+        found.yield(port)
+        found.finish()
+    }
+    let group = ServiceGroup(configuration: .init(services: [application], logger: SimulatorLog.quiet))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw StateFile.ReadError(description: "the simulator did not start") }
+        do {
+            let result = try await body(port, state)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
         }
     }
 }

@@ -176,17 +176,7 @@ struct SimulatedAPI: Sendable {
     static func encode(_ status: StatusResponse) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 256)
         writer.objectStart()
-        writer.field("status", status.status)
-        writer.key("tags")
-        writer.arrayStart()
-        for tag in status.tags { writer.value(tag) }
-        writer.arrayEnd()
-        writer.field("countryCode", status.countryCode)
-        writer.field("msisdn", status.msisdn)
-        writer.key("product")
-        writer.value(status.product)
-        writer.key("pool")
-        writer.value(status.pool)
+        writer.statusFields(status)
         writer.objectEnd()
         return writer.bytes
     }
@@ -224,38 +214,13 @@ struct SimulatedAPI: Sendable {
         return .json(writer.bytes)
     }
 
+    /// The whole state, in the state file's format.
     func simsResponse() -> Response {
         var writer = JSONWriter(reservingCapacity: 4096)
         writer.objectStart()
         writer.key("sims")
         writer.arrayStart()
-        for sim in state.snapshot().sims {
-            writer.objectStart()
-            writer.field("icc", sim.icc)
-            writer.field("status", sim.status)
-            writer.key("tags")
-            writer.arrayStart()
-            for tag in sim.tags { writer.value(tag) }
-            writer.arrayEnd()
-            writer.field("countryCode", sim.countryCode)
-            writer.field("msisdn", sim.msisdn)
-            writer.key("product")
-            writer.value(sim.product)
-            writer.key("pool")
-            writer.value(sim.pool)
-            writer.key("job")
-            if let job = sim.job {
-                writer.objectStart()
-                writer.field("id", job.id)
-                writer.field("action", job.action.rawValue)
-                writer.field("from", job.from)
-                writer.field("to", job.to)
-                writer.objectEnd()
-            } else {
-                writer.valueNull()
-            }
-            writer.objectEnd()
-        }
+        for sim in state.snapshot().sims { writer.value(sim) }
         writer.arrayEnd()
         writer.objectEnd()
         return .json(writer.bytes)

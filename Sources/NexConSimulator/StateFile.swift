@@ -73,34 +73,7 @@ public enum StateFile {
         writer.field("formatVersion", 1)
         writer.key("sims")
         writer.arrayStart()
-        for sim in sims {
-            writer.objectStart()
-            writer.field("icc", sim.icc)
-            writer.field("status", sim.status)
-            writer.key("tags")
-            writer.arrayStart()
-            for tag in sim.tags { writer.value(tag) }
-            writer.arrayEnd()
-            writer.field("countryCode", sim.countryCode)
-            writer.field("msisdn", sim.msisdn)
-            writer.key("product")
-            writer.value(sim.product)
-            writer.key("pool")
-            writer.value(sim.pool)
-            if let job = sim.job {
-                writer.key("job")
-                writer.objectStart()
-                writer.field("id", job.id)
-                writer.field("action", job.action.rawValue)
-                writer.field("from", job.from)
-                writer.field("to", job.to)
-                writer.field("finishesAt", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(job.finishesAt))
-                writer.field("fails", job.fails)
-                writer.field("callbackUrl", job.callbackURL)
-                writer.objectEnd()
-            }
-            writer.objectEnd()
-        }
+        for sim in sims { writer.value(sim) }
         writer.arrayEnd()
         writer.objectEnd()
         writer.newline()
@@ -109,6 +82,41 @@ public enum StateFile {
 }
 
 extension JSONWriter {
+    /// A SIM record as the state file, seeds and `/_simulator/sims` share it.
+    mutating func value(_ sim: SimulatedSIM) {
+        objectStart()
+        field("icc", sim.icc)
+        statusFields(sim.statusResponse)
+        if let job = sim.job {
+            key("job")
+            objectStart()
+            field("id", job.id)
+            field("action", job.action.rawValue)
+            field("from", job.from)
+            field("to", job.to)
+            field("finishesAt", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(job.finishesAt))
+            field("fails", job.fails)
+            field("callbackUrl", job.callbackURL)
+            objectEnd()
+        }
+        objectEnd()
+    }
+
+    /// The fields of a status answer, into the object being written.
+    mutating func statusFields(_ status: StatusResponse) {
+        field("status", status.status)
+        key("tags")
+        arrayStart()
+        for tag in status.tags { value(tag) }
+        arrayEnd()
+        field("countryCode", status.countryCode)
+        field("msisdn", status.msisdn)
+        key("product")
+        value(status.product)
+        key("pool")
+        value(status.pool)
+    }
+
     mutating func value(_ ref: NamedRef?) {
         guard let ref else { return valueNull() }
         objectStart()

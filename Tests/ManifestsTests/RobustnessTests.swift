@@ -1,5 +1,6 @@
 import FleetModel
 import Manifests
+import TestSupport
 import Testing
 
 /// No input may crash the loader or make it hang.
@@ -18,7 +19,7 @@ import Testing
     /// Deterministic mutations: flips, deletions and insertions of YAML's special bytes.
     @Test(arguments: 0..<40)
     func mutatedManifestsNeverCrash(round: Int) {
-        var generator = SplitMix(seed: UInt64(round))
+        var generator = SeededGenerator(seed: UInt64(round))
         let specials = Array("{}[]:-&*!|>'\"#%@`,?\t\n \u{0}\u{FF}".utf8)
         for _ in 0..<50 {
             var bytes = Self.seed
@@ -61,18 +62,5 @@ import Testing
     @Test func aliasAsAKeyIsReportedOnce() {
         let set = ManifestLoader.load(sources: [ManifestSource(path: "k.yaml", text: "x: &k icc\nsims:\n  - {*k : 1}\n")])
         #expect(set.diagnostics.map(\.message).filter { $0.contains("aliases") }.count == 1)
-    }
-}
-
-/// A small deterministic random number generator, so failures can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -8,18 +8,7 @@ import Testing
 
 /// The real client against the simulator on loopback, faults on.
 @Suite struct NexConClientTests {
-    static func iccs(_ count: Int) -> [ICC] {
-        (0..<count).map { n in
-            let payload = String(format: "8945010025073%06d", n)
-            var sum = 0
-            for (index, byte) in payload.utf8.reversed().enumerated() {
-                var digit = Int(byte - 48)
-                if index % 2 == 0 { digit *= 2; if digit > 9 { digit -= 9 } }
-                sum += digit
-            }
-            return ICC(unchecked: payload + String((10 - sum % 10) % 10))
-        }
-    }
+    static func iccs(_ count: Int) -> [ICC] { TestICC.numbers(count) }
 
     static func fleet(_ iccs: [ICC]) -> [SimulatedSIM] {
         iccs.enumerated().map { index, icc in SimulatedSIM(icc: icc.digits, status: ["ACTIVATED", "BLOCKED", "INACTIVE"][index % 3]) }

@@ -111,7 +111,7 @@ import Testing
     @Test func droppedActionsTakeEffectOrNotAndTheLogSaysWhich() async throws {
         var configuration = SimulatorConfiguration.forTests
         configuration.dropRate = 1
-        let iccs = (0..<12).map { String(format: "8945010025073%06d", $0) }.map { $0 + String(luhn($0)) }
+        let iccs = TestICC.numbers(12).map(\.digits)
         let fleet = iccs.map { SimulatedSIM(icc: $0, status: "ACTIVATED") }
         try await withSimulator(configuration, sims: fleet) { simulator in
             for icc in iccs {
@@ -165,16 +165,6 @@ import Testing
             #expect(ContinuousClock.now - started >= .milliseconds(150))
         }
     }
-}
-
-func luhn(_ payload: String) -> Int {
-    var sum = 0
-    for (index, byte) in payload.utf8.reversed().enumerated() {
-        var digit = Int(byte - 48)
-        if index % 2 == 0 { digit *= 2; if digit > 9 { digit -= 9 } }
-        sum += digit
-    }
-    return (10 - sum % 10) % 10
 }
 
 /// A small HTTP server that receives job callbacks, refusing the first few with 500.

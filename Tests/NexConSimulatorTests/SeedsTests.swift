@@ -44,10 +44,7 @@ import Testing
     }
 
     @Test func manifestSeedsAreDeterministicAndCoverEveryStatus() {
-        let iccs = (0..<200).map { n -> ICC in
-            let payload = String(format: "8945010025073%06d", n)
-            return ICC(unchecked: payload + String(luhn(payload)))
-        }
+        let iccs = TestICC.numbers(200)
         let desired = iccs.enumerated().map { index, icc in
             DesiredSIM(icc: icc, state: SIMState.allCases[index % 4], location: SourceLocation(path: "m.yaml", line: 1, column: 1))
         }

@@ -1,25 +1,15 @@
 import FleetModel
 import NexConAPI
 @testable import Planning
+import TestSupport
 import Testing
 
 /// Properties that hold for every fleet, checked over random ones from fixed seeds.
 @Suite struct PlannerPropertyTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let words = ["INACTIVE", "ACTIVATED", "BLOCKED", "TERMINATED", "ACTIVE", "SUSPENDED", "NEW", "CANCELLED", "ACTIVATING", "WEIRD"]
 
     static func randomFleet(seed: UInt64) -> (sims: [DesiredSIM], observed: [ICC: Observation], policy: PlanPolicy) {
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let count = Int.random(in: 1...60, using: &random)
         var sims: [DesiredSIM] = []
         var observed: [ICC: Observation] = [:]
@@ -74,7 +64,7 @@ import Testing
     @Test(arguments: 0..<50)
     func sameInputGivesByteIdenticalOutputWhateverTheOrder(seed: UInt64) {
         let (sims, observed, policy) = Self.randomFleet(seed: seed)
-        var random = Generator(state: seed ^ 0xABCDEF)
+        var random = SeededGenerator(seed: seed ^ 0xABCDEF)
         let context = RenderContext(target: PlanTarget(kind: .api, url: "https://app.nexcon.io"), toolVersion: "test", manifestDigest: "abc")
         let first = Planner.plan(desired: sims, observed: observed, policy: policy)
         let second = Planner.plan(desired: sims.shuffled(using: &random), observed: observed, policy: policy)

@@ -1,20 +1,12 @@
 import FleetModel
 import NexConAPI
 @testable import Planning
+import TestSupport
 import Testing
 
 /// Builds desired SIMs and observations for planner tests.
 enum Fleet {
-    static func icc(_ n: Int) -> ICC {
-        let payload = String(format: "8945010025073%06d", n)
-        var sum = 0
-        for (index, byte) in payload.utf8.reversed().enumerated() {
-            var digit = Int(byte - 48)
-            if index % 2 == 0 { digit *= 2; if digit > 9 { digit -= 9 } }
-            sum += digit
-        }
-        return ICC(unchecked: payload + String((10 - sum % 10) % 10))
-    }
+    static func icc(_ n: Int) -> ICC { TestICC.number(n) }
 
     static func sim(_ n: Int, _ state: SIMState, protect: Bool = false, name: String? = nil,
                     expect: [String: ExpectedValue] = [:]) -> DesiredSIM {

@@ -22,30 +22,12 @@ public func withSimulator<T: Sendable>(
     var configuration = configuration
     configuration.host = "127.0.0.1"
     configuration.port = 0
-    let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
-    let (application, state) = buildApplication(configuration: configuration, sims: sims) { port in
-        portFound.yield(port)
-        portFound.finish()
-    }
-    let group = ServiceGroup(configuration: .init(services: [application], logger: SimulatorLog.quiet))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw SimulatorDidNotStart() }
-        do {
-            let result = try await body(RunningSimulator(port: port, state: state))
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
-        }
+    return try await withRunningSimulator(configuration: configuration, sims: sims) { port, state in
+        try await body(RunningSimulator(port: port, state: state))
     }
 }
 
-struct SimulatorDidNotStart: Error {}
+
 
 extension SimulatorConfiguration {
     /// Instant jobs, a seeded generator and quick callback retries.
