@@ -208,10 +208,7 @@ public enum PlanRenderer {
         w.field("formatVersion", 1)
         w.field("simfleetVersion", context.toolVersion)
         w.key("target")
-        w.objectStart()
-        w.field("kind", context.target.kind.rawValue)
-        w.field("url", context.target.url)
-        w.objectEnd()
+        w.value(context.target)
         w.field("manifestDigest", context.manifestDigest)
         let s = plan.summary
         w.key("summary")
@@ -281,6 +278,16 @@ public enum PlanRenderer {
         w.objectEnd()
         w.newline()
         return w.string
+    }
+}
+
+extension JSONWriter {
+    /// `{"kind": "api"|"simulator", "url": ...}`
+    public mutating func value(_ target: PlanTarget) {
+        objectStart()
+        field("kind", target.kind.rawValue)
+        field("url", target.url)
+        objectEnd()
     }
 }
 

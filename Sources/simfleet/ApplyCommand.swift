@@ -188,10 +188,7 @@ extension SimfleetCommand {
                 w.field("simfleetVersion", SimfleetVersion.current)
                 w.field("manifestDigest", digest)
                 w.key("target")
-                w.objectStart()
-                w.field("kind", target.kind.rawValue)
-                w.field("url", target.url)
-                w.objectEnd()
+                w.value(target)
                 w.field("steps", steps.count)
             }
             let reconciler = Reconciler(client: client, options: options, journal: journal, stop: stop)

@@ -192,6 +192,37 @@ import Testing
         }
     }
 
+    /// On a terminal, apply asks, and only "yes" sends anything. `script` gives it a terminal.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")), arguments: [("no", false), ("yes", true)])
+    func approvalOnATerminal(answer: String, sends: Bool) async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim()
+            defer { _ = sim.process.stop() }
+            let command = "\(Simfleet.executable.path) apply manifests --no-progress --api-url \(sim.url) --journal \(dir.path)/j.jsonl"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", command, "/dev/null"]
+            process.currentDirectoryURL = Golden.packageRoot()
+            process.environment = ProcessInfo.processInfo.environment.merging(["NEXCON_API_KEY": Self.key, "NO_COLOR": "1"]) { $1 }
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            input.fileHandleForWriting.write(Data("\(answer)\n".utf8))
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(text.contains("Apply these 9 steps? Only 'yes' will be accepted:"))
+            let effective = try await sim.effectiveActions()
+            if sends {
+                #expect(text.contains("Apply incomplete: 9 confirmed, 2 refused."))
+                #expect(effective.count == 9)
+            } else {
+                #expect(text.contains("Apply cancelled. Nothing was sent."))
+                #expect(effective.isEmpty)
+            }
+        }
+    }
+
     @Test func guardsStopBeforeAnythingIsSent() async throws {
         try await withTemporaryDirectory { dir in
             let sim = try Sim()
