@@ -18,6 +18,7 @@ import Testing
             try write("not: [yaml", to: dir.appendingPathComponent(".git/config.yaml"))
             try write("sims: 1", to: dir.appendingPathComponent(".hidden.yaml"))
             try write("ignored", to: dir.appendingPathComponent("README.md"))
+            try write("statusMap: {active: [LIVE]}\n", to: dir.appendingPathComponent("simfleet.yaml"))
             let set = await ManifestLoader.load(paths: [dir.path])
             #expect(set.diagnostics.isEmpty)
             #expect(set.files.map { String($0.dropFirst(dir.path.count + 1)) } == ["B.YAML", "a/z.yaml", "b.yml"])
