@@ -20,6 +20,46 @@ public indirect enum JSONValue: Sendable, Hashable {
         self = parsed
     }
 
+    /// The text of one top-level key of a JSON object, checking the whole text is valid
+    /// JSON but building nothing else: the fast path for reading a status word.
+    /// `.some(nil)` means valid JSON without that key as text; nil means not valid JSON.
+    public static func topLevelText(_ key: String, in bytes: some Collection<UInt8>) -> String?? {
+        let array = Array(bytes)
+        return array.withUnsafeBufferPointer { buffer -> String?? in
+            var parser = JSONParser(bytes: buffer)
+            parser.skipSpace()
+            guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+                return parser.skip(depth: 0) && parser.atEnd ? .some(nil) : nil
+            }
+            parser.index += 1
+            var found: String?
+            parser.skipSpace()
+            if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
+                parser.index += 1
+                return parser.atEnd ? .some(nil) : nil
+            }
+            while true {
+                parser.skipSpace()
+                guard let name = parser.string() else { return nil }
+                parser.skipSpace()
+                guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else { return nil }
+                parser.index += 1
+                if name == key {
+                    guard let value = parser.value(depth: 1) else { return nil }
+                    found = value.text
+                } else {
+                    guard parser.skip(depth: 1) else { return nil }
+                }
+                parser.skipSpace()
+                guard parser.index < buffer.count else { return nil }
+                if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                guard buffer[parser.index] == UInt8(ascii: "}") else { return nil }
+                parser.index += 1
+                return parser.atEnd ? .some(found) : nil
+            }
+        }
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let map) = self { return map[key] }
         return nil
@@ -56,6 +96,53 @@ extension ExpectedValue {
 private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+
+    var atEnd: Bool {
+        mutating get {
+            skipSpace()
+            return index == bytes.count
+        }
+    }
+
+    /// Steps over one value, checking it, without building it.
+    mutating func skip(depth: Int) -> Bool {
+        guard depth < 64 else { return false }
+        skipSpace()
+        guard index < bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return true }
+            while true {
+                skipSpace()
+                guard string() != nil else { return false }
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+                index += 1
+                guard skip(depth: depth + 1) else { return false }
+                skipSpace()
+                guard index < bytes.count else { return false }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return true }
+                return false
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return true }
+            while true {
+                guard skip(depth: depth + 1) else { return false }
+                skipSpace()
+                guard index < bytes.count else { return false }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return true }
+                return false
+            }
+        default:
+            return value(depth: depth) != nil
+        }
+    }
 
     mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {

@@ -78,14 +78,15 @@ public final class NexConClient: Sendable {
         case unanswered(String)
     }
 
-    /// The live status of one SIM.
-    public func status(of icc: ICC) async throws(FatalAPIError) -> Observation {
-        switch try await call(.status, body: Self.body(icc: icc, callbackURL: nil), retrying: true) {
+    /// The live status of one SIM. With `facts: false` only the status word is kept,
+    /// which saves building the whole answer for SIMs that have no `expect:`.
+    public func status(of icc: ICC, facts: Bool = true) async throws(FatalAPIError) -> Observation {
+        switch try await call(.status, body: Self.body(icc: icc, callbackURL: nil), retrying: true, parse: facts) {
         case .ok(let json):
             guard let status = json["status"]?.text else {
                 return .failed("NexCon's answer has no 'status' field")
             }
-            return .status(status, facts: json)
+            return .status(status, facts: facts ? json : .null)
         case .notFound:
             return .notFound
         case .refused(let code, let message):
@@ -98,7 +99,7 @@ public final class NexConClient: Sendable {
     /// One action, sent once: an ambiguous failure is returned, never retried here, since
     /// only a fresh status read can tell whether it took effect.
     public func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> Answer {
-        try await call(action.endpoint, body: Self.body(icc: icc, callbackURL: callbackURL), retrying: false)
+        try await call(action.endpoint, body: Self.body(icc: icc, callbackURL: callbackURL), retrying: false, parse: true)
     }
 
     static func body(icc: ICC, callbackURL: String?) -> [UInt8] {
@@ -113,7 +114,8 @@ public final class NexConClient: Sendable {
 
     /// Sends a request, retrying what is safe to retry: everything for status; for actions
     /// only answers that prove nothing happened (429, and 5xx are left to the caller).
-    func call(_ endpoint: NexConAPI.Endpoint, body: [UInt8], retrying: Bool) async throws(FatalAPIError) -> Answer {
+    /// With `parse: false`, a 2xx answer is checked but only its `status` is kept.
+    func call(_ endpoint: NexConAPI.Endpoint, body: [UInt8], retrying: Bool, parse: Bool) async throws(FatalAPIError) -> Answer {
         let url = self.endpoint.baseURL + endpoint.path
         var lastProblem = ""
         for attempt in 0..<retry.attempts {
@@ -137,12 +139,19 @@ public final class NexConClient: Sendable {
                 continue
             }
             pacer.observe(declaredLimit: headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) })
+            if (200..<300).contains(code) {
+                pacer.succeeded()
+                if parse {
+                    guard let json = JSONValue(parsing: bytes.readableBytesView) else { return .unanswered("NexCon's answer is not JSON") }
+                    return .ok(json)
+                }
+                guard let status = JSONValue.topLevelText("status", in: bytes.readableBytesView) else {
+                    return .unanswered("NexCon's answer is not JSON")
+                }
+                return .ok(.object(status.map { ["status": .string($0)] } ?? [:]))
+            }
             let json = JSONValue(parsing: bytes.readableBytesView)
             switch code {
-            case 200..<300:
-                pacer.succeeded()
-                guard let json else { return .unanswered("NexCon's answer is not JSON") }
-                return .ok(json)
             case 401:
                 throw FatalAPIError(description: "NexCon refused the API key (401 Unauthorized): check NEXCON_API_KEY or the key file, and that the key is still valid")
             case 403:

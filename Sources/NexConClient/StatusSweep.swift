@@ -17,12 +17,13 @@ public enum StatusSweep {
     /// alone, so a wrong key or URL costs one call, not hundreds; a 401 or 403 at any
     /// point ends the sweep at once.
     public static func run(
-        _ iccs: [ICC], client: NexConClient, parallelism: Int, progress: Progress? = nil
+        _ iccs: [ICC], client: NexConClient, parallelism: Int, progress: Progress? = nil,
+        needsFacts: @escaping @Sendable (ICC) -> Bool = { _ in true }
     ) async throws(FatalAPIError) -> [ICC: Observation] {
         guard let first = iccs.first else { return [:] }
         var results: [ICC: Observation] = [:]
         results.reserveCapacity(iccs.count)
-        let firstObservation = try await client.status(of: first)
+        let firstObservation = try await client.status(of: first, facts: needsFacts(first))
         if case .failed(let reason) = firstObservation {
             throw FatalAPIError(description: "cannot read status from \(client.endpoint): \(reason)")
         }
@@ -38,7 +39,7 @@ public enum StatusSweep {
                         let index = cursor.take()
                         guard index < iccs.count, !Task.isCancelled else { return .success(found) }
                         do throws(FatalAPIError) {
-                            found.append((iccs[index], try await client.status(of: iccs[index])))
+                            found.append((iccs[index], try await client.status(of: iccs[index], facts: needsFacts(iccs[index]))))
                         } catch {
                             return .failure(error)
                         }

@@ -87,7 +87,10 @@ struct FleetSession {
                         return nil
                     }
                 }
-                let observed = try await StatusSweep.run(desired.map(\.icc), client: client, parallelism: api.parallelism, progress: progress)
+                // Whole answers are kept only where `expect:` will look at them.
+                let withExpectations = Set(desired.filter { !$0.expect.isEmpty }.map(\.icc))
+                let observed = try await StatusSweep.run(desired.map(\.icc), client: client, parallelism: api.parallelism,
+                                                         progress: progress, needsFacts: { withExpectations.contains($0) })
                 group.cancelAll()
                 return observed
             }

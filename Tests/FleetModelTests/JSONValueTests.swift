@@ -30,6 +30,20 @@ import Testing
         #expect(expected.isSatisfied(by: actual) == matches)
     }
 
+    @Test(arguments: [
+        (#"{"status":"ACTIVATED","tags":["a",{"b":[1,2]}],"x":null}"#, "ACTIVATED" as String??),
+        (#" { "pool" : {"status":"NESTED"} , "status" : "BLOCKED" } "#, "BLOCKED"),
+        (#"{"tags":[]}"#, .some(nil)),
+        (#"{"status":12}"#, "12"),
+        (#"{"status":"A","oops":}"#, nil),
+        (#"{"status":"A"} trailing"#, nil),
+        (#"[1,2]"#, .some(nil)),
+        ("", nil),
+    ] as [(String, String??)])
+    func topLevelTextReadsOneFieldAndStillChecksTheJSON(text: String, expected: String??) {
+        #expect(JSONValue.topLevelText("status", in: Array(text.utf8)) == expected)
+    }
+
     @Test func sha256MatchesKnownVectors() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
