@@ -48,7 +48,7 @@ public func buildApplication(
     }
     application.addServices(
         JobRunner(state: state, jobs: jobs, callbacks: finished),
-        CallbackSender(callbacks: callbacks, configuration: configuration, logger: logger)
+        CallbackSender(callbacks: callbacks, configuration: configuration, withheld: { state.noteWithheldCallback() }, logger: logger)
     )
     return (application, state)
 }

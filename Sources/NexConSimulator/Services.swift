@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Manifests
 import NexConAPI
 import NIOCore
 import ServiceLifecycle
@@ -35,17 +36,31 @@ struct JobRunner: Service {
 struct CallbackSender: Service {
     let callbacks: AsyncStream<CallbackDelivery>
     let configuration: SimulatorConfiguration
+    let withheld: @Sendable () -> Void
     let logger: Logger
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         await withDiscardingTaskGroup { group in
             for await delivery in callbacks.cancelOnGracefulShutdown() {
+                guard mayCall(delivery.url) else {
+                    withheld()
+                    logger.debug("callback withheld", metadata: ["url": "\(delivery.url)", "reach": "\(configuration.callbackReach)"])
+                    continue
+                }
                 group.addTask { await deliver(delivery.payload, to: delivery.url, client: client) }
             }
             group.cancelAll()
         }
         try? await client.shutdown()
+    }
+
+    func mayCall(_ url: String) -> Bool {
+        switch configuration.callbackReach {
+        case .any: true
+        case .none: false
+        case .loopback: URLComponents(string: url)?.host.map(CallbackURL.isLoopback) ?? false
+        }
     }
 
     func deliver(_ callback: JobCallback, to url: String, client: HTTPClient) async {

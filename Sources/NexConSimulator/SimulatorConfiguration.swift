@@ -30,6 +30,16 @@ public struct SimulatorConfiguration: Sendable {
     public var statePath: String?
     /// Seeds the simulator's random choices, for runs that repeat exactly.
     public var randomSeed: UInt64?
+    /// Which callback URLs are really called. Manifests name production hosts; a simulator
+    /// run for a test or a demo must not call them.
+    public enum CallbackReach: String, CaseIterable, Sendable {
+        /// Only loopback hosts; other callbacks are withheld and counted.
+        case loopback
+        case any
+        case none
+    }
+
+    public var callbackReach = CallbackReach.loopback
     /// Callback delivery: attempts, first backoff (doubling), and timeout per attempt.
     public var callbackAttempts = 5
     public var callbackBackoff = Duration.milliseconds(200)

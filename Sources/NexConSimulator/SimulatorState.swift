@@ -14,6 +14,8 @@ public final class SimulatorState: Sendable {
         var random: SplitMix
         /// Counts changes to `sims`, so the state writer knows what it has saved.
         var version = 0
+        /// Callbacks not called because of `callbackReach`.
+        var withheldCallbacks = 0
     }
 
     private let storage: Mutex<Storage>
@@ -97,6 +99,9 @@ public final class SimulatorState: Sendable {
     }
 
     public var calls: [CallRecord] { storage.withLock { $0.calls } }
+
+    func noteWithheldCallback() { storage.withLock { $0.withheldCallbacks += 1 } }
+    public var withheldCallbacks: Int { storage.withLock { $0.withheldCallbacks } }
 
     /// Every SIM, sorted by ICC, and the version of the state they were read at.
     public func snapshot() -> (sims: [SimulatedSIM], version: Int) {

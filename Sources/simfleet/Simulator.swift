@@ -4,6 +4,7 @@ import Hummingbird
 import NexConSimulator
 
 extension Lifecycle.RepeatPolicy: ExpressibleByArgument {}
+extension SimulatorConfiguration.CallbackReach: ExpressibleByArgument {}
 
 extension SimfleetCommand {
     struct Simulator: AsyncParsableCommand {
@@ -63,6 +64,9 @@ extension SimfleetCommand {
         @Option(help: "Seed for the simulator's random choices, so a run repeats exactly.")
         var randomSeed: UInt64?
 
+        @Option(help: "Which callback URLs are really called: loopback (default; others are withheld), any, or none.")
+        var callbacks: SimulatorConfiguration.CallbackReach = .loopback
+
         func validate() throws {
             for (name, value) in [("--job-failure-rate", jobFailureRate), ("--fail-rate", failRate), ("--drop-rate", dropRate)]
             where !(0...1).contains(value) {
@@ -91,6 +95,7 @@ extension SimfleetCommand {
             configuration.dropRate = dropRate
             configuration.statePath = state
             configuration.randomSeed = randomSeed
+            configuration.callbackReach = callbacks
             return configuration
         }
 

@@ -67,6 +67,16 @@ import Testing
         }
     }
 
+    @Test func callbacksToOtherHostsAreWithheldByDefault() async throws {
+        try await withSimulator(sims: Self.fleet) { simulator in
+            let reply = try await send("\(simulator.baseURL)/api/v1/simcard/block",
+                                       body: #"{"icc":"\#(Self.icc)","callbackUrl":"https://ops.example.com/nexcon-jobs"}"#)
+            #expect(reply.status == 200)
+            let withheld = await eventually { simulator.state.withheldCallbacks == 1 }
+            #expect(withheld)
+        }
+    }
+
     @Test func callbackGivesUpAfterFiveAttempts() async throws {
         let receiver = CallbackReceiver(refuseFirst: 100)
         try await receiver.run { callbackURL in
