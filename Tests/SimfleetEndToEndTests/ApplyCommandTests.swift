@@ -223,6 +223,44 @@ import Testing
         }
     }
 
+    @Test func secondSignalExitsAtOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(["--job-duration", "30s"])
+            defer { _ = sim.process.stop() }
+            let journal = dir.appendingPathComponent("j.jsonl").path
+            let apply = try RunningProcess(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--parallelism", "1",
+                                            "--no-progress", "--journal", journal], environment: ["NEXCON_API_KEY": Self.key])
+            _ = await eventually(timeout: .seconds(30)) {
+                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"type\":\"response\"")
+            }
+            kill(apply.process.processIdentifier, SIGINT)
+            // The job takes 30 s, so the first signal alone does not end the run soon.
+            let ended = await eventually(timeout: .seconds(1)) { !apply.process.isRunning }
+            #expect(!ended)
+            let stopped = apply.stop(signal: SIGINT)
+            #expect(stopped.status == 130)
+            #expect(stopped.stderr.contains("Stopped at once."))
+        }
+    }
+
+    @Test func aJobThatOutlastsTheWaitIsUnknownAndFinishedByTheNextRun() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(["--job-duration", "1500ms"])
+            defer { _ = sim.process.stop() }
+            let plan = dir.appendingPathComponent("plan.json").path
+            #expect(try Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
+            let first = try Self.run(["apply", plan, "--api-url", sim.url, "--wait-timeout", "300ms",
+                                      "--journal", dir.appendingPathComponent("a.jsonl").path])
+            #expect(first.status == 3)
+            #expect(first.stdout.contains("unknown: block 89450100250731070026 (truck-045): the job did not end within"))
+            // Applying the same plan again waits for the job still running, then counts it done.
+            let second = try Self.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("b.jsonl").path])
+            #expect(second.status == 0, "\(second.stdout)")
+            #expect(second.stdout.contains("Apply complete: 1 already-done."))
+            #expect(try await sim.effectiveActions() == ["89450100250731070026 block": 1])
+        }
+    }
+
     @Test func guardsStopBeforeAnythingIsSent() async throws {
         try await withTemporaryDirectory { dir in
             let sim = try Sim()
