@@ -21,7 +21,7 @@ public struct RetryPolicy: Sendable {
     public init() {}
 
     /// A random wait in 0...min(cap, base × 2^attempt).
-    func backoff(after attempt: Int) -> Duration {
+    public func backoff(after attempt: Int) -> Duration {
         let ceiling = min(cap.seconds, base.seconds * pow(2, Double(attempt)))
         return .seconds(Double.random(in: 0...ceiling))
     }

@@ -42,8 +42,9 @@ public struct ApplyOptions: Sendable {
     /// Polling while a job runs: first wait, then growing to the cap.
     public var pollFirst = Duration.milliseconds(100)
     public var pollCap = Duration.milliseconds(250)
-    /// Sends of one action when a status read proves the previous one did not happen.
-    public var sendAttempts = 3
+    /// Sends of one action when a status read proves the previous one did not happen;
+    /// the same budget as the client's retries of a status read.
+    public var sendAttempts = RetryPolicy().attempts
 
     public init() {}
 }
@@ -234,7 +235,9 @@ public struct Reconciler: Sendable {
                 case .pending:
                     return try await wait(step, jobId: nil, accepted: true)
                 case .at(step.from) where attempt < options.sendAttempts:
-                    continue // proven not to have happened: safe to send again
+                    // Proven not to have happened: safe to send again, after a pause.
+                    try? await Task.sleep(for: client.retry.backoff(after: attempt))
+                    continue
                 case .at(step.from):
                     return finish(step, .failed, "no answer after \(attempt) attempts (\(problem)); the SIM is still \(step.from.rawValue)")
                 case .at(let other):

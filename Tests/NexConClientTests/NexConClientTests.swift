@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [("fail", 0.3), ("drop", 0.3)])
+    @Test(arguments: [("fail", 0.2), ("drop", 0.2)])
     func sweepSurvivesServerErrorsAndDroppedConnections(fault: String, rate: Double) async throws {
         let iccs = Self.iccs(200)
         var configuration = SimulatorConfiguration.forTests

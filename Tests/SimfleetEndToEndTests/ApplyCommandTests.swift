@@ -108,7 +108,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [["--fail-rate", "0.25"], ["--drop-rate", "0.25"], ["--rate-limit", "30"]])
+    @Test(arguments: [["--fail-rate", "0.15"], ["--drop-rate", "0.15"], ["--rate-limit", "30"]])
     func faultsStillGiveExactlyOnceActions(fault: [String]) async throws {
         try await withTemporaryDirectory { dir in
             let sim = try Sim(fault + ["--random-seed", "5"])

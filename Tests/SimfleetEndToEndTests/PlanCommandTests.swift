@@ -29,7 +29,7 @@ import Testing
             _ = clean.stop()
             #expect(expected.status == 0)
 
-            let (faulty, faultyURL) = try Self.simulator(["--fail-rate", "0.3", "--drop-rate", "0.2", "--rate-limit", "40", "--random-seed", "11"])
+            let (faulty, faultyURL) = try Self.simulator(["--fail-rate", "0.15", "--drop-rate", "0.1", "--rate-limit", "40", "--random-seed", "11"])
             let planFile = dir.appendingPathComponent("plan.json").path
             let actual = try Self.plan(faultyURL, ["--format", "json", "--out", planFile])
             let calls = try await send("\(faultyURL)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [[String: Any]] ?? []
