@@ -6,6 +6,9 @@
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var needsComma = false
+    /// The last path written and its quoted form: a fleet's SIMs come file by file, so
+    /// the same path is written thousands of times in a row.
+    private var lastPath: (text: String, quoted: [UInt8])?
 
     public init(reservingCapacity capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
@@ -127,7 +130,15 @@ extension JSONWriter {
 
     public mutating func value(_ location: SourceLocation) {
         objectStart()
-        field("path", location.path)
+        key("path")
+        if let lastPath, lastPath.text == location.path {
+            bytes.append(contentsOf: lastPath.quoted)
+            needsComma = true
+        } else {
+            let start = bytes.count
+            value(location.path)
+            lastPath = (location.path, Array(bytes[start...]))
+        }
         if location.line > 0 {
             field("line", location.line)
             field("column", location.column)

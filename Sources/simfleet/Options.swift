@@ -5,7 +5,7 @@ import Planning
 
 /// Which SIMs a run is about: manifests, config and targeting. Shared by plan and apply.
 struct FleetOptions: ParsableArguments {
-    @Argument(help: "Manifest files or folders.")
+    @Argument(help: "Manifest files or folders (apply also takes one saved plan .json file).")
     var paths: [String] = ["manifests"]
 
     @Option(help: "Settings file (status words, blast radius). Default: simfleet.yaml in the current folder, if there is one.")
