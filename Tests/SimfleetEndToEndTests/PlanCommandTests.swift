@@ -83,6 +83,22 @@ import Testing
         #expect(unknown.stderr.contains("--target: error: ICC 89450100250731069820 is targeted but no manifest declares it"))
     }
 
+    @Test func targetFileTakesOneICCALineAndReportsBadLines() async throws {
+        try await withTemporaryDirectory { dir in
+            let (simulator, url) = try Self.simulator()
+            defer { _ = simulator.stop() }
+            let good = dir.appendingPathComponent("good.txt")
+            try "# stolen this week\n89450100250731070026\n\n89450100250731069754  # truck-042\n".write(to: good, atomically: true, encoding: .utf8)
+            let result = try Self.plan(url, ["--target-file", good.path, "--format", "json"])
+            #expect((Self.json(result.stdout)["summary"] as? [String: Any])?["managed"] as? Int == 2)
+            let bad = dir.appendingPathComponent("bad.txt")
+            try "89450100250731070026\n  8945010025073107002X\n".write(to: bad, atomically: true, encoding: .utf8)
+            let refused = try Self.plan(url, ["--target-file", bad.path])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("\(bad.path):2:3: error: ICC '8945010025073107002X' must be digits only"))
+        }
+    }
+
     @Test func badManifestsSendNothing() async throws {
         try await withTemporaryDirectory { dir in
             let manifest = dir.appendingPathComponent("fleet.yaml")
