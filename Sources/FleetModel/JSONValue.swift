@@ -9,8 +9,7 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Parses JSON text; nil if it is not valid JSON or nests deeper than 64 levels.
     public init?(parsing bytes: some Collection<UInt8>) {
-        let array = Array(bytes)
-        let parsed: JSONValue? = array.withUnsafeBufferPointer { buffer in
+        let parsed: JSONValue? = withContiguousBytes(bytes) { buffer in
             var parser = JSONParser(bytes: buffer)
             guard let value = parser.value(depth: 0) else { return nil }
             parser.skipSpace()
@@ -24,8 +23,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// JSON but building nothing else: the fast path for reading a status word.
     /// `.some(nil)` means valid JSON without that key as text; nil means not valid JSON.
     public static func topLevelText(_ key: String, in bytes: some Collection<UInt8>) -> String?? {
-        let array = Array(bytes)
-        return array.withUnsafeBufferPointer { buffer -> String?? in
+        return withContiguousBytes(bytes) { buffer -> String?? in
             var parser = JSONParser(bytes: buffer)
             parser.skipSpace()
             guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
@@ -90,6 +88,12 @@ extension ExpectedValue {
             return map.allSatisfy { key, value in value.isSatisfied(by: actual[key]) }
         }
     }
+}
+
+/// Runs `body` on the bytes in place when they are contiguous (a ByteBuffer's are), else on a copy.
+private func withContiguousBytes<C: Collection<UInt8>, R>(_ bytes: C, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let result = bytes.withContiguousStorageIfAvailable(body) { return result }
+    return Array(bytes).withUnsafeBufferPointer(body)
 }
 
 /// A small strict JSON parser (RFC 8259) for responses read on a hot path.

@@ -59,8 +59,4 @@ public enum ManifestSchema {
         Field(key: "product", type: .expectedMapping, summary: "Product fields that must match, e.g. {id: 12}."),
         Field(key: "pool", type: .expectedMapping, summary: "Pool fields that must match, e.g. {name: trucks}."),
     ]
-
-    static func field(_ key: String, in fields: [Field]) -> Field? {
-        fields.first { $0.key == key }
-    }
 }

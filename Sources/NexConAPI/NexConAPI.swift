@@ -43,23 +43,6 @@ public enum SIMAction: String, CaseIterable, Sendable, Codable, Comparable {
     }
 }
 
-/// Body of activate, block, restore and terminate.
-public struct ActionRequest: Codable, Sendable, Equatable {
-    public var icc: String
-    public var callbackUrl: String?
-
-    public init(icc: String, callbackUrl: String? = nil) {
-        self.icc = icc
-        self.callbackUrl = callbackUrl
-    }
-}
-
-/// Body of status.
-public struct StatusRequest: Codable, Sendable, Equatable {
-    public var icc: String
-    public init(icc: String) { self.icc = icc }
-}
-
 /// `product` and `pool` in a status response.
 public struct NamedRef: Codable, Sendable, Hashable {
     public var id: Int
@@ -101,20 +84,6 @@ public struct JobAccepted: Codable, Sendable, Equatable {
         self.jobId = jobId
         self.icc = icc
         self.status = status
-    }
-}
-
-/// An error body (our assumption): `{"error": {"code", "message"}}`.
-public struct ErrorBody: Codable, Sendable, Equatable {
-    public struct Detail: Codable, Sendable, Equatable {
-        public var code: String
-        public var message: String
-    }
-
-    public var error: Detail
-
-    public init(code: String, message: String) {
-        error = Detail(code: code, message: message)
     }
 }
 

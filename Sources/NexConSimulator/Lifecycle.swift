@@ -10,9 +10,6 @@ public enum Lifecycle {
     public static let blocked = "BLOCKED"
     public static let terminated = "TERMINATED"
 
-    /// Every status the simulator itself produces.
-    public static let statuses = [inactive, activated, blocked, terminated,
-                                  "ACTIVATING", "BLOCKING", "RESTORING", "TERMINATING"]
 
     /// How a job moves a SIM: the status while it runs and the one it ends in.
     public struct Transition: Equatable, Sendable {

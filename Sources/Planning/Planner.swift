@@ -91,7 +91,7 @@ public enum Planner {
             if step.refused { summary.refused += 1 }
         }
 
-        let disruptive = steps.count { $0.action == .block || ($0.action == .terminate && !$0.refused) }
+        let disruptive = steps.count { $0.action.isDisruptive && !$0.refused }
         let blastRadius = BlastRadius(disruptive: disruptive, managed: desired.count, limit: policy.blastRadius)
         if blastRadius.exceeded {
             warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message:

@@ -47,6 +47,15 @@ public struct ApplyOptions: Sendable {
     public var sendAttempts = RetryPolicy().attempts
 
     public init() {}
+
+    /// Why this run must not send `step` at all, decided by apply's own flags and the
+    /// manifest's `protect`, never by the plan file; nil when it may be sent.
+    public func refusal(_ step: Step) -> String? {
+        guard step.action == .terminate else { return nil }
+        if step.protect { return "protected: the manifest sets protect: true" }
+        if !allowTerminate.allows(step.icc) { return "not allowed: run apply with --allow-terminate \(step.icc) (or all)" }
+        return nil
+    }
 }
 
 /// Carries out a plan's steps: waves in order, compare-and-act before each call, a wait
@@ -87,7 +96,7 @@ public struct Reconciler: Sendable {
             var runnable: [Step] = []
             var decided: [StepResult] = []
             for step in wave {
-                if let refusal = refusal(step) {
+                if let refusal = options.refusal(step) {
                     decided.append(StepResult(step: step, outcome: .refused, detail: refusal))
                 } else if stop.isSet {
                     decided.append(StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted"))
@@ -112,14 +121,6 @@ public struct Reconciler: Sendable {
         let order = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ("\($0.element.icc)/\($0.element.action.rawValue)", $0.offset) })
         ordered.sort { order["\($0.step.icc)/\($0.step.action.rawValue)"]! < order["\($1.step.icc)/\($1.step.action.rawValue)"]! }
         return ApplyReport(results: ordered, interrupted: stop.isSet, target: target)
-    }
-
-    /// Why a step must not be sent at all, decided by this run, not by the plan file.
-    func refusal(_ step: Step) -> String? {
-        guard step.action == .terminate else { return nil }
-        if step.protect { return "protected: the manifest sets protect: true" }
-        if !options.allowTerminate.allows(step.icc) { return "not allowed: run apply with --allow-terminate \(step.icc) (or all)" }
-        return nil
     }
 
     private func runConcurrently(_ steps: [Step], ahead: [String: Set<SIMState>]) async throws(FatalAPIError) -> [StepResult] {

@@ -91,8 +91,7 @@ extension SimfleetCommand {
 
         /// Refuses, before anything is sent, a run with more disruptive steps than allowed.
         func checkBlastRadius(_ steps: [Step], managed: Int, limit: BlastRadiusLimit, options: ApplyOptions) throws {
-            let reconciler = RefusalCheck(options: options)
-            let disruptive = steps.count { $0.action == .block || ($0.action == .terminate && !reconciler.refused($0)) }
+            let disruptive = steps.count { $0.action.isDisruptive && options.refusal($0) == nil }
             guard limit.isExceeded(disruptive: disruptive, managed: managed), !force else { return }
             Output.error("error: \(Wording.count(disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
             throw ExitCode.failure
@@ -160,7 +159,7 @@ extension SimfleetCommand {
                     Output.error("error: the plan has \(Wording.count(plan.errors.count, "error")); fix them before applying. Nothing was sent.")
                     throw ExitCode.failure
                 }
-                let sendable = plan.steps.filter { RefusalCheck(options: options).refused($0) == false }
+                let sendable = plan.steps.filter { options.refusal($0) == nil }
                 try checkBlastRadius(plan.steps, managed: plan.summary.managed, limit: session.policy.blastRadius, options: options)
                 if !autoApprove && !sendable.isEmpty {
                     Output.error("\nApply these \(Wording.grouped(sendable.count)) steps? Only 'yes' will be accepted:")
@@ -225,14 +224,6 @@ extension SimfleetCommand {
             Output.write(Array(text.utf8))
             Foundation.exit(report.exitCode)
         }
-    }
-}
-
-/// Apply's own view of which terminations may be sent.
-struct RefusalCheck {
-    let options: ApplyOptions
-    func refused(_ step: Step) -> Bool {
-        step.action == .terminate && (step.protect || !options.allowTerminate.allows(step.icc))
     }
 }
 
