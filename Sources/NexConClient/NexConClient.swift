@@ -55,8 +55,9 @@ public final class NexConClient: Sendable {
         ]
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, parallelism))
-        configuration.timeout = .init(connect: .milliseconds(Int64(retry.connectTimeout.seconds * 1000)),
-                                      read: .seconds(Int64(retry.requestTimeout.seconds)))
+        // The per-request deadline bounds reads too; a read timeout as well would cost a
+        // timer for every request.
+        configuration.timeout = .init(connect: .milliseconds(Int64(retry.connectTimeout.seconds * 1000)))
         // A redirect could carry the key to another host.
         configuration.redirectConfiguration = .disallow
         // No spans per request: a sweep makes a hundred thousand of them.

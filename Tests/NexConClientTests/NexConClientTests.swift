@@ -101,6 +101,22 @@ import Testing
         #expect(error?.description.hasPrefix("cannot read status from http://127.0.0.1:9: cannot connect") == true, "\(String(describing: error))")
     }
 
+    @Test func slowAnswersTimeOutAndAreRetried() async throws {
+        let iccs = Self.iccs(2)
+        var configuration = SimulatorConfiguration.forTests
+        configuration.latency = .milliseconds(600)
+        try await withSimulator(configuration, sims: Self.fleet(iccs)) { simulator in
+            var retry = RetryPolicy()
+            retry.base = .milliseconds(1)
+            retry.attempts = 2
+            retry.requestTimeout = .milliseconds(150)
+            let client = NexConClient(endpoint: try APIEndpoint(url: simulator.baseURL, key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
+            let observation = try await client.status(of: iccs[0])
+            await client.shutdown()
+            #expect(observation == .failed("no answer in time (timeout); gave up after 2 attempts"))
+        }
+    }
+
     @Test func unknownICCIsNotFoundForThatSIMOnly() async throws {
         let iccs = Self.iccs(3)
         try await withSimulator(sims: Self.fleet(Array(iccs.prefix(2)))) { simulator in
