@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Where the NexCon API is and the key to it. The key is kept out of every description.
 public struct APIEndpoint: Sendable, CustomStringConvertible {
@@ -7,6 +8,21 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
     /// The base URL without a trailing slash, e.g. `https://app.nexcon.io`.
     public let baseURL: String
     let key: String
+    let origin: Origin
+
+    /// The parts of the base URL a connection needs.
+    struct Origin: Sendable {
+        var tls: Bool
+        /// Without the brackets of an IPv6 literal.
+        var host: String
+        var port: Int
+        /// The Host header: host and, when not the default, port.
+        var authority: String
+        /// A path prefix from the base URL, e.g. "" or "/nexcon".
+        var basePath: String
+
+        var isIPAddress: Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
+    }
 
     /// Checks the URL: https anywhere, plain http only to this machine, since the key
     /// would otherwise cross the network in clear.
@@ -32,6 +48,11 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
         }
         baseURL = trimmed
         self.key = key
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let hostHeader = bare.contains(":") ? "[\(bare)]" : bare
+        origin = Origin(tls: scheme == "https", host: bare, port: components.port ?? (scheme == "https" ? 443 : 80),
+                        authority: components.port.map { "\(hostHeader):\($0)" } ?? hostHeader,
+                        basePath: components.percentEncodedPath)
     }
 
     public var description: String { baseURL }

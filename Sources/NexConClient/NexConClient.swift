@@ -1,12 +1,11 @@
-import AsyncHTTPClient
 import FleetModel
 import Foundation
 import NexConAPI
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Planning
-import Tracing
 
 /// How requests are retried: timeouts, connection errors, 5xx and 429, with exponential
 /// backoff and full jitter.
@@ -32,7 +31,7 @@ public struct FatalAPIError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// NexCon's API over AsyncHTTPClient, tolerant of what the documentation leaves open.
+/// NexCon's API over HTTP/1.1, tolerant of what the documentation leaves open.
 ///
 /// Unknown fields in answers are ignored, error bodies are read if they are JSON and
 /// shown if not, and the key appears only in the Authorization header.
@@ -40,33 +39,46 @@ public final class NexConClient: Sendable {
     public let endpoint: APIEndpoint
     public let pacer: Pacer
     public let retry: RetryPolicy
-    private let http: HTTPClient
-    private let requestHeaders: HTTPHeaders
+    private let transport: HTTP1Transport
+    /// Each endpoint's request head up to Content-Length, built once.
+    private let heads: [NexConAPI.Endpoint: HTTPRequestHead]
 
     /// `parallelism` sizes the connection pool; `rate` caps requests per second.
-    public init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) {
+    public convenience init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) throws(ConfigurationError) {
+        try self.init(endpoint: endpoint, parallelism: parallelism, rate: rate, retry: retry, tls: .makeClientConfiguration())
+    }
+
+    /// With the TLS settings given: the system's trust roots unless a test says otherwise.
+    init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy, tls: TLSConfiguration) throws(ConfigurationError) {
         self.endpoint = endpoint
         self.retry = retry
         pacer = Pacer(cap: rate)
-        requestHeaders = [
+        let origin = endpoint.origin
+        do {
+            transport = try HTTP1Transport(origin: origin, maximumConnections: parallelism,
+                                           connectTimeout: .nanoseconds(Int64(retry.connectTimeout.seconds * 1e9)),
+                                           tlsConfiguration: tls)
+        } catch {
+            throw ConfigurationError("cannot set up TLS for \(endpoint.baseURL): \(error); check the system's CA certificates")
+        }
+        let headers: HTTPHeaders = [
+            "Host": origin.authority,
             "Authorization": "bearer \(endpoint.key)",
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "simfleet",
         ]
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, parallelism))
-        // The per-request deadline bounds reads too; a read timeout as well would cost a
-        // timer for every request.
-        configuration.timeout = .init(connect: .milliseconds(Int64(retry.connectTimeout.seconds * 1000)))
-        // A redirect could carry the key to another host.
-        configuration.redirectConfiguration = .disallow
-        // No spans per request: a sweep makes a hundred thousand of them.
-        configuration.tracing.tracer = nil
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var heads: [NexConAPI.Endpoint: HTTPRequestHead] = [:]
+        for api in NexConAPI.Endpoint.allCases {
+            heads[api] = HTTPRequestHead(version: .http1_1, method: .POST, uri: origin.basePath + api.path, headers: headers)
+        }
+        self.heads = heads
     }
 
+    /// A task executor that keeps worker `index` on the same thread as its connection.
+    public func executor(forWorker index: Int) -> any TaskExecutor { transport.executor(for: index) }
+
     public func shutdown() async {
-        try? await http.shutdown()
+        await transport.shutdown()
     }
 
     /// What one call came to after retries.
@@ -117,22 +129,18 @@ public final class NexConClient: Sendable {
     /// only answers that prove nothing happened (429, and 5xx are left to the caller).
     /// With `parse: false`, a 2xx answer is checked but only its `status` is kept.
     func call(_ endpoint: NexConAPI.Endpoint, body: [UInt8], retrying: Bool, parse: Bool) async throws(FatalAPIError) -> Answer {
-        let url = self.endpoint.baseURL + endpoint.path
+        let head = heads[endpoint]!
         var lastProblem = ""
         for attempt in 0..<retry.attempts {
             await pacer.acquire()
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers = requestHeaders
-            request.body = .bytes(ByteBuffer(bytes: body))
             let code: Int
             let headers: HTTPHeaders
             let bytes: ByteBuffer
             do {
-                let response = try await http.execute(request, timeout: .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
-                code = Int(response.status.code)
-                headers = response.headers
-                bytes = try await response.body.collect(upTo: 1 << 20)
+                let answer = try await transport.post(head: head, body: body, deadline: .now() + .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
+                code = answer.code
+                headers = answer.headers
+                bytes = answer.body
             } catch {
                 lastProblem = Self.describe(error)
                 guard retrying else { return .unanswered(lastProblem) }
@@ -185,18 +193,28 @@ public final class NexConClient: Sendable {
     /// Error text without anything from the request, so the key cannot leak through it.
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+        case TransportError.timedOut:
             "no answer in time (timeout)"
-        case let error as HTTPClientError where error == .remoteConnectionClosed:
+        case TransportError.closedBeforeAnswer, ChannelError.ioOnClosedChannel, ChannelError.eof:
             "the connection was closed before an answer came"
-        case is HTTPClientError:
-            "HTTP error (\(String(describing: error).prefix(120)))"
+        case TransportError.answerTooLarge:
+            "the answer is larger than 1 MB"
+        case TransportError.shutDown:
+            "the client is shutting down"
+        case ChannelError.connectTimeout:
+            "cannot connect (timeout)"
         case let error as NIOConnectionError:
             "cannot connect (\(error.dnsAAAAError == nil && error.dnsAError == nil ? "connection refused or unreachable" : "name not found"))"
         case let error as IOError where error.errnoCode == ECONNREFUSED:
             "cannot connect (connection refused)"
         case let error as IOError:
             "network error (\(error.description.prefix(120)))"
+        case let error as NIOSSLError:
+            "TLS failed (\(String(describing: error).prefix(160))); check the URL and the server's certificate"
+        case let error as BoringSSLError:
+            "TLS failed (\(String(describing: error).prefix(160))); check the URL and the server's certificate"
+        case is HTTPParserError:
+            "the answer is not valid HTTP"
         default:
             "network error (\(String(describing: error).prefix(120)))"
         }

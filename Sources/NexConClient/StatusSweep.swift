@@ -32,8 +32,8 @@ public enum StatusSweep {
 
         let cursor = Cursor(start: 1)
         let outcome: Result<[[(ICC, Observation)]], FatalAPIError> = await withTaskGroup(of: Result<[(ICC, Observation)], FatalAPIError>.self) { group in
-            for _ in 0..<max(1, min(parallelism, iccs.count - 1)) {
-                group.addTask {
+            for worker in 0..<max(1, min(parallelism, iccs.count - 1)) {
+                group.addTask(executorPreference: client.executor(forWorker: worker)) {
                     var found: [(ICC, Observation)] = []
                     while true {
                         let index = cursor.take()

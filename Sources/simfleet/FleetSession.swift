@@ -45,21 +45,23 @@ struct FleetSession {
         if api.simulator {
             return try await EmbeddedSimulator.run(desired: desired, statePath: EmbeddedSimulator.defaultStatePath) { connection in
                 let endpoint = try APIEndpoint(url: connection.url, key: connection.key)
-                return try await Self.using(NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)) { client in
+                return try await Self.using(try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)) { client in
                     try await body(client, PlanTarget(kind: .simulator, url: connection.url))
                 }
             }
         }
         let endpoint: APIEndpoint
+        let client: NexConClient
         do {
             let environment = ProcessInfo.processInfo.environment
             let key = try APIEndpoint.key(environment: environment, keyFile: api.apiKeyFile)
             endpoint = try APIEndpoint(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? APIEndpoint.defaultURL, key: key)
+            client = try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)
         } catch {
             Output.error("error: \(error.description)")
             throw ExitCode.failure
         }
-        return try await Self.using(NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)) { client in
+        return try await Self.using(client) { client in
             try await body(client, PlanTarget(kind: .api, url: endpoint.baseURL))
         }
     }

@@ -18,7 +18,7 @@ import Testing
         var retry = RetryPolicy()
         retry.base = .milliseconds(5)
         retry.attempts = 8
-        return NexConClient(endpoint: try APIEndpoint(url: simulator.baseURL, key: key), parallelism: parallelism, rate: rate, retry: retry)
+        return try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: key), parallelism: parallelism, rate: rate, retry: retry)
     }
 
     static func expectComplete(_ observed: [ICC: Observation], _ iccs: [ICC]) {
@@ -93,7 +93,7 @@ import Testing
         retry.attempts = 2
         retry.connectTimeout = .milliseconds(200)
         // Port 9 (discard) on loopback: nothing listens there.
-        let client = NexConClient(endpoint: try APIEndpoint(url: "http://127.0.0.1:9", key: "k"), parallelism: 4, rate: nil, retry: retry)
+        let client = try NexConClient(endpoint: APIEndpoint(url: "http://127.0.0.1:9", key: "k"), parallelism: 4, rate: nil, retry: retry)
         let error = await #expect(throws: FatalAPIError.self) {
             _ = try await StatusSweep.run(Self.iccs(10), client: client, parallelism: 4)
         }
@@ -110,7 +110,7 @@ import Testing
             retry.base = .milliseconds(1)
             retry.attempts = 2
             retry.requestTimeout = .milliseconds(150)
-            let client = NexConClient(endpoint: try APIEndpoint(url: simulator.baseURL, key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
+            let client = try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
             let observation = try await client.status(of: iccs[0])
             await client.shutdown()
             #expect(observation == .failed("no answer in time (timeout); gave up after 2 attempts"))

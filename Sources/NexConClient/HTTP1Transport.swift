@@ -1,0 +1,278 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// One HTTP answer, whole.
+struct HTTPAnswer: Sendable {
+    var code: Int
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+}
+
+/// Why no answer came. None of these tells whether the server acted on the request.
+enum TransportError: Error, Sendable {
+    case timedOut
+    case closedBeforeAnswer
+    case answerTooLarge
+    case shutDown
+}
+
+/// HTTP/1.1 keep-alive connections to NexCon, one request at a time on each, at most
+/// `maximumConnections` open.
+///
+/// Built on SwiftNIO directly because a sweep is a hundred thousand tiny requests: each
+/// goes out in one write, head and body together, and its answer is read whole on the
+/// connection's event loop. A caller running on an event loop (see `executor(for:)`) is
+/// given a connection on that same loop, so a request costs no thread hops.
+final class HTTP1Transport: Sendable {
+    private struct Pool {
+        var idle: [ObjectIdentifier: [Channel]] = [:]
+        /// Open or opening connections.
+        var open = 0
+        var waiters: [CheckedContinuation<Channel?, Never>] = []
+        var shutDown = false
+
+        mutating func takeIdle(on loop: ObjectIdentifier) -> Channel? {
+            while let channel = idle[loop]?.popLast() {
+                if channel.isActive { return channel }
+            }
+            return nil
+        }
+
+        mutating func takeIdle() -> Channel? {
+            for loop in idle.keys {
+                if let channel = takeIdle(on: loop) { return channel }
+            }
+            return nil
+        }
+    }
+
+    let origin: APIEndpoint.Origin
+    let executors: [LoopExecutor]
+    private let loops: MultiThreadedEventLoopGroup
+    private let tls: NIOSSLContext?
+    private let pool = Mutex(Pool())
+    private let maximumConnections: Int
+    private let connectTimeout: TimeAmount
+    private let maximumBody: Int
+
+    init(origin: APIEndpoint.Origin, maximumConnections: Int, connectTimeout: TimeAmount,
+         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(), maximumBody: Int = 1 << 20) throws {
+        self.origin = origin
+        self.maximumConnections = max(1, maximumConnections)
+        self.connectTimeout = connectTimeout
+        self.maximumBody = maximumBody
+        tls = origin.tls ? try NIOSSLContext(configuration: tlsConfiguration) : nil
+        loops = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, self.maximumConnections))
+        executors = loops.makeIterator().map(LoopExecutor.init)
+    }
+
+    /// A task executor for worker `index`, spreading workers over the event loops.
+    func executor(for index: Int) -> LoopExecutor { executors[index % executors.count] }
+
+    func shutdown() async {
+        let (channels, waiters) = pool.withLock { pool in
+            pool.shutDown = true
+            defer { pool.idle = [:]; pool.waiters = [] }
+            return (pool.idle.values.flatMap { $0 }, pool.waiters)
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+        for channel in channels { try? await channel.close() }
+        try? await loops.shutdownGracefully()
+    }
+
+    /// POSTs `body` with `head` and returns the whole answer; throws on a network failure
+    /// or when `deadline` passes.
+    func post(head: HTTPRequestHead, body: [UInt8], deadline: NIODeadline) async throws -> HTTPAnswer {
+        let channel = try await lease()
+        var head = head
+        head.headers.add(name: "Content-Length", value: String(body.count))
+        let answer: HTTPAnswer
+        do {
+            answer = try await Self.exchange(on: channel, head: head, body: ByteBuffer(bytes: body),
+                                             deadline: deadline, maximumBody: maximumBody).get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        if answer.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) {
+            channel.close(promise: nil)
+        } else {
+            release(channel)
+        }
+        return answer
+    }
+
+    /// An idle connection, preferring one on the caller's event loop; a new one while
+    /// fewer than the maximum are open; otherwise the next one released.
+    private func lease() async throws -> Channel {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? loops.next()
+        enum Lease { case reuse(Channel), connect, wait, shutDown }
+        let decision = pool.withLock { pool -> Lease in
+            if pool.shutDown { return .shutDown }
+            if let channel = pool.takeIdle(on: ObjectIdentifier(loop)) ?? pool.takeIdle() { return .reuse(channel) }
+            guard pool.open < maximumConnections else { return .wait }
+            pool.open += 1
+            return .connect
+        }
+        switch decision {
+        case .reuse(let channel):
+            return channel
+        case .connect:
+            return try await connect(on: loop)
+        case .shutDown:
+            throw TransportError.shutDown
+        case .wait:
+            // A connection that closes wakes a waiter with nil: its place is free.
+            let handedOver = await withCheckedContinuation { (waiter: CheckedContinuation<Channel?, Never>) in
+                let resumeNow = pool.withLock { pool -> Bool in
+                    if pool.shutDown { return true }
+                    pool.waiters.append(waiter)
+                    return false
+                }
+                if resumeNow { waiter.resume(returning: nil) }
+            }
+            if let handedOver, handedOver.isActive { return handedOver }
+            return try await lease()
+        }
+    }
+
+    private func release(_ channel: Channel) {
+        let waiter = pool.withLock { pool -> CheckedContinuation<Channel?, Never>? in
+            if !pool.waiters.isEmpty { return pool.waiters.removeFirst() }
+            pool.idle[ObjectIdentifier(channel.eventLoop), default: []].append(channel)
+            return nil
+        }
+        waiter?.resume(returning: channel)
+    }
+
+    /// A connection ended: its place in the pool is free.
+    private func closed() {
+        let waiter = pool.withLock { pool -> CheckedContinuation<Channel?, Never>? in
+            pool.open -= 1
+            return pool.waiters.isEmpty ? nil : pool.waiters.removeFirst()
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    private func connect(on loop: any EventLoop) async throws -> Channel {
+        let tls = self.tls
+        let origin = self.origin
+        let channel: Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(connectTimeout)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        if let tls {
+                            // SNI and name checks need a host name; an IP address is checked
+                            // against the certificate's IP entries instead.
+                            try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: origin.isIPAddress ? nil : origin.host))
+                        }
+                        try pipeline.addHTTPClientHandlers()
+                        try pipeline.addHandler(AnswerHandler())
+                    }
+                }
+                .connect(host: origin.host, port: origin.port).get()
+        } catch {
+            closed()
+            throw error
+        }
+        channel.closeFuture.whenComplete { _ in self.closed() }
+        return channel
+    }
+
+    /// Sends one request and completes with its answer. Head, body and end go out with one
+    /// flush, so one write on the socket.
+    private static func exchange(on channel: Channel, head: HTTPRequestHead, body: ByteBuffer,
+                                 deadline: NIODeadline, maximumBody: Int) -> EventLoopFuture<HTTPAnswer> {
+        let loop = channel.eventLoop
+        guard loop.inEventLoop else {
+            return loop.flatSubmit { exchange(on: channel, head: head, body: body, deadline: deadline, maximumBody: maximumBody) }
+        }
+        let promise = loop.makePromise(of: HTTPAnswer.self)
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: AnswerHandler.self) else {
+            promise.fail(TransportError.closedBeforeAnswer)
+            return promise.futureResult
+        }
+        handler.expect(promise, maximumBody: maximumBody)
+        let timer = loop.scheduleTask(deadline: deadline) {
+            promise.fail(TransportError.timedOut)
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        return promise.futureResult
+    }
+}
+
+/// Collects the current answer and completes the waiting promise with it.
+final class AnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private var promise: EventLoopPromise<HTTPAnswer>?
+    private var head: HTTPResponseHead?
+    private var body: ByteBuffer?
+    private var maximumBody = 0
+
+    func expect(_ promise: EventLoopPromise<HTTPAnswer>, maximumBody: Int) {
+        self.promise = promise
+        self.maximumBody = maximumBody
+        head = nil
+        body = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+        case .body(var part):
+            if body == nil {
+                body = part
+            } else {
+                body!.writeBuffer(&part)
+            }
+            if body!.readableBytes > maximumBody {
+                fail(TransportError.answerTooLarge, context: context)
+            }
+        case .end:
+            guard let head, let promise else { return }
+            self.promise = nil
+            promise.succeed(HTTPAnswer(code: Int(head.status.code), headers: head.headers, body: body ?? ByteBuffer()))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise?.fail(TransportError.closedBeforeAnswer)
+        promise = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error, context: context)
+    }
+
+    private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        promise?.fail(error)
+        promise = nil
+        context.close(promise: nil)
+    }
+}
+
+/// Runs tasks on one event loop, so a worker and its connection share a thread.
+final class LoopExecutor: TaskExecutor, @unchecked Sendable {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
