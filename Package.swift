@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         // Apply: waves, compare-and-act, job waits, the journal.
@@ -82,7 +83,14 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"]),
         .testTarget(
             name: "NexConClientTests",
-            dependencies: ["NexConClient", "NexConSimulator", "Planning", "FleetModel", "TestSupport"]
+            dependencies: [
+                "NexConClient", "NexConSimulator", "Planning", "FleetModel", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "NexConSimulatorTests",

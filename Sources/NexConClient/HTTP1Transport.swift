@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// One HTTP answer, whole.
@@ -160,6 +161,9 @@ final class HTTP1Transport: Sendable {
     private func connect(on loop: any EventLoop) async throws -> Channel {
         let tls = self.tls
         let origin = self.origin
+        // Completes once the connection can carry a request: at once for plain HTTP, after
+        // the handshake for TLS, so a certificate problem is reported as one.
+        let ready = loop.makePromise(of: Void.self)
         let channel: Channel
         do {
             channel = try await ClientBootstrap(group: loop)
@@ -174,15 +178,22 @@ final class HTTP1Transport: Sendable {
                             try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: origin.isIPAddress ? nil : origin.host))
                         }
                         try pipeline.addHTTPClientHandlers()
-                        try pipeline.addHandler(AnswerHandler())
+                        try pipeline.addHandler(AnswerHandler(ready: ready, waitsForTLS: tls != nil))
                     }
                 }
                 .connect(host: origin.host, port: origin.port).get()
         } catch {
+            ready.fail(error)
             closed()
             throw error
         }
         channel.closeFuture.whenComplete { _ in self.closed() }
+        do {
+            try await ready.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
         return channel
     }
 
@@ -220,8 +231,37 @@ final class AnswerHandler: ChannelInboundHandler {
     private var head: HTTPResponseHead?
     private var body: ByteBuffer?
     private var maximumBody = 0
+    /// Why the connection ended while no request was waiting, e.g. a failed TLS handshake;
+    /// the next request fails with it at once instead of waiting for its deadline.
+    private var ended: (any Error)?
+    private var ready: EventLoopPromise<Void>?
+    private let waitsForTLS: Bool
+
+    init(ready: EventLoopPromise<Void>, waitsForTLS: Bool) {
+        self.ready = ready
+        self.waitsForTLS = waitsForTLS
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if !waitsForTLS { becomeReady(.success(())) }
+        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { becomeReady(.success(())) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func becomeReady(_ result: Result<Void, any Error>) {
+        ready?.completeWith(result)
+        ready = nil
+    }
 
     func expect(_ promise: EventLoopPromise<HTTPAnswer>, maximumBody: Int) {
+        if let ended {
+            promise.fail(ended)
+            return
+        }
         self.promise = promise
         self.maximumBody = maximumBody
         head = nil
@@ -249,6 +289,8 @@ final class AnswerHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        ended = ended ?? TransportError.closedBeforeAnswer
+        becomeReady(.failure(ended!))
         promise?.fail(TransportError.closedBeforeAnswer)
         promise = nil
         context.fireChannelInactive()
@@ -259,6 +301,8 @@ final class AnswerHandler: ChannelInboundHandler {
     }
 
     private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        ended = ended ?? error
+        becomeReady(.failure(error))
         promise?.fail(error)
         promise = nil
         context.close(promise: nil)

@@ -143,6 +143,8 @@ public final class NexConClient: Sendable {
                 bytes = answer.body
             } catch {
                 lastProblem = Self.describe(error)
+                // A certificate that fails verification will fail the same way again.
+                if error is NIOSSLError || error is BoringSSLError { return .unanswered(lastProblem) }
                 guard retrying else { return .unanswered(lastProblem) }
                 try? await Task.sleep(for: retry.backoff(after: attempt))
                 continue

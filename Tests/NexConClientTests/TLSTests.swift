@@ -1,0 +1,133 @@
+import FleetModel
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+@testable import NexConClient
+import Planning
+import Synchronization
+import TestSupport
+import Testing
+
+/// The client over TLS against a loopback server whose certificate (for localhost and
+/// 127.0.0.1, in Fixtures, made for these tests only) no public authority signed.
+@Suite struct TLSTests {
+    static let certificate = Golden.fixtures().appendingPathComponent("test-server.pem").path
+    static let privateKey = Golden.fixtures().appendingPathComponent("test-server.key").path
+    static let icc = TestICC.numbers(1)[0]
+
+    static func retry() -> RetryPolicy {
+        var retry = RetryPolicy()
+        retry.base = .milliseconds(1)
+        retry.attempts = 3
+        // Short, so a handshake failure mistaken for a silent server shows as a timeout.
+        retry.requestTimeout = .seconds(5)
+        return retry
+    }
+
+    @Test func untrustedCertificateStopsTheSweepBeforeAnyKeyIsSent() async throws {
+        try await withTLSServer { port, requests in
+            let client = try NexConClient(endpoint: APIEndpoint(url: "https://localhost:\(port)", key: "secret-key"),
+                                          parallelism: 4, rate: nil, retry: Self.retry())
+            let error = await #expect(throws: FatalAPIError.self) {
+                _ = try await StatusSweep.run([Self.icc], client: client, parallelism: 4)
+            }
+            await client.shutdown()
+            #expect(error?.description.contains("TLS failed") == true, "\(String(describing: error))")
+            // Not retried: a certificate that fails verification fails the same way again.
+            #expect(error?.description.hasSuffix("check the URL and the server's certificate") == true)
+            #expect(error?.description.contains("secret-key") == false)
+            #expect(requests.count == 0)
+        }
+    }
+
+    @Test(arguments: ["localhost", "127.0.0.1"])
+    func trustedCertificateIsVerifiedByNameOrAddress(host: String) async throws {
+        try await withTLSServer { port, requests in
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(Self.certificate)
+            let client = try NexConClient(endpoint: APIEndpoint(url: "https://\(host):\(port)", key: "secret-key"),
+                                          parallelism: 4, rate: nil, retry: Self.retry(), tls: tls)
+            let observed = try await StatusSweep.run(TestICC.numbers(20), client: client, parallelism: 4)
+            await client.shutdown()
+            #expect(observed.count == 20)
+            #expect(observed.values.allSatisfy { if case .status("ACTIVATED", _) = $0 { true } else { false } })
+            #expect(requests.count == 20)
+            #expect(requests.authorizations == ["bearer secret-key"])
+        }
+    }
+
+    @Test func connectionsAreKeptAliveAndNeverMoreThanTheParallelism() async throws {
+        try await withTLSServer { port, requests in
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(Self.certificate)
+            let client = try NexConClient(endpoint: APIEndpoint(url: "https://localhost:\(port)", key: "secret-key"),
+                                          parallelism: 3, rate: nil, retry: Self.retry(), tls: tls)
+            // More workers than connections: the extra ones wait for a free connection.
+            let observed = try await StatusSweep.run(TestICC.numbers(60), client: client, parallelism: 8)
+            await client.shutdown()
+            #expect(observed.count == 60)
+            #expect(requests.count == 60)
+            #expect((1...3).contains(requests.connections), "\(requests.connections) connections")
+        }
+    }
+}
+
+/// What the TLS server saw.
+final class SeenRequests: Sendable {
+    private let seen = Mutex<[String]>([])
+    private let opened = Mutex(0)
+    func record(authorization: String) { seen.withLock { $0.append(authorization) } }
+    func recordConnection() { opened.withLock { $0 += 1 } }
+    var connections: Int { opened.withLock { $0 } }
+    var count: Int { seen.withLock { $0.count } }
+    var authorizations: Set<String> { Set(seen.withLock { $0 }) }
+}
+
+/// A TLS server on 127.0.0.1 that answers every request with status ACTIVATED.
+func withTLSServer(_ body: (Int, SeenRequests) async throws -> Void) async throws {
+    let chain = try NIOSSLCertificate.fromPEMFile(TLSTests.certificate).map { NIOSSLCertificateSource.certificate($0) }
+    let key = try NIOSSLPrivateKey(file: TLSTests.privateKey, format: .pem)
+    let context = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    let requests = SeenRequests()
+    let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .childChannelInitializer { channel in
+            requests.recordConnection()
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                try channel.pipeline.syncOperations.addHandler(StatusResponder(requests: requests))
+            }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
+    do {
+        try await body(server.localAddress!.port!, requests)
+    } catch {
+        try? await server.close()
+        throw error
+    }
+    try await server.close()
+}
+
+final class StatusResponder: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    let requests: SeenRequests
+
+    init(requests: SeenRequests) { self.requests = requests }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            requests.record(authorization: head.headers["Authorization"].first ?? "")
+        case .body:
+            break
+        case .end:
+            let body = ByteBuffer(string: #"{"status":"ACTIVATED"}"#)
+            let headers: HTTPHeaders = ["Content-Type": "application/json", "Content-Length": "\(body.readableBytes)"]
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
