@@ -79,8 +79,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NexConClientTests",
             dependencies: [

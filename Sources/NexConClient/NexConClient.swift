@@ -133,14 +133,9 @@ public final class NexConClient: Sendable {
         var lastProblem = ""
         for attempt in 0..<retry.attempts {
             await pacer.acquire()
-            let code: Int
-            let headers: HTTPHeaders
-            let bytes: ByteBuffer
+            let answer: HTTPAnswer
             do {
-                let answer = try await transport.post(head: head, body: body, deadline: .now() + .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
-                code = answer.code
-                headers = answer.headers
-                bytes = answer.body
+                answer = try await transport.post(head: head, body: body, deadline: .now() + .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
             } catch {
                 lastProblem = Self.describe(error)
                 // A certificate that fails verification will fail the same way again.
@@ -149,20 +144,20 @@ public final class NexConClient: Sendable {
                 try? await Task.sleep(for: retry.backoff(after: attempt))
                 continue
             }
-            pacer.observe(declaredLimit: headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) })
-            if (200..<300).contains(code) {
+            pacer.observe(declaredLimit: answer.headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) })
+            if (200..<300).contains(answer.code) {
                 pacer.succeeded()
                 if parse {
-                    guard let json = JSONValue(parsing: bytes.readableBytesView) else { return .unanswered("NexCon's answer is not JSON") }
+                    guard let json = JSONValue(parsing: answer.body.readableBytesView) else { return .unanswered("NexCon's answer is not JSON") }
                     return .ok(json)
                 }
-                guard let status = JSONValue.topLevelText("status", in: bytes.readableBytesView) else {
+                guard let status = JSONValue.topLevelText("status", in: answer.body.readableBytesView) else {
                     return .unanswered("NexCon's answer is not JSON")
                 }
                 return .ok(.object(status.map { ["status": .string($0)] } ?? [:]))
             }
-            let json = JSONValue(parsing: bytes.readableBytesView)
-            switch code {
+            let json = JSONValue(parsing: answer.body.readableBytesView)
+            switch answer.code {
             case 401:
                 throw FatalAPIError(description: "NexCon refused the API key (401 Unauthorized): check NEXCON_API_KEY or the key file, and that the key is still valid")
             case 403:
@@ -170,17 +165,17 @@ public final class NexConClient: Sendable {
             case 404:
                 return .notFound
             case 429:
-                let wait = headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.seconds($0) }
+                let wait = answer.headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.seconds($0) }
                 pacer.throttled(retryAfter: wait)
                 lastProblem = "rate limited (429)"
                 continue // a 429 proves nothing was done: safe to repeat, even for actions
             case 500...:
-                lastProblem = "NexCon answered \(code)\(Self.message(json).map { ": \($0)" } ?? "")"
+                lastProblem = "NexCon answered \(answer.code)\(Self.message(json).map { ": \($0)" } ?? "")"
                 guard retrying else { return .unanswered(lastProblem) }
                 try? await Task.sleep(for: retry.backoff(after: attempt))
                 continue
             default:
-                return .refused(code: code, message: Self.message(json) ?? String(buffer: bytes).prefix(200).description)
+                return .refused(code: answer.code, message: Self.message(json) ?? String(buffer: answer.body).prefix(200).description)
             }
         }
         return .unanswered("\(lastProblem); gave up after \(retry.attempts) attempts")
