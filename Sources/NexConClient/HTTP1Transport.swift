@@ -109,7 +109,9 @@ final class HTTP1Transport: Sendable {
     /// An idle connection, preferring one on the caller's event loop; a new one while
     /// fewer than the maximum are open; otherwise the next one released.
     private func lease() async throws -> Channel {
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? loops.next()
+        // The caller's loop if it is one of ours, so the connection shares its thread.
+        let current = MultiThreadedEventLoopGroup.currentEventLoop
+        let loop = executors.first { $0.loop === current }?.loop ?? loops.next()
         enum Lease { case reuse(Channel), connect, wait, shutDown }
         let decision = pool.withLock { pool -> Lease in
             if pool.shutDown { return .shutDown }
@@ -188,6 +190,9 @@ final class HTTP1Transport: Sendable {
             throw error
         }
         channel.closeFuture.whenComplete { _ in self.closed() }
+        // A server that accepts but never finishes the handshake gets the connect timeout.
+        let handshakeTimer = loop.scheduleTask(in: connectTimeout) { ready.fail(ChannelError.connectTimeout(self.connectTimeout)) }
+        ready.futureResult.whenComplete { _ in handshakeTimer.cancel() }
         do {
             try await ready.futureResult.get()
         } catch {

@@ -25,6 +25,13 @@ import Testing
         return retry
     }
 
+    /// A client that trusts the test certificate, as if a public authority had signed it.
+    static func trustingClient(_ url: String, parallelism: Int) throws -> NexConClient {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(certificate)
+        return try NexConClient(endpoint: APIEndpoint(url: url, key: "secret-key"), parallelism: parallelism, rate: nil, retry: retry(), tls: tls)
+    }
+
     @Test func untrustedCertificateStopsTheSweepBeforeAnyKeyIsSent() async throws {
         try await withTLSServer { port, requests in
             let client = try NexConClient(endpoint: APIEndpoint(url: "https://localhost:\(port)", key: "secret-key"),
@@ -41,13 +48,27 @@ import Testing
         }
     }
 
+    @Test func serverThatNeverFinishesTheHandshakeTimesOut() async throws {
+        // Accepts connections and never answers a byte.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        var retry = Self.retry()
+        retry.connectTimeout = .milliseconds(200)
+        let client = try NexConClient(endpoint: APIEndpoint(url: "https://127.0.0.1:\(silent.localAddress!.port!)", key: "secret-key"),
+                                      parallelism: 2, rate: nil, retry: retry)
+        let error = await #expect(throws: FatalAPIError.self) {
+            _ = try await StatusSweep.run([Self.icc], client: client, parallelism: 2)
+        }
+        await client.shutdown()
+        try await silent.close()
+        #expect(error?.description.contains("cannot connect (timeout)") == true, "\(String(describing: error))")
+    }
+
     @Test(arguments: ["localhost", "127.0.0.1"])
     func trustedCertificateIsVerifiedByNameOrAddress(host: String) async throws {
         try await withTLSServer { port, requests in
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .file(Self.certificate)
-            let client = try NexConClient(endpoint: APIEndpoint(url: "https://\(host):\(port)", key: "secret-key"),
-                                          parallelism: 4, rate: nil, retry: Self.retry(), tls: tls)
+            let client = try Self.trustingClient("https://\(host):\(port)", parallelism: 4)
             let observed = try await StatusSweep.run(TestICC.numbers(20), client: client, parallelism: 4)
             await client.shutdown()
             #expect(observed.count == 20)
@@ -59,10 +80,7 @@ import Testing
 
     @Test func connectionsAreKeptAliveAndNeverMoreThanTheParallelism() async throws {
         try await withTLSServer { port, requests in
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .file(Self.certificate)
-            let client = try NexConClient(endpoint: APIEndpoint(url: "https://localhost:\(port)", key: "secret-key"),
-                                          parallelism: 3, rate: nil, retry: Self.retry(), tls: tls)
+            let client = try Self.trustingClient("https://localhost:\(port)", parallelism: 3)
             // More workers than connections: the extra ones wait for a free connection.
             let observed = try await StatusSweep.run(TestICC.numbers(60), client: client, parallelism: 8)
             await client.shutdown()
