@@ -92,8 +92,14 @@ final class HTTP1Transport: Sendable {
         head.headers.add(name: "Content-Length", value: String(body.count))
         let answer: HTTPAnswer
         do {
-            answer = try await Self.exchange(on: channel, head: head, body: ByteBuffer(bytes: body),
-                                             deadline: deadline, maximumBody: maximumBody).get()
+            let exchange = Self.exchange(on: channel, head: head, body: ByteBuffer(bytes: body),
+                                         deadline: deadline, maximumBody: maximumBody)
+            // A cancelled caller (a sweep ended by a 401, say) stops waiting at once.
+            answer = try await withTaskCancellationHandler {
+                try await exchange.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } catch {
             channel.close(promise: nil)
             throw error

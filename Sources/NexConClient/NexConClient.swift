@@ -140,7 +140,7 @@ public final class NexConClient: Sendable {
                 lastProblem = Self.describe(error)
                 // A certificate that fails verification will fail the same way again.
                 if error is NIOSSLError || error is BoringSSLError { return .unanswered(lastProblem) }
-                guard retrying else { return .unanswered(lastProblem) }
+                guard retrying, !Task.isCancelled else { return .unanswered(lastProblem) }
                 try? await Task.sleep(for: retry.backoff(after: attempt))
                 continue
             }

@@ -117,6 +117,23 @@ import Testing
         }
     }
 
+    @Test func cancellingACallerStopsItsRequestAtOnce() async throws {
+        try await SilentServer.with { port, server in
+            var retry = RetryPolicy()
+            retry.base = .milliseconds(1)
+            retry.attempts = 3
+            let client = try NexConClient(endpoint: APIEndpoint(url: "http://127.0.0.1:\(port)", key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
+            let icc = Self.iccs(1)[0]
+            let caller = Task { try await client.status(of: icc) }
+            #expect(await eventually { server.connections == 1 })
+            caller.cancel()
+            // Not the 30 s timeout, and not retried after the cancellation.
+            #expect(try await caller.value == .failed("the connection was closed before an answer came"))
+            #expect(server.connections == 1)
+            await client.shutdown()
+        }
+    }
+
     @Test func unknownICCIsNotFoundForThatSIMOnly() async throws {
         let iccs = Self.iccs(3)
         try await withSimulator(sims: Self.fleet(Array(iccs.prefix(2)))) { simulator in

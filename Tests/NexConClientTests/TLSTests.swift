@@ -49,20 +49,17 @@ import Testing
     }
 
     @Test func serverThatNeverFinishesTheHandshakeTimesOut() async throws {
-        // Accepts connections and never answers a byte.
-        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
-            .bind(host: "127.0.0.1", port: 0).get()
-        var retry = Self.retry()
-        retry.connectTimeout = .milliseconds(200)
-        let client = try NexConClient(endpoint: APIEndpoint(url: "https://127.0.0.1:\(silent.localAddress!.port!)", key: "secret-key"),
-                                      parallelism: 2, rate: nil, retry: retry)
-        let error = await #expect(throws: FatalAPIError.self) {
-            _ = try await StatusSweep.run([Self.icc], client: client, parallelism: 2)
+        try await SilentServer.with { port, _ in
+            var retry = Self.retry()
+            retry.connectTimeout = .milliseconds(200)
+            let client = try NexConClient(endpoint: APIEndpoint(url: "https://127.0.0.1:\(port)", key: "secret-key"),
+                                          parallelism: 2, rate: nil, retry: retry)
+            let error = await #expect(throws: FatalAPIError.self) {
+                _ = try await StatusSweep.run([Self.icc], client: client, parallelism: 2)
+            }
+            await client.shutdown()
+            #expect(error?.description.contains("cannot connect (timeout)") == true, "\(String(describing: error))")
         }
-        await client.shutdown()
-        try await silent.close()
-        #expect(error?.description.contains("cannot connect (timeout)") == true, "\(String(describing: error))")
     }
 
     @Test(arguments: ["localhost", "127.0.0.1"])
