@@ -30,7 +30,7 @@ public func buildApplication(
     let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     let (jobs, newJob) = AsyncStream.makeStream(of: Job.self)
     let (callbacks, finished) = AsyncStream.makeStream(of: CallbackDelivery.self)
-    let state = SimulatorState(sims: sims, randomSeed: configuration.randomSeed,
+    let state = SimulatorState(sims: sims, randomSeed: configuration.randomSeed, callLogLimit: configuration.callLogLimit,
                                changes: configuration.statePath == nil ? nil : changed)
     // Jobs that were running when the state was saved go on where they left off.
     for job in state.runningJobs { newJob.yield(job) }

@@ -192,9 +192,11 @@ struct SimulatedAPI: Sendable {
     }
 
     func callsResponse() -> Response {
-        let calls = state.calls
-        var writer = JSONWriter(reservingCapacity: 128 * calls.count + 32)
+        let (calls, forgotten) = state.callLog
+        var writer = JSONWriter(reservingCapacity: 128 * calls.count + 48)
         writer.objectStart()
+        writer.key("forgotten")
+        writer.value(forgotten)
         writer.key("calls")
         writer.arrayStart()
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

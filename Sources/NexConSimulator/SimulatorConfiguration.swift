@@ -46,6 +46,9 @@ public struct SimulatorConfiguration: Sendable {
     public var callbackTimeout = Duration.seconds(5)
     /// Least time between two writes of the state file; changes in between are coalesced.
     public var stateWriteInterval = Duration.milliseconds(200)
+    /// How many of the newest API calls `/_simulator/calls` keeps, so a long-running
+    /// simulator's memory stays bounded; older calls are only counted.
+    public var callLogLimit = 100_000
 
     public init() {}
 }

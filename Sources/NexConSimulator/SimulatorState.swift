@@ -9,7 +9,11 @@ import Synchronization
 public final class SimulatorState: Sendable {
     struct Storage {
         var sims: [String: SimulatedSIM] = [:]
+        /// The newest calls, up to `callLogLimit` of them (and up to half as many more
+        /// between trims, which keeps trimming rare).
         var calls: [CallRecord] = []
+        /// Calls trimmed from the log.
+        var forgottenCalls = 0
         var nextJob = 1
         var random: SplitMix
         /// Counts changes to `sims`, so the state writer knows what it has saved.
@@ -19,11 +23,13 @@ public final class SimulatorState: Sendable {
     }
 
     private let storage: Mutex<Storage>
+    private let callLogLimit: Int
     /// Told after every change, for the state writer.
     private let changes: AsyncStream<Void>.Continuation?
 
-    public init(sims: [SimulatedSIM], randomSeed: UInt64?, changes: AsyncStream<Void>.Continuation? = nil) {
+    public init(sims: [SimulatedSIM], randomSeed: UInt64?, callLogLimit: Int = 100_000, changes: AsyncStream<Void>.Continuation? = nil) {
         self.changes = changes
+        self.callLogLimit = max(0, callLogLimit)
         var storage = Storage(random: SplitMix(seed: randomSeed ?? UInt64.random(in: .min ... .max)))
         for sim in sims { storage.sims[sim.icc] = sim }
         storage.nextJob = (sims.compactMap { $0.job.flatMap { Int($0.id.dropFirst(4)) } }.max() ?? 0) + 1
@@ -90,7 +96,15 @@ public final class SimulatorState: Sendable {
     }
 
     public func record(_ call: CallRecord) {
-        storage.withLock { $0.calls.append(call) }
+        let limit = callLogLimit
+        storage.withLock { storage in
+            storage.calls.append(call)
+            if storage.calls.count > limit + limit / 2 {
+                let excess = storage.calls.count - limit
+                storage.calls.removeFirst(excess)
+                storage.forgottenCalls += excess
+            }
+        }
     }
 
     /// A number in 0..<1 from the simulator's generator.
@@ -98,7 +112,17 @@ public final class SimulatorState: Sendable {
         storage.withLock { $0.random.nextUnit() }
     }
 
-    public var calls: [CallRecord] { storage.withLock { $0.calls } }
+    /// The newest calls, oldest first, at most `callLogLimit`.
+    public var calls: [CallRecord] { callLog.calls }
+
+    /// The kept calls and how many older ones were forgotten.
+    public var callLog: (calls: [CallRecord], forgotten: Int) {
+        let limit = callLogLimit
+        return storage.withLock { storage in
+            let excess = max(0, storage.calls.count - limit)
+            return (Array(storage.calls.dropFirst(excess)), storage.forgottenCalls + excess)
+        }
+    }
 
     func noteWithheldCallback() { storage.withLock { $0.withheldCallbacks += 1 } }
     public var withheldCallbacks: Int { storage.withLock { $0.withheldCallbacks } }

@@ -67,6 +67,9 @@ extension SimfleetCommand {
         @Option(help: "Which callback URLs are really called: loopback (default; others are withheld), any, or none.")
         var callbacks: SimulatorConfiguration.CallbackReach = .loopback
 
+        @Option(help: "How many of the newest API calls GET /_simulator/calls keeps; older ones are only counted.")
+        var callLog = 100_000
+
         func validate() throws {
             for (name, value) in [("--job-failure-rate", jobFailureRate), ("--fail-rate", failRate), ("--drop-rate", dropRate)]
             where !(0...1).contains(value) {
@@ -77,6 +80,7 @@ extension SimfleetCommand {
                 throw ValidationError("\(name) '\(value)' is not a duration; write e.g. 200ms, 2s or 1m")
             }
             if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
+            if callLog < 0 { throw ValidationError("--call-log must be 0 or more") }
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         }
 
@@ -96,6 +100,7 @@ extension SimfleetCommand {
             configuration.statePath = state
             configuration.randomSeed = randomSeed
             configuration.callbackReach = callbacks
+            configuration.callLogLimit = callLog
             return configuration
         }
 

@@ -180,6 +180,20 @@ import Testing
         #expect(state.status(of: Self.active)?.status == "ACTIVATED")
     }
 
+    @Test func callLogKeepsTheNewestCallsAndCountsTheRest() async throws {
+        try await Self.app { $0.callLogLimit = 4 }.test(.router) { client in
+            for sim in [Self.active, Self.inactive, Self.blocked, Self.terminated, Self.active, Self.inactive, Self.blocked] {
+                _ = try await Self.post(client, "status", #"{"icc":"\#(sim)"}"#)
+            }
+            try await client.execute(uri: "/_simulator/calls", method: .get, headers: [.authorization: "bearer dev-key"]) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let calls = json?["calls"] as? [[String: Any]] ?? []
+                #expect(calls.map { $0["icc"] as? String } == [Self.terminated, Self.active, Self.inactive, Self.blocked])
+                #expect(json?["forgotten"] as? Int == 3)
+            }
+        }
+    }
+
     @Test func auditEndpointsNeedTheKeyAndTellTheTruth() async throws {
         try await Self.app().test(.router) { client in
             _ = try await Self.post(client, "block", #"{"icc":"\#(Self.active)"}"#)
