@@ -26,34 +26,18 @@ public struct Diagnostic: Hashable, Sendable, Comparable {
     }
 
     /// `path:line:column: error: message`, the form compilers, editors and CI understand.
-    public var formatted: String { "\(location): \(severity.rawValue): \(message)" }
+    /// Paths and messages carry outside text, so control characters are shown escaped.
+    public var formatted: String {
+        "\(TerminalText.escape(location.description)): \(severity.rawValue): \(TerminalText.escape(message))"
+    }
 
     /// A GitHub Actions workflow command that annotates the file in a pull request.
     public var githubAnnotation: String {
-        var properties = "file=\(Self.escapeProperty(location.path))"
-        if location.line > 0 {
-            properties += ",line=\(location.line),col=\(location.column)"
-        }
-        return "::\(severity.rawValue) \(properties)::\(Self.escapeData(message))"
+        GitHubAnnotation.command(severity.rawValue, path: location.path, line: location.line, column: location.column, message: message)
     }
 
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         (a.location, a.severity, a.message) < (b.location, b.severity, b.message)
-    }
-
-    private static func escapeData(_ text: String) -> String {
-        text.replacingAll("%", with: "%25").replacingAll("\r", with: "%0D").replacingAll("\n", with: "%0A")
-    }
-
-    private static func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacingAll(":", with: "%3A").replacingAll(",", with: "%2C")
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
 

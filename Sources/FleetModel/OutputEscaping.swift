@@ -1,0 +1,120 @@
+/// Text from outside simfleet (manifests, NexCon's answers, file names, the environment)
+/// made inert for the format it lands in. One helper per format; every renderer uses them.
+/// They work on Unicode scalars: `"\r\n"` is one `Character` but two scalars.
+public enum TerminalText {
+    /// Control characters (C0, DEL, C1) and bidirectional overrides shown as `\u{1B}`,
+    /// so outside text can neither move the cursor, clear the screen, plant an OSC 8
+    /// link nor reorder what a reader sees.
+    public static func escape(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if needsEscape(scalar) {
+                out.append(contentsOf: visible(scalar).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// C0, DEL, C1 and bidirectional overrides.
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// `\u{1B}`: what a control character looks like once escaped.
+    static func visible(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+}
+
+/// Markdown for pull-request comments and step summaries.
+public enum MarkdownText {
+    /// Escapes text for a table cell or a list item: no markup, no table break, no line
+    /// break, no HTML, no `@mention`, no autolinked URL. The reader sees the text as written.
+    public static func escape(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = ""
+        out.reserveCapacity(scalars.count + 8)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "#", "|", "~":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            // A zero-width space after `@` stops mentions and e-mail autolinks.
+            case "@": out += "@&#8203;"
+            // `https://` and `www.` are autolinked; an entity keeps the text and drops the link.
+            case ":" where index + 2 < scalars.count && scalars[index + 1] == "/" && scalars[index + 2] == "/":
+                out += "&#58;"
+            case "." where index >= 3 && String(String.UnicodeScalarView(scalars[(index - 3)..<index])).lowercased() == "www":
+                out += "&#46;"
+            case "\r":
+                // CR LF is one line break, shown as one space.
+                if index + 1 < scalars.count && scalars[index + 1] == "\n" { index += 1 }
+                out += " "
+            case "\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}":
+                out += " "
+            default:
+                if TerminalText.needsEscape(scalar) {
+                    out += "\\" + TerminalText.visible(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            index += 1
+        }
+        return out
+    }
+}
+
+/// GitHub Actions workflow commands (`::error file=...::message`).
+public enum GitHubAnnotation {
+    /// The message part: `%`, CR and LF are percent-encoded as GitHub decodes them, so no
+    /// text can end the command and start a forged one; other controls are made visible.
+    public static func escapeData(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": out.append(contentsOf: "%25".unicodeScalars)
+            case "\r": out.append(contentsOf: "%0D".unicodeScalars)
+            case "\n": out.append(contentsOf: "%0A".unicodeScalars)
+            default:
+                if TerminalText.needsEscape(scalar) {
+                    out.append(contentsOf: TerminalText.visible(scalar).unicodeScalars)
+                } else {
+                    out.append(scalar)
+                }
+            }
+        }
+        return String(out)
+    }
+
+    /// A property value (`file=`): also `:` and `,`, which end a property.
+    public static func escapeProperty(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in escapeData(text).unicodeScalars {
+            switch scalar {
+            case ":": out.append(contentsOf: "%3A".unicodeScalars)
+            case ",": out.append(contentsOf: "%2C".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// `::error file=F,line=L,col=C::message`, or without a line when there is none.
+    public static func command(_ severity: String, path: String, line: Int, column: Int, message: String) -> String {
+        var properties = "file=\(escapeProperty(path))"
+        if line > 0 { properties += ",line=\(line),col=\(column)" }
+        return "::\(severity) \(properties)::\(escapeData(message))"
+    }
+}
