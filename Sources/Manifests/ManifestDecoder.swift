@@ -19,6 +19,8 @@ struct ManifestDecoder {
     private var sims: [DesiredSIM] = []
     /// Entry labels -> labels merged over the current document's defaults.
     private var mergedLabelSets: [[String: String]: [String: String]] = [:]
+    /// The key whose value `forEachKey` is handing to its body.
+    private var keyPosition: Position?
 
     /// How deep `expect:` values may nest; the format needs two levels.
     private static let maxExpectDepth = 4
@@ -124,6 +126,7 @@ struct ManifestDecoder {
                 continue
             }
             let key = keyEvent.value
+            keyPosition = Position(keyEvent)
             let value = try next()
             guard let index = fields.firstIndex(where: { $0.key == key }) else {
                 report(keyEvent, Self.unknownKeyMessage(key, in: fields, context: context))
@@ -162,6 +165,8 @@ struct ManifestDecoder {
         var stateLocation: Position?
         var labels: [String: String]?
         var protect: Bool?
+        /// The `protect` key, where a contradiction with `state: terminated` is reported.
+        var protectLocation: Position?
         var callbackURL: String?
         var expect: [String: ExpectedValue]?
         var note: String?
@@ -187,7 +192,9 @@ struct ManifestDecoder {
                 draft.state = try decoder.state(value)
                 draft.stateLocation = Position(value)
             case .labels: draft.labels = try decoder.labels(value)
-            case .boolean: draft.protect = try decoder.boolean(value, key: field.key)
+            case .boolean:
+                draft.protect = try decoder.boolean(value, key: field.key)
+                draft.protectLocation = decoder.keyPosition
             case .callbackURL: draft.callbackURL = try decoder.callbackURL(value)
             case .expect: draft.expect = try decoder.expect(value)
             case .text where field.key == "name": draft.name = try decoder.text(value, key: field.key)
@@ -216,12 +223,18 @@ struct ManifestDecoder {
             }
             return
         }
+        let protect = entry.protect ?? defaults?.protect ?? false
+        if protect && state == .terminated,
+           let protectLocation = entry.protect != nil ? entry.protectLocation : defaults?.protectLocation {
+            diagnostics.append(.error(at: location(protectLocation), "SIM \(text) sets protect: true and state: terminated, which no run can satisfy; remove one of the two"))
+            return
+        }
         let labels = mergedLabels(entry.labels, over: defaults?.labels)
         var expect = defaults?.expect ?? [:]
         expect.merge(entry.expect ?? [:]) { _, own in own }
         sims.append(DesiredSIM(
             icc: ICC(unchecked: text), name: entry.name, state: state, labels: labels,
-            protect: entry.protect ?? defaults?.protect ?? false,
+            protect: protect,
             callbackURL: entry.callbackURL ?? defaults?.callbackURL,
             expect: expect, note: entry.note ?? defaults?.note,
             location: location(entry.location),

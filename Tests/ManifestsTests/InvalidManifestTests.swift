@@ -129,6 +129,25 @@ private let ok = #"icc: "89450100250731069754""#
             """, expected: [
                 "m.yaml:4:14: error: 'protect' must be true or false, found 'yes'; write true or false without quotes",
             ]),
+        BadManifest(name: "protect contradicts terminated", yaml: """
+            sims:
+              - \(ok)
+                state: terminated
+                protect: true
+            """, expected: [
+                "m.yaml:4:5: error: SIM 89450100250731069754 sets protect: true and state: terminated, which no run can satisfy; remove one of the two",
+            ]),
+        BadManifest(name: "protect from defaults contradicts terminated", yaml: """
+            defaults:
+              protect: true
+            sims:
+              - \(ok)
+                state: terminated
+              - icc: "89450100250731069937"
+                state: active
+            """, expected: [
+                "m.yaml:2:3: error: SIM 89450100250731069754 sets protect: true and state: terminated, which no run can satisfy; remove one of the two",
+            ]),
         BadManifest(name: "sims must be a list", yaml: """
             sims:
               icc: "89450100250731069754"
