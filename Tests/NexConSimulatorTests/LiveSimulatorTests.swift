@@ -146,15 +146,19 @@ import Testing
         try await withTemporaryDirectory { dir in
             var configuration = SimulatorConfiguration.forTests
             configuration.statePath = dir.appendingPathComponent("state.json").path
-            configuration.jobDuration = .milliseconds(400)
+            // An hour-long job is certainly still running at shutdown, however busy the machine.
+            configuration.jobDuration = .seconds(3600)
             try await withSimulator(configuration, sims: Self.fleet) { simulator in
                 let reply = try await send("\(simulator.baseURL)/api/v1/simcard/terminate", body: #"{"icc":"\#(Self.icc)"}"#)
                 #expect(reply.json["status"] as? String == "TERMINATING")
             }
             // The file was written on the way out, with the job still running.
-            let saved = try StateFile.read(configuration.statePath!)
-            #expect(saved.first { $0.icc == Self.icc }?.job?.action == .terminate)
-            // A restarted simulator knows the SIMs from the file and finishes the job.
+            var saved = try StateFile.read(configuration.statePath!)
+            let index = try #require(saved.firstIndex { $0.icc == Self.icc })
+            #expect(saved[index].job?.action == .terminate)
+            // A restarted simulator knows the SIMs from the file and finishes the job when its
+            // time comes: here, at once.
+            saved[index].job?.finishesAt = Date()
             try await withSimulator(configuration, sims: saved) { simulator in
                 let done = try await eventually { try await Self.status(simulator) == "TERMINATED" }
                 #expect(done)
