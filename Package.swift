@@ -100,7 +100,19 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "SimfleetEndToEndTests", dependencies: ["simfleet", "FleetModel", "TestSupport"]),
+        .testTarget(
+            name: "ReconcilerTests",
+            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SimfleetEndToEndTests",
+            dependencies: [
+                "simfleet", "FleetModel", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,111 @@
+import FleetModel
+import Foundation
+import NexConAPI
+import NexConClient
+import NexConSimulator
+import Planning
+import Reconciler
+import TestSupport
+import Testing
+
+/// The reconciler in process against the simulator over real loopback HTTP.
+@Suite struct ReconcilerSimulatorTests {
+    static let statuses = ["INACTIVE", "ACTIVATED", "BLOCKED"]
+
+    /// A fleet where every SIM needs one or two steps, and the plan for it.
+    static func fleet(_ count: Int) -> (sims: [SimulatedSIM], steps: [Step], desired: [ICC: SIMState]) {
+        var sims: [SimulatedSIM] = []
+        var desired: [DesiredSIM] = []
+        var observed: [ICC: Observation] = [:]
+        for (n, icc) in TestICC.numbers(count).enumerated() {
+            let status = statuses[n % 3]
+            let want: SIMState = switch status { case "INACTIVE": n % 2 == 0 ? .active : .blocked; case "ACTIVATED": .blocked; default: .active }
+            sims.append(SimulatedSIM(icc: icc.digits, status: status))
+            desired.append(DesiredSIM(icc: icc, state: want, location: SourceLocation(path: "m.yaml")))
+            observed[icc] = .status(status, facts: .null)
+        }
+        let plan = Planner.plan(desired: desired, observed: observed, policy: PlanPolicy())
+        return (sims, plan.steps, Dictionary(uniqueKeysWithValues: desired.map { ($0.icc, $0.state) }))
+    }
+
+    static func effectiveActions(_ state: SimulatorState) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for call in state.calls where !call.path.hasSuffix("/status") {
+            if call.code == 200 && call.jobId != nil || call.applied == true {
+                counts["\(call.icc ?? "") \(call.path.split(separator: "/").last!)", default: 0] += 1
+            }
+        }
+        return counts
+    }
+
+    static func apply(_ steps: [Step], url: String, journal: String) async throws -> ApplyReport {
+        var retry = RetryPolicy()
+        retry.base = .milliseconds(5)
+        retry.cap = .milliseconds(50)
+        let client = try NexConClient(endpoint: APIEndpoint(url: url, key: SimulatorConfiguration.developmentKey), parallelism: 8, rate: nil, retry: retry)
+        var options = ApplyOptions()
+        options.parallelism = 8
+        options.pollFirst = .milliseconds(5)
+        options.pollCap = .milliseconds(20)
+        let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: journal), stop: StopFlag())
+        do {
+            let report = try await reconciler.apply(steps, target: PlanTarget(kind: .simulator, url: url))
+            await client.shutdown()
+            return report
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    @Test(arguments: [(0.3, 0.0), (0.0, 0.2), (0.2, 0.2)])
+    func faultsNeverMakeAnActionHappenTwice(dropRate: Double, failRate: Double) async throws {
+        let (sims, steps, desired) = Self.fleet(60)
+        var configuration = SimulatorConfiguration.forTests
+        configuration.dropRate = dropRate
+        configuration.failRate = failRate
+        try await withTemporaryDirectory { dir in
+            try await withSimulator(configuration, sims: sims) { simulator in
+                let report = try await Self.apply(steps, url: simulator.baseURL, journal: dir.appendingPathComponent("j.jsonl").path)
+                let effective = Self.effectiveActions(simulator.state)
+                #expect(effective.values.allSatisfy { $0 == 1 }, "\(effective)")
+                // Each step the report calls converged really is where it leads, and a SIM whose
+                // steps all converged is in its desired state.
+                for result in report.results where result.outcome.converged {
+                    let live = simulator.state.status(of: result.step.icc.digits)?.status
+                    if result.step.to == desired[result.step.icc] {
+                        #expect(live == (result.step.to == .active ? "ACTIVATED" : "BLOCKED"), "\(result.step.icc) \(result.outcome)")
+                    }
+                }
+                // Nothing is counted twice.
+                #expect(report.results.count == steps.count)
+            }
+        }
+    }
+
+    /// Two runs of the same plan at once: each SIM's step is confirmed by exactly one of them,
+    /// whatever the interleaving; the other sees it already done or done by another run.
+    @Test func twoRunsAtOnceNeverCountAStepTwice() async throws {
+        let (sims, steps, _) = Self.fleet(30)
+        var configuration = SimulatorConfiguration.forTests
+        // A late action on a SIM already at its target is answered 409, so every
+        // interleaving of the two runs leaves one of them the sender.
+        configuration.repeatPolicy = .conflict
+        configuration.jobDuration = .milliseconds(300)
+        try await withTemporaryDirectory { dir in
+            try await withSimulator(configuration, sims: sims) { simulator in
+                async let first = Self.apply(steps, url: simulator.baseURL, journal: dir.appendingPathComponent("a.jsonl").path)
+                async let second = Self.apply(steps, url: simulator.baseURL, journal: dir.appendingPathComponent("b.jsonl").path)
+                let reports = try await [first, second]
+                let effective = Self.effectiveActions(simulator.state)
+                #expect(effective.values.allSatisfy { $0 == 1 }, "\(effective)")
+                for step in steps {
+                    let results = reports.compactMap { report in report.results.first { $0.step == step } }
+                    let outcomes = results.map(\.outcome)
+                    #expect(outcomes.count { $0 == .confirmed } == 1, "\(step.action) \(step.icc): \(results.map(\.detail))")
+                    #expect(outcomes.allSatisfy { $0.converged }, "\(step.action) \(step.icc): \(results.map(\.detail))")
+                }
+            }
+        }
+    }
+}

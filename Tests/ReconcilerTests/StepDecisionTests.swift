@@ -1,0 +1,144 @@
+import FleetModel
+import NexConAPI
+import Planning
+@testable import Reconciler
+import TestSupport
+import Testing
+
+/// The reconciler's decisions for one step, exhaustively, without a network.
+@Suite struct StepDecisionTests {
+    /// activate inactive → active, for a SIM whose manifest wants it blocked (so blocked
+    /// is "further along its path").
+    static let step = Step(icc: TestICC.number(1), name: "t", action: .activate, from: .inactive, to: .active, wave: 1,
+                           location: SourceLocation(path: "m.yaml"))
+
+    enum Setup: String, CaseIterable, Sendable {
+        case checking, unansweredFirst, unansweredLast, refused, waitingOurs, waitingOther
+    }
+
+    /// A machine driven into `setup` by the events that lead there.
+    static func machine(_ setup: Setup) -> StepDecision {
+        var machine = StepDecision(step: step, doneAt: [.active, .blocked], sendAttempts: setup == .unansweredLast ? 1 : 3,
+                                   waitTimeout: .seconds(600))
+        guard setup != .checking else { return machine }
+        #expect(machine.read(.at(.inactive), timeUp: false) == .send(attempt: 1, afterBackoff: false))
+        switch setup {
+        case .unansweredFirst, .unansweredLast: #expect(machine.answered(.unanswered("timeout")) == .read)
+        case .refused: #expect(machine.answered(.refused(code: 409, message: "job running")) == .read)
+        case .waitingOurs: #expect(machine.answered(.accepted(jobId: "j1")) == .poll)
+        case .waitingOther:
+            #expect(machine.answered(.refused(code: 409, message: "job running")) == .read)
+            #expect(machine.read(.pending("ACTIVATING"), timeUp: false) == .poll)
+        case .checking: break
+        }
+        return machine
+    }
+
+    static let readings: [(String, Reading)] = [
+        ("from", .at(.inactive)), ("target", .at(.active)), ("later", .at(.blocked)), ("other", .at(.terminated)),
+        ("pending", .pending("ACTIVATING")), ("unreadable", .unreadable("timeout")),
+    ]
+
+    /// The expected move, as `send N`, `poll`, `read` or the outcome's name, for each
+    /// setup and reading (time left, then time up).
+    static let table: [Setup: [String: (String, String)]] = [
+        .checking: ["from": ("send 1", "send 1"), "target": ("already-done", "already-done"), "later": ("already-done", "already-done"),
+                    "other": ("stale", "stale"), "pending": ("poll", "unknown"), "unreadable": ("failed", "failed")],
+        .unansweredFirst: ["from": ("send 2 after backoff", "send 2 after backoff"), "target": ("confirmed", "confirmed"), "later": ("confirmed", "confirmed"),
+                           "other": ("stale", "stale"), "pending": ("poll", "poll"), "unreadable": ("unknown", "unknown")],
+        .unansweredLast: ["from": ("failed", "failed"), "target": ("confirmed", "confirmed"), "later": ("confirmed", "confirmed"),
+                          "other": ("stale", "stale"), "pending": ("poll", "poll"), "unreadable": ("unknown", "unknown")],
+        .refused: ["from": ("failed", "failed"), "target": ("done-by-another-run", "done-by-another-run"),
+                   "later": ("done-by-another-run", "done-by-another-run"), "other": ("stale", "stale"), "pending": ("poll", "poll"),
+                   "unreadable": ("failed", "failed")],
+        .waitingOurs: ["from": ("poll", "unknown"), "target": ("confirmed", "confirmed"), "later": ("confirmed", "confirmed"),
+                       "other": ("failed", "failed"), "pending": ("poll", "unknown"), "unreadable": ("poll", "unknown")],
+        .waitingOther: ["from": ("failed", "failed"), "target": ("done-by-another-run", "done-by-another-run"),
+                        "later": ("done-by-another-run", "done-by-another-run"),
+                        "other": ("failed", "failed"), "pending": ("poll", "unknown"), "unreadable": ("poll", "unknown")],
+    ]
+
+    static func describe(_ move: StepMove) -> String {
+        switch move {
+        case .read: "read"
+        case .poll: "poll"
+        case .send(let attempt, let backoff): "send \(attempt)\(backoff ? " after backoff" : "")"
+        case .finish(let outcome, _): outcome.rawValue
+        }
+    }
+
+    @Test(arguments: Setup.allCases, [false, true])
+    func everyReadingInEveryPhase(setup: Setup, timeUp: Bool) {
+        for (name, reading) in Self.readings {
+            var machine = Self.machine(setup)
+            let expected = Self.table[setup]![name]!
+            let move = Self.describe(machine.read(reading, timeUp: timeUp))
+            #expect(move == (timeUp ? expected.1 : expected.0), "\(setup) + \(name), time up: \(timeUp)")
+        }
+    }
+
+    @Test(arguments: [
+        (ActionAnswer.accepted(jobId: "j"), "poll"), (.notFound, "failed"),
+        (.refused(code: 409, message: "m"), "read"), (.refused(code: 400, message: "m"), "read"), (.unanswered("timeout"), "read"),
+    ])
+    func everyAnswerToASend(answer: ActionAnswer, expected: String) {
+        var machine = Self.machine(.checking)
+        _ = machine.read(.at(.inactive), timeUp: false)
+        #expect(Self.describe(machine.answered(answer)) == expected)
+    }
+
+    /// Evidence of failure: a job seen and then lost, or three reads with no sign of it.
+    @Test func anAcceptedJobFailsOnlyOnEvidence() {
+        var seen = Self.machine(.waitingOurs)
+        #expect(seen.read(.pending("ACTIVATING"), timeUp: false) == .poll)
+        #expect(Self.describe(seen.read(.at(.inactive), timeUp: false)) == "failed")
+
+        var unseen = Self.machine(.waitingOurs)
+        #expect(unseen.read(.at(.inactive), timeUp: false) == .poll)
+        #expect(unseen.read(.at(.inactive), timeUp: false) == .poll)
+        #expect(Self.describe(unseen.read(.at(.inactive), timeUp: false)) == "failed")
+    }
+
+    @Test func detailsSayWhatHappened() {
+        var refused = Self.machine(.refused)
+        guard case .finish(_, let detail) = refused.read(.at(.active), timeUp: false) else { Issue.record("not finished"); return }
+        #expect(detail == "NexCon answered 409 (job running), and the SIM is already active: another run or actor did it")
+        var waiting = Self.machine(.waitingOurs)
+        guard case .finish(let outcome, let text) = waiting.read(.at(.active), timeUp: false) else { Issue.record("not finished"); return }
+        #expect(outcome == .confirmed && text == "inactive → active" && waiting.jobId == "j1")
+    }
+
+    /// Over random event sequences: an action goes out only right after a read found the SIM
+    /// at `from`, and again only after an unanswered attempt and such a read.
+    @Test(arguments: 0..<300)
+    func anActionIsSentOnlyWhenAReadProvesItNecessary(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        let answers: [ActionAnswer] = [.accepted(jobId: "j"), .notFound, .refused(code: 409, message: "m"), .unanswered("drop")]
+        var machine = StepDecision(step: Self.step, doneAt: [.active], sendAttempts: Int.random(in: 1...6, using: &random), waitTimeout: .seconds(1))
+        var move = machine.start()
+        var lastReading: Reading?
+        var lastAnswer: ActionAnswer?
+        var sends = 0
+        for _ in 0..<50 {
+            switch move {
+            case .finish: return
+            case .read, .poll:
+                let reading = Self.readings.randomElement(using: &random)!.1
+                lastReading = reading
+                move = machine.read(reading, timeUp: Int.random(in: 0..<10, using: &random) == 0)
+            case .send(let attempt, _):
+                sends += 1
+                #expect(attempt == sends)
+                #expect(lastReading == .at(.inactive), "sent without a read at from")
+                if sends > 1 {
+                    guard case .unanswered = lastAnswer else { Issue.record("sent again after \(String(describing: lastAnswer))"); return }
+                }
+                #expect(sends <= machine.sendAttempts)
+                let answer = answers.randomElement(using: &random)!
+                lastAnswer = answer
+                lastReading = nil
+                move = machine.answered(answer)
+            }
+        }
+    }
+}
