@@ -38,6 +38,11 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: String, _ text: String?) { key(name); value(text) }
     public mutating func field(_ name: String, _ number: Int) { key(name); value(number) }
     public mutating func field(_ name: String, _ flag: Bool) { key(name); value(flag) }
+    /// A finite number as Swift prints it (it reads back exactly); null otherwise.
+    public mutating func field(_ name: String, _ number: Double) {
+        key(name)
+        if number.isFinite { separator(); bytes.append(contentsOf: number.description.utf8); needsComma = true } else { valueNull() }
+    }
 
     /// A map with its keys sorted, for deterministic output.
     public mutating func field(_ name: String, sorted map: [String: String]) {

@@ -40,6 +40,8 @@ public final class NexConClient: Sendable {
     public let pacer: Pacer
     public let retry: RetryPolicy
     private let transport: HTTP1Transport
+    /// Cleans every text taken from an answer before anyone sees it.
+    let responseText: ResponseText
     /// Each endpoint's request head up to Content-Length, built once.
     private let heads: [NexConAPI.Endpoint: HTTPRequestHead]
 
@@ -52,6 +54,7 @@ public final class NexConClient: Sendable {
     init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy, tls: TLSConfiguration) throws(ConfigurationError) {
         self.endpoint = endpoint
         self.retry = retry
+        responseText = ResponseText(key: endpoint.key)
         pacer = Pacer(cap: rate)
         let origin = endpoint.origin
         do {
@@ -137,7 +140,7 @@ public final class NexConClient: Sendable {
             do {
                 answer = try await transport.post(head: head, body: body, deadline: .now() + .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
             } catch {
-                lastProblem = Self.describe(error)
+                lastProblem = Self.describe(error, cleaning: responseText)
                 // A certificate that fails verification will fail the same way again.
                 if error is NIOSSLError || error is BoringSSLError { return .unanswered(lastProblem) }
                 guard retrying, !Task.isCancelled else { return .unanswered(lastProblem) }
@@ -149,12 +152,12 @@ public final class NexConClient: Sendable {
                 pacer.succeeded()
                 if parse {
                     guard let json = JSONValue(parsing: answer.body.readableBytesView) else { return .unanswered("NexCon's answer is not JSON") }
-                    return .ok(json)
+                    return .ok(responseText.clean(json))
                 }
                 guard let status = JSONValue.topLevelText("status", in: answer.body.readableBytesView) else {
                     return .unanswered("NexCon's answer is not JSON")
                 }
-                return .ok(.object(status.map { ["status": .string($0)] } ?? [:]))
+                return .ok(.object(status.map { ["status": .string(responseText.clean($0))] } ?? [:]))
             }
             let json = JSONValue(parsing: answer.body.readableBytesView)
             switch answer.code {
@@ -170,12 +173,12 @@ public final class NexConClient: Sendable {
                 lastProblem = "rate limited (429)"
                 continue // a 429 proves nothing was done: safe to repeat, even for actions
             case 500...:
-                lastProblem = "NexCon answered \(answer.code)\(Self.message(json).map { ": \($0)" } ?? "")"
+                lastProblem = "NexCon answered \(answer.code)\(Self.message(json).map { ": \(responseText.clean($0))" } ?? "")"
                 guard retrying else { return .unanswered(lastProblem) }
                 try? await Task.sleep(for: retry.backoff(after: attempt))
                 continue
             default:
-                return .refused(code: answer.code, message: Self.message(json) ?? String(buffer: answer.body).prefix(200).description)
+                return .refused(code: answer.code, message: responseText.clean(Self.message(json) ?? String(buffer: answer.body)))
             }
         }
         return .unanswered("\(lastProblem); gave up after \(retry.attempts) attempts")
@@ -188,7 +191,7 @@ public final class NexConClient: Sendable {
     }
 
     /// Error text without anything from the request, so the key cannot leak through it.
-    static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, cleaning text: ResponseText) -> String {
         switch error {
         case TransportError.timedOut:
             "no answer in time (timeout)"
@@ -205,15 +208,15 @@ public final class NexConClient: Sendable {
         case let error as IOError where error.errnoCode == ECONNREFUSED:
             "cannot connect (connection refused)"
         case let error as IOError:
-            "network error (\(error.description.prefix(120)))"
+            "network error (\(text.clean(error.description.prefix(120))))"
         case let error as NIOSSLError:
-            "TLS failed (\(String(describing: error).prefix(160))); check the URL and the server's certificate"
+            "TLS failed (\(text.clean(String(describing: error).prefix(160)))); check the URL and the server's certificate"
         case let error as BoringSSLError:
-            "TLS failed (\(String(describing: error).prefix(160))); check the URL and the server's certificate"
+            "TLS failed (\(text.clean(String(describing: error).prefix(160)))); check the URL and the server's certificate"
         case is HTTPParserError:
             "the answer is not valid HTTP"
         default:
-            "network error (\(String(describing: error).prefix(120)))"
+            "network error (\(text.clean(String(describing: error).prefix(120))))"
         }
     }
 }

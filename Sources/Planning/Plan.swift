@@ -132,7 +132,7 @@ public struct PlanIssue: Sendable, Hashable {
         var subject = ""
         if let icc { subject = "SIM \(icc)\(name.map { " (\($0))" } ?? ""): " }
         let text = subject + message
-        guard let location else { return "\(severity.rawValue): \(text)" }
+        guard let location else { return "\(severity.rawValue): \(TerminalText.escape(text))" }
         return Diagnostic(severity, at: location, text).formatted
     }
 }
@@ -159,13 +159,28 @@ public struct PlanSummary: Sendable, Hashable {
     }
 }
 
-/// The blast-radius check the planner computes and apply enforces.
+/// The blast-radius check the planner computes and apply enforces, by one rule.
 public struct BlastRadius: Sendable, Hashable {
-    /// Blocks and unrefused terminates.
+    /// Every step apply could be allowed to send that cuts a device off: each block, and
+    /// each termination that is not protected, whether or not this run allows it.
     public var disruptive: Int
     public var managed: Int
     public var limit: BlastRadiusLimit
     public var exceeded: Bool { limit.isExceeded(disruptive: disruptive, managed: managed) }
+
+    public init(disruptive: Int, managed: Int, limit: BlastRadiusLimit) {
+        self.disruptive = disruptive
+        self.managed = managed
+        self.limit = limit
+    }
+
+    public init(steps: [Step], managed: Int, limit: BlastRadiusLimit) {
+        self.init(disruptive: steps.count(where: Self.counts), managed: managed, limit: limit)
+    }
+
+    static func counts(_ step: Step) -> Bool {
+        step.action == .block || step.action == .terminate && !step.protect
+    }
 }
 
 /// The result of planning: ordered steps, every SIM's outcome, errors and warnings.

@@ -12,6 +12,7 @@ public struct PlanTarget: Sendable, Hashable {
         self.url = url
     }
 
+    /// Names the URL as given, so renderers escape it like any outside text.
     public var sentence: String {
         switch kind {
         case .api: "Live status read from the NexCon API at \(url)."
@@ -26,13 +27,17 @@ public struct RenderContext: Sendable {
     public var toolVersion: String
     /// SHA-256 of the resolved manifests in scope.
     public var manifestDigest: String
+    /// The manifests and targets the plan covers.
+    public var scope: PlanScope
     /// ANSI colour, for terminals only.
     public var color: Bool
 
-    public init(target: PlanTarget, toolVersion: String, manifestDigest: String, color: Bool = false) {
+    public init(target: PlanTarget, toolVersion: String, manifestDigest: String, scope: PlanScope = PlanScope(paths: []),
+                color: Bool = false) {
         self.target = target
         self.toolVersion = toolVersion
         self.manifestDigest = manifestDigest
+        self.scope = scope
         self.color = color
     }
 }
@@ -86,18 +91,18 @@ public enum PlanRenderer {
             case .terminate: "31"
             }
         }
-        var out = context.target.sentence + "\n"
-        let nameWidth = min(24, plan.steps.map { ($0.name ?? "").count }.max() ?? 0)
+        var out = TerminalText.escape(context.target.sentence) + "\n"
+        let nameWidth = min(24, plan.steps.map { TerminalText.escape($0.name ?? "").count }.max() ?? 0)
         let lastWave = plan.waves.last?.first?.wave
         for wave in plan.waves {
             let number = wave[0].wave
             let terminations = wave.allSatisfy { $0.action == .terminate } && number == lastWave
             out += "\nWave \(number)\(terminations ? " (terminations, last)" : ""):\n"
             for step in wave {
-                let name = (step.name ?? "").padded(to: nameWidth)
+                let name = TerminalText.escape(step.name ?? "").padded(to: nameWidth)
                 var line = "  \(paint(symbol(step.action), colour(step.action))) \(step.action.rawValue.padded(to: 9)) \(step.icc)  \(name)  \(step.from.rawValue) → \(step.to.rawValue)"
-                if step.refused { line += "  " + paint("REFUSED, \(step.reason ?? "")", "1;31") }
-                if let note = step.note { line += "  (\(note))" }
+                if step.refused { line += "  " + paint("REFUSED, \(TerminalText.escape(step.reason ?? ""))", "1;31") }
+                if let note = step.note { line += "  (\(TerminalText.escape(note)))" }
                 out += line.trimmingTrailingSpaces() + "\n"
             }
         }
@@ -123,7 +128,8 @@ public enum PlanRenderer {
     public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit) -> String {
         var sections: [String] = []
         var head = "### simfleet plan\n\n"
-        head += context.target.kind == .simulator ? "> **\(context.target.sentence)**\n\n" : "\(context.target.sentence)\n\n"
+        let sentence = escape(context.target.sentence)
+        head += context.target.kind == .simulator ? "> **\(sentence)**\n\n" : "\(sentence)\n\n"
         head += "**\(escape(summaryLine(plan)))**\n\n"
         let s = plan.summary
         head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
@@ -183,101 +189,14 @@ public enum PlanRenderer {
         return out + footer
     }
 
-    /// Keeps names and messages from turning into markup or breaking a table.
-    public static func escapeMarkdown(_ text: String) -> String { escape(text) }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "|", "\\", "`", "*", "_", "[", "]", "#": out += "\\\(character)"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\n": out += " "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { MarkdownText.escape(text) }
 
     // MARK: JSON
 
+    /// The plan file's JSON: the same bytes `plan --out` saves.
     public static func json(_ plan: Plan, context: RenderContext) -> String {
-        var w = JSONWriter(reservingCapacity: 512 + plan.sims.count * 200 + plan.steps.count * 200)
-        w.objectStart()
-        w.field("formatVersion", 1)
-        w.field("simfleetVersion", context.toolVersion)
-        w.key("target")
-        w.value(context.target)
-        w.field("manifestDigest", context.manifestDigest)
-        let s = plan.summary
-        w.key("summary")
-        w.objectStart()
-        for (key, value) in [("managed", s.managed), ("activate", s.activate), ("block", s.block), ("restore", s.restore),
-                             ("terminate", s.terminate), ("refused", s.refused), ("unchanged", s.unchanged),
-                             ("errors", s.errors), ("pending", s.pending)] {
-            w.field(key, value)
-        }
-        w.objectEnd()
-        w.key("blastRadius")
-        w.objectStart()
-        w.field("disruptive", plan.blastRadius.disruptive)
-        w.field("managed", plan.blastRadius.managed)
-        w.field("percent", Planner.percent(plan.blastRadius.limit.percent))
-        w.field("minimum", plan.blastRadius.limit.minimum)
-        w.field("exceeded", plan.blastRadius.exceeded)
-        w.objectEnd()
-        w.key("steps")
-        w.arrayStart()
-        for step in plan.steps {
-            w.objectStart()
-            w.key("icc")
-            w.value(step.icc)
-            w.field("name", step.name)
-            w.field("action", step.action.rawValue)
-            w.field("from", step.from.rawValue)
-            w.field("to", step.to.rawValue)
-            w.field("wave", step.wave)
-            w.field("refused", step.refused)
-            w.field("reason", step.reason)
-            w.field("note", step.note)
-            w.field("callbackUrl", step.callbackURL)
-            w.field("protect", step.protect)
-            w.objectEnd()
-        }
-        w.arrayEnd()
-        w.key("sims")
-        w.arrayStart()
-        for sim in plan.sims {
-            w.objectStart()
-            w.key("icc")
-            w.value(sim.icc)
-            w.field("name", sim.name)
-            w.field("desired", sim.desired.rawValue)
-            w.field("observed", sim.observed)
-            w.field("live", sim.live?.rawValue)
-            w.field("outcome", sim.outcome.rawValue)
-            w.objectEnd()
-        }
-        w.arrayEnd()
-        for (key, issues) in [("errors", plan.errors), ("warnings", plan.warnings)] {
-            w.key(key)
-            w.arrayStart()
-            for issue in issues {
-                w.objectStart()
-                w.key("icc")
-                if let icc = issue.icc { w.value(icc) } else { w.valueNull() }
-                w.field("name", issue.name)
-                w.key("source")
-                if let location = issue.location { w.value(location) } else { w.valueNull() }
-                w.field("message", issue.message)
-                w.objectEnd()
-            }
-            w.arrayEnd()
-        }
-        w.objectEnd()
-        w.newline()
-        return w.string
+        PlanFile(plan: plan, simfleetVersion: context.toolVersion, target: context.target,
+                 manifestDigest: context.manifestDigest, scope: context.scope).encoded()
     }
 }
 

@@ -37,33 +37,14 @@ public enum Planner {
                                               message: "job in progress (live status \(word)), re-run later"))
                     break
                 }
-                switch path(from: current, to: sim.state) {
-                case .none:
+                switch Self.steps(for: sim, from: current, policy: policy) {
+                case .failure(let problem):
+                    fail(problem.message, at: sim.stateLocation)
+                case .success(let own) where own.isEmpty:
                     planned.outcome = .unchanged
-                case .unreachable(let message):
-                    fail(message, at: sim.stateLocation)
-                case .steps(let actions):
+                case .success(let own):
                     planned.outcome = .change
-                    var state = current
-                    for (index, action) in actions.enumerated() {
-                        let next = action.target
-                        var step = Step(icc: sim.icc, name: sim.name, action: action, from: state, to: next, wave: index + 1,
-                                        callbackURL: sim.callbackURL, protect: sim.protect, location: sim.location)
-                        if actions.count > 1 && index == 0 {
-                            step.note = "activated first so it can be blocked: the SIM is briefly live"
-                        }
-                        if action == .terminate {
-                            if sim.protect {
-                                step.refused = true
-                                step.reason = "protected: the manifest sets protect: true"
-                            } else if !policy.allowTerminate.allows(sim.icc) {
-                                step.refused = true
-                                step.reason = "not allowed: run with --allow-terminate \(sim.icc) (or all)"
-                            }
-                        }
-                        steps.append(step)
-                        state = next
-                    }
+                    steps += own
                 }
             }
             switch planned.outcome {
@@ -75,12 +56,7 @@ public enum Planner {
             sims.append(planned)
         }
 
-        // Terminations come last, in a wave of their own after every other step.
-        let lastWave = steps.filter { $0.action != .terminate }.map(\.wave).max() ?? 0
-        for index in steps.indices where steps[index].action == .terminate {
-            steps[index].wave = lastWave + 1
-        }
-        steps.sort(by: order)
+        assignWaves(&steps)
         for step in steps {
             switch step.action {
             case .activate: summary.activate += 1
@@ -91,16 +67,63 @@ public enum Planner {
             if step.refused { summary.refused += 1 }
         }
 
-        let disruptive = steps.count { $0.action.isDisruptive && !$0.refused }
-        let blastRadius = BlastRadius(disruptive: disruptive, managed: desired.count, limit: policy.blastRadius)
+        let blastRadius = BlastRadius(steps: steps, managed: desired.count, limit: policy.blastRadius)
         if blastRadius.exceeded {
             warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message:
-                "\(Wording.count(disruptive, "disruptive step")) (block, terminate) exceed \(Self.percent(policy.blastRadius.percent)) of \(Wording.count(desired.count, "managed SIM")); apply will need --force"))
+                "\(Wording.count(blastRadius.disruptive, "disruptive step")) (block, terminate) exceed \(Self.percent(policy.blastRadius.percent)) of \(Wording.count(desired.count, "managed SIM")); apply will need --force"))
         }
         sims.sort { $0.icc < $1.icc }
         errors.sort(by: issueOrder)
         warnings.sort(by: issueOrder)
         return Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary, blastRadius: blastRadius)
+    }
+
+    /// Why a SIM cannot reach its desired state.
+    public struct Unreachable: Error, Hashable {
+        public var message: String
+    }
+
+    /// The steps that take `sim` from the settled state `current` to its desired state, in
+    /// order, with the refusals the policy and `protect` call for. Waves are 1, 2 within
+    /// the SIM; `assignWaves` moves terminations after every other step of a plan.
+    public static func steps(for sim: DesiredSIM, from current: SIMState, policy: PlanPolicy) -> Result<[Step], Unreachable> {
+        let actions: [SIMAction]
+        switch path(from: current, to: sim.state) {
+        case .none: return .success([])
+        case .unreachable(let message): return .failure(Unreachable(message: message))
+        case .steps(let path): actions = path
+        }
+        var steps: [Step] = []
+        var state = current
+        for (index, action) in actions.enumerated() {
+            var step = Step(icc: sim.icc, name: sim.name, action: action, from: state, to: action.target, wave: index + 1,
+                            callbackURL: sim.callbackURL, protect: sim.protect, location: sim.location)
+            if actions.count > 1 && index == 0 {
+                step.note = "activated first so it can be blocked: the SIM is briefly live"
+            }
+            if action == .terminate {
+                if sim.protect {
+                    step.refused = true
+                    step.reason = "protected: the manifest sets protect: true"
+                } else if !policy.allowTerminate.allows(sim.icc) {
+                    step.refused = true
+                    step.reason = "not allowed: run with --allow-terminate \(sim.icc) (or all)"
+                }
+            }
+            steps.append(step)
+            state = action.target
+        }
+        return .success(steps)
+    }
+
+    /// Puts terminations in a wave of their own after every other step, and sorts the
+    /// steps into the order they run and are shown in.
+    public static func assignWaves(_ steps: inout [Step]) {
+        let lastWave = steps.filter { $0.action != .terminate }.map(\.wave).max() ?? 0
+        for index in steps.indices where steps[index].action == .terminate {
+            steps[index].wave = lastWave + 1
+        }
+        steps.sort(by: order)
     }
 
     enum Path: Equatable {

@@ -6,6 +6,9 @@ import Planning
 public enum StepOutcome: String, Sendable, CaseIterable {
     /// Sent, and the SIM reached its target.
     case confirmed
+    /// Another run or actor was already at work (NexCon refused ours) and the SIM reached
+    /// the target; this run's action had no effect.
+    case doneElsewhere = "done-by-another-run"
     /// The SIM was already where the step leads; nothing was sent.
     case alreadyDone = "already-done"
     /// The SIM changed since the plan was made; nothing was sent.
@@ -21,7 +24,7 @@ public enum StepOutcome: String, Sendable, CaseIterable {
     /// Not started: the run was interrupted, or this SIM's earlier step did not succeed.
     case skipped
 
-    public var converged: Bool { self == .confirmed || self == .alreadyDone }
+    public var converged: Bool { self == .confirmed || self == .alreadyDone || self == .doneElsewhere }
 }
 
 public struct StepResult: Sendable {
@@ -36,43 +39,75 @@ public struct ApplyReport: Sendable {
     public var results: [StepResult]
     public var interrupted: Bool
     public var target: PlanTarget
+    /// SIMs the plan could not plan for (status unreadable, state unreachable, unmapped
+    /// status): no step was sent for them, and the run is partial.
+    public var planErrors: [PlanIssue] = []
+    /// When `--target`, `--target-file` or `--label` applied part of a saved plan: how many
+    /// of its steps there were.
+    public var narrowedFrom: Int?
+
+    public init(results: [StepResult], interrupted: Bool, target: PlanTarget) {
+        self.results = results
+        self.interrupted = interrupted
+        self.target = target
+    }
 
     public func count(_ outcome: StepOutcome) -> Int { results.count { $0.outcome == outcome } }
 
-    /// 0 when every step converged, 3 when some did not.
-    public var exitCode: Int32 { results.allSatisfy(\.outcome.converged) && !interrupted ? 0 : 3 }
+    /// 0 when every step converged and every SIM could be planned, 3 otherwise.
+    public var exitCode: Int32 { results.allSatisfy(\.outcome.converged) && !interrupted && planErrors.isEmpty ? 0 : 3 }
 
     public var summaryLine: String {
-        let parts = StepOutcome.allCases.compactMap { outcome -> String? in
+        var parts = StepOutcome.allCases.compactMap { outcome -> String? in
             let n = count(outcome)
             return n == 0 ? nil : "\(Wording.grouped(n)) \(outcome.rawValue)"
         }
+        if !planErrors.isEmpty { parts.append("\(Wording.count(planErrors.count, "SIM")) not planned") }
         let body = parts.isEmpty ? "nothing to do" : parts.joined(separator: ", ")
         let verdict = exitCode == 0 ? "Apply complete" : (interrupted ? "Apply interrupted" : "Apply incomplete")
         return "\(verdict): \(body)."
     }
 
+    /// "Applied 3 of the plan's 10 steps: --target, --target-file and --label narrowed it."
+    public var narrowingLine: String? {
+        narrowedFrom.map { "Applied \(Wording.grouped(results.count)) of the plan's \(Wording.count($0, "step")): --target, --target-file and --label narrowed it." }
+    }
+
     public func text() -> String {
         var out = ""
         for result in results where !result.outcome.converged {
-            let name = result.step.name.map { " (\($0))" } ?? ""
-            out += "  \(result.outcome.rawValue): \(result.step.action.rawValue) \(result.step.icc)\(name): \(result.detail)\n"
+            let name = result.step.name.map { " (\(TerminalText.escape($0)))" } ?? ""
+            out += "  \(result.outcome.rawValue): \(result.step.action.rawValue) \(result.step.icc)\(name): \(TerminalText.escape(result.detail))\n"
         }
-        return (out.isEmpty ? "" : "Steps that did not converge:\n" + out + "\n") + summaryLine + "\n"
+        var head = out.isEmpty ? "" : "Steps that did not converge:\n" + out + "\n"
+        if !planErrors.isEmpty {
+            head += "SIMs not planned, so nothing was sent for them:\n"
+            for issue in planErrors { head += "  " + issue.formatted(.error) + "\n" }
+            head += "\n"
+        }
+        if let narrowingLine { head += narrowingLine + "\n" }
+        return head + summaryLine + "\n"
     }
 
     public func markdown() -> String {
         var out = "### simfleet apply\n\n"
-        if target.kind == .simulator { out += "> **\(target.sentence)**\n\n" }
-        out += "**\(summaryLine)**\n\n| outcome | steps |\n|---|---:|\n"
+        if target.kind == .simulator { out += "> **\(MarkdownText.escape(target.sentence))**\n\n" }
+        out += "**\(summaryLine)**\n\n"
+        if let narrowingLine { out += MarkdownText.escape(narrowingLine) + "\n\n" }
+        out += "| outcome | steps |\n|---|---:|\n"
         for outcome in StepOutcome.allCases where count(outcome) > 0 { out += "| \(outcome.rawValue) | \(count(outcome)) |\n" }
+        if !planErrors.isEmpty { out += "| not planned | \(planErrors.count) |\n" }
         let open = results.filter { !$0.outcome.converged }
         if !open.isEmpty {
             out += "\n| outcome | action | ICC | name | detail |\n|---|---|---|---|---|\n"
             for result in open.prefix(500) {
-                out += "| \(result.outcome.rawValue) | \(result.step.action.rawValue) | `\(result.step.icc)` | \(PlanRenderer.escapeMarkdown(result.step.name ?? "")) | \(PlanRenderer.escapeMarkdown(result.detail)) |\n"
+                out += "| \(result.outcome.rawValue) | \(result.step.action.rawValue) | `\(result.step.icc)` | \(MarkdownText.escape(result.step.name ?? "")) | \(MarkdownText.escape(result.detail)) |\n"
             }
             if open.count > 500 { out += "\n> \(open.count - 500) more rows are in the JSON report and the journal.\n" }
+        }
+        if !planErrors.isEmpty {
+            out += "\n#### Not planned (\(planErrors.count))\n\n"
+            for issue in planErrors.prefix(500) { out += "- " + MarkdownText.escape(issue.formatted(.error)) + "\n" }
         }
         return out
     }
@@ -85,9 +120,12 @@ public struct ApplyReport: Sendable {
         w.value(target)
         w.field("interrupted", interrupted)
         w.field("exitCode", Int(exitCode))
+        w.key("narrowedFrom")
+        if let narrowedFrom { w.value(narrowedFrom) } else { w.valueNull() }
         w.key("summary")
         w.objectStart()
         for outcome in StepOutcome.allCases { w.field(outcome.rawValue, count(outcome)) }
+        w.field("not-planned", planErrors.count)
         w.objectEnd()
         w.key("steps")
         w.arrayStart()
@@ -101,6 +139,19 @@ public struct ApplyReport: Sendable {
             w.field("outcome", result.outcome.rawValue)
             w.field("detail", result.detail)
             w.field("jobId", result.jobId)
+            w.objectEnd()
+        }
+        w.arrayEnd()
+        w.key("notPlanned")
+        w.arrayStart()
+        for issue in planErrors {
+            w.objectStart()
+            w.key("icc")
+            if let icc = issue.icc { w.value(icc) } else { w.valueNull() }
+            w.field("name", issue.name)
+            w.key("source")
+            if let location = issue.location { w.value(location) } else { w.valueNull() }
+            w.field("message", issue.message)
             w.objectEnd()
         }
         w.arrayEnd()

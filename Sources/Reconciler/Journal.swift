@@ -12,10 +12,12 @@ public final class Journal: Sendable {
     private let descriptor: Int32
     private let lock = Mutex<Void>(())
 
-    public init(path: String) throws {
+    /// Opens `path` for appending; with `exclusive`, a file that already exists is an error
+    /// (default names are unique, so that means another run chose the same one).
+    public init(path: String, exclusive: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0o644)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         self.path = path
         self.descriptor = descriptor
@@ -23,11 +25,12 @@ public final class Journal: Sendable {
 
     deinit { close(descriptor) }
 
-    /// The default place: `.simfleet/journal/<UTC timestamp>.jsonl`.
-    public static func defaultPath(now: Date) -> String {
-        let stamp = now.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false))
+    /// The default place: `.simfleet/journal/<UTC time to the millisecond>-<pid>.jsonl`,
+    /// unique to the run.
+    public static func defaultPath(now: Date, pid: Int32 = getpid()) -> String {
+        let stamp = now.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: true))
             .replacingOccurrences(of: ":", with: "")
-        return ".simfleet/journal/\(stamp).jsonl"
+        return ".simfleet/journal/\(stamp)-\(pid).jsonl"
     }
 
     /// Appends one record: `{"type": ..., "at": ..., <fields>}`.

@@ -118,7 +118,8 @@ public struct Reconciler: Sendable {
             ordered += decided + ran
             journal.sync()
         }
-        let order = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ("\($0.element.icc)/\($0.element.action.rawValue)", $0.offset) })
+        let order = Dictionary(steps.enumerated().map { ("\($0.element.icc)/\($0.element.action.rawValue)", $0.offset) },
+                               uniquingKeysWith: { first, _ in first })
         ordered.sort { order["\($0.step.icc)/\($0.step.action.rawValue)"]! < order["\($1.step.icc)/\($1.step.action.rawValue)"]! }
         return ApplyReport(results: ordered, interrupted: stop.isSet, target: target)
     }
@@ -158,13 +159,6 @@ public struct Reconciler: Sendable {
         return try outcome.get()
     }
 
-    /// What a status read says about a step.
-    enum Reading: Equatable {
-        case at(SIMState)
-        case pending(String)
-        case unreadable(String)
-    }
-
     func read(_ icc: ICC) async throws(FatalAPIError) -> Reading {
         switch try await client.status(of: icc) {
         case .status(let word, _):
@@ -175,123 +169,74 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// Compare, act, wait: one step from start to end. `doneAt` holds the states that mean
-    /// the step has already happened: its target and any later one on the SIM's path.
+    /// Compare, act, wait: one step from start to end, performing the moves `StepDecision`
+    /// returns. `doneAt` holds the states that mean the step has already happened.
     func run(_ step: Step, doneAt: Set<SIMState>) async throws(FatalAPIError) -> StepResult {
-        var reading = try await read(step.icc)
-        if case .pending = reading {
-            // A job already running, perhaps this very action from a run that was killed:
-            // wait for it to end, then look again, rather than sending anything now.
-            reading = try await settle(step)
-        }
-        switch reading {
-        case .at(let state) where doneAt.contains(state):
-            return finish(step, .alreadyDone, "already \(state.rawValue); nothing sent")
-        case .at(step.from):
-            break
-        case .at(let other):
-            return finish(step, .stale, "changed since the plan was made: live state is \(other.rawValue), the plan expected \(step.from.rawValue); nothing sent, plan again")
-        case .pending(let word):
-            return finish(step, .unknown, "a job is still running (live status \(word)); nothing sent")
-        case .unreadable(let reason):
-            return finish(step, .failed, "could not read its status before acting: \(reason); nothing sent")
-        }
-
-        for attempt in 1...max(1, options.sendAttempts) {
-            journal.record("intent") { w in
-                w.key("icc"); w.value(step.icc)
-                w.field("action", step.action.rawValue)
-                w.field("wave", step.wave)
-                w.field("attempt", attempt)
-            }
-            let answer = try await client.perform(step.action, icc: step.icc, callbackURL: step.callbackURL ?? options.callbackURL)
-            var jobId: String?
-            switch answer {
-            case .ok(let json):
-                jobId = json["jobId"]?.text
-                journal.record("response") { w in
+        var decision = StepDecision(step: step, doneAt: doneAt, sendAttempts: options.sendAttempts, waitTimeout: options.waitTimeout)
+        var move = decision.start()
+        var deadline = ContinuousClock.now + options.waitTimeout
+        var sentAt = ContinuousClock.now
+        var delay = options.pollFirst
+        var firstPollAfterSend = false
+        var accepted = false
+        while true {
+            switch move {
+            case .finish(let outcome, let detail):
+                if outcome == .confirmed && accepted {
+                    clock.record(ContinuousClock.now - sentAt)
+                }
+                return finish(step, outcome, detail, jobId: decision.jobId)
+            case .read, .poll:
+                if move == .poll {
+                    let pause = firstPollAfterSend ? clock.firstWait(atLeast: options.pollFirst) : delay
+                    if !firstPollAfterSend { delay = min(options.pollCap, delay * 3 / 2) }
+                    firstPollAfterSend = false
+                    try? await Task.sleep(for: pause)
+                }
+                let reading = try await read(step.icc)
+                move = decision.read(reading, timeUp: ContinuousClock.now >= deadline)
+            case .send(let attempt, let afterBackoff):
+                if afterBackoff { try? await Task.sleep(for: client.retry.backoff(after: attempt - 1)) }
+                journal.record("intent") { w in
                     w.key("icc"); w.value(step.icc)
                     w.field("action", step.action.rawValue)
-                    w.field("code", 200)
-                    w.field("jobId", jobId)
+                    w.field("wave", step.wave)
+                    w.field("attempt", attempt)
                 }
-                return try await wait(step, jobId: jobId, accepted: true)
-            case .notFound:
-                journalResponse(step, code: 404, problem: "not found")
-                return finish(step, .failed, "NexCon answered 404: ICC not found in this account")
-            case .refused(let code, let message):
-                journalResponse(step, code: code, problem: message)
-                // A 409 may mean the SIM moved or a job runs: look before judging.
-                switch try await read(step.icc) {
-                case .at(step.to): return finish(step, .alreadyDone, "NexCon answered \(code) (\(message)), and the SIM is \(step.to.rawValue)")
-                case .pending: return try await wait(step, jobId: nil, accepted: false)
-                default: return finish(step, .failed, "NexCon refused it (\(code)): \(message)")
-                }
-            case .unanswered(let problem):
-                journalResponse(step, code: nil, problem: problem)
-                // Ambiguous: the action may or may not have happened. Only a status read can tell.
-                switch try await read(step.icc) {
-                case .at(step.to):
-                    return finish(step, .confirmed, "no answer (\(problem)), but the SIM reached \(step.to.rawValue)")
-                case .pending:
-                    return try await wait(step, jobId: nil, accepted: true)
-                case .at(step.from) where attempt < options.sendAttempts:
-                    // Proven not to have happened: safe to send again, after a pause.
-                    try? await Task.sleep(for: client.retry.backoff(after: attempt))
-                    continue
-                case .at(step.from):
-                    return finish(step, .failed, "no answer after \(attempt) attempts (\(problem)); the SIM is still \(step.from.rawValue)")
-                case .at(let other):
-                    return finish(step, .stale, "no answer (\(problem)), and the SIM is now \(other.rawValue)")
-                case .unreadable(let reason):
-                    return finish(step, .unknown, "no answer (\(problem)) and no status (\(reason)); whether it took effect is unknown")
-                }
+                sentAt = ContinuousClock.now
+                let answer = try await client.perform(step.action, icc: step.icc, callbackURL: step.callbackURL ?? options.callbackURL)
+                let reduced = journaled(step, answer)
+                if case .accepted = reduced { accepted = true }
+                move = decision.answered(reduced)
+                // The wait for the job starts now, and polls first near the usual job time.
+                deadline = ContinuousClock.now + options.waitTimeout
+                delay = options.pollFirst
+                firstPollAfterSend = true
             }
-        }
-        return finish(step, .failed, "no attempt left")
-    }
-
-    /// Waits for a running job to end; the reading it ends in.
-    func settle(_ step: Step) async throws(FatalAPIError) -> Reading {
-        let deadline = ContinuousClock.now + options.waitTimeout
-        var delay = options.pollFirst
-        while true {
-            let reading = try await read(step.icc)
-            if case .pending = reading {} else { return reading }
-            if ContinuousClock.now >= deadline || stop.isSet && ContinuousClock.now >= deadline { return reading }
-            try? await Task.sleep(for: delay)
-            delay = min(options.pollCap, delay * 3 / 2)
         }
     }
 
-    /// Polls until the job reaches `to` (confirmed), falls back to `from` (failed) or the wait runs out (unknown).
-    func wait(_ step: Step, jobId: String?, accepted: Bool) async throws(FatalAPIError) -> StepResult {
-        let started = ContinuousClock.now
-        let deadline = started + options.waitTimeout
-        var delay = clock.firstWait(atLeast: options.pollFirst)
-        var sawJob = false
-        var polls = 0
-        while true {
-            try? await Task.sleep(for: delay)
-            polls += 1
-            switch try await read(step.icc) {
-            case .at(step.to):
-                if accepted { clock.record(ContinuousClock.now - started) }
-                return finish(step, .confirmed, "\(step.from.rawValue) → \(step.to.rawValue)", jobId: jobId)
-            case .at(step.from) where sawJob || polls >= 3:
-                return finish(step, .failed, "the job failed: the SIM went back to \(step.from.rawValue)", jobId: jobId)
-            case .at(let other) where other != step.from:
-                return finish(step, .failed, "the SIM ended up \(other.rawValue) instead of \(step.to.rawValue)", jobId: jobId)
-            case .pending:
-                sawJob = true
-            default:
-                break
+    /// Journals an answer and reduces it to what the decision needs.
+    private func journaled(_ step: Step, _ answer: NexConClient.Answer) -> ActionAnswer {
+        switch answer {
+        case .ok(let json):
+            let jobId = json["jobId"]?.text
+            journal.record("response") { w in
+                w.key("icc"); w.value(step.icc)
+                w.field("action", step.action.rawValue)
+                w.field("code", 200)
+                w.field("jobId", jobId)
             }
-            if polls == 1 { delay = options.pollFirst }
-            if ContinuousClock.now >= deadline {
-                return finish(step, .unknown, "the job did not end within \(options.waitTimeout); check it later with simfleet plan", jobId: jobId)
-            }
-            if polls > 1 { delay = min(options.pollCap, delay * 3 / 2) }
+            return .accepted(jobId: jobId)
+        case .notFound:
+            journalResponse(step, code: 404, problem: "not found")
+            return .notFound
+        case .refused(let code, let message):
+            journalResponse(step, code: code, problem: message)
+            return .refused(code: code, message: message)
+        case .unanswered(let problem):
+            journalResponse(step, code: nil, problem: problem)
+            return .unanswered(problem)
         }
     }
 

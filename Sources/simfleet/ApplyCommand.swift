@@ -62,6 +62,14 @@ extension SimfleetCommand {
         }
 
         func run() async throws {
+            let lock: ApplyLock
+            do {
+                lock = try ApplyLock()
+            } catch {
+                Output.error("error: \(error.description)")
+                throw ExitCode.failure
+            }
+            defer { withExtendedLifetime(lock) {} }
             let stop = StopFlag()
             let signals = InterruptHandler(stop: stop)
             defer { signals.cancel() }
@@ -82,58 +90,90 @@ extension SimfleetCommand {
             return options
         }
 
-        func blastRadius(_ config: SimfleetConfig) -> BlastRadiusLimit {
-            var limit = BlastRadiusLimit.standard
-            if let percent = config.blastRadiusPercent { limit.percent = percent }
-            if let minimum = config.blastRadiusMinimum { limit.minimum = minimum }
-            return limit
-        }
-
-        /// Refuses, before anything is sent, a run with more disruptive steps than allowed.
-        func checkBlastRadius(_ steps: [Step], managed: Int, limit: BlastRadiusLimit, options: ApplyOptions) throws {
-            let disruptive = steps.count { $0.action.isDisruptive && options.refusal($0) == nil }
-            guard limit.isExceeded(disruptive: disruptive, managed: managed), !force else { return }
-            Output.error("error: \(Wording.count(disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
+        /// Refuses, before anything is sent, a run with more disruptive steps than allowed,
+        /// counted by the same rule the plan shows.
+        func checkBlastRadius(_ steps: [Step], managed: Int, limit: BlastRadiusLimit) throws {
+            let radius = BlastRadius(steps: steps, managed: managed, limit: limit)
+            guard radius.exceeded, !force else { return }
+            Output.error("error: \(Wording.count(radius.disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
             throw ExitCode.failure
         }
 
+        func fail(_ diagnostics: [Diagnostic]) -> ExitCode {
+            for diagnostic in diagnostics { Output.error(diagnostic.formatted) }
+            return ExitCode.failure
+        }
+
+        /// A saved plan is a reviewed list of steps, checked whole against the manifests it
+        /// was made from before anything is sent; the manifests are the authority.
         func applySaved(_ path: String, stop: StopFlag) async throws {
-            let configPath = fleet.config ?? SimfleetConfig.fileName
-            let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                Output.error("\(path): error: cannot read the plan file; check the path")
-                throw ExitCode.failure
+            let bytes: [UInt8]
+            switch BoundedFile.read(path, limit: PlanFile.maximumSize, what: "plan file") {
+            case .success(let read): bytes = read
+            case .failure(let diagnostic): throw fail([diagnostic])
             }
-            let plan: SavedPlan
-            switch SavedPlan.read(path: path, bytes: data) {
-            case .success(let read): plan = read
-            case .failure(let diagnostic):
-                Output.error(diagnostic.formatted)
-                throw ExitCode.failure
+            let file: PlanFile
+            switch PlanFile.decode(bytes, path: path) {
+            case .success(let decoded): file = decoded
+            case .failure(let error): throw fail(error.diagnostics)
             }
-            if configDiagnostics.hasErrors {
-                for diagnostic in configDiagnostics { Output.error(diagnostic.formatted) }
-                throw ExitCode.failure
-            }
-            if plan.target.kind == .simulator && !api.simulator {
+            if file.target.kind == .simulator && !api.simulator {
                 Output.error("error: \(path) was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.")
                 throw ExitCode.failure
             }
-            if plan.target.kind == .api && api.simulator {
-                Output.error("error: \(path) was made against the NexCon API at \(plan.target.url); it cannot be applied to the simulator.")
+            if file.target.kind == .api && api.simulator {
+                Output.error("error: \(path) was made against the NexCon API at \(TerminalText.escape(file.target.url)); it cannot be applied to the simulator.")
                 throw ExitCode.failure
             }
-            let options = options(config)
-            try checkBlastRadius(plan.steps, managed: plan.managed, limit: blastRadius(config), options: options)
-            let session = FleetSession(config: config, desired: [], policy: PlanPolicy())
-            let report = try await session.withClient(api) { client, target in
-                if plan.target.kind == .api && plan.target.url != target.url {
-                    Output.error("error: \(path) was made against \(plan.target.url), not \(target.url); plan again against this API.")
+            let session = try await FleetSession.load(scope: file.scope, fleet: fleet)
+            let digest = ManifestDigest.of(session.desired)
+            guard digest == file.manifestDigest else {
+                Output.error("\(path): error: the manifests changed since this plan was made (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.")
+                throw ExitCode.failure
+            }
+            let authorized: [Step]
+            switch file.authorizedSteps(inScope: session.desired, policy: session.policy, path: path) {
+            case .success(let steps): authorized = steps
+            case .failure(let error): throw fail(error.diagnostics)
+            }
+            let (steps, narrowed) = try narrow(authorized, session: session, planPath: path)
+            let targeted = Set(steps.map(\.icc))
+            let planErrors = narrowed ? file.plan.errors.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.errors
+            try checkBlastRadius(steps, managed: session.desired.count, limit: session.policy.blastRadius)
+            let options = options(session.config)
+            var report = try await session.withClient(api) { client, target in
+                if file.target.kind == .api && file.target.url != target.url {
+                    Output.error("error: \(path) was made against \(TerminalText.escape(file.target.url)), not \(TerminalText.escape(target.url)); plan again against this API.")
                     throw ExitCode.failure
                 }
-                return try await execute(plan.steps, client: client, target: target, digest: plan.manifestDigest, options: options, stop: stop)
+                return try await execute(steps, client: client, target: target, digest: file.manifestDigest, options: options, stop: stop)
             }
+            report.planErrors = planErrors
+            if narrowed { report.narrowedFrom = authorized.count }
             finish(report)
+        }
+
+        /// `--target`, `--target-file` and `--label` with a saved plan apply the plan's
+        /// steps for the matching SIMs, and nothing else.
+        func narrow(_ steps: [Step], session: FleetSession, planPath: String) throws -> ([Step], Bool) {
+            let (targeting, diagnostics) = fleet.targeting()
+            guard !targeting.isEmpty else { return (steps, false) }
+            var problems = diagnostics
+            let (selected, unknown) = targeting.select(session.desired)
+            for icc in unknown {
+                problems.append(.error(at: SourceLocation(path: fleet.targetFile ?? "--target"), "ICC \(icc) is targeted but no manifest in the plan's scope declares it"))
+            }
+            let chosen = Set(selected.map(\.icc))
+            let narrowed = steps.filter { chosen.contains($0.icc) }
+            if problems.isEmpty && narrowed.isEmpty {
+                problems.append(.error(at: SourceLocation(path: planPath), "no step of this plan matches the targets and labels given"))
+            }
+            guard !problems.hasErrors else {
+                Output.error(problems.sorted().map(\.formatted).joined(separator: "\n"))
+                Output.error("Nothing was sent: fix the \(Wording.count(problems.errorCount, "error")) above first.")
+                throw ExitCode.failure
+            }
+            return (narrowed, true)
         }
 
         func applyFresh(stop: StopFlag) async throws {
@@ -147,7 +187,7 @@ extension SimfleetCommand {
             let report: ApplyReport = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
                 let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy)
-                var context = RenderContext(target: target, toolVersion: SimfleetVersion.current, manifestDigest: ManifestDigest.of(session.desired))
+                var context = session.context(target)
                 // With a machine-readable report, standard output holds only the report.
                 if format == .text {
                     context.color = Terminal.colorOnStandardOutput
@@ -155,12 +195,9 @@ extension SimfleetCommand {
                 } else {
                     Output.error(PlanRenderer.text(plan, context: context))
                 }
-                if !plan.errors.isEmpty {
-                    Output.error("error: the plan has \(Wording.count(plan.errors.count, "error")); fix them before applying. Nothing was sent.")
-                    throw ExitCode.failure
-                }
+                // Per-SIM errors stop only their SIMs; the report lists them and exits 3.
                 let sendable = plan.steps.filter { options.refusal($0) == nil }
-                try checkBlastRadius(plan.steps, managed: plan.summary.managed, limit: session.policy.blastRadius, options: options)
+                try checkBlastRadius(plan.steps, managed: plan.summary.managed, limit: session.policy.blastRadius)
                 if !autoApprove && !sendable.isEmpty {
                     Output.error("\nApply these \(Wording.grouped(sendable.count)) steps? Only 'yes' will be accepted:")
                     guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
@@ -168,7 +205,9 @@ extension SimfleetCommand {
                         throw ExitCode.failure
                     }
                 }
-                return try await execute(plan.steps, client: client, target: target, digest: context.manifestDigest, options: options, stop: stop)
+                var report = try await execute(plan.steps, client: client, target: target, digest: context.manifestDigest, options: options, stop: stop)
+                report.planErrors = plan.errors
+                return report
             }
             finish(report)
         }
@@ -178,9 +217,9 @@ extension SimfleetCommand {
             let journalPath = journal ?? Journal.defaultPath(now: Date())
             let journal: Journal
             do {
-                journal = try Journal(path: journalPath)
+                journal = try Journal(path: journalPath, exclusive: self.journal == nil)
             } catch {
-                Output.error("error: cannot open the journal \(journalPath) (\(error)); nothing was sent")
+                Output.error("error: cannot open the journal \(TerminalText.escape(journalPath)) (\(error)); nothing was sent")
                 throw ExitCode.failure
             }
             journal.record("header") { w in

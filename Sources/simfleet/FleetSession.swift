@@ -11,22 +11,35 @@ import Planning
 /// request is sent ends the run with exit status 1 and nothing sent.
 struct FleetSession {
     var config: SimfleetConfig
+    /// The SIMs in scope, in manifest order.
     var desired: [DesiredSIM]
     var policy: PlanPolicy
+    var scope: PlanScope
 
+    /// For a fresh plan: the manifests and targets on the command line.
     static func load(_ fleet: FleetOptions) async throws -> FleetSession {
+        let (targeting, targetDiagnostics) = fleet.targeting()
+        return try await load(paths: fleet.paths, targeting: targeting, targetSource: fleet.targetFile ?? "--target",
+                              extraDiagnostics: targetDiagnostics, fleet: fleet)
+    }
+
+    /// For a saved plan: the manifests and targets the plan recorded.
+    static func load(scope: PlanScope, fleet: FleetOptions) async throws -> FleetSession {
+        try await load(paths: scope.paths, targeting: scope.targeting, targetSource: "the plan's scope", extraDiagnostics: [], fleet: fleet)
+    }
+
+    private static func load(paths: [String], targeting: Targeting, targetSource: String, extraDiagnostics: [Diagnostic],
+                             fleet: FleetOptions) async throws -> FleetSession {
         let configPath = fleet.config ?? SimfleetConfig.fileName
         let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
-        let set = await ManifestLoader.load(paths: fleet.paths)
-        let (targeting, targetDiagnostics) = fleet.targeting()
-        var diagnostics = configDiagnostics + set.diagnostics + targetDiagnostics
+        let set = await ManifestLoader.load(paths: paths)
+        var diagnostics = configDiagnostics + set.diagnostics + extraDiagnostics
         let (selected, unknown) = targeting.select(set.sims)
         for icc in unknown {
-            diagnostics.append(.error(at: SourceLocation(path: fleet.targetFile ?? "--target"),
-                                      "ICC \(icc) is targeted but no manifest declares it"))
+            diagnostics.append(.error(at: SourceLocation(path: targetSource), "ICC \(icc) is targeted but no manifest declares it"))
         }
         if set.isValid && !targeting.isEmpty && selected.isEmpty {
-            diagnostics.append(.error(at: SourceLocation(path: "--target"), "no SIMs match the targets and labels given"))
+            diagnostics.append(.error(at: SourceLocation(path: targetSource), "no SIMs match the targets and labels given"))
         }
         if diagnostics.hasErrors {
             for diagnostic in diagnostics.sorted() { Output.error(diagnostic.formatted) }
@@ -37,7 +50,13 @@ struct FleetSession {
         if let percent = config.blastRadiusPercent { blastRadius.percent = percent }
         if let minimum = config.blastRadiusMinimum { blastRadius.minimum = minimum }
         let policy = PlanPolicy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping, blastRadius: blastRadius)
-        return FleetSession(config: config, desired: selected, policy: policy)
+        let scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels)
+        return FleetSession(config: config, desired: selected, policy: policy, scope: scope)
+    }
+
+    /// What renderers and the plan file say about this run.
+    func context(_ target: PlanTarget) -> RenderContext {
+        RenderContext(target: target, toolVersion: SimfleetVersion.current, manifestDigest: ManifestDigest.of(desired), scope: scope)
     }
 
     /// Runs `body` with a client for the real API or for the embedded simulator.

@@ -38,8 +38,7 @@ extension SimfleetCommand {
                 let observed = try await session.sweep(client, api)
                 return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy), target)
             }
-            var context = RenderContext(target: target, toolVersion: SimfleetVersion.current,
-                                        manifestDigest: ManifestDigest.of(session.desired))
+            var context = session.context(target)
             if let out {
                 do {
                     try AtomicFile.write(Array(PlanRenderer.json(plan, context: context).utf8), to: out)

@@ -178,10 +178,15 @@ enum Fleet {
         #expect(plan.warnings.contains { $0.message.hasSuffix("apply will need --force") } == exceeded)
     }
 
-    @Test func refusedTerminationsDoNotCountTowardsTheBlastRadius() {
-        let sims = (0..<10).map { Fleet.sim($0, .terminated) }
+    /// The plan shows the verdict apply enforces: a termination this run does not allow
+    /// could still be allowed to apply, so it counts; only a protected one cannot.
+    @Test func everyTerminationThatCouldBeAllowedCountsTowardsTheBlastRadius() {
+        let sims = (0..<10).map { Fleet.sim($0, .terminated, protect: $0 >= 8) }
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
-        #expect(Planner.plan(desired: sims, observed: observed, policy: PlanPolicy()).blastRadius.disruptive == 0)
-        #expect(Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(allowTerminate: .all)).blastRadius.disruptive == 10)
+        for allowance in [TerminateAllowance.none, .all] {
+            let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(allowTerminate: allowance))
+            #expect(plan.blastRadius.disruptive == 8)
+            #expect(plan.blastRadius.exceeded)
+        }
     }
 }

@@ -59,8 +59,9 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("Live status read from the NexCon API at \(url).\n"))
         #expect(result.stdout.contains("  ~ block     89450100250731070026  truck-045"))
-        #expect(result.stdout.contains("REFUSED, protected: the manifest sets protect: true"))
-        #expect(result.stdout.hasSuffix("Plan: 3 to activate, 2 to block, 4 to restore, 2 to terminate (2 refused).\n"))
+        #expect(result.stdout.contains("REFUSED, not allowed: run with --allow-terminate 89450100250731070380 (or all)"))
+        #expect(!result.stdout.contains("truck-013"), "protected and already in its state")
+        #expect(result.stdout.hasSuffix("Plan: 3 to activate, 2 to block, 4 to restore, 1 to terminate (1 refused).\n"))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when not on a terminal")
         #expect(!result.stdout.contains(Self.key) && !result.stderr.contains(Self.key))
 
@@ -142,7 +143,7 @@ import Testing
         try await withTemporaryDirectory { dir in
             try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
             for (format, marker) in [("text", "Made against the NexCon simulator at http://127.0.0.1:"),
-                                     ("markdown", "> **Made against the NexCon simulator at http://127.0.0.1:"),
+                                     ("markdown", "> **Made against the NexCon simulator at http&#58;//127.0.0.1:"),
                                      ("json", #""kind":"simulator""#)] {
                 let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", format], in: dir)
                 #expect(result.status == 0, "\(result.stderr)")
