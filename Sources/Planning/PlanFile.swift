@@ -344,8 +344,8 @@ public struct PlanFile: Sendable, Hashable {
             }
             let shape = { (steps: [Step]) in steps.map { "\($0.action.rawValue) \($0.from.rawValue)→\($0.to.rawValue)" } }
             if shape(own) != shape(expected) {
-                let listed = shape(own).joined(separator: ", ")
-                problems.append("\(listed) \(icc): does not lead from \(own[0].from.rawValue) to its desired state \(sim.state.rawValue) in the manifests")
+                let listed = own.map { "\($0.action.rawValue) \(icc) (\($0.from.rawValue) → \($0.to.rawValue))" }.joined(separator: ", then ")
+                problems.append("\(listed) \(own.count == 1 ? "does" : "do") not lead from \(own[0].from.rawValue) to its desired state \(sim.state.rawValue) in the manifests")
                 continue
             }
             rebuilt += expected
@@ -353,7 +353,7 @@ public struct PlanFile: Sendable, Hashable {
         Planner.assignWaves(&rebuilt)
         let fileWaves = Dictionary(plan.steps.map { ("\($0.icc)/\($0.action.rawValue)", $0.wave) }, uniquingKeysWith: { first, _ in first })
         for step in rebuilt where fileWaves["\(step.icc)/\(step.action.rawValue)"] != step.wave {
-            problems.append("\(step.action.rawValue) \(step.icc): is in wave \(fileWaves["\(step.icc)/\(step.action.rawValue)"] ?? 0), but its place is wave \(step.wave)")
+            problems.append("\(step.action.rawValue) \(step.icc) is in wave \(fileWaves["\(step.icc)/\(step.action.rawValue)"] ?? 0), but its place is wave \(step.wave)")
         }
         guard problems.isEmpty else {
             let shown = problems.prefix(Self.problemLimit).map {

@@ -96,16 +96,10 @@ public struct Reconciler: Sendable {
             var runnable: [Step] = []
             var decided: [StepResult] = []
             for step in wave {
-                if let refusal = options.refusal(step) {
-                    decided.append(StepResult(step: step, outcome: .refused, detail: refusal))
-                } else if stop.isSet {
-                    decided.append(StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted"))
-                } else if let previous = earlier(step), !previous.outcome.converged {
-                    decided.append(StepResult(step: step, outcome: .skipped, detail: "not started: this SIM's \(previous.step.action.rawValue) step ended \(previous.outcome.rawValue)"))
-                } else if isTerminationWave, let blocker = ordered.first(where: { !$0.outcome.converged && $0.step.action != .terminate }) {
-                    decided.append(StepResult(step: step, outcome: .heldBack, detail: "held back: terminations run only when every other step succeeded (\(blocker.step.action.rawValue) \(blocker.step.icc) ended \(blocker.outcome.rawValue))"))
-                } else {
-                    runnable.append(step)
+                let blocker = isTerminationWave ? ordered.first { !$0.outcome.converged && $0.step.action != .terminate } : nil
+                switch StepDecision.admit(step, refusal: options.refusal(step), stopped: stop.isSet, earlier: earlier(step), blocker: blocker) {
+                case .some(let result): decided.append(result)
+                case .none: runnable.append(step)
                 }
             }
             for result in decided {

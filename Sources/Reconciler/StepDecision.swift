@@ -75,6 +75,25 @@ public struct StepDecision: Sendable, Hashable {
         self.waitTimeout = waitTimeout
     }
 
+    /// Whether a step of a wave starts at all: nil when it runs, else why not. `earlier` is
+    /// this SIM's previous step's result; `blocker`, for a termination wave, a step of the
+    /// run that did not converge.
+    public static func admit(_ step: Step, refusal: String?, stopped: Bool, earlier: StepResult?, blocker: StepResult?) -> StepResult? {
+        if let refusal {
+            return StepResult(step: step, outcome: .refused, detail: refusal)
+        }
+        if stopped {
+            return StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted")
+        }
+        if let earlier, !earlier.outcome.converged {
+            return StepResult(step: step, outcome: .skipped, detail: "not started: this SIM's \(earlier.step.action.rawValue) step ended \(earlier.outcome.rawValue)")
+        }
+        if let blocker {
+            return StepResult(step: step, outcome: .heldBack, detail: "held back: terminations run only when every other step succeeded (\(blocker.step.action.rawValue) \(blocker.step.icc) ended \(blocker.outcome.rawValue))")
+        }
+        return nil
+    }
+
     /// A step starts with a status read.
     public func start() -> StepMove { .read }
 

@@ -14,14 +14,19 @@ extension SimfleetCommand {
             commandName: "apply",
             abstract: "Carry out a plan: a saved plan file, or a fresh plan after approval.",
             discussion: """
-            'simfleet apply plan.json' carries out a plan saved by 'simfleet plan --out'. \
-            'simfleet apply [PATH...]' plans afresh, shows the plan and asks for 'yes' on a \
-            terminal (or needs --auto-approve). Before each call the SIM's status is read \
-            again: a SIM already at the target counts as done, one that changed since the \
-            plan is skipped as stale. An action whose answer was lost is never sent again \
-            unless a status read proves it did not happen. Terminations are sent only with \
-            --allow-terminate given to apply itself, never for protect: true, and only after \
-            every other step succeeded. Exit status: 0 converged, 1 nothing sent, 3 partial.
+            'simfleet apply plan.json' carries out a plan saved by 'simfleet plan --out', after \
+            checking it whole against the manifests it was made from: a plan whose manifests \
+            changed, or whose steps a fresh plan could not contain, is refused with nothing \
+            sent; protect, refusals and counts come from the manifests, never the file. \
+            --target, --target-file and --label apply part of it. 'simfleet apply [PATH...]' \
+            plans afresh, shows the plan and asks for 'yes' on a terminal (or needs \
+            --auto-approve). Before each call the SIM's status is read again: a SIM already \
+            at the target counts as done, one that changed since the plan is skipped as \
+            stale. An action whose answer was lost is never sent again unless a status read \
+            proves it did not happen. Terminations are sent only with --allow-terminate given \
+            to apply itself, never for protect: true, and only after every other step \
+            succeeded. One apply at a time per folder (.simfleet/apply.lock). Exit status: \
+            0 converged, 1 nothing sent, 3 partial (including SIMs that could not be planned).
             """
         )
 

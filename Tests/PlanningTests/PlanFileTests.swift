@@ -122,7 +122,7 @@ import Testing
         ("a step for an ICC no manifest declares", "no manifest in the plan's scope declares this ICC"),
         ("terminating a protected SIM", "does not lead from active to its desired state active"),
         ("blocking a SIM the manifests want active", "does not lead from active to its desired state active"),
-        ("moving a step to another wave", "is in wave 3, but its place is wave 1"),
+        ("moving a step to another wave", "block 89450100250730000065 is in wave 3, but its place is wave 1"),
     ])
     func editedStepsAreRefused(edit: String, message: String) throws {
         var file = Self.genuine()

@@ -1,4 +1,5 @@
 import FleetModel
+import Foundation
 import NexConAPI
 import Planning
 @testable import Reconciler
@@ -140,5 +141,38 @@ import Testing
                 move = machine.answered(answer)
             }
         }
+    }
+}
+
+/// Whether a step of a wave starts: refusals, interruption, an earlier step that failed, and
+/// terminations held back, in that order of precedence.
+@Suite struct AdmissionTests {
+    static let terminate = Step(icc: TestICC.number(2), name: nil, action: .terminate, from: .active, to: .terminated, wave: 3,
+                                location: SourceLocation(path: "m.yaml"))
+    static func result(_ outcome: StepOutcome) -> StepResult {
+        StepResult(step: StepDecisionTests.step, outcome: outcome, detail: "")
+    }
+
+    @Test(arguments: [
+        (true, false, StepOutcome?.none, StepOutcome?.none, "refused"),
+        (true, true, .failed, .failed, "refused"),
+        (false, true, .failed, .failed, "skipped"),
+        (false, false, .failed, nil, "skipped"),
+        (false, false, .confirmed, .failed, "held-back"),
+        (false, false, .alreadyDone, nil, "runs"),
+        (false, false, .doneElsewhere, nil, "runs"),
+        (false, false, nil, nil, "runs"),
+    ])
+    func admission(refused: Bool, stopped: Bool, earlier: StepOutcome?, blocker: StepOutcome?, expected: String) {
+        let decided = StepDecision.admit(Self.terminate, refusal: refused ? "not allowed" : nil, stopped: stopped,
+                                         earlier: earlier.map(Self.result), blocker: blocker.map(Self.result))
+        #expect((decided?.outcome.rawValue ?? "runs") == expected)
+    }
+
+    @Test func journalNamesAreUniquePerRun() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000.5)
+        #expect(Journal.defaultPath(now: now, pid: 41) == ".simfleet/journal/2027-01-15T080000.500-41.jsonl")
+        #expect(Journal.defaultPath(now: now, pid: 41) != Journal.defaultPath(now: now, pid: 42))
+        #expect(Journal.defaultPath(now: now, pid: 41) != Journal.defaultPath(now: now.addingTimeInterval(0.001), pid: 41))
     }
 }

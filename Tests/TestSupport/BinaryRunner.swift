@@ -9,8 +9,12 @@ public struct RunResult: Sendable {
 
 /// Runs the `simfleet` executable that `swift test` built, the way a user would.
 public enum Simfleet {
-    /// The binary beside the test bundle, in the same build folder.
+    /// The binary beside the test bundle, in the same build folder; `SIMFLEET_BINARY` names
+    /// another build, to check that a regression test fails on the code before its fix.
     public static var executable: URL {
+        if let other = ProcessInfo.processInfo.environment["SIMFLEET_BINARY"], !other.isEmpty {
+            return URL(fileURLWithPath: other)
+        }
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         if folder.pathExtension == "xctest" || folder.lastPathComponent == "MacOS" {
             folder = folder.deletingLastPathComponent()
