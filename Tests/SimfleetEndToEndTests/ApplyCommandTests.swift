@@ -245,11 +245,12 @@ import Testing
 
     @Test func aJobThatOutlastsTheWaitIsUnknownAndFinishedByTheNextRun() async throws {
         try await withTemporaryDirectory { dir in
-            let sim = try Sim(["--job-duration", "1500ms"])
+            // The job outlasts the first wait by seconds, however slowly this machine runs.
+            let sim = try Sim(["--job-duration", "8s"])
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
             #expect(try Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
-            let first = try Self.run(["apply", plan, "--api-url", sim.url, "--wait-timeout", "300ms",
+            let first = try Self.run(["apply", plan, "--api-url", sim.url, "--wait-timeout", "1s",
                                       "--journal", dir.appendingPathComponent("a.jsonl").path])
             #expect(first.status == 3)
             #expect(first.stdout.contains("unknown: block 89450100250731070026 (truck-045): the job did not end within"))
