@@ -123,17 +123,17 @@ extension SimfleetCommand {
             case .failure(let error): throw fail(error.diagnostics)
             }
             if file.target.kind == .simulator && !api.simulator {
-                Output.error("error: \(path) was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.")
+                Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.").formatted)
                 throw ExitCode.failure
             }
             if file.target.kind == .api && api.simulator {
-                Output.error("error: \(path) was made against the NexCon API at \(TerminalText.escape(file.target.url)); it cannot be applied to the simulator.")
+                Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against the NexCon API at \(file.target.url); it cannot be applied to the simulator.").formatted)
                 throw ExitCode.failure
             }
             let session = try await FleetSession.load(scope: file.scope, fleet: fleet)
             let digest = ManifestDigest.of(session.desired)
             guard digest == file.manifestDigest else {
-                Output.error("\(path): error: the manifests changed since this plan was made (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.")
+                Output.error(Diagnostic.error(at: SourceLocation(path: path), "the manifests changed since this plan was made (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.").formatted)
                 throw ExitCode.failure
             }
             let authorized: [Step]
@@ -148,7 +148,7 @@ extension SimfleetCommand {
             let options = options(session.config)
             var report = try await session.withClient(api) { client, target in
                 if file.target.kind == .api && file.target.url != target.url {
-                    Output.error("error: \(path) was made against \(TerminalText.escape(file.target.url)), not \(TerminalText.escape(target.url)); plan again against this API.")
+                    Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against \(file.target.url), not \(target.url); plan again against this API.").formatted)
                     throw ExitCode.failure
                 }
                 return try await execute(steps, client: client, target: target, digest: file.manifestDigest, options: options, stop: stop)
@@ -249,7 +249,7 @@ extension SimfleetCommand {
                     for outcome in StepOutcome.allCases { w.field(outcome.rawValue, report.count(outcome)) }
                 }
                 journal.sync()
-                Output.error("Journal: \(journalPath)")
+                Output.error("Journal: \(TerminalText.escape(journalPath))")
                 return report
             case .failure(let error):
                 journal.record("stopped") { $0.field("reason", error.description) }

@@ -43,7 +43,7 @@ extension SimfleetCommand {
                 do {
                     try AtomicFile.write(Array(PlanRenderer.json(plan, context: context).utf8), to: out)
                 } catch {
-                    Output.error("error: cannot save the plan to \(out) (\(error)); check the folder exists and is writable")
+                    Output.error(Diagnostic.error(at: SourceLocation(path: out), "cannot save the plan (\(error)); check the folder exists and is writable").formatted)
                     throw ExitCode.failure
                 }
             }

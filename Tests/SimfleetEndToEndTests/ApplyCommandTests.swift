@@ -283,7 +283,7 @@ import Testing
             #expect(try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", plan], in: dir).status == 0)
             let crossed = try Self.run(["apply", plan, "--api-url", sim.url])
             #expect(crossed.status == 1)
-            #expect(crossed.stderr.contains("was made against the simulator; it cannot be applied to a real API"))
+            #expect(crossed.stderr.contains("sim-plan.json: error: the plan was made against the simulator; it cannot be applied to a real API"))
             let sent = try await sim.calls().filter { !($0["path"] as? String ?? "").hasSuffix("/status") }
             #expect(sent.isEmpty)
         }
