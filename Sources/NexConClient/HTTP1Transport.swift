@@ -28,59 +28,45 @@ enum TransportError: Error, Sendable {
 /// connection's event loop. A caller running on an event loop (see `executor(for:)`) is
 /// given a connection on that same loop, so a request costs no thread hops.
 final class HTTP1Transport: Sendable {
-    private struct Pool {
-        var idle: [ObjectIdentifier: [Channel]] = [:]
-        /// Open or opening connections.
-        var open = 0
-        var waiters: [CheckedContinuation<Channel?, Never>] = []
-        var shutDown = false
-
-        mutating func takeIdle(on loop: ObjectIdentifier) -> Channel? {
-            while let channel = idle[loop]?.popLast() {
-                if channel.isActive { return channel }
-            }
-            return nil
-        }
-
-        mutating func takeIdle() -> Channel? {
-            for loop in idle.keys {
-                if let channel = takeIdle(on: loop) { return channel }
-            }
-            return nil
-        }
+    /// What a waiting caller is resumed with.
+    enum Handover {
+        /// A released connection, handed straight over.
+        case use(Channel)
+        /// A closed connection's place: open a new one in it.
+        case connect
     }
+
+    typealias Pool = ConnectionPoolState<PoolChannel, CheckedContinuation<Handover, any Error>>
 
     let origin: APIEndpoint.Origin
     let executors: [LoopExecutor]
     private let loops: MultiThreadedEventLoopGroup
     private let tls: NIOSSLContext?
-    private let pool = Mutex(Pool())
-    private let maximumConnections: Int
+    private let pool: Mutex<Pool>
     private let connectTimeout: TimeAmount
     private let maximumBody: Int
 
     init(origin: APIEndpoint.Origin, maximumConnections: Int, connectTimeout: TimeAmount,
          tlsConfiguration: TLSConfiguration = .makeClientConfiguration(), maximumBody: Int = 1 << 20) throws {
         self.origin = origin
-        self.maximumConnections = max(1, maximumConnections)
+        pool = Mutex(Pool(maximum: maximumConnections))
         self.connectTimeout = connectTimeout
         self.maximumBody = maximumBody
         tls = origin.tls ? try NIOSSLContext(configuration: tlsConfiguration) : nil
-        loops = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, self.maximumConnections))
+        loops = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, max(1, maximumConnections)))
         executors = loops.makeIterator().map(LoopExecutor.init)
     }
+
+    /// Callers queued for a connection, for tests and diagnostics.
+    var waitingCallers: Int { pool.withLock { $0.waiting } }
 
     /// A task executor for worker `index`, spreading workers over the event loops.
     func executor(for index: Int) -> LoopExecutor { executors[index % executors.count] }
 
     func shutdown() async {
-        let (channels, waiters) = pool.withLock { pool in
-            pool.shutDown = true
-            defer { pool.idle = [:]; pool.waiters = [] }
-            return (pool.idle.values.flatMap { $0 }, pool.waiters)
-        }
-        for waiter in waiters { waiter.resume(returning: nil) }
-        for channel in channels { try? await channel.close() }
+        let (channels, waiters) = pool.withLock { $0.shutdown() }
+        for waiter in waiters { waiter.resume(throwing: TransportError.shutDown) }
+        for connection in channels { try? await connection.channel.close() }
         try? await loops.shutdownGracefully()
     }
 
@@ -113,57 +99,58 @@ final class HTTP1Transport: Sendable {
     }
 
     /// An idle connection, preferring one on the caller's event loop; a new one while
-    /// fewer than the maximum are open; otherwise the next one released.
+    /// fewer than the maximum are open; otherwise the next one released. The decisions are
+    /// `ConnectionPoolState`'s; this performs them.
     private func lease() async throws -> Channel {
         // The caller's loop if it is one of ours, so the connection shares its thread.
         let current = MultiThreadedEventLoopGroup.currentEventLoop
         let loop = executors.first { $0.loop === current }?.loop ?? loops.next()
-        enum Lease { case reuse(Channel), connect, wait, shutDown }
-        let decision = pool.withLock { pool -> Lease in
-            if pool.shutDown { return .shutDown }
-            if let channel = pool.takeIdle(on: ObjectIdentifier(loop)) ?? pool.takeIdle() { return .reuse(channel) }
-            guard pool.open < maximumConnections else { return .wait }
-            pool.open += 1
-            return .connect
+        let preferred = ObjectIdentifier(loop)
+        switch pool.withLock({ $0.leaseWithoutWaiting(preferring: preferred) }) {
+        case .use(let connection): return connection.channel
+        case .connect: return try await connect(on: loop)
+        case .fail: throw TransportError.shutDown
+        case .wait, nil: break
         }
-        switch decision {
-        case .reuse(let channel):
-            return channel
-        case .connect:
-            return try await connect(on: loop)
-        case .shutDown:
-            throw TransportError.shutDown
-        case .wait:
-            // A connection that closes wakes a waiter with nil: its place is free.
-            let handedOver = await withCheckedContinuation { (waiter: CheckedContinuation<Channel?, Never>) in
-                let resumeNow = pool.withLock { pool -> Bool in
-                    if pool.shutDown { return true }
-                    pool.waiters.append(waiter)
-                    return false
+        // A cancelled waiter leaves the queue at once: its id, once it has one.
+        let waiterID = Mutex<Pool.WaiterID?>(nil)
+        let handover = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Handover, any Error>) in
+                switch pool.withLock({ $0.lease(preferring: preferred, waiter: waiter) }) {
+                case .use(let connection): waiter.resume(returning: .use(connection.channel))
+                case .connect: waiter.resume(returning: .connect)
+                case .fail: waiter.resume(throwing: TransportError.shutDown)
+                case .wait(let id):
+                    waiterID.withLock { $0 = id }
+                    // Cancelled before the handler could see the id.
+                    if Task.isCancelled { cancelWaiter(id) }
                 }
-                if resumeNow { waiter.resume(returning: nil) }
             }
-            if let handedOver, handedOver.isActive { return handedOver }
-            return try await lease()
+        } onCancel: {
+            if let id = waiterID.withLock({ $0 }) { cancelWaiter(id) }
         }
+        switch handover {
+        case .use(let channel) where channel.isActive: return channel
+        case .use: return try await lease() // closed while idle; its close frees a place
+        case .connect: return try await connect(on: loop)
+        }
+    }
+
+    private func cancelWaiter(_ id: Pool.WaiterID) {
+        pool.withLock { $0.cancel(id) }?.resume(throwing: CancellationError())
     }
 
     private func release(_ channel: Channel) {
-        let waiter = pool.withLock { pool -> CheckedContinuation<Channel?, Never>? in
-            if !pool.waiters.isEmpty { return pool.waiters.removeFirst() }
-            pool.idle[ObjectIdentifier(channel.eventLoop), default: []].append(channel)
-            return nil
+        switch pool.withLock({ $0.release(PoolChannel(channel: channel)) }) {
+        case .handOver(let connection, let waiter): waiter.resume(returning: .use(connection.channel))
+        case .keepIdle: break
+        case .close(let connection): connection.channel.close(promise: nil)
         }
-        waiter?.resume(returning: channel)
     }
 
-    /// A connection ended: its place in the pool is free.
+    /// A connection ended: its place is free, or taken over by the next waiter.
     private func closed() {
-        let waiter = pool.withLock { pool -> CheckedContinuation<Channel?, Never>? in
-            pool.open -= 1
-            return pool.waiters.isEmpty ? nil : pool.waiters.removeFirst()
-        }
-        waiter?.resume(returning: nil)
+        pool.withLock { $0.closed() }?.resume(returning: .connect)
     }
 
     private func connect(on loop: any EventLoop) async throws -> Channel {
@@ -232,6 +219,13 @@ final class HTTP1Transport: Sendable {
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         return promise.futureResult
     }
+}
+
+/// A channel as the pool sees it.
+struct PoolChannel: PooledConnection {
+    let channel: Channel
+    var loopID: ObjectIdentifier { ObjectIdentifier(channel.eventLoop) }
+    var isUsable: Bool { channel.isActive }
 }
 
 /// Collects the current answer and completes the waiting promise with it.
