@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev).
@@ -24,19 +26,24 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        // Pure domain values shared by every layer: ICC, states, desired SIMs, diagnostics.
+        // Pure domain values shared by every layer: ICC, states, actions, desired SIMs,
+        // observations, diagnostics, escaping per output format.
         .target(name: "FleetModel"),
+        // The machine's edges every command shares, with no server code: atomic files,
+        // durations, timestamps, loopback hosts.
+        .target(name: "Platform", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // YAML manifests -> DesiredSIM values with source locations and diagnostics.
-        .target(name: "Manifests", dependencies: ["CYAML", "FleetModel"]),
-        // Pure: desired SIMs + observed statuses + policy -> Plan; renderers. No I/O.
-        .target(name: "Planning", dependencies: ["FleetModel", "NexConAPI"]),
-        // NexCon's wire format: request and response bodies, shared by client and simulator.
-        .target(name: "NexConAPI"),
+        .target(name: "Manifests", dependencies: ["CYAML", "FleetModel", "Platform"]),
+        // Pure: desired SIMs + observed statuses + policy -> Plan; renderers; the plan file. No I/O.
+        .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // NexCon's paths and the bodies the simulator writes and its tests read; the client
+        // reads answers tolerantly by key instead (see NexConAPI.swift).
+        .target(name: "NexConAPI", dependencies: ["FleetModel"]),
         // The HTTP client for NexCon: auth, retries, pacing, the status sweep.
         .target(
             name: "NexConClient",
             dependencies: [
-                "FleetModel", "NexConAPI", "Planning",
+                "FleetModel", "NexConAPI", "Platform",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -45,12 +52,15 @@ let package = Package(
             ]
         ),
         // Apply: waves, compare-and-act, job waits, the journal.
-        .target(name: "Reconciler", dependencies: ["FleetModel", "NexConAPI", "NexConClient", "Planning"]),
+        .target(
+            name: "Reconciler",
+            dependencies: ["FleetModel", "NexConClient", "Planning", "Platform", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // A stand-in NexCon server: lifecycle, async jobs, callbacks, rate limits and faults.
         .target(
             name: "NexConSimulator",
             dependencies: [
-                "NexConAPI", "FleetModel", "Manifests",
+                "NexConAPI", "FleetModel", "Manifests", "Platform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -62,8 +72,9 @@ let package = Package(
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Reconciler",
+                "FleetModel", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -79,6 +90,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(

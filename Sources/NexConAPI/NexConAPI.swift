@@ -1,3 +1,5 @@
+import FleetModel
+
 /// NexCon's REST API as documented: paths, actions and the JSON bodies both sides exchange.
 ///
 /// Only what the public documentation states, plus the shapes simfleet assumes where it
@@ -25,10 +27,7 @@ public enum NexConAPI {
     }
 }
 
-/// The four state-changing calls. Each starts an asynchronous job at NexCon.
-public enum SIMAction: String, CaseIterable, Sendable, Codable, Comparable {
-    case activate, block, restore, terminate
-
+extension SIMAction {
     public var endpoint: NexConAPI.Endpoint {
         switch self {
         case .activate: .activate
@@ -36,10 +35,6 @@ public enum SIMAction: String, CaseIterable, Sendable, Codable, Comparable {
         case .restore: .restore
         case .terminate: .terminate
         }
-    }
-
-    public static func < (a: SIMAction, b: SIMAction) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Platform
 
 /// Where the NexCon API is and the key to it. The key is kept out of every description.
 public struct APIEndpoint: Sendable, CustomStringConvertible {
@@ -36,7 +37,7 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
         }
         switch scheme {
         case "https": break
-        case "http" where Self.isLoopback(host): break
+        case "http" where Loopback.contains(host: host): break
         case "http":
             throw ConfigurationError("API URL '\(url)' uses plain http, which would send the API key in clear; use https (plain http is allowed only to 127.0.0.1, ::1 or localhost)")
         default:
@@ -56,13 +57,6 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
     }
 
     public var description: String { baseURL }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare == "::1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
 
     /// The key from `NEXCON_API_KEY` or a key file; never from a flag, so it stays out of
     /// shell history and process listings.

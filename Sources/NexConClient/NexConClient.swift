@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import Planning
+import Platform
 
 /// How requests are retried: timeouts, connection errors, 5xx and 429, with exponential
 /// backoff and full jitter.

@@ -1,4 +1,5 @@
 import Synchronization
+import Platform
 
 /// Paces requests across all workers: an optional cap, the limit the server declares,
 /// and a shared pause after a 429, so repeated 429s slow the whole sweep instead of each

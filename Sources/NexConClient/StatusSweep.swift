@@ -1,5 +1,4 @@
 import FleetModel
-import Planning
 import Synchronization
 
 /// Reads the live status of many SIMs at once.

@@ -1,4 +1,5 @@
 import NexConAPI
+import FleetModel
 
 /// The SIM lifecycle the simulator assumes, as a pure function of status and action.
 ///

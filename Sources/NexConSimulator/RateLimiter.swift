@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Platform
 
 /// A token bucket per API key: `limit` requests a second, with bursts up to `limit`.
 final class RateLimiter: Sendable {

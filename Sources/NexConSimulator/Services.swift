@@ -5,6 +5,7 @@ import Manifests
 import NexConAPI
 import NIOCore
 import ServiceLifecycle
+import Platform
 
 /// Ends running jobs when their time comes, each in its own child task.
 ///
@@ -59,7 +60,7 @@ struct CallbackSender: Service {
         switch configuration.callbackReach {
         case .any: true
         case .none: false
-        case .loopback: URLComponents(string: url)?.host.map(CallbackURL.isLoopback) ?? false
+        case .loopback: URLComponents(string: url)?.host.map { Loopback.contains(host: $0) } ?? false
         }
     }
 

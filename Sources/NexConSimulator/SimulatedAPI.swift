@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NexConAPI
 import NIOCore
+import Platform
 
 /// NexCon's five endpoints over `SimulatorState`, with the configured faults in front.
 struct SimulatedAPI: Sendable {
@@ -199,10 +200,9 @@ struct SimulatedAPI: Sendable {
         writer.value(forgotten)
         writer.key("calls")
         writer.arrayStart()
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         for call in calls {
             writer.objectStart()
-            writer.field("time", style.format(call.time))
+            writer.field("time", Timestamp.iso8601(call.time))
             writer.field("path", call.path)
             writer.field("icc", call.icc)
             writer.key("code")

@@ -1,5 +1,6 @@
 import Foundation
 import NexConAPI
+import FleetModel
 
 /// One SIM card as the simulator holds it.
 public struct SimulatedSIM: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Everything the simulator can be told: where to listen, the key, and each assumption
 /// about NexCon that the documentation leaves open, so a client can be tested against
@@ -51,25 +52,4 @@ public struct SimulatorConfiguration: Sendable {
     public var callLogLimit = 100_000
 
     public init() {}
-}
-
-extension Duration {
-    /// Parses `250ms`, `2s`, `1.5s`, `1m` or a bare number of seconds.
-    public init?(parsing text: String) {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
-        var number = Substring(text.trimmingCharacters(in: .whitespaces))
-        var scale = 1.0
-        for (suffix, factor) in units where number.hasSuffix(suffix) {
-            number = number.dropLast(suffix.count)
-            scale = factor
-            break
-        }
-        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-        self = .nanoseconds(Int64((value * scale * 1e9).rounded()))
-    }
-
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
-    }
 }

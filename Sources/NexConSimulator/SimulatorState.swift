@@ -1,6 +1,8 @@
 import Foundation
 import NexConAPI
 import Synchronization
+import Platform
+import FleetModel
 
 /// The simulator's fleet, jobs and call log behind one lock.
 ///
@@ -141,7 +143,7 @@ public final class SimulatorState: Sendable {
     }
 
     static func timestamp(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+        Timestamp.iso8601(date)
     }
 }
 

@@ -1,6 +1,7 @@
 import FleetModel
 import Foundation
 import NexConAPI
+import Platform
 
 /// The simulator's state on disk: `{"formatVersion": 1, "sims": [...]}`, written atomically.
 public enum StateFile {
@@ -41,8 +42,11 @@ public enum StateFile {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom { decoder in
-                let text = try decoder.singleValueContainer().decode(String.self)
-                return try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+                let container = try decoder.singleValueContainer()
+                guard let date = Timestamp.parse(try container.decode(String.self)) else {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 time")
+                }
+                return date
             }
             let document = try decoder.decode(Document.self, from: data)
             guard document.formatVersion == 1 else {
@@ -94,7 +98,7 @@ extension JSONWriter {
             field("action", job.action.rawValue)
             field("from", job.from)
             field("to", job.to)
-            field("finishesAt", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(job.finishesAt))
+            field("finishesAt", Timestamp.iso8601(job.finishesAt))
             field("fails", job.fails)
             field("callbackUrl", job.callbackURL)
             objectEnd()
@@ -123,41 +127,5 @@ extension JSONWriter {
         field("id", ref.id)
         field("name", ref.name)
         objectEnd()
-    }
-}
-
-/// Replaces a file's contents in one step: temporary file, fsync, rename, fsync of the folder.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(descriptor)
-                unlink(temporary)
-                throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-            }
-            offset += written
-        }
-        fsync(descriptor)
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
-        let folderDescriptor = open(folder, O_RDONLY)
-        if folderDescriptor >= 0 {
-            fsync(folderDescriptor)
-            close(folderDescriptor)
-        }
     }
 }

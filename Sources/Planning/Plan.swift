@@ -1,15 +1,4 @@
 import FleetModel
-import NexConAPI
-
-/// What the status sweep found for one SIM.
-public enum Observation: Sendable, Hashable {
-    /// NexCon answered: the status word and the whole response, for `expect:` checks.
-    case status(String, facts: JSONValue)
-    /// NexCon answered 404.
-    case notFound
-    /// No answer could be had; the message says why.
-    case failed(String)
-}
 
 /// Which terminations a run allows. `protect: true` in a manifest overrides any allowance.
 public enum TerminateAllowance: Sendable, Hashable {
@@ -197,18 +186,4 @@ public struct Plan: Sendable, Hashable {
     public var waves: [[Step]] {
         Dictionary(grouping: steps, by: \.wave).sorted { $0.key < $1.key }.map(\.value)
     }
-}
-
-extension SIMAction {
-    /// The state a successful call leaves the SIM in.
-    public var target: SIMState {
-        switch self {
-        case .activate, .restore: .active
-        case .block: .blocked
-        case .terminate: .terminated
-        }
-    }
-
-    /// Block and terminate cut a device off.
-    public var isDisruptive: Bool { self == .block || self == .terminate }
 }

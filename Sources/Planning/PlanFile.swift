@@ -1,6 +1,5 @@
 import FleetModel
 import Foundation
-import NexConAPI
 
 /// What a plan covered: the manifest paths it read and what narrowed them.
 public struct PlanScope: Sendable, Hashable {

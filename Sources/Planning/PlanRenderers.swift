@@ -1,5 +1,4 @@
 import FleetModel
-import NexConAPI
 
 /// Where live statuses came from, stated in every rendering of a plan.
 public struct PlanTarget: Sendable, Hashable {

@@ -1,5 +1,4 @@
 import FleetModel
-import NexConAPI
 
 /// Turns desired SIMs and observed statuses into a `Plan`. Pure: no I/O, no clock.
 public enum Planner {
@@ -201,14 +200,5 @@ public enum Planner {
 
     static func percent(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value))%" : "\(value)%"
-    }
-}
-
-/// Personal data kept out of every output.
-public enum Privacy {
-    /// Phone numbers show only their last four digits: `•••••5678`.
-    public static func maskMSISDN(_ text: String) -> String {
-        let tail = text.suffix(4)
-        return String(repeating: "•", count: max(0, text.count - tail.count)) + tail
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// One apply at a time in a working folder: an exclusive `flock` on `.simfleet/apply.lock`,
 /// held until the process ends (the kernel releases it even after SIGKILL). NexCon has no
@@ -21,7 +22,7 @@ public final class ApplyLock: Sendable {
             throw ApplyLockError(description: "another apply is running in this folder (\(holder.isEmpty ? "holder unknown" : holder), lock \(path)); wait for it to finish. Nothing was sent.")
         }
         // Who holds it, for the next one to read.
-        let stamp = Date.ISO8601FormatStyle(includingFractionalSeconds: false).format(now)
+        let stamp = Timestamp.iso8601(now)
         let text = Array("pid \(getpid()), started \(stamp)\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }

@@ -1,5 +1,4 @@
 import FleetModel
-import NexConAPI
 import Planning
 
 /// What happened to one step.

@@ -1,6 +1,8 @@
 import FleetModel
 import Foundation
 import Synchronization
+import Platform
+import SystemPackage
 
 /// The append-only record of an apply, one JSON object a line.
 ///
@@ -28,9 +30,7 @@ public final class Journal: Sendable {
     /// The default place: `.simfleet/journal/<UTC time to the millisecond>-<pid>.jsonl`,
     /// unique to the run.
     public static func defaultPath(now: Date, pid: Int32 = getpid()) -> String {
-        let stamp = now.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: true))
-            .replacingOccurrences(of: ":", with: "")
-        return ".simfleet/journal/\(stamp)-\(pid).jsonl"
+        ".simfleet/journal/\(Timestamp.fileName(now))-\(pid).jsonl"
     }
 
     /// Appends one record: `{"type": ..., "at": ..., <fields>}`.
@@ -38,20 +38,13 @@ public final class Journal: Sendable {
         var writer = JSONWriter(reservingCapacity: 256)
         writer.objectStart()
         writer.field("type", type)
-        writer.field("at", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(time))
+        writer.field("at", Timestamp.iso8601(time))
         fields(&writer)
         writer.objectEnd()
         writer.newline()
         let bytes = writer.bytes
         lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 { if errno == EINTR { continue }; return }
-                    offset += written
-                }
-            }
+            _ = try? FileDescriptor(rawValue: descriptor).writeAll(bytes)
         }
     }
 

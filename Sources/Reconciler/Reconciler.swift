@@ -1,9 +1,9 @@
 import FleetModel
 import Foundation
-import NexConAPI
 import NexConClient
 import Planning
 import Synchronization
+import Platform
 
 /// How long jobs have been taking, so waits poll near when a job should end rather
 /// than on a fixed schedule.

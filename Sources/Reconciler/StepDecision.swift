@@ -1,5 +1,4 @@
 import FleetModel
-import NexConAPI
 import Planning
 
 /// What a status read says about a step's SIM.

@@ -4,9 +4,9 @@ import FleetModel
 import Foundation
 import Manifests
 import NexConClient
-import NexConSimulator
 import Planning
 import Reconciler
+import Platform
 
 extension SimfleetCommand {
     struct ApplyCommand: AsyncParsableCommand {

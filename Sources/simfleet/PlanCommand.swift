@@ -1,8 +1,8 @@
 import ArgumentParser
 import FleetModel
 import Foundation
-import NexConSimulator
 import Planning
+import Platform
 
 extension PlanFormat: ExpressibleByArgument {}
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import NexConSimulator
+import Platform
 
 extension Lifecycle.RepeatPolicy: ExpressibleByArgument {}
 extension SimulatorConfiguration.CallbackReach: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import Foundation
 import NexConClient
+import Platform
 
 /// What the terminal can show.
 enum Terminal {

@@ -1,6 +1,7 @@
 import NexConAPI
 @testable import NexConSimulator
 import Testing
+import FleetModel
 
 @Suite struct LifecycleTests {
     typealias Row = (status: String, action: SIMAction, decision: Lifecycle.Decision)

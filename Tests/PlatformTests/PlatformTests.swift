@@ -1,0 +1,59 @@
+import Foundation
+import Platform
+import TestSupport
+import Testing
+
+@Suite struct AtomicFileTests {
+    @Test func replacesTheContentsAndLeavesNoTemporaryFile() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("plan.json").path
+            try AtomicFile.write(Array("first".utf8), to: path)
+            try AtomicFile.write(Array("second".utf8), to: path)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["plan.json"])
+        }
+    }
+
+    /// A symlink planted where a predictable temporary name would be is never followed.
+    @Test func aPlantedSymlinkIsNeverFollowed() async throws {
+        try await withTemporaryDirectory { dir in
+            let victim = dir.appendingPathComponent("victim.txt").path
+            try "untouched".write(toFile: victim, atomically: false, encoding: .utf8)
+            let path = dir.appendingPathComponent("plan.json").path
+            try FileManager.default.createSymbolicLink(atPath: "\(path).tmp-\(getpid())", withDestinationPath: victim)
+            try AtomicFile.write(Array("plan".utf8), to: path)
+            #expect(try String(contentsOfFile: victim, encoding: .utf8) == "untouched")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "plan")
+        }
+    }
+}
+
+@Suite struct DurationParsingTests {
+    @Test(arguments: [("250ms", 0.25), ("2s", 2), ("1.5s", 1.5), ("1m", 60), ("3", 3), (" 10m ", 600)])
+    func parses(text: String, seconds: Double) {
+        #expect(Duration(parsing: text)?.seconds == seconds)
+    }
+
+    @Test(arguments: ["", "fast", "-1s", "1h", "inf", "nan", "1e300s", "99999999999999m"])
+    func refusesWithoutCrashing(text: String) {
+        #expect(Duration(parsing: text) == nil)
+    }
+}
+
+@Suite struct LoopbackTests {
+    @Test(arguments: [("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("LOCALHOST", true), ("::1", true),
+                      ("[::1]", true), ("128.0.0.1", false), ("127.0.0", false), ("127.0.0.256", false),
+                      ("localhost.evil.example", false), ("10.0.0.1", false)])
+    func knowsThisMachine(host: String, loopback: Bool) {
+        #expect(Loopback.contains(host: host) == loopback)
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func writesUTCWithMillisecondsAndReadsItBack() {
+        let date = Date(timeIntervalSince1970: 1_800_000_000.5)
+        #expect(Timestamp.iso8601(date) == "2027-01-15T08:00:00.500Z")
+        #expect(Timestamp.parse(Timestamp.iso8601(date)) == date)
+        #expect(Timestamp.fileName(date) == "2027-01-15T080000.500")
+    }
+}
