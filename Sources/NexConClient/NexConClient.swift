@@ -59,7 +59,7 @@ public final class NexConClient: Sendable {
         let origin = endpoint.origin
         do {
             transport = try HTTP1Transport(origin: origin, maximumConnections: parallelism,
-                                           connectTimeout: .nanoseconds(Int64(retry.connectTimeout.seconds * 1e9)),
+                                           connectTimeout: TimeAmount(retry.connectTimeout),
                                            tlsConfiguration: tls)
         } catch {
             throw ConfigurationError("cannot set up TLS for \(endpoint.baseURL): \(error); check the system's CA certificates")
@@ -138,7 +138,7 @@ public final class NexConClient: Sendable {
             await pacer.acquire()
             let answer: HTTPAnswer
             do {
-                answer = try await transport.post(head: head, body: body, deadline: .now() + .nanoseconds(Int64(retry.requestTimeout.seconds * 1e9)))
+                answer = try await transport.post(head: head, body: body, deadline: .now() + TimeAmount(retry.requestTimeout))
             } catch {
                 lastProblem = Self.describe(error, cleaning: responseText)
                 // A certificate that fails verification will fail the same way again.

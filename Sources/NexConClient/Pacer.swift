@@ -80,8 +80,3 @@ public final class Pacer: Sendable {
     public var currentRate: Double? { state.withLock { $0.rate } }
 }
 
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

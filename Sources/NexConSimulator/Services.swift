@@ -73,7 +73,7 @@ struct CallbackSender: Service {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
             do {
-                let timeout = TimeAmount.nanoseconds(Int64(configuration.callbackTimeout.seconds * 1e9))
+                let timeout = TimeAmount(configuration.callbackTimeout)
                 let response = try await client.execute(request, timeout: timeout)
                 _ = try? await response.body.collect(upTo: 64 * 1024)
                 if (200..<300).contains(response.status.code) { return }

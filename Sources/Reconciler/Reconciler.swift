@@ -11,7 +11,7 @@ final class JobClock: Sendable {
     private let estimate = Mutex<Double?>(nil)
 
     func record(_ duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         estimate.withLock { $0 = $0.map { $0 * 0.8 + seconds * 0.2 } ?? seconds }
     }
 

@@ -40,7 +40,7 @@ extension SimfleetCommand {
         var force = false
 
         @Option(help: "How long to wait for each job before calling its outcome unknown, e.g. 10m or 30s.")
-        var waitTimeout = "10m"
+        var waitTimeout = DurationArgument(.seconds(600))
 
         @Option(help: "Callback URL passed to NexCon for SIMs whose manifest has none.")
         var callbackUrl: String?
@@ -52,9 +52,6 @@ extension SimfleetCommand {
         var format: PlanFormat = .text
 
         func validate() throws {
-            guard Duration(parsing: waitTimeout) != nil else {
-                throw ValidationError("--wait-timeout '\(waitTimeout)' is not a duration; write e.g. 30s or 10m")
-            }
             if let callbackUrl, let problem = CallbackURL.problem(with: callbackUrl) {
                 throw ValidationError("--callback-url: \(problem)")
             }
@@ -88,7 +85,7 @@ extension SimfleetCommand {
         func options(_ config: SimfleetConfig) -> ApplyOptions {
             var options = ApplyOptions()
             options.parallelism = api.parallelism
-            options.waitTimeout = Duration(parsing: waitTimeout)!
+            options.waitTimeout = waitTimeout.duration
             options.callbackURL = callbackUrl
             options.allowTerminate = fleet.terminateAllowance
             options.statusMapping = config.statusMapping

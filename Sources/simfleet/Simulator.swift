@@ -33,16 +33,16 @@ extension SimfleetCommand {
         var `repeat`: Lifecycle.RepeatPolicy = .ok
 
         @Option(help: "How long a job runs, e.g. 2s or 200ms; 0 ends jobs at once.")
-        var jobDuration = "2s"
+        var jobDuration = DurationArgument(.seconds(2))
 
         @Option(help: "Share of jobs (0 to 1) that fail and put the SIM back where it was.")
         var jobFailureRate = 0.0
 
         @Option(help: "Delay added to every API request, e.g. 50ms.")
-        var latency = "0"
+        var latency = DurationArgument(.zero)
 
         @Option(help: "Up to this much more delay, at random, per request.")
-        var latencyJitter = "0"
+        var latencyJitter = DurationArgument(.zero)
 
         @Option(help: "Requests per second per key; beyond it, 429 with Retry-After.")
         var rateLimit: Int?
@@ -76,10 +76,6 @@ extension SimfleetCommand {
             where !(0...1).contains(value) {
                 throw ValidationError("\(name) must be between 0 and 1, not \(value)")
             }
-            for (name, value) in [("--job-duration", jobDuration), ("--latency", latency), ("--latency-jitter", latencyJitter)]
-            where Duration(parsing: value) == nil {
-                throw ValidationError("\(name) '\(value)' is not a duration; write e.g. 200ms, 2s or 1m")
-            }
             if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
             if callLog < 0 { throw ValidationError("--call-log must be 0 or more") }
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
@@ -91,10 +87,10 @@ extension SimfleetCommand {
             configuration.port = port
             configuration.apiKey = apiKey ?? ProcessInfo.processInfo.environment["NEXCON_SIMULATOR_API_KEY"] ?? SimulatorConfiguration.developmentKey
             configuration.repeatPolicy = `repeat`
-            configuration.jobDuration = Duration(parsing: jobDuration)!
+            configuration.jobDuration = jobDuration.duration
             configuration.jobFailureRate = jobFailureRate
-            configuration.latency = Duration(parsing: latency)!
-            configuration.latencyJitter = Duration(parsing: latencyJitter)!
+            configuration.latency = latency.duration
+            configuration.latencyJitter = latencyJitter.duration
             configuration.rateLimit = rateLimit
             configuration.failRate = failRate
             configuration.dropRate = dropRate

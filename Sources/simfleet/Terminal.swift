@@ -31,7 +31,7 @@ struct ProgressLine {
 
     private func draw(elapsed: Duration) {
         let done = progress.completed, total = progress.total
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let eta = rate > 0 ? Int((Double(total - done) / rate).rounded(.up)) : 0
         let percent = total > 0 ? done * 100 / total : 100
