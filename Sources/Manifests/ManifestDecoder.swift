@@ -144,11 +144,7 @@ struct ManifestDecoder {
     }
 
     static func unknownKeyMessage(_ key: String, in fields: [ManifestSchema.Field], context: String) -> String {
-        let keys = fields.map(\.key)
-        if let suggestion = Suggestion.nearest(to: key, in: keys) {
-            return "unknown key '\(key)' in \(context); did you mean '\(suggestion)'?"
-        }
-        return "unknown key '\(key)' in \(context); valid keys are \(keys.joined(separator: ", "))"
+        YAMLRules.unknownKeyMessage(key, known: fields.map(\.key), context: context)
     }
 
     // MARK: Entries
@@ -417,30 +413,15 @@ struct ManifestDecoder {
     /// The next event; reports YAML features the format leaves out on purpose.
     private mutating func next() throws(YAMLSyntaxError) -> YAMLEvent {
         let event = try parser.next()
-        if let anchor = event.anchor {
-            report(event, "anchors (&\(anchor)) are not supported; put shared values under 'defaults:' instead")
-        }
-        if var tag = event.tag {
-            if tag.hasPrefix("tag:yaml.org,2002:") { tag = "!!" + tag.dropFirst("tag:yaml.org,2002:".count) }
-            report(event, "explicit tags ('\(tag)') are not supported; remove the tag and quote the value if it must be text")
-        }
-        if event.kind == .alias {
-            report(event, "aliases (*\(event.value)) are not supported; put shared values under 'defaults:' instead")
+        for problem in YAMLRules.unsupported(event, instead: "put shared values under 'defaults:' instead") {
+            report(event, problem)
         }
         return event
     }
 
     /// Consumes the rest of the node that `start` opened, without recursion.
     private mutating func skip(_ start: YAMLEvent) throws(YAMLSyntaxError) {
-        guard start.kind == .mappingStart || start.kind == .sequenceStart else { return }
-        var depth = 1
-        while depth > 0 {
-            switch try next().kind {
-            case .mappingStart, .sequenceStart: depth += 1
-            case .mappingEnd, .sequenceEnd: depth -= 1
-            default: break
-            }
-        }
+        try YAMLRules.skip(start) { () throws(YAMLSyntaxError) in try next() }
     }
 
     /// A line and column in this file; made into a `SourceLocation` only when kept.

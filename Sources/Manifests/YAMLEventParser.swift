@@ -1,4 +1,5 @@
 import CYAML
+import FleetModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -186,5 +187,46 @@ final class YAMLEventParser {
 
     private static func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         pointer.map { String(cString: $0) }
+    }
+}
+
+/// The rules both YAML readers (manifests, and `YAMLNode` for settings and seeds) share.
+enum YAMLRules {
+    /// Why `event` uses a YAML feature simfleet leaves out on purpose (anchors, aliases,
+    /// explicit tags), so no file can make it expand anything; `instead` says what to do.
+    static func unsupported(_ event: YAMLEvent, instead: String) -> [String] {
+        var problems: [String] = []
+        if let anchor = event.anchor {
+            problems.append("anchors (&\(anchor)) are not supported; \(instead)")
+        }
+        if var tag = event.tag {
+            if tag.hasPrefix("tag:yaml.org,2002:") { tag = "!!" + tag.dropFirst("tag:yaml.org,2002:".count) }
+            problems.append("explicit tags ('\(tag)') are not supported; remove the tag and quote the value if it must be text")
+        }
+        if event.kind == .alias {
+            problems.append("aliases (*\(event.value)) are not supported; \(instead)")
+        }
+        return problems
+    }
+
+    /// Consumes the rest of the node that `start` opened, without recursion.
+    static func skip(_ start: YAMLEvent, next: () throws(YAMLSyntaxError) -> YAMLEvent) throws(YAMLSyntaxError) {
+        guard start.kind == .mappingStart || start.kind == .sequenceStart else { return }
+        var depth = 1
+        while depth > 0 {
+            switch try next().kind {
+            case .mappingStart, .sequenceStart: depth += 1
+            case .mappingEnd, .sequenceEnd: depth -= 1
+            default: break
+            }
+        }
+    }
+
+    /// "unknown key 'stat' in a SIM entry; did you mean 'state'?", or the valid keys.
+    static func unknownKeyMessage(_ key: String, known: [String], context: String) -> String {
+        if let suggestion = Suggestion.nearest(to: key, in: known) {
+            return "unknown key '\(key)' in \(context); did you mean '\(suggestion)'?"
+        }
+        return "unknown key '\(key)' in \(context); valid keys are \(known.joined(separator: ", "))"
     }
 }

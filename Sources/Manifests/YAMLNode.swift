@@ -66,12 +66,7 @@ public indirect enum YAMLNode: Sendable {
 
         mutating func next() throws(YAMLSyntaxError) -> YAMLEvent {
             let event = try parser.next()
-            if event.anchor != nil || event.kind == .alias {
-                report(event, "anchors and aliases are not supported; write the value out")
-            }
-            if event.tag != nil {
-                report(event, "explicit tags are not supported; remove the tag and quote the value if it must be text")
-            }
+            for problem in YAMLRules.unsupported(event, instead: "write the value out") { report(event, problem) }
             return event
         }
 
@@ -79,14 +74,7 @@ public indirect enum YAMLNode: Sendable {
             let location = SourceLocation(path: path, line: event.line, column: event.column)
             if depth > Self.maxDepth, event.kind == .mappingStart || event.kind == .sequenceStart {
                 report(event, "nesting deeper than \(Self.maxDepth) levels is not supported")
-                var level = 1
-                while level > 0 {
-                    switch try next().kind {
-                    case .mappingStart, .sequenceStart: level += 1
-                    case .mappingEnd, .sequenceEnd: level -= 1
-                    default: break
-                    }
-                }
+                try YAMLRules.skip(event) { () throws(YAMLSyntaxError) in try next() }
                 return nil
             }
             switch event.kind {
@@ -140,9 +128,7 @@ extension YAMLNode {
     public func unknownKeys(_ known: [String], context: String) -> [Diagnostic] {
         guard case .mapping(let pairs, _) = self else { return [] }
         return pairs.filter { !known.contains($0.key) }.map { pair in
-            let hint = Suggestion.nearest(to: pair.key, in: known).map { "; did you mean '\($0)'?" }
-                ?? "; valid keys are \(known.joined(separator: ", "))"
-            return .error(at: pair.keyLocation, "unknown key '\(pair.key)' in \(context)\(hint)")
+            .error(at: pair.keyLocation, YAMLRules.unknownKeyMessage(pair.key, known: known, context: context))
         }
     }
 }

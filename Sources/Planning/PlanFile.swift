@@ -82,16 +82,7 @@ public struct PlanFile: Sendable, Hashable {
         for (key, issues) in [("errors", plan.errors), ("warnings", plan.warnings)] {
             w.key(key)
             w.arrayStart()
-            for issue in issues {
-                w.objectStart()
-                w.key("icc")
-                if let icc = issue.icc { w.value(icc) } else { w.valueNull() }
-                w.field("name", issue.name)
-                w.key("source")
-                if let location = issue.location { w.value(location) } else { w.valueNull() }
-                w.field("message", issue.message)
-                w.objectEnd()
-            }
+            for issue in issues { w.value(issue) }
             w.arrayEnd()
         }
         w.objectEnd()

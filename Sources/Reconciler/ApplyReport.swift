@@ -143,16 +143,7 @@ public struct ApplyReport: Sendable {
         w.arrayEnd()
         w.key("notPlanned")
         w.arrayStart()
-        for issue in planErrors {
-            w.objectStart()
-            w.key("icc")
-            if let icc = issue.icc { w.value(icc) } else { w.valueNull() }
-            w.field("name", issue.name)
-            w.key("source")
-            if let location = issue.location { w.value(location) } else { w.valueNull() }
-            w.field("message", issue.message)
-            w.objectEnd()
-        }
+        for issue in planErrors { w.value(issue) }
         w.arrayEnd()
         w.objectEnd()
         w.newline()
