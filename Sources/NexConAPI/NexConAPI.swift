@@ -3,8 +3,17 @@ import FleetModel
 /// NexCon's REST API as documented: paths, actions and the JSON bodies both sides exchange.
 ///
 /// Only what the public documentation states, plus the shapes simfleet assumes where it
-/// is silent (job responses, error bodies, callbacks), which the simulator serves and
-/// the client reads tolerantly.
+/// is silent (job responses, error bodies, callbacks).
+///
+/// Who uses which part, and why the client keeps no typed copy of the answers:
+/// - The simulator writes every body from these types (`StatusResponse`, `JobAccepted`,
+///   `JobCallback`), through prepared bytes on its hot path, and keeps each SIM's status
+///   as a `StatusResponse`.
+/// - The client sends `Endpoint` paths and reads answers by key as a `JSONValue` (or only
+///   the `status` word, on the sweep's fast path). It does not decode these types: NexCon
+///   documents one status word and a sample, so an answer with a field missing, a new
+///   field or another type must still be read, never rejected by a strict decoder. The
+///   simulator's tests decode these types to check the simulator keeps the contract.
 public enum NexConAPI {
     /// Every call is `POST /api/v1/simcard/<endpoint>`.
     public static let basePath = "/api/v1/simcard"
@@ -56,6 +65,19 @@ public struct StatusResponse: Codable, Sendable, Hashable {
     public var msisdn: String?
     public var product: NamedRef?
     public var pool: NamedRef?
+
+    enum CodingKeys: String, CodingKey { case status, tags, countryCode, msisdn, product, pool }
+
+    /// Tolerant of what a stored record leaves out: no tags is an empty list.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        status = try container.decode(String.self, forKey: .status)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        countryCode = try container.decodeIfPresent(String.self, forKey: .countryCode)
+        msisdn = try container.decodeIfPresent(String.self, forKey: .msisdn)
+        product = try container.decodeIfPresent(NamedRef.self, forKey: .product)
+        pool = try container.decodeIfPresent(NamedRef.self, forKey: .pool)
+    }
 
     public init(status: String, tags: [String] = [], countryCode: String? = nil, msisdn: String? = nil,
                 product: NamedRef? = nil, pool: NamedRef? = nil) {

@@ -48,20 +48,20 @@ public enum Seeds {
                 var sim = SimulatedSIM(icc: icc, status: record["status"]?.text ?? Lifecycle.inactive)
                 if let tags = record["tags"] {
                     if case .sequence(let items, _) = tags, items.allSatisfy({ $0.text != nil }) {
-                        sim.tags = items.compactMap(\.text)
+                        sim.live.tags = items.compactMap(\.text)
                     } else {
                         diagnostics.append(.error(at: tags.location, "'tags' must be a list of text"))
                     }
                 }
-                sim.countryCode = record["countryCode"]?.text
-                sim.msisdn = record["msisdn"]?.text
+                sim.live.countryCode = record["countryCode"]?.text
+                sim.live.msisdn = record["msisdn"]?.text
                 for key in ["product", "pool"] {
                     guard let node = record[key], !node.isNull else { continue }
                     guard let id = node["id"]?.text.flatMap({ Int($0) }), let name = node["name"]?.text else {
                         diagnostics.append(.error(at: node.location, "'\(key)' must be {id: <number>, name: <text>}"))
                         continue
                     }
-                    if key == "product" { sim.product = NamedRef(id: id, name: name) } else { sim.pool = NamedRef(id: id, name: name) }
+                    if key == "product" { sim.live.product = NamedRef(id: id, name: name) } else { sim.live.pool = NamedRef(id: id, name: name) }
                 }
                 sims.append(sim)
             }

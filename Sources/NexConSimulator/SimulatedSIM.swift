@@ -2,32 +2,31 @@ import Foundation
 import NexConAPI
 import FleetModel
 
-/// One SIM card as the simulator holds it.
+/// One SIM card as the simulator holds it: its ICC, what `/status` answers for it (the
+/// wire type, one shape for answers, seeds, the state file and `/_simulator/sims`), and
+/// the job running for it.
 public struct SimulatedSIM: Sendable, Equatable {
     public var icc: String
-    public var status: String
-    public var tags: [String]
-    public var countryCode: String?
-    public var msisdn: String?
-    public var product: NamedRef?
-    public var pool: NamedRef?
+    public var live: StatusResponse
     /// The job running for this SIM, if any.
     public var job: Job?
 
-    public init(icc: String, status: String, tags: [String] = [], countryCode: String? = nil, msisdn: String? = nil,
-                product: NamedRef? = nil, pool: NamedRef? = nil, job: Job? = nil) {
+    public init(icc: String, live: StatusResponse, job: Job? = nil) {
         self.icc = icc
-        self.status = status
-        self.tags = tags
-        self.countryCode = countryCode
-        self.msisdn = msisdn
-        self.product = product
-        self.pool = pool
+        self.live = live
         self.job = job
     }
 
-    public var statusResponse: StatusResponse {
-        StatusResponse(status: status, tags: tags, countryCode: countryCode, msisdn: msisdn, product: product, pool: pool)
+    public init(icc: String, status: String, tags: [String] = [], countryCode: String? = nil, msisdn: String? = nil,
+                product: NamedRef? = nil, pool: NamedRef? = nil, job: Job? = nil) {
+        self.init(icc: icc, live: StatusResponse(status: status, tags: tags, countryCode: countryCode, msisdn: msisdn,
+                                                 product: product, pool: pool), job: job)
+    }
+
+    /// The status word, which jobs change.
+    public var status: String {
+        get { live.status }
+        set { live.status = newValue }
     }
 }
 

@@ -47,7 +47,7 @@ public final class SimulatorState: Sendable {
     }
 
     public func status(of icc: String) -> StatusResponse? {
-        storage.withLock { $0.sims[icc]?.statusResponse }
+        storage.withLock { $0.sims[icc]?.live }
     }
 
     /// Decides and, when accepted, starts a job: the SIM shows the transitional status.

@@ -5,23 +5,29 @@ import Platform
 
 /// The simulator's state on disk: `{"formatVersion": 1, "sims": [...]}`, written atomically.
 public enum StateFile {
-    struct Document: Codable {
+    struct Document: Decodable {
         var formatVersion: Int
         var sims: [Record]
     }
 
-    struct Record: Codable {
+    /// A SIM record: its ICC and job, and the status answer's fields beside them, read
+    /// through the wire type.
+    struct Record: Decodable {
         var icc: String
-        var status: String
-        var tags: [String]?
-        var countryCode: String?
-        var msisdn: String?
-        var product: NamedRef?
-        var pool: NamedRef?
+        var live: StatusResponse
         var job: JobRecord?
+
+        enum Keys: String, CodingKey { case icc, job }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            icc = try container.decode(String.self, forKey: .icc)
+            job = try container.decodeIfPresent(JobRecord.self, forKey: .job)
+            live = try StatusResponse(from: decoder)
+        }
     }
 
-    struct JobRecord: Codable {
+    struct JobRecord: Decodable {
         var id: String
         var action: SIMAction
         var from: String
@@ -54,8 +60,7 @@ public enum StateFile {
             }
             return document.sims.map { record in
                 SimulatedSIM(
-                    icc: record.icc, status: record.status, tags: record.tags ?? [],
-                    countryCode: record.countryCode, msisdn: record.msisdn, product: record.product, pool: record.pool,
+                    icc: record.icc, live: record.live,
                     job: record.job.map {
                         Job(id: $0.id, icc: record.icc, action: $0.action, from: $0.from, to: $0.to,
                             finishesAt: $0.finishesAt, fails: $0.fails, callbackURL: $0.callbackUrl)
@@ -90,7 +95,7 @@ extension JSONWriter {
     mutating func value(_ sim: SimulatedSIM) {
         objectStart()
         field("icc", sim.icc)
-        statusFields(sim.statusResponse)
+        statusFields(sim.live)
         if let job = sim.job {
             key("job")
             objectStart()

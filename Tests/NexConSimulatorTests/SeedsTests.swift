@@ -57,7 +57,7 @@ import Testing
             .inactive: ["INACTIVE"], .terminated: ["TERMINATED", "ACTIVATED", "BLOCKED", "INACTIVE"],
         ]
         for (sim, live) in zip(desired, first) { #expect(reachable[sim.state]!.contains(live.status)) }
-        #expect(first.allSatisfy { $0.countryCode == "DK" && $0.msisdn?.count == 10 })
+        #expect(first.allSatisfy { $0.live.countryCode == "DK" && $0.live.msisdn?.count == 10 })
     }
 
     @Test func savedStateWinsOverSeedsWhichWinOverManifests() {
