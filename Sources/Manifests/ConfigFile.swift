@@ -47,56 +47,62 @@ public struct SimfleetConfig: Sendable, Equatable {
             return (config, diagnostics + [.error(at: root.location, "simfleet.yaml must be a mapping with keys such as 'statusMap:', found \(root.kindName)")])
         }
         diagnostics += root.unknownKeys(["statusMap", "blastRadius"], context: "simfleet.yaml")
-        if let map = root["statusMap"] {
-            let states = LiveState.allCases.map(\.rawValue)
-            diagnostics += map.unknownKeys(states + ["replace"], context: "'statusMap'")
-            if case .mapping(let pairs, _) = map {
-                for pair in pairs {
-                    if pair.key == "replace" {
-                        guard case .scalar(let text, true, _) = pair.value, text == "true" || text == "false" else {
-                            diagnostics.append(.error(at: pair.value.location, "'statusMap.replace' must be true or false"))
-                            continue
-                        }
-                        config.replaceStatusMap = text == "true"
-                        continue
-                    }
-                    guard let state = LiveState(rawValue: pair.key) else { continue }
-                    guard case .sequence(let items, _) = pair.value, items.allSatisfy({ $0.text != nil }) else {
-                        diagnostics.append(.error(at: pair.value.location, "'statusMap.\(pair.key)' must be a list of status words, e.g. [ACTIVATED]"))
-                        continue
-                    }
-                    config.statusWords[state] = items.compactMap(\.text)
-                }
-            } else {
-                diagnostics.append(.error(at: map.location, "'statusMap' must be a mapping of states to status words, found \(map.kindName)"))
-            }
-            var seen: [String: LiveState] = [:]
-            for state in LiveState.allCases {
-                for word in config.statusWords[state] ?? [] {
-                    if let other = seen[word.uppercased()], other != state {
-                        diagnostics.append(.error(at: map.location, "status word '\(word)' is mapped to both \(other.rawValue) and \(state.rawValue); keep one"))
-                    }
-                    seen[word.uppercased()] = state
-                }
-            }
-        }
-        if let radius = root["blastRadius"] {
-            diagnostics += radius.unknownKeys(["percent", "minimum"], context: "'blastRadius'")
-            if let node = radius["percent"] {
-                if let value = node.text.flatMap(Double.init), (0...100).contains(value) {
-                    config.blastRadiusPercent = value
-                } else {
-                    diagnostics.append(.error(at: node.location, "'blastRadius.percent' must be a number from 0 to 100"))
-                }
-            }
-            if let node = radius["minimum"] {
-                if let value = node.text.flatMap({ Int($0) }), value >= 0 {
-                    config.blastRadiusMinimum = value
-                } else {
-                    diagnostics.append(.error(at: node.location, "'blastRadius.minimum' must be a whole number, 0 or more"))
-                }
-            }
-        }
+        if let map = root["statusMap"] { diagnostics += config.readStatusMap(map) }
+        if let radius = root["blastRadius"] { diagnostics += config.readBlastRadius(radius) }
         return (config, diagnostics.sorted())
+    }
+
+    /// `statusMap:` extra status words by state, and `replace:`.
+    private mutating func readStatusMap(_ map: YAMLNode) -> [Diagnostic] {
+        var diagnostics = map.unknownKeys(LiveState.allCases.map(\.rawValue) + ["replace"], context: "'statusMap'")
+        guard case .mapping(let pairs, _) = map else {
+            return diagnostics + [.error(at: map.location, "'statusMap' must be a mapping of states to status words, found \(map.kindName)")]
+        }
+        for pair in pairs {
+            if pair.key == "replace" {
+                guard case .scalar(let text, true, _) = pair.value, text == "true" || text == "false" else {
+                    diagnostics.append(.error(at: pair.value.location, "'statusMap.replace' must be true or false"))
+                    continue
+                }
+                replaceStatusMap = text == "true"
+                continue
+            }
+            guard let state = LiveState(rawValue: pair.key) else { continue }
+            guard case .sequence(let items, _) = pair.value, items.allSatisfy({ $0.text != nil }) else {
+                diagnostics.append(.error(at: pair.value.location, "'statusMap.\(pair.key)' must be a list of status words, e.g. [ACTIVATED]"))
+                continue
+            }
+            statusWords[state] = items.compactMap(\.text)
+        }
+        var seen: [String: LiveState] = [:]
+        for state in LiveState.allCases {
+            for word in statusWords[state] ?? [] {
+                if let other = seen[word.uppercased()], other != state {
+                    diagnostics.append(.error(at: map.location, "status word '\(word)' is mapped to both \(other.rawValue) and \(state.rawValue); keep one"))
+                }
+                seen[word.uppercased()] = state
+            }
+        }
+        return diagnostics
+    }
+
+    /// `blastRadius:` percent and minimum.
+    private mutating func readBlastRadius(_ radius: YAMLNode) -> [Diagnostic] {
+        var diagnostics = radius.unknownKeys(["percent", "minimum"], context: "'blastRadius'")
+        if let node = radius["percent"] {
+            if let value = node.text.flatMap(Double.init), (0...100).contains(value) {
+                blastRadiusPercent = value
+            } else {
+                diagnostics.append(.error(at: node.location, "'blastRadius.percent' must be a number from 0 to 100"))
+            }
+        }
+        if let node = radius["minimum"] {
+            if let value = node.text.flatMap({ Int($0) }), value >= 0 {
+                blastRadiusMinimum = value
+            } else {
+                diagnostics.append(.error(at: node.location, "'blastRadius.minimum' must be a whole number, 0 or more"))
+            }
+        }
+        return diagnostics
     }
 }

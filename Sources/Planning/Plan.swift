@@ -148,6 +148,30 @@ public struct PlanSummary: Sendable, Hashable {
     }
 }
 
+extension PlanSummary {
+    /// Counts the SIMs' outcomes and the steps by action.
+    init(managed: Int, sims: [PlannedSIM], steps: [Step]) {
+        self.managed = managed
+        for sim in sims {
+            switch sim.outcome {
+            case .unchanged: unchanged += 1
+            case .pending: pending += 1
+            case .error: errors += 1
+            case .change: break
+            }
+        }
+        for step in steps {
+            switch step.action {
+            case .activate: activate += 1
+            case .block: block += 1
+            case .restore: restore += 1
+            case .terminate: terminate += 1
+            }
+            if step.refused { refused += 1 }
+        }
+    }
+}
+
 /// The blast-radius check the planner computes and apply enforces, by one rule.
 public struct BlastRadius: Sendable, Hashable {
     /// Every step apply could be allowed to send that cuts a device off: each block, and

@@ -215,70 +215,19 @@ public struct PlanFile: Sendable, Hashable {
         } catch {
             return .failure(PlanFileError([.error(at: location, "not a simfleet plan (\(describe(error))); plan again rather than editing the file")]))
         }
-        var problems: [String] = []
-        func check(_ condition: Bool, _ problem: @autoclosure () -> String) {
-            if !condition && problems.count < problemLimit { problems.append(problem()) }
-        }
+        var reader = Reader()
         let kind = PlanTarget.Kind(rawValue: document.target.kind)
-        check(kind != nil, "unknown plan target '\(document.target.kind)'")
-        check(document.manifestDigest.utf8.count == 64 && document.manifestDigest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
-              "'manifestDigest' is not a SHA-256 digest")
-        func icc(_ text: String, _ what: @autoclosure () -> String) -> ICC {
-            check(ICC.validate(text) == nil, "\(what()): '\(text)' is not a valid ICC")
-            return ICC(unchecked: text)
-        }
-        func locate(_ saved: Document.Location) -> SourceLocation {
-            SourceLocation(path: saved.path, line: max(0, saved.line ?? 0), column: max(0, saved.column ?? 0))
-        }
-        let targets = document.scope.targets.enumerated().map { icc($0.element, "scope target \($0.offset + 1)") }
-
-        var steps: [Step] = []
-        var firstIndex: [String: Int] = [:]
-        for (index, saved) in document.steps.enumerated() {
-            let number = index + 1
-            let what = "step \(number) (\(saved.action) \(saved.icc))"
-            let stepICC = icc(saved.icc, what)
-            let action = SIMAction(rawValue: saved.action)
-            let from = SIMState(rawValue: saved.from), to = SIMState(rawValue: saved.to)
-            check(action != nil, "\(what): unknown action '\(saved.action)' (valid: activate, block, restore, terminate)")
-            check(from != nil && to != nil, "\(what): unknown state in 'from' or 'to'")
-            check(action == nil || to == nil || action!.target == to, "\(what): \(saved.action) leads to \(action?.target.rawValue ?? "?"), not \(saved.to)")
-            check(saved.wave >= 1, "\(what): wave \(saved.wave) is not a positive number")
-            let key = "\(saved.icc)/\(saved.action)"
-            if let first = firstIndex[key] {
-                check(false, "\(what) is listed twice, as step \(first + 1) and step \(number); a step is sent at most once")
-            } else {
-                firstIndex[key] = index
-            }
-            guard let action, let from, let to else { continue }
-            steps.append(Step(icc: stepICC, name: saved.name, action: action, from: from, to: to, wave: saved.wave,
-                              refused: saved.refused, reason: saved.reason, note: saved.note, callbackURL: saved.callbackUrl,
-                              protect: saved.protect, location: locate(saved.source)))
-        }
-        var sims: [PlannedSIM] = []
-        for (index, saved) in document.sims.enumerated() {
-            let what = "SIM \(index + 1)"
-            let simICC = icc(saved.icc, what)
-            let desired = SIMState(rawValue: saved.desired), outcome = Outcome(rawValue: saved.outcome)
-            let live = saved.live.map(LiveState.init(rawValue:))
-            check(desired != nil, "\(what): unknown desired state '\(saved.desired)'")
-            check(outcome != nil, "\(what): unknown outcome '\(saved.outcome)'")
-            check(live == nil || live! != nil, "\(what): unknown live state '\(saved.live ?? "")'")
-            guard let desired, let outcome else { continue }
-            sims.append(PlannedSIM(icc: simICC, name: saved.name, desired: desired, observed: saved.observed,
-                                   live: live ?? nil, outcome: outcome, location: locate(saved.source)))
-        }
-        func issues(_ saved: [Document.Issue], _ list: String) -> [PlanIssue] {
-            saved.enumerated().map { index, issue in
-                PlanIssue(icc: issue.icc.map { icc($0, "\(list) \(index + 1)") }, name: issue.name,
-                          location: issue.source.map(locate), message: issue.message)
-            }
-        }
-        let errors = issues(document.errors, "error"), warnings = issues(document.warnings, "warning")
+        reader.check(kind != nil, "unknown plan target '\(document.target.kind)'")
+        reader.check(document.manifestDigest.utf8.count == 64 && document.manifestDigest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
+                     "'manifestDigest' is not a SHA-256 digest")
+        let targets = document.scope.targets.enumerated().map { reader.icc($0.element, "scope target \($0.offset + 1)") }
+        let steps = reader.steps(document.steps)
+        let sims = reader.sims(document.sims)
+        let errors = reader.issues(document.errors, "error"), warnings = reader.issues(document.warnings, "warning")
         let s = document.summary, r = document.blastRadius
-        check(r.percent.isFinite && r.percent >= 0 && r.minimum >= 0, "'blastRadius' holds a negative or non-finite limit")
-        guard problems.isEmpty, let kind else {
-            return .failure(PlanFileError(problems.map { .error(at: location, $0 + "; plan again rather than editing the file") }))
+        reader.check(r.percent.isFinite && r.percent >= 0 && r.minimum >= 0, "'blastRadius' holds a negative or non-finite limit")
+        guard reader.problems.isEmpty, let kind else {
+            return .failure(PlanFileError(reader.problems.map { .error(at: location, $0 + "; plan again rather than editing the file") }))
         }
         let summary = PlanSummary(managed: s.managed, activate: s.activate, block: s.block, restore: s.restore, terminate: s.terminate,
                                   refused: s.refused, unchanged: s.unchanged, pending: s.pending, errors: s.errors)
@@ -289,6 +238,78 @@ public struct PlanFile: Sendable, Hashable {
                                  target: PlanTarget(kind: kind, url: document.target.url),
                                  manifestDigest: document.manifestDigest,
                                  scope: PlanScope(paths: document.scope.paths, targets: targets, labels: document.scope.labels)))
+    }
+
+    /// Turns the decoded document into values, collecting every problem (up to a limit).
+    private struct Reader {
+        var problems: [String] = []
+
+        mutating func check(_ condition: Bool, _ problem: @autoclosure () -> String) {
+            if !condition && problems.count < problemLimit { problems.append(problem()) }
+        }
+
+        mutating func icc(_ text: String, _ what: @autoclosure () -> String) -> ICC {
+            check(ICC.validate(text) == nil, "\(what()): '\(text)' is not a valid ICC")
+            return ICC(unchecked: text)
+        }
+
+        func locate(_ saved: Document.Location) -> SourceLocation {
+            SourceLocation(path: saved.path, line: max(0, saved.line ?? 0), column: max(0, saved.column ?? 0))
+        }
+
+        /// Each step's action and states, and no step twice.
+        mutating func steps(_ saved: [Document.SavedStep]) -> [Step] {
+            var steps: [Step] = []
+            var firstIndex: [String: Int] = [:]
+            for (index, saved) in saved.enumerated() {
+                let number = index + 1
+                let what = "step \(number) (\(saved.action) \(saved.icc))"
+                let stepICC = icc(saved.icc, what)
+                let action = SIMAction(rawValue: saved.action)
+                let from = SIMState(rawValue: saved.from), to = SIMState(rawValue: saved.to)
+                check(action != nil, "\(what): unknown action '\(saved.action)' (valid: activate, block, restore, terminate)")
+                check(from != nil && to != nil, "\(what): unknown state in 'from' or 'to'")
+                check(action == nil || to == nil || action!.target == to, "\(what): \(saved.action) leads to \(action?.target.rawValue ?? "?"), not \(saved.to)")
+                check(saved.wave >= 1, "\(what): wave \(saved.wave) is not a positive number")
+                let key = "\(saved.icc)/\(saved.action)"
+                if let first = firstIndex[key] {
+                    check(false, "\(what) is listed twice, as step \(first + 1) and step \(number); a step is sent at most once")
+                } else {
+                    firstIndex[key] = index
+                }
+                guard let action, let from, let to else { continue }
+                steps.append(Step(icc: stepICC, name: saved.name, action: action, from: from, to: to, wave: saved.wave,
+                                  refused: saved.refused, reason: saved.reason, note: saved.note, callbackURL: saved.callbackUrl,
+                                  protect: saved.protect, location: locate(saved.source)))
+            }
+            return steps
+        }
+
+        mutating func sims(_ saved: [Document.SavedSIM]) -> [PlannedSIM] {
+            var sims: [PlannedSIM] = []
+            for (index, saved) in saved.enumerated() {
+                let what = "SIM \(index + 1)"
+                let simICC = icc(saved.icc, what)
+                let desired = SIMState(rawValue: saved.desired), outcome = Outcome(rawValue: saved.outcome)
+                let live = saved.live.map(LiveState.init(rawValue:))
+                check(desired != nil, "\(what): unknown desired state '\(saved.desired)'")
+                check(outcome != nil, "\(what): unknown outcome '\(saved.outcome)'")
+                check(live == nil || live! != nil, "\(what): unknown live state '\(saved.live ?? "")'")
+                guard let desired, let outcome else { continue }
+                sims.append(PlannedSIM(icc: simICC, name: saved.name, desired: desired, observed: saved.observed,
+                                       live: live ?? nil, outcome: outcome, location: locate(saved.source)))
+            }
+            return sims
+        }
+
+        mutating func issues(_ saved: [Document.Issue], _ list: String) -> [PlanIssue] {
+            var issues: [PlanIssue] = []
+            for (index, issue) in saved.enumerated() {
+                issues.append(PlanIssue(icc: issue.icc.map { icc($0, "\(list) \(index + 1)") }, name: issue.name,
+                                        location: issue.source.map(locate), message: issue.message))
+            }
+            return issues
+        }
     }
 
     static func describe(_ error: any Error) -> String {

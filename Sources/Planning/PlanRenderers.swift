@@ -136,37 +136,12 @@ public enum PlanRenderer {
         head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
         sections.append(head)
 
-        var rowsLeft: [(header: String, rows: [String], footer: String)] = []
-        for action in Planner.actionOrder {
-            let steps = plan.steps.filter { $0.action == action }
-            guard !steps.isEmpty else { continue }
-            let title = "\(action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()) (\(Wording.grouped(steps.count)))"
-            let table = "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
-            let rows = steps.map { step in
-                var note = escape(step.note ?? "")
-                if step.refused { note = "**refused**: " + escape(step.reason ?? "") }
-                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(note) |\n"
-            }
-            if steps.count > foldAfter {
-                rowsLeft.append(("\n<details><summary>\(title)</summary>\n\n" + table, rows, "\n</details>\n"))
-            } else {
-                rowsLeft.append(("\n#### \(title)\n\n" + table, rows, ""))
-            }
-        }
-        for (title, issues, severity) in [("Errors", plan.errors, Diagnostic.Severity.error), ("Warnings", plan.warnings, .warning)] where !issues.isEmpty {
-            let rows = issues.map { "- " + escape($0.formatted(severity)) + "\n" }
-            if issues.count > foldAfter {
-                rowsLeft.append(("\n<details><summary>\(title) (\(issues.count))</summary>\n\n", rows, "\n</details>\n"))
-            } else {
-                rowsLeft.append(("\n#### \(title) (\(issues.count))\n\n", rows, ""))
-            }
-        }
-
+        let groups = markdownGroups(plan)
         var out = sections.joined()
         let footer = "\n<sub>simfleet \(context.toolVersion) · manifests \(context.manifestDigest.prefix(12))</sub>\n"
         let reserve = 300 + footer.utf8.count
         var omitted = 0
-        for group in rowsLeft {
+        for group in groups {
             if omitted > 0 || out.utf8.count + group.header.utf8.count + reserve > limit {
                 omitted += group.rows.count
                 continue
@@ -186,6 +161,43 @@ public enum PlanRenderer {
                 + "The full plan is in the JSON plan (`simfleet plan --out plan.json`).\n"
         }
         return out + footer
+    }
+
+    /// A part of the comment that is kept or cut whole: a heading, its rows, a closing.
+    struct MarkdownGroup {
+        var header: String
+        var rows: [String]
+        var footer: String
+    }
+
+    /// Steps grouped by action, then errors and warnings; long groups folded.
+    static func markdownGroups(_ plan: Plan) -> [MarkdownGroup] {
+        var groups: [MarkdownGroup] = []
+        for action in Planner.actionOrder {
+            let steps = plan.steps.filter { $0.action == action }
+            guard !steps.isEmpty else { continue }
+            let title = "\(action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()) (\(Wording.grouped(steps.count)))"
+            let table = "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
+            let rows = steps.map { step in
+                var note = escape(step.note ?? "")
+                if step.refused { note = "**refused**: " + escape(step.reason ?? "") }
+                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(note) |\n"
+            }
+            if steps.count > foldAfter {
+                groups.append(MarkdownGroup(header: "\n<details><summary>\(title)</summary>\n\n" + table, rows: rows, footer: "\n</details>\n"))
+            } else {
+                groups.append(MarkdownGroup(header: "\n#### \(title)\n\n" + table, rows: rows, footer: ""))
+            }
+        }
+        for (title, issues, severity) in [("Errors", plan.errors, Diagnostic.Severity.error), ("Warnings", plan.warnings, .warning)] where !issues.isEmpty {
+            let rows = issues.map { "- " + escape($0.formatted(severity)) + "\n" }
+            if issues.count > foldAfter {
+                groups.append(MarkdownGroup(header: "\n<details><summary>\(title) (\(issues.count))</summary>\n\n", rows: rows, footer: "\n</details>\n"))
+            } else {
+                groups.append(MarkdownGroup(header: "\n#### \(title) (\(issues.count))\n\n", rows: rows, footer: ""))
+            }
+        }
+        return groups
     }
 
     static func escape(_ text: String) -> String { MarkdownText.escape(text) }

@@ -7,65 +7,15 @@ public enum Planner {
         var sims: [PlannedSIM] = []
         var errors: [PlanIssue] = []
         var warnings: [PlanIssue] = []
-        var summary = PlanSummary(managed: desired.count)
-
         for sim in desired {
-            var planned = PlannedSIM(icc: sim.icc, name: sim.name, desired: sim.state, observed: nil, live: nil,
-                                     outcome: .error, location: sim.location)
-            func fail(_ message: String, at location: SourceLocation? = nil) {
-                errors.append(PlanIssue(icc: sim.icc, name: sim.name, location: location ?? sim.location, message: message))
-            }
-            switch observed[sim.icc] {
-            case nil:
-                fail("its live status was not read")
-            case .notFound:
-                fail("ICC not found in this account; check the ICC, or that the API key belongs to the account that owns it")
-            case .failed(let reason):
-                fail("could not read its live status: \(reason)")
-            case .status(let word, let facts):
-                planned.observed = word
-                warnings += drift(sim, facts: facts)
-                guard let live = policy.statusMapping.state(for: word) else {
-                    fail("unrecognised live status '\(word)'; map it under 'statusMap:' in simfleet.yaml if you know what it means")
-                    break
-                }
-                planned.live = live
-                guard let current = live.settled else {
-                    planned.outcome = .pending
-                    warnings.append(PlanIssue(icc: sim.icc, name: sim.name, location: sim.location,
-                                              message: "job in progress (live status \(word)), re-run later"))
-                    break
-                }
-                switch Self.steps(for: sim, from: current, policy: policy) {
-                case .failure(let problem):
-                    fail(problem.message, at: sim.stateLocation)
-                case .success(let own) where own.isEmpty:
-                    planned.outcome = .unchanged
-                case .success(let own):
-                    planned.outcome = .change
-                    steps += own
-                }
-            }
-            switch planned.outcome {
-            case .unchanged: summary.unchanged += 1
-            case .pending: summary.pending += 1
-            case .error: summary.errors += 1
-            case .change: break
-            }
-            sims.append(planned)
+            let one = plan(sim, observed[sim.icc], policy: policy)
+            sims.append(one.sim)
+            steps += one.steps
+            errors += one.errors
+            warnings += one.warnings
         }
-
         assignWaves(&steps)
-        for step in steps {
-            switch step.action {
-            case .activate: summary.activate += 1
-            case .block: summary.block += 1
-            case .restore: summary.restore += 1
-            case .terminate: summary.terminate += 1
-            }
-            if step.refused { summary.refused += 1 }
-        }
-
+        let summary = PlanSummary(managed: desired.count, sims: sims, steps: steps)
         let blastRadius = BlastRadius(steps: steps, managed: desired.count, limit: policy.blastRadius)
         if blastRadius.exceeded {
             warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message:
@@ -75,6 +25,53 @@ public enum Planner {
         errors.sort(by: issueOrder)
         warnings.sort(by: issueOrder)
         return Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary, blastRadius: blastRadius)
+    }
+
+    /// One SIM's part of a plan.
+    struct SIMPlan {
+        var sim: PlannedSIM
+        var steps: [Step] = []
+        var errors: [PlanIssue] = []
+        var warnings: [PlanIssue] = []
+    }
+
+    /// What one SIM needs, from what was observed of it.
+    static func plan(_ sim: DesiredSIM, _ observation: Observation?, policy: PlanPolicy) -> SIMPlan {
+        var one = SIMPlan(sim: PlannedSIM(icc: sim.icc, name: sim.name, desired: sim.state, observed: nil, live: nil,
+                                          outcome: .error, location: sim.location))
+        func fail(_ message: String, at location: SourceLocation? = nil) {
+            one.errors.append(PlanIssue(icc: sim.icc, name: sim.name, location: location ?? sim.location, message: message))
+        }
+        switch observation {
+        case nil:
+            fail("its live status was not read")
+        case .notFound:
+            fail("ICC not found in this account; check the ICC, or that the API key belongs to the account that owns it")
+        case .failed(let reason):
+            fail("could not read its live status: \(reason)")
+        case .status(let word, let facts):
+            one.sim.observed = word
+            one.warnings += drift(sim, facts: facts)
+            guard let live = policy.statusMapping.state(for: word) else {
+                fail("unrecognised live status '\(word)'; map it under 'statusMap:' in simfleet.yaml if you know what it means")
+                break
+            }
+            one.sim.live = live
+            guard let current = live.settled else {
+                one.sim.outcome = .pending
+                one.warnings.append(PlanIssue(icc: sim.icc, name: sim.name, location: sim.location,
+                                              message: "job in progress (live status \(word)), re-run later"))
+                break
+            }
+            switch steps(for: sim, from: current, policy: policy) {
+            case .failure(let problem):
+                fail(problem.message, at: sim.stateLocation)
+            case .success(let own):
+                one.sim.outcome = own.isEmpty ? .unchanged : .change
+                one.steps = own
+            }
+        }
+        return one
     }
 
     /// Why a SIM cannot reach its desired state.

@@ -98,88 +98,97 @@ public struct StepDecision: Sendable, Hashable {
 
     /// A status read came back; `timeUp` once the current wait has lasted `waitTimeout`.
     public mutating func read(_ reading: Reading, timeUp: Bool) -> StepMove {
-        let from = step.from.rawValue, to = step.to.rawValue
         switch phase {
-        case .checking:
-            switch reading {
-            case .at(let state) where doneAt.contains(state):
-                return finish(.alreadyDone, "already \(state.rawValue); nothing sent")
-            case .at(step.from):
-                phase = .sent(attempt: 1)
-                return .send(attempt: 1, afterBackoff: false)
-            case .at(let other):
-                return finish(.stale, "changed since the plan was made: live state is \(other.rawValue), the plan expected \(from); nothing sent, plan again")
-            case .pending(let word):
-                // A job already running, perhaps this very action from a run that was
-                // killed: wait for it to end rather than send anything now.
-                return timeUp ? finish(.unknown, "a job is still running (live status \(word)); nothing sent") : .poll
-            case .unreadable(let reason):
-                return finish(.failed, "could not read its status before acting: \(reason); nothing sent")
-            }
-
-        case .unanswered(let attempt, let problem):
-            switch reading {
-            case .at(let state) where doneAt.contains(state):
-                return finish(.confirmed, "no answer (\(problem)), but the SIM reached \(state.rawValue)")
-            case .pending:
-                phase = .waiting(ours: true, sawJob: true, polls: 0)
-                return .poll
-            case .at(step.from) where attempt < sendAttempts:
-                // Proven not to have happened: safe to send again, after a pause.
-                phase = .sent(attempt: attempt + 1)
-                return .send(attempt: attempt + 1, afterBackoff: true)
-            case .at(step.from):
-                return finish(.failed, "no answer after \(attempt) attempts (\(problem)); the SIM is still \(from)")
-            case .at(let other):
-                return finish(.stale, "no answer (\(problem)), and the SIM is now \(other.rawValue)")
-            case .unreadable(let reason):
-                return finish(.unknown, "no answer (\(problem)) and no status (\(reason)); whether it took effect is unknown")
-            }
-
-        case .refused(_, let code, let message):
-            switch reading {
-            case .at(let state) where doneAt.contains(state):
-                return finish(.doneElsewhere, "NexCon answered \(code) (\(message)), and the SIM is already \(state.rawValue): another run or actor did it")
-            case .pending:
-                phase = .waiting(ours: false, sawJob: true, polls: 0)
-                return .poll
-            case .at(step.from), .unreadable:
-                return finish(.failed, "NexCon refused it (\(code)): \(message)")
-            case .at(let other):
-                return finish(.stale, "NexCon refused it (\(code): \(message)), and the SIM is now \(other.rawValue); plan again")
-            }
-
-        case .waiting(let ours, var sawJob, var polls):
-            polls += 1
-            switch reading {
-            case .at(step.to) where ours:
-                return finish(.confirmed, "\(from) → \(to)")
-            case .at(let state) where ours && doneAt.contains(state):
-                // Another run already took the SIM further along its planned path.
-                return finish(.confirmed, "\(from) → \(to), and it is now \(state.rawValue), further along its planned path")
-            case .at(let state) where doneAt.contains(state):
-                return finish(.doneElsewhere, "another run or actor's job took it to \(state.rawValue); nothing sent by this run")
-            case .at(step.from) where sawJob || polls >= 3:
-                return ours
-                    ? finish(.failed, "the job failed: the SIM went back to \(from)")
-                    : finish(.failed, "another run or actor's job ended and the SIM is still \(from); plan again")
-            case .at(let other) where other != step.from:
-                return finish(.failed, "the SIM ended up \(other.rawValue) instead of \(to)")
-            case .pending:
-                sawJob = true
-            default:
-                break
-            }
-            if timeUp {
-                return finish(.unknown, "the job did not end within \(waitTimeout); check it later with simfleet plan")
-            }
-            phase = .waiting(ours: ours, sawJob: sawJob, polls: polls)
-            return .poll
-
-        case .sent, .finished:
-            // No read was asked for; nothing to decide.
-            return .read
+        case .checking: readBeforeSending(reading, timeUp: timeUp)
+        case .unanswered(let attempt, let problem): readAfterNoAnswer(reading, attempt: attempt, problem: problem)
+        case .refused(_, let code, let message): readAfterRefusal(reading, code: code, message: message)
+        case .waiting(let ours, let sawJob, let polls): readWhileWaiting(reading, ours: ours, sawJob: sawJob, polls: polls + 1, timeUp: timeUp)
+        // No read was asked for; nothing to decide.
+        case .sent, .finished: .read
         }
+    }
+
+    private var from: String { step.from.rawValue }
+    private var to: String { step.to.rawValue }
+
+    private mutating func readBeforeSending(_ reading: Reading, timeUp: Bool) -> StepMove {
+        switch reading {
+        case .at(let state) where doneAt.contains(state):
+            return finish(.alreadyDone, "already \(state.rawValue); nothing sent")
+        case .at(step.from):
+            phase = .sent(attempt: 1)
+            return .send(attempt: 1, afterBackoff: false)
+        case .at(let other):
+            return finish(.stale, "changed since the plan was made: live state is \(other.rawValue), the plan expected \(from); nothing sent, plan again")
+        case .pending(let word):
+            // A job already running, perhaps this very action from a run that was
+            // killed: wait for it to end rather than send anything now.
+            return timeUp ? finish(.unknown, "a job is still running (live status \(word)); nothing sent") : .poll
+        case .unreadable(let reason):
+            return finish(.failed, "could not read its status before acting: \(reason); nothing sent")
+        }
+    }
+
+    private mutating func readAfterNoAnswer(_ reading: Reading, attempt: Int, problem: String) -> StepMove {
+        switch reading {
+        case .at(let state) where doneAt.contains(state):
+            return finish(.confirmed, "no answer (\(problem)), but the SIM reached \(state.rawValue)")
+        case .pending:
+            phase = .waiting(ours: true, sawJob: true, polls: 0)
+            return .poll
+        case .at(step.from) where attempt < sendAttempts:
+            // Proven not to have happened: safe to send again, after a pause.
+            phase = .sent(attempt: attempt + 1)
+            return .send(attempt: attempt + 1, afterBackoff: true)
+        case .at(step.from):
+            return finish(.failed, "no answer after \(attempt) attempts (\(problem)); the SIM is still \(from)")
+        case .at(let other):
+            return finish(.stale, "no answer (\(problem)), and the SIM is now \(other.rawValue)")
+        case .unreadable(let reason):
+            return finish(.unknown, "no answer (\(problem)) and no status (\(reason)); whether it took effect is unknown")
+        }
+    }
+
+    private mutating func readAfterRefusal(_ reading: Reading, code: Int, message: String) -> StepMove {
+        switch reading {
+        case .at(let state) where doneAt.contains(state):
+            return finish(.doneElsewhere, "NexCon answered \(code) (\(message)), and the SIM is already \(state.rawValue): another run or actor did it")
+        case .pending:
+            phase = .waiting(ours: false, sawJob: true, polls: 0)
+            return .poll
+        case .at(step.from), .unreadable:
+            return finish(.failed, "NexCon refused it (\(code)): \(message)")
+        case .at(let other):
+            return finish(.stale, "NexCon refused it (\(code): \(message)), and the SIM is now \(other.rawValue); plan again")
+        }
+    }
+
+    private mutating func readWhileWaiting(_ reading: Reading, ours: Bool, sawJob: Bool, polls: Int, timeUp: Bool) -> StepMove {
+        var sawJob = sawJob
+        switch reading {
+        case .at(step.to) where ours:
+            return finish(.confirmed, "\(from) → \(to)")
+        case .at(let state) where ours && doneAt.contains(state):
+            // Another run already took the SIM further along its planned path.
+            return finish(.confirmed, "\(from) → \(to), and it is now \(state.rawValue), further along its planned path")
+        case .at(let state) where doneAt.contains(state):
+            return finish(.doneElsewhere, "another run or actor's job took it to \(state.rawValue); nothing sent by this run")
+        case .at(step.from) where sawJob || polls >= 3:
+            return ours
+                ? finish(.failed, "the job failed: the SIM went back to \(from)")
+                : finish(.failed, "another run or actor's job ended and the SIM is still \(from); plan again")
+        case .at(let other) where other != step.from:
+            return finish(.failed, "the SIM ended up \(other.rawValue) instead of \(to)")
+        case .pending:
+            sawJob = true
+        default:
+            break
+        }
+        if timeUp {
+            return finish(.unknown, "the job did not end within \(waitTimeout); check it later with simfleet plan")
+        }
+        phase = .waiting(ours: ours, sawJob: sawJob, polls: polls)
+        return .poll
     }
 
     /// NexCon answered the action just sent.
