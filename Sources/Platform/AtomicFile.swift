@@ -12,7 +12,7 @@ public enum AtomicFile {
         var template = Array("\(path).tmp-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw Errno(rawValue: errno) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let file = FileDescriptor(rawValue: descriptor)
         do {
             _ = fchmod(descriptor, 0o644)

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import NIOTLS
+import Synchronization
 import Testing
 
 /// The pool's decisions, event by event, without a network.
@@ -182,11 +183,12 @@ import Testing
 
     @Test func withTLSTheConnectionIsReadyOnlyAfterTheHandshake() throws {
         let (channel, _, ready) = try Self.channel(waitsForTLS: true)
-        var done = false
-        ready.whenComplete { _ in done = true }
-        #expect(!done)
+        // The embedded loop runs callbacks inline, so the flag is set as soon as it is ready.
+        let done = Mutex(false)
+        ready.whenComplete { _ in done.withLock { $0 = true } }
+        #expect(!done.withLock { $0 })
         channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: nil))
-        #expect(done)
+        #expect(done.withLock { $0 })
         _ = try? channel.finish()
     }
 }
