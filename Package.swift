@@ -84,6 +84,9 @@ let package = Package(
             dependencies: [
                 "NexConSimulator", "FleetModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "NexConClientTests",
             dependencies: [
-                "NexConClient", "NexConSimulator", "Planning", "FleetModel", "TestSupport",
+                "NexConClient", "NexConSimulator", "Planning", "FleetModel", "Platform", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -120,12 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimfleetEndToEndTests",
-            dependencies: [
-                "simfleet", "FleetModel", "TestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            dependencies: ["simfleet", "FleetModel", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,8 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply (default: all). Builds simfleet in release mode first.
+Cases: validate, simulator, sweep, latency, ratelimit, apply (default: all). Builds simfleet in release mode first,
+unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
 import json
@@ -21,7 +22,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 WORK = os.path.join(ROOT, "Benchmarks", "out")
-SIMFLEET = os.path.join(ROOT, ".build", "release", "simfleet")
+SIMFLEET = os.environ.get("SIMFLEET_BINARY") or os.path.join(ROOT, ".build", "release", "simfleet")
 
 
 def sh(*args, **kwargs):
@@ -104,6 +105,8 @@ def wrk(url, iccs, seconds=5, connections=32):
 
 
 def build():
+    if os.environ.get("SIMFLEET_BINARY"):
+        return
     sh("swift", "build", "-c", "release", "--product", "simfleet", cwd=ROOT, stdout=subprocess.DEVNULL)
 
 

@@ -29,13 +29,11 @@ struct ManifestDecoder {
         decode(path: path, parser: YAMLEventParser(bytes: bytes))
     }
 
-    static func decode(contentsOf path: String) -> ManifestFile {
+    static func decode(contentsOf path: String, limit: Int) -> ManifestFile {
         do {
-            return decode(path: path, parser: try YAMLEventParser(contentsOf: path))
+            return decode(path: path, parser: try YAMLEventParser(contentsOf: path, limit: limit))
         } catch {
-            return ManifestFile(path: path, sims: [], diagnostics: [
-                .error(at: SourceLocation(path: path), "cannot read this file (\(error.reason)); check that it exists and is readable"),
-            ])
+            return ManifestFile(path: path, sims: [], diagnostics: [.error(at: SourceLocation(path: path), error.message)])
         }
     }
 

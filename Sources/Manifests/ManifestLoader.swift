@@ -69,20 +69,22 @@ public enum ManifestLoader {
     ///
     /// Hidden files and folders (`.git`, `.simfleet`) are not searched. A path named
     /// directly is read whatever its extension.
-    public static func load(paths: [String]) async -> ManifestSet {
+    /// Larger manifest files are refused unread.
+    public static let defaultMaximumFileSize = 64 << 20
+
+    public static func load(paths: [String], maximumFileSize: Int = defaultMaximumFileSize) async -> ManifestSet {
         var diagnostics: [Diagnostic] = []
         var roots: [(path: String, files: [String])] = []
+        var unsearched: [String] = []
         var seenFiles: Set<String> = []
         for path in paths {
-            switch discover(path) {
-            case .success(let files):
-                roots.append((path, files))
-            case .failure(let diagnostic):
-                diagnostics.append(diagnostic)
-            }
+            let (files, problems) = discover(path)
+            diagnostics += problems
+            // A root that could not be searched whole already says why.
+            if problems.isEmpty { roots.append((path, files)) } else { unsearched += files }
         }
-        let files = roots.flatMap(\.files).filter { seenFiles.insert($0).inserted }
-        var decoded = await decodeInParallel(files)
+        let files = (roots.flatMap(\.files) + unsearched).filter { seenFiles.insert($0).inserted }
+        var decoded = await decodeInParallel(files, limit: maximumFileSize)
         // A root with neither SIMs nor errors is most likely a wrong path or an accidental mass deletion.
         let silentFiles = Set(decoded.filter { $0.sims.isEmpty && !$0.diagnostics.hasErrors }.map(\.path))
         var fleet = FleetAssembler(capacity: decoded.reduce(0) { $0 + $1.sims.count })
@@ -114,44 +116,83 @@ public enum ManifestLoader {
         return set
     }
 
-    private static func decodeInParallel(_ files: [String]) async -> [ManifestFile] {
+    private static func decodeInParallel(_ files: [String], limit: Int) async -> [ManifestFile] {
         await withTaskGroup(of: (Int, ManifestFile).self) { group in
             var results = [ManifestFile?](repeating: nil, count: files.count)
             for (index, path) in files.enumerated() {
-                group.addTask { (index, ManifestDecoder.decode(contentsOf: path)) }
+                group.addTask { (index, ManifestDecoder.decode(contentsOf: path, limit: limit)) }
             }
             for await (index, file) in group { results[index] = file }
             return results.map { $0! }
         }
     }
 
-    /// The manifest files a path stands for, sorted, or why there are none.
-    static func discover(_ path: String) -> Result<[String], Diagnostic> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(.error(at: SourceLocation(path: path), "no such file or folder; pass a manifest file or a folder of *.yaml files"))
+    /// The manifest files a path stands for, sorted, or why there are none. Nothing is left
+    /// out silently: a folder that cannot be listed, a manifest name that leads nowhere or a
+    /// name that is not UTF-8 is an error at its path.
+    static func discover(_ path: String) -> (files: [String], problems: [Diagnostic]) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return ([], [.error(at: SourceLocation(path: path), "no such file or folder; pass a manifest file or a folder of *.yaml files")])
         }
-        guard isDirectory.boolValue else { return .success([path]) }
-        guard let walker = FileManager.default.enumerator(atPath: path) else {
-            return .failure(.error(at: SourceLocation(path: path), "cannot list this folder; check its permissions"))
+        guard info.st_mode & S_IFMT == S_IFDIR else { return ([path], []) }
+        var walk = FolderWalk()
+        walk.visit(folder: path)
+        // Byte order, so the result does not depend on locale or file system.
+        return (walk.files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, walk.problems)
+    }
+
+    static func isManifestName(_ name: String) -> Bool {
+        let ext = (name as NSString).pathExtension.lowercased()
+        // simfleet.yaml configures the tool; it is not a manifest.
+        return fileExtensions.contains(ext) && name != SimfleetConfig.fileName && name != "simfleet.yml"
+    }
+}
+
+/// Walks a folder tree for manifests, following links to folders once each.
+struct FolderWalk {
+    var files: [String] = []
+    var problems: [Diagnostic] = []
+    private var visited: Set<[UInt64]> = []
+
+    mutating func visit(folder: String) {
+        var info = stat()
+        if stat(folder, &info) == 0 {
+            guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return }
         }
-        let prefix = path.hasSuffix("/") ? path : path + "/"
-        var files: [String] = []
-        while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                walker.skipDescendants()
+        guard let directory = opendir(folder) else {
+            problems.append(.error(at: SourceLocation(path: folder), "cannot list this folder (\(String(cString: strerror(errno)))); check its permissions"))
+            return
+        }
+        defer { closedir(directory) }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            // Hidden files and folders (.git, .simfleet), and . and .., are not searched.
+            guard bytes.first != UInt8(ascii: ".") else { continue }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                problems.append(.error(at: SourceLocation(path: prefix + String(decoding: bytes, as: UTF8.self)),
+                                       "this name is not valid UTF-8, so simfleet cannot name it in a plan; rename it"))
                 continue
             }
-            let ext = (name as NSString).pathExtension.lowercased()
-            // simfleet.yaml configures the tool; it is not a manifest.
-            guard fileExtensions.contains(ext), name != SimfleetConfig.fileName, name != "simfleet.yml" else { continue }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: prefix + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files.append(prefix + relative)
+            names.append(name)
+        }
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let path = prefix + name
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                if ManifestLoader.isManifestName(name) {
+                    problems.append(.error(at: SourceLocation(path: path), "cannot read this manifest (\(String(cString: strerror(errno)))); a link that leads nowhere, or a missing permission"))
+                }
+                continue
+            }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                visit(folder: path)
+            } else if ManifestLoader.isManifestName(name) {
+                // Whether it is a regular file is checked, and said, when it is read.
+                files.append(path)
             }
         }
-        // Byte order, so the result does not depend on locale or file system.
-        return .success(files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 }

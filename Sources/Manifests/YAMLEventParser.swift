@@ -50,9 +50,31 @@ struct YAMLSyntaxError: Error {
 }
 
 /// A file that could not be read, with the system's reason.
+/// Why a manifest file was not read; shown as an error at its path.
 struct FileReadError: Error {
-    var errno: Int32
-    var reason: String { String(cString: strerror(errno)) }
+    var message: String
+
+    init(errno code: Int32) {
+        message = "cannot read this file (\(String(cString: strerror(code)))); check that it exists and is readable"
+    }
+
+    init(message: String) { self.message = message }
+
+    static func notRegular(_ mode: mode_t) -> FileReadError {
+        let kind = switch mode & S_IFMT {
+        case S_IFIFO: "a pipe (FIFO)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFDIR: "a folder"
+        default: "not a regular file"
+        }
+        return FileReadError(message: "this is \(kind), not a regular file; simfleet reads only regular files (after following links)")
+    }
+
+    static func tooLarge(_ size: Int, limit: Int) -> FileReadError {
+        FileReadError(message: "this file is \(size) bytes, more than the \(limit / (1 << 20)) MiB simfleet reads (--max-manifest-size); split it, or raise the limit")
+    }
 }
 
 /// The only place that calls libyaml: a pull parser over one in-memory document stream.
@@ -80,17 +102,24 @@ final class YAMLEventParser {
         self.init(owning: input, count: bytes.count)
     }
 
-    /// Reads a whole file into memory for parsing.
-    convenience init(contentsOf path: String) throws(FileReadError) {
-        let descriptor = open(path, O_RDONLY)
+    /// Reads a whole regular file of at most `limit` bytes into memory for parsing. The
+    /// open never blocks (a FIFO is refused, not waited on) and a device is never read.
+    convenience init(contentsOf path: String, limit: Int) throws(FileReadError) {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileReadError(errno: errno) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw FileReadError(errno: errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegular(info.st_mode) }
+        guard Int(info.st_size) <= limit else { throw .tooLarge(Int(info.st_size), limit: limit) }
         var capacity = max(Int(info.st_size), 0) + 1
         var input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
         var count = 0
         while true {
+            if count > limit {
+                input.deallocate()
+                throw .tooLarge(count, limit: limit)
+            }
             if count == capacity {
                 let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity * 2)
                 _ = larger.initialize(from: input)

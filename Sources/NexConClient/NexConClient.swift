@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Platform
+import Synchronization
 
 /// How requests are retried: timeouts, connection errors, 5xx and 429, with exponential
 /// backoff and full jitter.
@@ -16,6 +17,8 @@ public struct RetryPolicy: Sendable {
     public var requestTimeout = Duration.seconds(30)
     /// The pool keeps retrying a refused connection until this passes.
     public var connectTimeout = Duration.seconds(3)
+    /// The longest pause a `Retry-After` may ask for; longer ones are cut to this.
+    public var maximumRetryWait = Duration.seconds(60)
 
     public init() {}
 
@@ -42,6 +45,11 @@ public final class NexConClient: Sendable {
     private let transport: HTTP1Transport
     /// Cleans every text taken from an answer before anyone sees it.
     let responseText: ResponseText
+    private let longestCappedWait = Mutex<Duration?>(nil)
+
+    /// The longest `Retry-After` NexCon asked for beyond `maximumRetryWait`, if any: the
+    /// run waited less than asked, and should say so.
+    public var cappedRetryWait: Duration? { longestCappedWait.withLock { $0 } }
     /// Each endpoint's request head up to Content-Length, built once.
     private let heads: [NexConAPI.Endpoint: HTTPRequestHead]
 
@@ -168,8 +176,11 @@ public final class NexConClient: Sendable {
             case 404:
                 return .notFound
             case 429:
-                let wait = answer.headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.seconds($0) }
-                pacer.throttled(retryAfter: wait)
+                let asked = answer.headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0, now: Date()) }
+                if let asked, asked > retry.maximumRetryWait {
+                    longestCappedWait.withLock { $0 = max($0 ?? asked, asked) }
+                }
+                pacer.throttled(retryAfter: asked.map { min($0, retry.maximumRetryWait) })
                 lastProblem = "rate limited (429)"
                 continue // a 429 proves nothing was done: safe to repeat, even for actions
             case 500...:

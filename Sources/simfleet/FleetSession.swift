@@ -32,7 +32,7 @@ struct FleetSession {
                              fleet: FleetOptions) async throws -> FleetSession {
         let configPath = fleet.config ?? SimfleetConfig.fileName
         let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
-        let set = await ManifestLoader.load(paths: paths)
+        let set = await ManifestLoader.load(paths: paths, maximumFileSize: fleet.limits.maximumFileSize)
         var diagnostics = configDiagnostics + set.diagnostics + extraDiagnostics
         let (selected, unknown) = targeting.select(set.sims)
         for icc in unknown {
@@ -64,7 +64,7 @@ struct FleetSession {
         if api.simulator {
             return try await EmbeddedSimulator.run(desired: desired, statePath: EmbeddedSimulator.defaultStatePath) { connection in
                 let endpoint = try APIEndpoint(url: connection.url, key: connection.key)
-                return try await Self.using(try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)) { client in
+                return try await Self.using(try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)) { client in
                     try await body(client, PlanTarget(kind: .simulator, url: connection.url))
                 }
             }
@@ -75,7 +75,7 @@ struct FleetSession {
             let environment = ProcessInfo.processInfo.environment
             let key = try APIEndpoint.key(environment: environment, keyFile: api.apiKeyFile)
             endpoint = try APIEndpoint(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? APIEndpoint.defaultURL, key: key)
-            client = try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate)
+            client = try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)
         } catch {
             Output.error("error: \(error.description)")
             throw ExitCode.failure
@@ -86,6 +86,11 @@ struct FleetSession {
     }
 
     private static func using<T>(_ client: NexConClient, _ body: (NexConClient) async throws -> T) async throws -> T {
+        defer {
+            if let asked = client.cappedRetryWait {
+                Output.error("warning: NexCon asked to wait \(Int(asked.seconds)) s before retrying (Retry-After); simfleet waited at most \(Int(client.retry.maximumRetryWait.seconds)) s (--max-retry-wait)")
+            }
+        }
         do {
             let result = try await body(client)
             await client.shutdown()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FleetModel
+import NexConClient
 import Foundation
+import Manifests
 import Planning
 
 /// Which SIMs a run is about: manifests, config and targeting. Shared by plan and apply.
@@ -22,6 +24,8 @@ struct FleetOptions: ParsableArguments {
 
     @Option(name: .customLong("allow-terminate"), help: "Allow terminating this ICC, or 'all' (repeatable). protect: true always wins.")
     var allowTerminate: [String] = []
+
+    @OptionGroup var limits: ManifestLimits
 
     func validate() throws {
         for target in targets where ICC.validate(target) != nil {
@@ -69,6 +73,18 @@ struct FleetOptions: ParsableArguments {
     }
 }
 
+/// Bounds on what manifests may make simfleet read.
+struct ManifestLimits: ParsableArguments {
+    @Option(help: "Refuse manifest files larger than this many MiB.")
+    var maxManifestSize = ManifestLoader.defaultMaximumFileSize >> 20
+
+    var maximumFileSize: Int { maxManifestSize << 20 }
+
+    func validate() throws {
+        guard (1...4096).contains(maxManifestSize) else { throw ValidationError("--max-manifest-size must be between 1 and 4096 (MiB)") }
+    }
+}
+
 /// How to reach NexCon. The key never comes from a flag value.
 struct APIOptions: ParsableArguments {
     @Option(help: "NexCon API base URL. Default: NEXCON_API_URL, else https://app.nexcon.io. Plain http only to loopback.")
@@ -88,6 +104,16 @@ struct APIOptions: ParsableArguments {
 
     @Flag(help: "No progress line on standard error.")
     var noProgress = false
+
+    @Option(help: "The longest wait a 429's Retry-After may ask for; longer ones are cut to this, and the run says so.")
+    var maxRetryWait = DurationArgument(.seconds(60))
+
+    /// Retries as the flags set them.
+    var retryPolicy: RetryPolicy {
+        var policy = RetryPolicy()
+        policy.maximumRetryWait = maxRetryWait.duration
+        return policy
+    }
 
     func validate() throws {
         guard (1...1024).contains(parallelism) else { throw ValidationError("--parallelism must be between 1 and 1024") }

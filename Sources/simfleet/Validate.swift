@@ -20,8 +20,10 @@ extension SimfleetCommand {
         @Option(help: "Output format: text, json (diagnostics and the resolved SIMs) or github (workflow annotations).")
         var format: ValidationFormat = .text
 
+        @OptionGroup var limits: ManifestLimits
+
         func run() async throws {
-            let set = await ManifestLoader.load(paths: paths)
+            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize)
             ValidationReport.write(set, as: format, to: Output.write)
             // Exit here rather than free a fleet's worth of values one by one on the way out.
             Foundation.exit(set.isValid ? EXIT_SUCCESS : EXIT_FAILURE)

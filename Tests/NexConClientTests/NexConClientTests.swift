@@ -1,6 +1,8 @@
 import FleetModel
 import Foundation
-import NexConClient
+@testable import NexConClient
+import Platform
+import Synchronization
 import NexConSimulator
 import Planning
 import TestSupport
@@ -181,5 +183,40 @@ import Testing
         #expect(try APIEndpoint.key(environment: ["NEXCON_API_KEY": " secret \n"], keyFile: nil) == "secret")
         #expect(throws: ConfigurationError.self) { try APIEndpoint.key(environment: [:], keyFile: nil) }
         #expect(throws: ConfigurationError.self) { try APIEndpoint.key(environment: [:], keyFile: "/nonexistent") }
+    }
+}
+
+/// Answers NexCon's documentation leaves open, from a hostile server on loopback.
+@Suite struct HostileAnswerTests {
+    static let icc = TestICC.number(1)
+
+    /// A 429 with this Retry-After first, then the status.
+    static func once429(_ retryAfter: String) -> HostileServer.Route {
+        let calls = Mutex(0)
+        return { _, _, _ in
+            let first = calls.withLock { calls in calls += 1; return calls == 1 }
+            return first ? .init(code: 429, headers: [("Retry-After", retryAfter)], body: "{}") : .init(code: 200, body: #"{"status":"ACTIVATED"}"#)
+        }
+    }
+
+    @Test(arguments: ["inf", "nan", "1e300", "-5", "1.5", "soon", "99999999999", "Wed, 21 Oct 2099 07:28:00 GMT"])
+    func anyRetryAfterIsSurvivedAndBounded(value: String) async throws {
+        try await HostileServer.with(Self.once429(value)) { url in
+            var retry = RetryPolicy()
+            retry.maximumRetryWait = .milliseconds(50)
+            let client = try NexConClient(endpoint: APIEndpoint(url: url, key: "k"), parallelism: 1, rate: nil, retry: retry)
+            let observed = try await client.status(of: Self.icc, facts: false)
+            await client.shutdown()
+            guard case .status(let word, _) = observed else { Issue.record("\(observed)"); return }
+            #expect(word == "ACTIVATED")
+            // Only waits RFC 9110 allows count, and those beyond the cap are reported.
+            let capped = ["99999999999", "Wed, 21 Oct 2099 07:28:00 GMT"].contains(value)
+            #expect((client.cappedRetryWait != nil) == capped)
+        }
+    }
+
+    @Test(arguments: [("120", 120.0), (" 3 ", 3.0), ("0", 0.0), ("Sun, 06 Nov 1994 08:49:37 GMT", 0.0)])
+    func retryAfterFormsFromRFC9110(value: String, seconds: Double) {
+        #expect(RetryAfter.parse(value, now: Date())?.seconds == seconds)
     }
 }

@@ -194,7 +194,7 @@ import Testing
     // 7. A server that repeats the Authorization header never gets the key into any output.
     @Test func theKeyNeverLeaksThroughTheServersWords() async throws {
         let icc = ["89450100250730000016", "89450100250730000024", "89450100250730000032", "89450100250730000040", "89450100250730000057"]
-        try await EchoingServer.with({ path, sim, authorization in
+        try await HostileServer.with({ path, sim, authorization in
             let echo = "request had Authorization: \(authorization)"
             if path.hasSuffix("/status") {
                 switch sim {

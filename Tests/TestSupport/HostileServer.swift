@@ -3,18 +3,28 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A hostile NexCon on 127.0.0.1: `route` decides each answer from the path, the ICC and
-/// the Authorization header, which it may repeat back, as a careless server would.
-final class EchoingServer: Sendable {
-    struct Answer: Sendable {
-        var code: Int
-        var contentType = "application/json"
-        var body: String
+/// A hostile NexCon on 127.0.0.1: `route` decides each answer (code, headers, body) from
+/// the path, the ICC and the Authorization header, which it may repeat back, as a careless
+/// server would.
+public final class HostileServer: Sendable {
+    public struct Answer: Sendable {
+        public var code: Int
+        public var contentType: String
+        public var headers: [(String, String)]
+        public var body: String
+
+        public init(code: Int, contentType: String = "application/json", headers: [(String, String)] = [], body: String) {
+            self.code = code
+            self.contentType = contentType
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    typealias Route = @Sendable (_ path: String, _ icc: String, _ authorization: String) -> Answer
+    public typealias Route = @Sendable (_ path: String, _ icc: String, _ authorization: String) -> Answer
 
-    static func with<T>(_ route: @escaping Route, _ body: (String) async throws -> T) async throws -> T {
+    /// Runs `body` with the server's base URL, then closes the server.
+    public static func with<T>(_ route: @escaping Route, _ body: (String) async throws -> T) async throws -> T {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
@@ -51,7 +61,7 @@ final class EchoingServer: Sendable {
                 guard let head else { return }
                 let icc = body.range(of: #"(?<="icc":")[0-9]+"#, options: .regularExpression).map { String(body[$0]) } ?? ""
                 let answer = route(head.uri, icc, head.headers.first(name: "Authorization") ?? "")
-                var headers = HTTPHeaders([("Content-Type", answer.contentType), ("Content-Length", String(answer.body.utf8.count))])
+                var headers = HTTPHeaders([("Content-Type", answer.contentType), ("Content-Length", String(answer.body.utf8.count))] + answer.headers)
                 headers.add(name: "Connection", value: "keep-alive")
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.code), headers: headers))), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)

@@ -1,0 +1,72 @@
+import FleetModel
+import Foundation
+@testable import Manifests
+import TestSupport
+import Testing
+
+/// What the loader does with files and folders that are not plain manifests: nothing is
+/// read that is not a regular file of a bounded size, and nothing is left out silently.
+@Suite struct ManifestFileTests {
+    static let manifest = "sims:\n  - {icc: \"89450100250731069754\", state: active}\n"
+
+    static func errors(_ set: ManifestSet) -> [String] { set.diagnostics.map(\.formatted) }
+
+    @Test func aFIFONamedLikeAManifestIsRefusedNotWaitedOn() async {
+        await withTemporaryDirectory { dir in
+            let fifo = dir.appendingPathComponent("x.yaml").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let set = await ManifestLoader.load(paths: [dir.path])
+            #expect(Self.errors(set).contains("\(fifo): error: this is a pipe (FIFO), not a regular file; simfleet reads only regular files (after following links)"), "\(Self.errors(set))")
+        }
+    }
+
+    @Test func aLinkToADeviceIsRefusedUnread() async throws {
+        try await withTemporaryDirectory { dir in
+            let link = dir.appendingPathComponent("zero.yaml").path
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/zero")
+            let set = await ManifestLoader.load(paths: [link])
+            #expect(Self.errors(set).first?.hasPrefix("\(link): error: this is a character device, not a regular file") == true, "\(Self.errors(set))")
+        }
+    }
+
+    @Test func aFileOverTheLimitIsRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("big.yaml").path
+            try (Self.manifest + String(repeating: "# padding\n", count: 20_000)).write(toFile: path, atomically: true, encoding: .utf8)
+            let set = await ManifestLoader.load(paths: [path], maximumFileSize: 100_000)
+            #expect(Self.errors(set).contains { $0.hasPrefix("\(path): error: this file is 200") && $0.contains("(--max-manifest-size)") }, "\(Self.errors(set))")
+            #expect(await ManifestLoader.load(paths: [path]).isValid)
+        }
+    }
+
+    @Test func nothingUnderAFolderIsLeftOutSilently() async throws {
+        try await withTemporaryDirectory { dir in
+            try Self.manifest.write(to: dir.appendingPathComponent("good.yaml"), atomically: true, encoding: .utf8)
+            // A dangling link named like a manifest.
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("gone.yaml").path, withDestinationPath: dir.appendingPathComponent("nowhere.yaml").path)
+            // A name that is not UTF-8.
+            let latin1 = dir.path + "/caf\u{FFFD}.yaml"
+            let raw = Array(dir.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".yaml".utf8) + [0]
+            let descriptor = raw.withUnsafeBufferPointer { $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) { open($0, O_CREAT | O_WRONLY, 0o644) } }
+            #expect(descriptor >= 0)
+            close(descriptor)
+            let set = await ManifestLoader.load(paths: [dir.path])
+            let errors = Self.errors(set)
+            #expect(errors.contains { $0.hasPrefix("\(dir.path)/gone.yaml: error: cannot read this manifest (No such file or directory)") }, "\(errors)")
+            #expect(errors.contains("\(latin1): error: this name is not valid UTF-8, so simfleet cannot name it in a plan; rename it"), "\(errors)")
+            #expect(!set.isValid)
+        }
+    }
+
+    /// Root can read any folder, so this runs only where permissions bite.
+    @Test(.enabled(if: getuid() != 0)) func aFolderThatCannotBeListedSaysSo() async throws {
+        try await withTemporaryDirectory { dir in
+            let locked = dir.appendingPathComponent("locked")
+            try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
+            chmod(locked.path, 0)
+            defer { chmod(locked.path, 0o755) }
+            let set = await ManifestLoader.load(paths: [locked.path])
+            #expect(Self.errors(set).first?.contains("cannot list this folder") == true, "\(Self.errors(set))")
+        }
+    }
+}
