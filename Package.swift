@@ -32,14 +32,16 @@ let package = Package(
         // The machine's edges every command shares, with no server code: atomic files,
         // durations, timestamps, loopback hosts.
         .target(name: "Platform", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
-        // YAML manifests -> DesiredSIM values with source locations and diagnostics.
+        // YAML manifests and simfleet.yaml -> DesiredSIM values and settings, with source
+        // locations and diagnostics.
         .target(name: "Manifests", dependencies: ["CYAML", "FleetModel", "Platform"]),
         // Pure: desired SIMs + observed statuses + policy -> Plan; renderers; the plan file. No I/O.
         .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
         // NexCon's paths and the bodies the simulator writes and its tests read; the client
         // reads answers tolerantly by key instead (see NexConAPI.swift).
         .target(name: "NexConAPI", dependencies: ["FleetModel"]),
-        // The HTTP client for NexCon: auth, retries, pacing, the status sweep.
+        // The HTTP client for NexCon: auth, retries, pacing, the status sweep, redaction of
+        // answers, and the HTTP/1.1 transport over a pure connection-pool state machine.
         .target(
             name: "NexConClient",
             dependencies: [
@@ -51,7 +53,8 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
-        // Apply: waves, compare-and-act, job waits, the journal.
+        // Apply: one step's decisions as a pure state machine, the loop that performs them
+        // (waves, compare-and-act, job waits), the journal, the apply lock and the report.
         .target(
             name: "Reconciler",
             dependencies: ["FleetModel", "NexConClient", "Planning", "Platform", .product(name: "SystemPackage", package: "swift-system")]
@@ -78,7 +81,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        // Golden files and temporary folders for the test targets.
+        // For the test targets: golden files, temporary folders, the built binary, a
+        // simulator on a free port, and a hostile loopback server.
         .target(
             name: "TestSupport",
             dependencies: [
