@@ -1,3 +1,4 @@
+import FleetModel
 import Foundation
 import NIOCore
 import Platform
@@ -35,6 +36,10 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
         else {
             throw ConfigurationError("API URL '\(url)' is not a valid URL; write it as https://host")
         }
+        // Said without the URL: it holds a password, and would end up in plan files.
+        guard components.user == nil && components.password == nil else {
+            throw ConfigurationError("the API URL holds a user name or password (user:password@), which would end up in plan files and logs; remove it: the key goes in NEXCON_API_KEY or --api-key-file")
+        }
         switch scheme {
         case "https": break
         case "http" where Loopback.contains(host: host): break
@@ -44,6 +49,10 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
             throw ConfigurationError("API URL '\(url)' must start with https://")
         }
         guard !key.isEmpty else { throw ConfigurationError("the API key is empty; set NEXCON_API_KEY or pass --api-key-file with the key in it") }
+        if let index = key.unicodeScalars.firstIndex(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            let position = key.unicodeScalars.distance(from: key.unicodeScalars.startIndex, to: index) + 1
+            throw ConfigurationError("the API key contains a control character (U+\(String(key.unicodeScalars[index].value, radix: 16, uppercase: true)), at character \(position)); nothing was sent. Check NEXCON_API_KEY or the key file")
+        }
         guard !key.contains(where: { $0.isNewline || $0 == " " }) else {
             throw ConfigurationError("the API key contains spaces or line breaks; check NEXCON_API_KEY or the key file")
         }
@@ -60,13 +69,21 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
 
     /// The key from `NEXCON_API_KEY` or a key file; never from a flag, so it stays out of
     /// shell history and process listings.
-    public static func key(environment: [String: String], keyFile: String?) throws(ConfigurationError) -> String {
+    /// A key file may be a pipe (`--api-key-file <(vault read ...)`); one that other users
+    /// can read gets a warning, as ssh gives.
+    public static func key(environment: [String: String], keyFile: String?, warn: (String) -> Void = { _ in }) throws(ConfigurationError) -> String {
         if let keyFile {
-            guard let data = FileManager.default.contents(atPath: keyFile) else {
-                throw ConfigurationError("cannot read the API key file \(keyFile); check the path and its permissions")
+            let shown = TerminalText.escape(keyFile)
+            let text: String
+            switch TextFile.read(keyFile, limit: 64 * 1024) {
+            case .success(let read): text = read
+            case .failure(let problem): throw ConfigurationError("cannot use the API key file \(shown): \(problem); nothing was sent")
             }
-            let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !key.isEmpty else { throw ConfigurationError("the API key file \(keyFile) is empty") }
+            let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty else { throw ConfigurationError("the API key file \(shown) is empty") }
+            if TextFile.isReadableByOthers(keyFile) {
+                warn("warning: the API key file \(shown) can be read by other users; restrict it with 'chmod 600 \(shown)'")
+            }
             return key
         }
         if let key = environment["NEXCON_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {

@@ -169,6 +169,9 @@ public final class NexConClient: Sendable {
             }
             let json = JSONValue(parsing: answer.body.readableBytesView)
             switch answer.code {
+            case 300..<400:
+                let location = answer.headers.first(name: "Location").map { responseText.clean($0) } ?? "another address"
+                throw FatalAPIError(description: "NexCon redirected to \(location) (\(answer.code)); simfleet does not follow redirects, so the key is never sent elsewhere: check --api-url")
             case 401:
                 throw FatalAPIError(description: "NexCon refused the API key (401 Unauthorized): check NEXCON_API_KEY or the key file, and that the key is still valid")
             case 403:

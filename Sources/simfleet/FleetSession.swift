@@ -73,7 +73,7 @@ struct FleetSession {
         let client: NexConClient
         do {
             let environment = ProcessInfo.processInfo.environment
-            let key = try APIEndpoint.key(environment: environment, keyFile: api.apiKeyFile)
+            let key = try APIEndpoint.key(environment: environment, keyFile: api.apiKeyFile, warn: Output.error)
             endpoint = try APIEndpoint(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? APIEndpoint.defaultURL, key: key)
             client = try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)
         } catch {

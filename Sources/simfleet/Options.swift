@@ -4,6 +4,7 @@ import NexConClient
 import Foundation
 import Manifests
 import Planning
+import Platform
 
 /// Which SIMs a run is about: manifests, config and targeting. Shared by plan and apply.
 struct FleetOptions: ParsableArguments {
@@ -49,10 +50,13 @@ struct FleetOptions: ParsableArguments {
         var iccs = Set(targets.map(ICC.init(unchecked:)))
         var diagnostics: [Diagnostic] = []
         if let targetFile {
-            guard let data = FileManager.default.contents(atPath: targetFile) else {
-                return (Targeting(), [.error(at: SourceLocation(path: targetFile), "cannot read the target file; check the path")])
+            let text: String
+            switch TextFile.read(targetFile, limit: 64 << 20) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                return (Targeting(), [.error(at: SourceLocation(path: targetFile), "cannot use the target file: \(problem)")])
             }
-            for (number, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (number, rawLine) in TextFile.lines(text).enumerated() {
                 let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
                     .trimmingCharacters(in: .whitespaces) ?? ""
                 guard !line.isEmpty else { continue }

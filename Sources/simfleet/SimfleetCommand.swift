@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct SimfleetCommand: AsyncParsableCommand {
@@ -8,6 +9,13 @@ struct SimfleetCommand: AsyncParsableCommand {
         version: SimfleetVersion.current,
         subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Schema.self, Simulator.self]
     )
+
+    /// A closed pipe on standard output or error must not kill simfleet after it has acted:
+    /// writes then fail quietly and the exit status stays the true one.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        await main(nil)
+    }
 }
 
 enum SimfleetVersion {

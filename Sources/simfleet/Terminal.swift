@@ -26,7 +26,7 @@ struct ProgressLine {
             draw(elapsed: ContinuousClock.now - started)
             try? await Task.sleep(for: .milliseconds(200))
         }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Output.errorWithoutNewline("\r\u{1B}[K")
     }
 
     private func draw(elapsed: Duration) {
@@ -36,6 +36,6 @@ struct ProgressLine {
         let eta = rate > 0 ? Int((Double(total - done) / rate).rounded(.up)) : 0
         let percent = total > 0 ? done * 100 / total : 100
         let line = "\r\u{1B}[K\(label): \(done)/\(total) (\(percent)%) · \(Int(rate))/s · ETA \(eta)s"
-        FileHandle.standardError.write(Data(line.utf8))
+        Output.errorWithoutNewline(line)
     }
 }

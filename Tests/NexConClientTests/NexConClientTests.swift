@@ -220,3 +220,67 @@ import Testing
         #expect(RetryAfter.parse(value, now: Date())?.seconds == seconds)
     }
 }
+
+/// The key and URL are checked before anything is sent, and never echoed.
+@Suite struct EndpointInputTests {
+    @Test(arguments: ["abc\u{0}def", "abc\u{1B}[2Jdef", "abc\u{7F}def", "abc\u{85}def"])
+    func aKeyWithControlCharactersIsRefused(key: String) {
+        #expect {
+            _ = try APIEndpoint(url: "https://app.nexcon.io", key: key)
+        } throws: { error in
+            let text = (error as? ConfigurationError)?.description ?? ""
+            return text.hasPrefix("the API key contains a control character (U+") && !text.contains("abc")
+        }
+    }
+
+    @Test func credentialsInTheURLAreRefusedWithoutRepeatingThem() {
+        #expect {
+            _ = try APIEndpoint(url: "https://ops:hunter2@app.nexcon.io", key: "k")
+        } throws: { error in
+            let text = (error as? ConfigurationError)?.description ?? ""
+            return text.contains("holds a user name or password") && !text.contains("hunter2")
+        }
+    }
+
+    @Test func aKeyFileMayBeAPipeAndSavedOnWindows() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data([0xEF, 0xBB, 0xBF] + Array("s3cret-key\r\n".utf8)))
+        try pipe.fileHandleForWriting.close()
+        var warnings: [String] = []
+        let key = try APIEndpoint.key(environment: [:], keyFile: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)") { warnings.append($0) }
+        #expect(key == "s3cret-key")
+        #expect(warnings.isEmpty, "a pipe has no permissions to warn about")
+    }
+
+    @Test func aKeyFileThatIsNotUTF8IsAnErrorAndOneOthersCanReadIsWarnedAbout() async throws {
+        try await withTemporaryDirectory { dir in
+            let latin1 = dir.appendingPathComponent("latin1.key").path
+            #expect(FileManager.default.createFile(atPath: latin1, contents: Data([0x63, 0x61, 0x66, 0xE9]), attributes: [.posixPermissions: 0o600]))
+            #expect {
+                _ = try APIEndpoint.key(environment: [:], keyFile: latin1)
+            } throws: { error in
+                (error as? ConfigurationError)?.description.hasSuffix("latin1.key: line 1 is not valid UTF-8; nothing was sent") == true
+            }
+            let open = dir.appendingPathComponent("open.key").path
+            #expect(FileManager.default.createFile(atPath: open, contents: Data("k".utf8), attributes: [.posixPermissions: 0o644]))
+            var warnings: [String] = []
+            let key = try APIEndpoint.key(environment: [:], keyFile: open) { warnings.append($0) }
+            #expect(key == "k")
+            #expect(warnings == ["warning: the API key file \(open) can be read by other users; restrict it with 'chmod 600 \(open)'"])
+        }
+    }
+
+    @Test func aRedirectEndsTheRunWithAClearMessage() async throws {
+        try await HostileServer.with({ _, _, _ in
+            .init(code: 302, headers: [("Location", "https://evil.example/steal")], body: "")
+        }) { url in
+            let client = try NexConClient(endpoint: APIEndpoint(url: url, key: "k"), parallelism: 1, rate: nil)
+            await #expect {
+                _ = try await client.status(of: TestICC.number(1))
+            } throws: { error in
+                (error as? FatalAPIError)?.description == "NexCon redirected to https://evil.example/steal (302); simfleet does not follow redirects, so the key is never sent elsewhere: check --api-url"
+            }
+            await client.shutdown()
+        }
+    }
+}

@@ -57,3 +57,19 @@ import Testing
         #expect(Timestamp.fileName(date) == "2027-01-15T080000.500")
     }
 }
+
+@Suite struct TextFileTests {
+    @Test(arguments: [("a\nb", ["a", "b"]), ("a\r\nb\r\n", ["a", "b", ""]), ("one", ["one"]), ("x\r\n\r\ny", ["x", "", "y"]), ("lone\rcr", ["lone\rcr"])])
+    func linesSplitAtLFWithoutTrailingCR(text: String, lines: [String]) {
+        #expect(TextFile.lines(text).map(String.init) == lines)
+    }
+
+    @Test func readsAPipeDropsTheBOMAndRefusesOtherEncodingsAndDevices() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data([0xEF, 0xBB, 0xBF] + Array("x\r\n".utf8)))
+        try pipe.fileHandleForWriting.close()
+        #expect(try TextFile.read("/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)", limit: 100).get() == "x\r\n")
+        #expect(throws: TextFile.Problem.self) { try TextFile.read("/dev/zero", limit: 100).get() }
+        #expect(throws: TextFile.Problem.self) { try TextFile.read("/tmp", limit: 100).get() }
+    }
+}
