@@ -44,6 +44,9 @@ public struct ApplyReport: Sendable {
     /// When `--target`, `--target-file` or `--label` applied part of a saved plan: how many
     /// of its steps there were.
     public var narrowedFrom: Int?
+    /// Why the journal is incomplete, if a write to it failed: this report is then the
+    /// only full record of what was sent.
+    public var journalFailure: String?
 
     public init(results: [StepResult], interrupted: Bool, target: PlanTarget) {
         self.results = results
@@ -53,8 +56,16 @@ public struct ApplyReport: Sendable {
 
     public func count(_ outcome: StepOutcome) -> Int { results.count { $0.outcome == outcome } }
 
-    /// 0 when every step converged and every SIM could be planned, 3 otherwise.
-    public var exitCode: Int32 { results.allSatisfy(\.outcome.converged) && !interrupted && planErrors.isEmpty ? 0 : 3 }
+    /// 0 when every step converged, every SIM could be planned and the journal is whole;
+    /// 3 otherwise.
+    public var exitCode: Int32 {
+        results.allSatisfy(\.outcome.converged) && !interrupted && planErrors.isEmpty && journalFailure == nil ? 0 : 3
+    }
+
+    /// Said loudly, first, in every format.
+    public var journalWarning: String? {
+        journalFailure.map { "THE JOURNAL IS INCOMPLETE: \($0). No new step was started after that; this report is the full record of what was sent." }
+    }
 
     public var summaryLine: String {
         var parts = StepOutcome.allCases.compactMap { outcome -> String? in
@@ -85,11 +96,13 @@ public struct ApplyReport: Sendable {
             head += "\n"
         }
         if let narrowingLine { head += narrowingLine + "\n" }
+        if let journalWarning { head = TerminalText.escape(journalWarning) + "\n\n" + head }
         return head + summaryLine + "\n"
     }
 
     public func markdown() -> String {
         var out = "### simfleet apply\n\n"
+        if let journalWarning { out += "> **\(MarkdownText.escape(journalWarning))**\n\n" }
         if target.kind == .simulator { out += "> **\(MarkdownText.escape(target.sentence))**\n\n" }
         out += "**\(summaryLine)**\n\n"
         if let narrowingLine { out += MarkdownText.escape(narrowingLine) + "\n\n" }
@@ -119,6 +132,7 @@ public struct ApplyReport: Sendable {
         w.value(target)
         w.field("interrupted", interrupted)
         w.field("exitCode", Int(exitCode))
+        w.field("journalFailure", journalFailure)
         w.key("narrowedFrom")
         if let narrowedFrom { w.value(narrowedFrom) } else { w.valueNull() }
         w.key("summary")

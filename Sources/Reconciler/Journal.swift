@@ -11,8 +11,9 @@ import SystemPackage
 /// secrets: the key never reaches it.
 public final class Journal: Sendable {
     public let path: String
-    private let descriptor: Int32
-    private let lock = Mutex<Void>(())
+    let descriptor: Int32
+    /// The first write or sync that failed: from then on the journal is incomplete.
+    private let firstFailure = Mutex<String?>(nil)
 
     /// Opens `path` for appending; with `exclusive`, a file that already exists is an error
     /// (default names are unique, so that means another run chose the same one).
@@ -43,13 +44,22 @@ public final class Journal: Sendable {
         writer.objectEnd()
         writer.newline()
         let bytes = writer.bytes
-        lock.withLock { _ in
-            _ = try? FileDescriptor(rawValue: descriptor).writeAll(bytes)
+        firstFailure.withLock { failure in
+            do {
+                _ = try FileDescriptor(rawValue: descriptor).writeAll(bytes)
+            } catch {
+                failure = failure ?? "writing its \(type) record failed (\(error))"
+            }
         }
     }
 
     /// Forces what was written onto the disk.
     public func sync() {
-        lock.withLock { _ in _ = fsync(descriptor) }
+        firstFailure.withLock { failure in
+            if fsync(descriptor) != 0 { failure = failure ?? "syncing it to disk failed (\(String(cString: strerror(errno))))" }
+        }
     }
+
+    /// Why the journal is incomplete, once a write or sync has failed.
+    public var failure: String? { firstFailure.withLock { $0 } }
 }

@@ -74,6 +74,14 @@ public struct Reconciler: Sendable {
         self.stop = stop
     }
 
+    /// Why no new step may start: the first SIGINT or SIGTERM, or a journal that can no
+    /// longer record what is sent. Steps in flight finish either way.
+    var stopReason: String? {
+        if stop.isSet { return "the run was interrupted" }
+        if journal.failure != nil { return "the journal cannot be written" }
+        return nil
+    }
+
     /// Terminations wait until every other step has converged.
     public func apply(_ steps: [Step], target: PlanTarget) async throws(FatalAPIError) -> ApplyReport {
         // Each SIM's planned path, so a SIM found further along it counts as done, not stale:
@@ -97,7 +105,7 @@ public struct Reconciler: Sendable {
             var decided: [StepResult] = []
             for step in wave {
                 let blocker = isTerminationWave ? ordered.first { !$0.outcome.converged && $0.step.action != .terminate } : nil
-                switch StepDecision.admit(step, refusal: options.refusal(step), stopped: stop.isSet, earlier: earlier(step), blocker: blocker) {
+                switch StepDecision.admit(step, refusal: options.refusal(step), stopped: stopReason, earlier: earlier(step), blocker: blocker) {
                 case .some(let result): decided.append(result)
                 case .none: runnable.append(step)
                 }
@@ -115,7 +123,9 @@ public struct Reconciler: Sendable {
         let order = Dictionary(steps.enumerated().map { ("\($0.element.icc)/\($0.element.action.rawValue)", $0.offset) },
                                uniquingKeysWith: { first, _ in first })
         ordered.sort { order["\($0.step.icc)/\($0.step.action.rawValue)"]! < order["\($1.step.icc)/\($1.step.action.rawValue)"]! }
-        return ApplyReport(results: ordered, interrupted: stop.isSet, target: target)
+        var report = ApplyReport(results: ordered, interrupted: stop.isSet, target: target)
+        report.journalFailure = journal.failure.map { "\(journal.path): \($0)" }
+        return report
     }
 
     private func runConcurrently(_ steps: [Step], ahead: [String: Set<SIMState>]) async throws(FatalAPIError) -> [StepResult] {
@@ -125,8 +135,8 @@ public struct Reconciler: Sendable {
             var inFlight = 0
             func startNext() -> Bool {
                 guard let step = iterator.next() else { return false }
-                if stop.isSet {
-                    results.append(StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted"))
+                if let stopReason {
+                    results.append(StepResult(step: step, outcome: .skipped, detail: "not started: \(stopReason)"))
                     journal.record("outcome") { outcomeFields(&$0, results.last!) }
                     return true
                 }
@@ -196,6 +206,10 @@ public struct Reconciler: Sendable {
                     w.field("action", step.action.rawValue)
                     w.field("wave", step.wave)
                     w.field("attempt", attempt)
+                }
+                // Never send what the journal could not record.
+                if journal.failure != nil {
+                    return finish(step, .skipped, "not sent: the journal cannot be written")
                 }
                 sentAt = ContinuousClock.now
                 let answer = try await client.perform(step.action, icc: step.icc, callbackURL: step.callbackURL ?? options.callbackURL)

@@ -74,15 +74,16 @@ public struct StepDecision: Sendable, Hashable {
         self.waitTimeout = waitTimeout
     }
 
-    /// Whether a step of a wave starts at all: nil when it runs, else why not. `earlier` is
-    /// this SIM's previous step's result; `blocker`, for a termination wave, a step of the
-    /// run that did not converge.
-    public static func admit(_ step: Step, refusal: String?, stopped: Bool, earlier: StepResult?, blocker: StepResult?) -> StepResult? {
+    /// Whether a step of a wave starts at all: nil when it runs, else why not. `stopped`
+    /// says why no new step starts (an interrupt, a journal that cannot be written);
+    /// `earlier` is this SIM's previous step's result; `blocker`, for a termination wave, a
+    /// step of the run that did not converge.
+    public static func admit(_ step: Step, refusal: String?, stopped: String?, earlier: StepResult?, blocker: StepResult?) -> StepResult? {
         if let refusal {
             return StepResult(step: step, outcome: .refused, detail: refusal)
         }
-        if stopped {
-            return StepResult(step: step, outcome: .skipped, detail: "not started: the run was interrupted")
+        if let stopped {
+            return StepResult(step: step, outcome: .skipped, detail: "not started: \(stopped)")
         }
         if let earlier, !earlier.outcome.converged {
             return StepResult(step: step, outcome: .skipped, detail: "not started: this SIM's \(earlier.step.action.rawValue) step ended \(earlier.outcome.rawValue)")

@@ -231,6 +231,12 @@ extension SimfleetCommand {
                 w.value(target)
                 w.field("steps", steps.count)
             }
+            // The header is on disk before the first action, or nothing is sent.
+            journal.sync()
+            if let failure = journal.failure {
+                Output.error(Diagnostic.error(at: SourceLocation(path: journalPath), "cannot write the journal: \(failure); nothing was sent. Free some space or pass --journal FILE elsewhere").formatted)
+                throw ExitCode.failure
+            }
             let reconciler = Reconciler(client: client, options: options, journal: journal, stop: stop)
             let outcome: Result<ApplyReport, FatalAPIError> = await {
                 do throws(FatalAPIError) {

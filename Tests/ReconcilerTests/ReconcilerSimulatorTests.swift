@@ -4,7 +4,7 @@ import NexConAPI
 import NexConClient
 import NexConSimulator
 import Planning
-import Reconciler
+@testable import Reconciler
 import TestSupport
 import Testing
 
@@ -105,6 +105,35 @@ import Testing
                     #expect(outcomes.count { $0 == .confirmed } == 1, "\(step.action) \(step.icc): \(results.map(\.detail))")
                     #expect(outcomes.allSatisfy { $0.converged }, "\(step.action) \(step.icc): \(results.map(\.detail))")
                 }
+            }
+        }
+    }
+}
+
+/// A journal that stops accepting writes (a full disk) stops new steps, and nothing is
+/// sent that it did not record.
+@Suite struct JournalFailureTests {
+    @Test func aJournalThatFillsUpStopsNewStepsAndSaysSo() async throws {
+        let (sims, steps, _) = ReconcilerSimulatorTests.fleet(12)
+        try await withTemporaryDirectory { dir in
+            try await withSimulator(.forTests, sims: sims) { simulator in
+                let path = dir.appendingPathComponent("j.jsonl").path
+                let journal = try Journal(path: path)
+                journal.record("header") { $0.field("steps", steps.count) }
+                // From now on every write fails, as on a full disk.
+                let full = open("/dev/full", O_WRONLY)
+                #expect(dup2(full, journal.descriptor) >= 0)
+                close(full)
+                let client = try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey),
+                                              parallelism: 4, rate: nil)
+                let report = try await Reconciler(client: client, options: ApplyOptions(), journal: journal, stop: StopFlag())
+                    .apply(steps, target: PlanTarget(kind: .simulator, url: simulator.baseURL))
+                await client.shutdown()
+                #expect(report.journalFailure?.hasPrefix("\(path): writing its intent record failed") == true, "\(String(describing: report.journalFailure))")
+                #expect(report.exitCode == 3)
+                #expect(report.results.allSatisfy { $0.outcome == .skipped })
+                #expect(report.text().hasPrefix("THE JOURNAL IS INCOMPLETE: "))
+                #expect(simulator.state.calls.allSatisfy { $0.path.hasSuffix("/status") }, "no action was sent")
             }
         }
     }

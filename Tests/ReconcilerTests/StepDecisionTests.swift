@@ -164,7 +164,7 @@ import Testing
         (false, false, nil, nil, "runs"),
     ])
     func admission(refused: Bool, stopped: Bool, earlier: StepOutcome?, blocker: StepOutcome?, expected: String) {
-        let decided = StepDecision.admit(Self.terminate, refusal: refused ? "not allowed" : nil, stopped: stopped,
+        let decided = StepDecision.admit(Self.terminate, refusal: refused ? "not allowed" : nil, stopped: stopped ? "the run was interrupted" : nil,
                                          earlier: earlier.map(Self.result), blocker: blocker.map(Self.result))
         #expect((decided?.outcome.rawValue ?? "runs") == expected)
     }

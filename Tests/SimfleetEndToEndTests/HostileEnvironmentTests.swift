@@ -57,3 +57,19 @@ import Testing
         }
     }
 }
+
+extension HostileEnvironmentTests {
+    @Test func aJournalThatCannotBeWrittenSendsNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try ApplyCommandTests.Sim()
+            defer { _ = sim.process.stop() }
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            let result = try Simfleet.run(["apply", "--auto-approve", "--api-url", sim.url, "--no-progress", "--journal", "/dev/full"],
+                                          in: dir, environment: ["NEXCON_API_KEY": ApplyCommandTests.key])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("/dev/full: error: cannot write the journal: writing its header record failed"), "\(result.stderr)")
+            #expect(result.stderr.contains("nothing was sent"))
+            #expect(try await sim.effectiveActions().isEmpty)
+        }
+    }
+}
