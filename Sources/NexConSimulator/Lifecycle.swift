@@ -19,6 +19,15 @@ public enum Lifecycle {
         public var to: String
     }
 
+    /// Whether a running job shows in `/status` (`--transitional`). NexCon documents only
+    /// `ACTIVATED`, so a real account may keep the old status until the job ends.
+    public enum TransitionalStatus: String, CaseIterable, Sendable {
+        /// ACTIVATING, BLOCKING, RESTORING, TERMINATING while the job runs.
+        case shown
+        /// The old status until the job ends.
+        case none
+    }
+
     /// What `--repeat` does with an action whose target is already reached.
     public enum RepeatPolicy: String, CaseIterable, Sendable {
         /// 200 with no job.

@@ -13,6 +13,8 @@ public struct SimulatorConfiguration: Sendable {
     public var port = 8080
     public var apiKey = SimulatorConfiguration.developmentKey
     public var repeatPolicy = Lifecycle.RepeatPolicy.ok
+    /// Whether a running job shows a transitional status.
+    public var transitional = Lifecycle.TransitionalStatus.shown
     /// How long a job runs before its SIM reaches the final status; zero ends it at once.
     public var jobDuration = Duration.seconds(2)
     /// Share of jobs that fail and put the SIM back where it was.

@@ -50,7 +50,8 @@ public final class SimulatorState: Sendable {
         storage.withLock { $0.sims[icc]?.live }
     }
 
-    /// Decides and, when accepted, starts a job: the SIM shows the transitional status.
+    /// Decides and, when accepted, starts a job: the SIM shows the transitional status, or
+    /// keeps its old one with `transitional: .none`.
     public func perform(_ action: SIMAction, icc: String, callbackURL: String?, configuration: SimulatorConfiguration, now: Date) -> ActionOutcome {
         let outcome = storage.withLock { storage -> ActionOutcome in
             guard var sim = storage.sims[icc] else { return .notFound }
@@ -66,7 +67,7 @@ public final class SimulatorState: Sendable {
                               finishesAt: now.addingTimeInterval(configuration.jobDuration.seconds),
                               fails: fails, callbackURL: callbackURL)
                 storage.nextJob += 1
-                sim.status = transition.during
+                if configuration.transitional == .shown { sim.status = transition.during }
                 sim.job = job
                 storage.sims[icc] = sim
                 storage.version += 1

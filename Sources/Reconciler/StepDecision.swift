@@ -52,8 +52,10 @@ public struct StepDecision: Sendable, Hashable {
         /// NexCon refused attempt N; the next read tells whether another actor is at work.
         case refused(attempt: Int, code: Int, message: String)
         /// A job runs: ours, or another run's (after a refusal). `sawJob` once a
-        /// transitional status was seen; `polls` reads so far.
-        case waiting(ours: Bool, sawJob: Bool, polls: Int)
+        /// transitional status was seen: the evidence that lets a return to `from` be
+        /// called a failure. NexCon may show no transitional status at all, so an accepted
+        /// job whose SIM has not moved yet is running, not failed.
+        case waiting(ours: Bool, sawJob: Bool)
         case finished
     }
 
@@ -103,7 +105,7 @@ public struct StepDecision: Sendable, Hashable {
         case .checking: readBeforeSending(reading, timeUp: timeUp)
         case .unanswered(let attempt, let problem): readAfterNoAnswer(reading, attempt: attempt, problem: problem)
         case .refused(_, let code, let message): readAfterRefusal(reading, code: code, message: message)
-        case .waiting(let ours, let sawJob, let polls): readWhileWaiting(reading, ours: ours, sawJob: sawJob, polls: polls + 1, timeUp: timeUp)
+        case .waiting(let ours, let sawJob): readWhileWaiting(reading, ours: ours, sawJob: sawJob, timeUp: timeUp)
         // No read was asked for; nothing to decide.
         case .sent, .finished: .read
         }
@@ -135,7 +137,7 @@ public struct StepDecision: Sendable, Hashable {
         case .at(let state) where doneAt.contains(state):
             return finish(.confirmed, "no answer (\(problem)), but the SIM reached \(state.rawValue)")
         case .pending:
-            phase = .waiting(ours: true, sawJob: true, polls: 0)
+            phase = .waiting(ours: true, sawJob: true)
             return .poll
         case .at(step.from) where attempt < sendAttempts:
             // Proven not to have happened: safe to send again, after a pause.
@@ -155,7 +157,7 @@ public struct StepDecision: Sendable, Hashable {
         case .at(let state) where doneAt.contains(state):
             return finish(.doneElsewhere, "NexCon answered \(code) (\(message)), and the SIM is already \(state.rawValue): another run or actor did it")
         case .pending:
-            phase = .waiting(ours: false, sawJob: true, polls: 0)
+            phase = .waiting(ours: false, sawJob: true)
             return .poll
         case .at(step.from), .unreadable:
             return finish(.failed, "NexCon refused it (\(code)): \(message)")
@@ -164,7 +166,7 @@ public struct StepDecision: Sendable, Hashable {
         }
     }
 
-    private mutating func readWhileWaiting(_ reading: Reading, ours: Bool, sawJob: Bool, polls: Int, timeUp: Bool) -> StepMove {
+    private mutating func readWhileWaiting(_ reading: Reading, ours: Bool, sawJob: Bool, timeUp: Bool) -> StepMove {
         var sawJob = sawJob
         switch reading {
         case .at(step.to) where ours:
@@ -174,7 +176,7 @@ public struct StepDecision: Sendable, Hashable {
             return finish(.confirmed, "\(from) → \(to), and it is now \(state.rawValue), further along its planned path")
         case .at(let state) where doneAt.contains(state):
             return finish(.doneElsewhere, "another run or actor's job took it to \(state.rawValue); nothing sent by this run")
-        case .at(step.from) where sawJob || polls >= 3:
+        case .at(step.from) where sawJob:
             return ours
                 ? finish(.failed, "the job failed: the SIM went back to \(from)")
                 : finish(.failed, "another run or actor's job ended and the SIM is still \(from); plan again")
@@ -188,7 +190,7 @@ public struct StepDecision: Sendable, Hashable {
         if timeUp {
             return finish(.unknown, "the job did not end within \(waitTimeout); check it later with simfleet plan")
         }
-        phase = .waiting(ours: ours, sawJob: sawJob, polls: polls)
+        phase = .waiting(ours: ours, sawJob: sawJob)
         return .poll
     }
 
@@ -198,7 +200,7 @@ public struct StepDecision: Sendable, Hashable {
         switch answer {
         case .accepted(let id):
             jobId = id
-            phase = .waiting(ours: true, sawJob: false, polls: 0)
+            phase = .waiting(ours: true, sawJob: false)
             return .poll
         case .notFound:
             return finish(.failed, "NexCon answered 404: ICC not found in this account")

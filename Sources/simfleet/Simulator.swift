@@ -5,6 +5,7 @@ import NexConSimulator
 import Platform
 
 extension Lifecycle.RepeatPolicy: ExpressibleByArgument {}
+extension Lifecycle.TransitionalStatus: ExpressibleByArgument {}
 extension SimulatorConfiguration.CallbackReach: ExpressibleByArgument {}
 
 extension SimfleetCommand {
@@ -31,6 +32,9 @@ extension SimfleetCommand {
 
         @Option(help: "Answer to an action whose target is already reached: ok (200, no job) or conflict (409).")
         var `repeat`: Lifecycle.RepeatPolicy = .ok
+
+        @Option(help: "Whether a running job shows in /status: shown (ACTIVATING and the like) or none (the old status until the job ends).")
+        var transitional: Lifecycle.TransitionalStatus = .shown
 
         @Option(help: "How long a job runs, e.g. 2s or 200ms; 0 ends jobs at once.")
         var jobDuration = DurationArgument(.seconds(2))
@@ -87,6 +91,7 @@ extension SimfleetCommand {
             configuration.port = port
             configuration.apiKey = apiKey ?? ProcessInfo.processInfo.environment["NEXCON_SIMULATOR_API_KEY"] ?? SimulatorConfiguration.developmentKey
             configuration.repeatPolicy = `repeat`
+            configuration.transitional = transitional
             configuration.jobDuration = jobDuration.duration
             configuration.jobFailureRate = jobFailureRate
             configuration.latency = latency.duration

@@ -125,10 +125,12 @@ import Testing
 
     @Test func failedJobsAreReportedAndHoldBackTerminations() async throws {
         try await withTemporaryDirectory { dir in
-            let sim = try Sim(["--job-failure-rate", "1"])
+            // Jobs long enough that the first poll, 100 ms in, certainly sees them running:
+            // a failure is concluded only from a transitional status seen and then lost.
+            let sim = try Sim(["--job-failure-rate", "1", "--job-duration", "3s"])
             defer { _ = sim.process.stop() }
             let apply = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all",
-                                      "--journal", dir.appendingPathComponent("j.jsonl").path])
+                                      "--wait-timeout", "60s", "--journal", dir.appendingPathComponent("j.jsonl").path])
             #expect(apply.status == 3)
             #expect(apply.stdout.contains("failed: block 89450100250731070026 (truck-045): the job failed: the SIM went back to active"))
             #expect(apply.stdout.contains("held-back: terminate 89450100250731070380 (truck-012): held back: terminations run only when every other step succeeded"))
@@ -136,6 +138,25 @@ import Testing
             let effective = try await sim.effectiveActions()
             #expect(effective["89450100250731070380 terminate"] == nil)
             #expect(effective.values.allSatisfy { $0 == 1 })
+        }
+    }
+
+    /// NexCon may show no transitional status: the SIM keeps its old status until the job
+    /// ends. Apply must wait for the job, not call it failed, and a re-run sends nothing.
+    @Test func anAPIWithoutTransitionalStatusesIsWaitedOutAndNeverSentTwice() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(["--transitional", "none", "--job-duration", "1s"])
+            defer { _ = sim.process.stop() }
+            let first = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all",
+                                      "--journal", dir.appendingPathComponent("a.jsonl").path])
+            #expect(first.status == 0, "\(first.stdout)")
+            #expect(first.stdout.contains("Apply complete: 10 confirmed."), "\(first.stdout)")
+            let again = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all",
+                                      "--journal", dir.appendingPathComponent("b.jsonl").path])
+            #expect(again.stdout.contains("Apply complete: nothing to do."), "\(again.stdout)")
+            let effective = try await sim.effectiveActions()
+            #expect(Set(effective.keys) == Self.expectedActions)
+            #expect(effective.values.allSatisfy { $0 == 1 }, "\(effective)")
         }
     }
 
