@@ -77,8 +77,9 @@ public func send(
 }
 
 /// Polls `condition` until it holds or `timeout` passes; for outcomes that take time to
-/// happen, such as a job ending. Returns whether it held.
-public func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
+/// happen, such as a job ending. Returns whether it held. The default is generous: it is
+/// a bound for a loaded machine, not a bet, and costs nothing when the event comes early.
+public func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
