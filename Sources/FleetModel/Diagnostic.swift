@@ -44,6 +44,31 @@ public struct Diagnostic: Hashable, Sendable, Comparable {
 extension Array where Element == Diagnostic {
     public var errorCount: Int { count(where: { $0.severity == .error }) }
     public var hasErrors: Bool { contains(where: { $0.severity == .error }) }
+
+    /// At most `limit` formatted lines, then one saying how many more there are (`omitted`
+    /// counts those never kept), so a file with millions of errors prints a page.
+    public func formattedLines(limit: Int = Diagnostics.shownLimit, omitted: Int = 0) -> [String] {
+        var lines = prefix(limit).map(\.formatted)
+        let more = Swift.max(0, count - limit) + omitted
+        if more > 0 { lines.append("... and \(more) more; fix these first and run again to see the rest") }
+        return lines
+    }
+}
+
+/// Diagnostics kept up to a bound, and a count of the rest.
+public struct Diagnostics: Sendable {
+    /// Kept per file, and shown per run.
+    public static let shownLimit = 1000
+
+    public private(set) var kept: [Diagnostic] = []
+    public private(set) var omitted = 0
+    let limit: Int
+
+    public init(limit: Int = Diagnostics.shownLimit) { self.limit = limit }
+
+    public mutating func append(_ diagnostic: Diagnostic) {
+        if kept.count < limit { kept.append(diagnostic) } else { omitted += 1 }
+    }
 }
 
 extension Diagnostic: Error {}

@@ -6,6 +6,8 @@ public struct ManifestFile: Sendable {
     public var path: String
     public var sims: [DesiredSIM]
     public var diagnostics: [Diagnostic]
+    /// Problems past the first `Diagnostics.shownLimit`, counted, not kept.
+    public var omittedDiagnostics = 0
 }
 
 /// Decodes a stream of libyaml events straight into SIM values, keeping every location.
@@ -15,7 +17,7 @@ public struct ManifestFile: Sendable {
 struct ManifestDecoder {
     private let path: String
     private let parser: YAMLEventParser
-    private var diagnostics: [Diagnostic] = []
+    private var diagnostics = Diagnostics()
     private var sims: [DesiredSIM] = []
     /// Entry labels -> labels merged over the current document's defaults.
     private var mergedLabelSets: [[String: String]: [String: String]] = [:]
@@ -44,8 +46,8 @@ struct ManifestDecoder {
         } catch {
             decoder.diagnostics.append(.error(at: SourceLocation(path: path, line: error.line, column: error.column), error.message))
         }
-        return ManifestFile(path: path, sims: decoder.sims,
-                            diagnostics: decoder.diagnostics)
+        return ManifestFile(path: path, sims: decoder.sims, diagnostics: decoder.diagnostics.kept,
+                            omittedDiagnostics: decoder.diagnostics.omitted)
     }
 
     private init(path: String, parser: YAMLEventParser) {

@@ -9,6 +9,11 @@ public struct ManifestSet: Sendable {
     public var diagnostics: [Diagnostic]
     /// The manifest files read, in the order read.
     public var files: [String]
+    /// Problems counted but not kept, past `Diagnostics.shownLimit` in a file.
+    public var omittedDiagnostics = 0
+
+    /// Every error, kept or only counted.
+    public var errorCount: Int { diagnostics.errorCount + omittedDiagnostics }
 
     public var isValid: Bool { !diagnostics.hasErrors }
 }
@@ -33,6 +38,7 @@ struct FleetAssembler {
     private var sims: [DesiredSIM] = []
     private var diagnostics: [Diagnostic] = []
     private var paths: [String] = []
+    private var omitted = 0
     private var firstDeclared: [ICC: Int] = [:] // index into sims
 
     init(capacity: Int) {
@@ -43,6 +49,7 @@ struct FleetAssembler {
     mutating func add(_ file: ManifestFile) {
         paths.append(file.path)
         diagnostics += file.diagnostics
+        omitted += file.omittedDiagnostics
         for sim in file.sims {
             if let first = firstDeclared[sim.icc] {
                 diagnostics.append(.error(
@@ -57,7 +64,7 @@ struct FleetAssembler {
     }
 
     func finish() -> ManifestSet {
-        ManifestSet(sims: sims, diagnostics: diagnostics, files: paths)
+        ManifestSet(sims: sims, diagnostics: diagnostics, files: paths, omittedDiagnostics: omitted)
     }
 }
 

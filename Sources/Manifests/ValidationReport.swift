@@ -24,14 +24,14 @@ public enum ValidationReport {
 
     public static func text(_ set: ManifestSet) -> String {
         var out = ""
-        for diagnostic in set.diagnostics { out += diagnostic.formatted + "\n" }
+        for line in set.diagnostics.formattedLines(omitted: set.omittedDiagnostics) { out += line + "\n" }
         out += summary(set) + "\n"
         return out
     }
 
     public static func github(_ set: ManifestSet) -> String {
         var out = ""
-        for diagnostic in set.diagnostics { out += diagnostic.githubAnnotation + "\n" }
+        for diagnostic in set.diagnostics.prefix(Diagnostics.shownLimit) { out += diagnostic.githubAnnotation + "\n" }
         out += summary(set) + "\n"
         return out
     }
@@ -41,7 +41,7 @@ public enum ValidationReport {
         if set.isValid {
             return "Valid: \(Wording.count(set.sims.count, "SIM")) in \(files)."
         }
-        return "Invalid: \(Wording.count(set.diagnostics.errorCount, "error")) in \(files); fix them and run 'simfleet validate' again."
+        return "Invalid: \(Wording.count(set.errorCount, "error")) in \(files); fix them and run 'simfleet validate' again."
     }
 
     /// `{"formatVersion", "valid", "files", "diagnostics", "sims"}`; `sims` only for valid input.
@@ -57,6 +57,7 @@ public enum ValidationReport {
         writer.objectStart()
         writer.field("formatVersion", 1)
         writer.field("valid", set.isValid)
+        if set.omittedDiagnostics > 0 { writer.field("omittedDiagnostics", set.omittedDiagnostics) }
         writer.key("files")
         writer.arrayStart()
         for file in set.files { writer.value(file) }

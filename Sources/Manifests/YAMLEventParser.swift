@@ -85,6 +85,10 @@ final class YAMLEventParser {
     // exclusive access on every event.
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let input: UnsafeMutableBufferPointer<UInt8>
+    /// Mappings and sequences open now. libyaml's scanner slows quadratically with depth,
+    /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
+    private var depth = 0
+    static let maximumDepth = 64
 
     /// Parses `input`, which the parser owns and frees.
     init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
@@ -152,6 +156,17 @@ final class YAMLEventParser {
         defer { yaml_event_delete(&event) }
         let line = Int(event.start_mark.line) + 1
         let column = Int(event.start_mark.column) + 1
+        switch event.type {
+        case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+            depth += 1
+            if depth > Self.maximumDepth {
+                throw YAMLSyntaxError(line: line, column: column, message: "nesting deeper than \(Self.maximumDepth) levels; simfleet stops reading this file here (a manifest needs four)")
+            }
+        case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+            depth -= 1
+        default:
+            break
+        }
         switch event.type {
         case YAML_STREAM_START_EVENT: return YAMLEvent(kind: .streamStart, line: line, column: column)
         case YAML_STREAM_END_EVENT: return YAMLEvent(kind: .streamEnd, line: line, column: column)

@@ -13,11 +13,14 @@ struct HTTPAnswer: Sendable {
 }
 
 /// Why no answer came. None of these tells whether the server acted on the request.
-enum TransportError: Error, Sendable {
+enum TransportError: Error, Sendable, Equatable {
     case timedOut
     case closedBeforeAnswer
     case answerTooLarge
     case shutDown
+    /// Connected, but no TLS handshake within the connect timeout: most likely a plain
+    /// HTTP port behind an https:// URL.
+    case tlsNotAnswered(after: Duration)
 }
 
 /// HTTP/1.1 keep-alive connections to NexCon, one request at a time on each, at most
@@ -184,7 +187,8 @@ final class HTTP1Transport: Sendable {
         }
         channel.closeFuture.whenComplete { _ in self.closed() }
         // A server that accepts but never finishes the handshake gets the connect timeout.
-        let handshakeTimer = loop.scheduleTask(in: connectTimeout) { ready.fail(ChannelError.connectTimeout(self.connectTimeout)) }
+        let waited = Duration.nanoseconds(connectTimeout.nanoseconds)
+        let handshakeTimer = loop.scheduleTask(in: connectTimeout) { ready.fail(TransportError.tlsNotAnswered(after: waited)) }
         ready.futureResult.whenComplete { _ in handshakeTimer.cancel() }
         do {
             try await ready.futureResult.get()

@@ -65,8 +65,11 @@ public final class NexConClient: Sendable {
         responseText = ResponseText(key: endpoint.key)
         pacer = Pacer(cap: rate)
         let origin = endpoint.origin
+        // Never more connections than descriptors are left, keeping some for files and
+        // the event loops, so a tight `ulimit -n` slows the sweep instead of crashing it.
+        let connections = max(1, min(parallelism, FileDescriptors.available - 32))
         do {
-            transport = try HTTP1Transport(origin: origin, maximumConnections: parallelism,
+            transport = try HTTP1Transport(origin: origin, maximumConnections: connections,
                                            connectTimeout: TimeAmount(retry.connectTimeout),
                                            tlsConfiguration: tls)
         } catch {
@@ -149,8 +152,10 @@ public final class NexConClient: Sendable {
                 answer = try await transport.post(head: head, body: body, deadline: .now() + TimeAmount(retry.requestTimeout))
             } catch {
                 lastProblem = Self.describe(error, cleaning: responseText)
-                // A certificate that fails verification will fail the same way again.
+                // A certificate that fails verification, or a server that does not speak
+                // TLS, will fail the same way again.
                 if error is NIOSSLError || error is BoringSSLError { return .unanswered(lastProblem) }
+                if case TransportError.tlsNotAnswered = error { return .unanswered(lastProblem) }
                 guard retrying, !Task.isCancelled else { return .unanswered(lastProblem) }
                 try? await Task.sleep(for: retry.backoff(after: attempt))
                 continue
@@ -198,6 +203,15 @@ public final class NexConClient: Sendable {
         return .unanswered("\(lastProblem); gave up after \(retry.attempts) attempts")
     }
 
+    /// A TLS error's reason without the source paths BoringSSL puts in it (`at
+    /// .build/checkouts/.../handshake.cc:393`), which mean nothing to a user.
+    static func tlsReason(_ error: any Error) -> String {
+        let text = String(describing: error)
+            .replacingOccurrences(of: #"\s*at\s+\S*/\S*"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #"\S*/\S*\.(cc|c|h|swift)(:\d+)?"#, with: "", options: .regularExpression)
+        return String(text.prefix(160))
+    }
+
     /// The message of an error body, in the shapes NexCon might use.
     static func message(_ json: JSONValue?) -> String? {
         guard let json else { return nil }
@@ -215,18 +229,22 @@ public final class NexConClient: Sendable {
             "the answer is larger than 1 MB"
         case TransportError.shutDown:
             "the client is shutting down"
+        case TransportError.tlsNotAnswered(let waited):
+            "the server did not answer TLS within \(waited.seconds < 1 ? "\(Int(waited.seconds * 1000)) ms" : "\(Int(waited.seconds)) s"); is it a plain http port? check --api-url"
         case ChannelError.connectTimeout:
             "cannot connect (timeout)"
         case let error as NIOConnectionError:
             "cannot connect (\(error.dnsAAAAError == nil && error.dnsAError == nil ? "connection refused or unreachable" : "name not found"))"
         case let error as IOError where error.errnoCode == ECONNREFUSED:
             "cannot connect (connection refused)"
+        case let error as IOError where error.errnoCode == EMFILE || error.errnoCode == ENFILE:
+            "too many open files: raise the limit (ulimit -n) or lower --parallelism"
         case let error as IOError:
             "network error (\(text.clean(error.description.prefix(120))))"
         case let error as NIOSSLError:
-            "TLS failed (\(text.clean(String(describing: error).prefix(160)))); check the URL and the server's certificate"
+            "TLS failed (\(text.clean(tlsReason(error)))); check the URL and the server's certificate"
         case let error as BoringSSLError:
-            "TLS failed (\(text.clean(String(describing: error).prefix(160)))); check the URL and the server's certificate"
+            "TLS failed (\(text.clean(tlsReason(error)))); check the URL and the server's certificate"
         case is HTTPParserError:
             "the answer is not valid HTTP"
         default:

@@ -42,8 +42,8 @@ struct FleetSession {
             diagnostics.append(.error(at: SourceLocation(path: targetSource), "no SIMs match the targets and labels given"))
         }
         if diagnostics.hasErrors {
-            for diagnostic in diagnostics.sorted() { Output.error(diagnostic.formatted) }
-            Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount, "error")) above first.")
+            for line in diagnostics.sorted().formattedLines(omitted: set.omittedDiagnostics) { Output.error(line) }
+            Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount + set.omittedDiagnostics, "error")) above first.")
             throw ExitCode.failure
         }
         var blastRadius = BlastRadiusLimit.standard

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Platform
 
 @main
 struct SimfleetCommand: AsyncParsableCommand {
@@ -14,6 +15,7 @@ struct SimfleetCommand: AsyncParsableCommand {
     /// writes then fail quietly and the exit status stays the true one.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        FileDescriptors.raiseSoftLimit()
         await main(nil)
     }
 }

@@ -44,7 +44,10 @@ import Testing
         let depth = 5_000
         let text = "sims:\n  - icc: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
         let set = ManifestLoader.load(sources: [ManifestSource(path: "deep.yaml", text: text)])
-        #expect(set.diagnostics.map(\.formatted) == ["deep.yaml:2:10: error: 'icc' must be text, found a sequence"])
+        #expect(set.diagnostics.map(\.formatted) == [
+            "deep.yaml:2:10: error: 'icc' must be text, found a sequence",
+            "deep.yaml:2:71: error: nesting deeper than 64 levels; simfleet stops reading this file here (a manifest needs four)",
+        ])
     }
 
     @Test func billionLaughsIsRejectedWithoutExpansion() {

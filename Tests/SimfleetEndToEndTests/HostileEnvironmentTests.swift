@@ -6,9 +6,10 @@ import Testing
 /// saved on Windows.
 @Suite struct HostileEnvironmentTests {
     /// Runs simfleet with standard output and error going to `sink` (a full disk, say).
-    static func run(_ arguments: [String], in dir: URL, sink: String, environment: [String: String] = [:]) throws -> Int32 {
+    static func run(_ arguments: [String], in dir: URL, sink: String, environment: [String: String] = [:],
+                    executable: String? = nil) throws -> Int32 {
         let process = Process()
-        process.executableURL = Simfleet.executable
+        process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? Simfleet.executable
         process.arguments = arguments
         process.currentDirectoryURL = dir
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -70,6 +71,25 @@ extension HostileEnvironmentTests {
             #expect(result.stderr.contains("/dev/full: error: cannot write the journal: writing its header record failed"), "\(result.stderr)")
             #expect(result.stderr.contains("nothing was sent"))
             #expect(try await sim.effectiveActions().isEmpty)
+        }
+    }
+}
+
+extension HostileEnvironmentTests {
+    /// `--parallelism 64` under `ulimit -n 64` once crashed in libdispatch; the pool now
+    /// stays below the descriptors left.
+    @Test func aTightDescriptorLimitSlowsTheSweepInsteadOfCrashingIt() async throws {
+        try await withTemporaryDirectory { dir in
+            let manifests = dir.appendingPathComponent("manifests")
+            try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
+            let yaml = "sims:\n" + TestICC.numbers(400).map { "  - {icc: \"\($0)\", state: active}\n" }.joined()
+            try yaml.write(to: manifests.appendingPathComponent("many.yaml"), atomically: true, encoding: .utf8)
+            let simulator = try RunningProcess(["simulator", "--port", "0", "--seed-from-manifests", manifests.path, "--api-key", "k"])
+            let url = String(simulator.firstLine().dropFirst("listening on ".count))
+            defer { _ = simulator.stop() }
+            let command = "ulimit -n 64; exec '\(Simfleet.executable.path)' plan --api-url \(url) --parallelism 64 --no-progress"
+            let status = try Self.run(["-c", command], in: dir, sink: "/dev/null", environment: ["NEXCON_API_KEY": "k"], executable: "/bin/sh")
+            #expect(status == 0)
         }
     }
 }
