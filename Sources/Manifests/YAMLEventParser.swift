@@ -201,9 +201,10 @@ final class YAMLEventParser {
         let parser = self.parser.pointee
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         if parser.error == YAML_READER_ERROR {
-            let (line, column) = position(ofByte: parser.problem_offset)
+            let offset = characterStart(before: parser.problem_offset, problem: problem)
+            let (line, column) = position(ofByte: offset)
             return YAMLSyntaxError(line: line, column: column,
-                                   message: "the file is not valid UTF-8 (\(problem) at byte \(parser.problem_offset)); save it as UTF-8")
+                                   message: "the file is not valid UTF-8 (\(problem) at byte \(offset)); save it as UTF-8")
         }
         if parser.error == YAML_MEMORY_ERROR {
             return YAMLSyntaxError(line: 1, column: 1, message: "out of memory while reading YAML")
@@ -214,6 +215,19 @@ final class YAMLEventParser {
         }
         return YAMLSyntaxError(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
                                message: message)
+    }
+
+    /// libyaml reports a bad trailing octet, or a sequence cut short, at the octet after the
+    /// character's first byte; the broken character starts at that lead byte.
+    private func characterStart(before offset: Int, problem: String) -> Int {
+        guard problem.contains("trailing") || problem.contains("incomplete") else { return offset }
+        var start = min(offset, input.count)
+        for _ in 0..<3 where start > 0 {
+            start -= 1
+            if input[start] & 0xC0 == 0xC0 { return start }
+            if input[start] & 0xC0 != 0x80 { break }
+        }
+        return offset
     }
 
     /// Line and column of a byte offset, for reader errors, which libyaml reports as an offset.

@@ -274,6 +274,14 @@ private let ok = #"icc: "89450100250731069754""#
         ])
     }
 
+    /// Latin-1 "café": the error points at the é itself, not at the byte after it.
+    @Test(arguments: [([0x63, 0x61, 0x66, 0xE9, 0x2C] as [UInt8], 15), ([0xC3] as [UInt8], 12), ([0x61, 0xE2, 0x82] as [UInt8], 13)])
+    func invalidUTF8IsLocatedAtTheBrokenCharacter(value: [UInt8], column: Int) {
+        let bytes = Array("sims:\n  - {name: ".utf8) + value + Array(" icc: \"89450100250731069754\", state: active}\n".utf8)
+        let set = ManifestLoader.load(sources: [ManifestSource(path: "m.yaml", bytes: bytes)])
+        #expect(set.diagnostics.first?.location == SourceLocation(path: "m.yaml", line: 2, column: column), "\(set.diagnostics.map(\.formatted))")
+    }
+
     @Test func duplicateICCsAcrossFilesNameBothFiles() {
         let a = ManifestSource(path: "a.yaml", text: "sims:\n  - {\(ok), state: active}\n")
         let b = ManifestSource(path: "b.yaml", text: "sims:\n  - {name: x, \(ok), state: blocked}\n")
