@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "simfleet", targets: ["simfleet"]),
+        // For the fuzz package in Tests/Fuzz, which builds with sanitizers on its own.
+        .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -96,6 +98,9 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // The checks the fuzz harnesses apply, shared with the replay of saved cases.
+        .target(name: "FuzzChecks", dependencies: ["FleetModel", "Manifests", "Planning"], path: "Tests/Fuzz/Checks"),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzChecks"], exclude: []),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"], exclude: ["Fixtures"]),

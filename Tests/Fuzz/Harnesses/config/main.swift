@@ -1,0 +1,7 @@
+import FuzzChecks
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    FuzzChecks.config(Array(UnsafeRawBufferPointer(start: start, count: count)))
+    return 0
+}
