@@ -4,12 +4,15 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
+import collections
 import json
 import math
+import random
+import urllib.request
 import re
 import signal
 import argparse
@@ -236,6 +239,83 @@ def bench_apply(runs):
     print(f"| outcome | exit {result.returncode}, {report.get('summary', {}).get('confirmed', 0):,} confirmed |")
 
 
+def bench_chaos(runs):
+    """1,000 SIMs under dropped connections, 500s and failing jobs; apply killed with SIGKILL
+    at random moments at least 30 times, then re-run until it converges. Nothing is timed:
+    the case checks that no action was applied twice unless the earlier job failed."""
+    fleet = os.path.join(WORK, "fleet-chaos")
+    if not os.path.exists(fleet + ".seed.json"):
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "1000", "4", "active,blocked")
+    rng = random.Random(11)
+    with open(fleet + ".seed.json") as f:
+        records = json.load(f)
+    for record in records:  # one or two steps from each declared state
+        record["status"] = rng.choice({"ACTIVATED": ["INACTIVE", "BLOCKED"], "BLOCKED": ["INACTIVE", "ACTIVATED"]}[record["status"]])
+    seed = os.path.join(WORK, "fleet-chaos.start.json")
+    with open(seed, "w") as f:
+        json.dump(records, f)
+    journals = os.path.join(WORK, "chaos-journals")
+    if os.path.exists(journals):
+        for name in os.listdir(journals):
+            os.remove(os.path.join(journals, name))
+    os.makedirs(journals, exist_ok=True)
+    env = dict(os.environ, NEXCON_API_KEY="dev-key")
+    kills, rounds, final = 0, 0, None
+    with Simulator("--seed", seed, "--job-duration", "200ms", "--drop-rate", "0.3", "--fail-rate", "0.2",
+                   "--job-failure-rate", "0.1", "--random-seed", "11", "--call-log", "5000000") as simulator:
+        while rounds < 300:
+            rounds += 1
+            journal = os.path.join(journals, f"round-{rounds:03d}.jsonl")
+            process = subprocess.Popen([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--auto-approve", "--force",
+                                        "--parallelism", "32", "--no-progress", "--journal", journal, "--format", "json"],
+                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            if kills < 30:
+                try:
+                    process.wait(timeout=rng.uniform(0.2, 4.0))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                    kills += 1
+                    continue
+            out, _ = process.communicate(timeout=900)
+            final = process.returncode
+            if final == 0:
+                break
+        request = urllib.request.Request(f"{simulator.url}/_simulator/calls", headers={"Authorization": "bearer dev-key"})
+        log = json.load(urllib.request.urlopen(request, timeout=60))
+    applied = collections.Counter()
+    for call in log["calls"]:
+        if call["path"].endswith("/status") or not call.get("icc"):
+            continue
+        if (call["code"] == 200 and call.get("jobId")) or call.get("applied"):
+            applied[(call["icc"], call["path"].rsplit("/", 1)[1])] += 1
+    failed = collections.Counter((job["icc"], job["action"]) for job in log["failedJobs"])
+    duplicates = {key: count for key, count in applied.items() if count > 1 + failed[key]}
+    per_sim = collections.Counter(applied[key] for key in applied)
+    records = collections.Counter()
+    unfinished = 0
+    for name in sorted(os.listdir(journals)):
+        with open(os.path.join(journals, name)) as f:
+            kinds = [json.loads(line)["type"] for line in f if line.strip()]
+        records.update(kinds)
+        unfinished += "summary" not in kinds
+    print("\n## chaos: 1,000 SIMs, --drop-rate 0.3 --fail-rate 0.2 --job-failure-rate 0.1, apply killed at random")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| rounds (apply runs) | {rounds} |")
+    print(f"| of which killed with SIGKILL | {kills} |")
+    print(f"| last round's exit status (0: converged) | {final} |")
+    print(f"| calls logged / forgotten | {len(log['calls']):,} / {log['forgotten']:,} |")
+    print(f"| (SIM, action) pairs applied | {len(applied):,} |")
+    print(f"| applied once / twice / more | {per_sim[1]:,} / {per_sim[2]:,} / {sum(v for k, v in per_sim.items() if k > 2):,} |")
+    print(f"| failed jobs (a later resend is legitimate) | {sum(failed.values()):,} |")
+    print(f"| applied twice without an earlier failed job | {len(duplicates)} |")
+    print(f"| journals / without a summary (killed) | {len(os.listdir(journals))} / {unfinished} |")
+    print(f"| journal records by type | {', '.join(f'{k} {v:,}' for k, v in sorted(records.items()))} |")
+    if duplicates:
+        print(f"DUPLICATES: {sorted(duplicates.items())[:20]}")
+
+
 def bench_simulator(runs):
     _, iccs = fleet_files()
     runs = max(3, runs // 4)
@@ -254,7 +334,7 @@ def bench_simulator(runs):
 
 
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep,
-         "latency": bench_latency, "ratelimit": bench_ratelimit, "apply": bench_apply}
+         "latency": bench_latency, "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos}
 
 
 def main():

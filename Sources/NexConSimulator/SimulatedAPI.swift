@@ -212,6 +212,16 @@ struct SimulatedAPI: Sendable {
             writer.objectEnd()
         }
         writer.arrayEnd()
+        writer.key("failedJobs")
+        writer.arrayStart()
+        for job in state.failedJobs {
+            writer.objectStart()
+            writer.field("jobId", job.id)
+            writer.field("icc", job.icc)
+            writer.field("action", job.action.rawValue)
+            writer.objectEnd()
+        }
+        writer.arrayEnd()
         writer.objectEnd()
         return .json(writer.bytes)
     }

@@ -16,6 +16,9 @@ public final class SimulatorState: Sendable {
         var calls: [CallRecord] = []
         /// Calls trimmed from the log.
         var forgottenCalls = 0
+        /// Jobs that failed, newest last, bounded like the calls: an audit can then tell a
+        /// legitimate second action (after a failure) from a duplicate.
+        var failedJobs: [Job] = []
         var nextJob = 1
         var random: SplitMix
         /// Counts changes to `sims`, so the state writer knows what it has saved.
@@ -86,6 +89,10 @@ public final class SimulatorState: Sendable {
             guard var sim = storage.sims[job.icc], sim.job?.id == job.id else { return (false, "") }
             sim.status = job.fails ? job.from : job.to
             sim.job = nil
+            if job.fails {
+                storage.failedJobs.append(job)
+                if storage.failedJobs.count > max(1, callLogLimit) { storage.failedJobs.removeFirst(storage.failedJobs.count / 2) }
+            }
             storage.sims[job.icc] = sim
             storage.version += 1
             return (true, sim.status)
@@ -114,6 +121,9 @@ public final class SimulatorState: Sendable {
     public func random() -> Double {
         storage.withLock { $0.random.nextUnit() }
     }
+
+    /// Jobs that ended in failure, oldest first (at most about `callLogLimit`).
+    public var failedJobs: [Job] { storage.withLock { $0.failedJobs } }
 
     /// The newest calls, oldest first, at most `callLogLimit`.
     public var calls: [CallRecord] { callLog.calls }

@@ -45,6 +45,10 @@ import Testing
             let back = try await eventually { try await Self.status(simulator, Self.other) == "INACTIVE" }
             #expect(back)
             #expect(simulator.state.runningJobs.isEmpty)
+            // The audit log says the job failed, so a second activate would not be a duplicate.
+            let log = try await send("\(simulator.baseURL)/_simulator/calls", method: "GET").json
+            let failed = log["failedJobs"] as? [[String: Any]] ?? []
+            #expect(failed.count == 1 && failed.first?["icc"] as? String == Self.other && failed.first?["action"] as? String == "activate")
         }
     }
 
