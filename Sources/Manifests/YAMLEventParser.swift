@@ -85,6 +85,8 @@ final class YAMLEventParser {
     // exclusive access on every event.
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let input: UnsafeMutableBufferPointer<UInt8>
+    /// Bytes of `input` in use; the buffer may be larger.
+    private let count: Int
     /// Mappings and sequences open now. libyaml's scanner slows quadratically with depth,
     /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
     private var depth = 0
@@ -93,6 +95,7 @@ final class YAMLEventParser {
     /// Parses `input`, which the parser owns and frees.
     init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
         self.input = input
+        self.count = count
         parser = .allocate(capacity: 1)
         parser.initialize(to: yaml_parser_t())
         yaml_parser_initialize(parser)
@@ -213,15 +216,23 @@ final class YAMLEventParser {
         if let context = parser.context.map({ String(cString: $0) }) {
             message += " \(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1)"
         }
-        return YAMLSyntaxError(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
-                               message: message)
+        let (line, column) = withinInput(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        return YAMLSyntaxError(line: line, column: column, message: message)
+    }
+
+    /// libyaml reports the end of a file without a final line break as the start of the line
+    /// after it, where no editor can go; that is the end of the last line.
+    private func withinInput(line: Int, column: Int) -> (Int, Int) {
+        let lines = input.prefix(count).split(separator: 0x0A, omittingEmptySubsequences: false)
+        guard line > lines.count, let last = lines.last else { return (line, column) }
+        return (lines.count, last.count { $0 & 0xC0 != 0x80 } + 1)
     }
 
     /// libyaml reports a bad trailing octet, or a sequence cut short, at the octet after the
     /// character's first byte; the broken character starts at that lead byte.
     private func characterStart(before offset: Int, problem: String) -> Int {
         guard problem.contains("trailing") || problem.contains("incomplete") else { return offset }
-        var start = min(offset, input.count)
+        var start = min(offset, count)
         for _ in 0..<3 where start > 0 {
             start -= 1
             if input[start] & 0xC0 == 0xC0 { return start }
@@ -233,7 +244,7 @@ final class YAMLEventParser {
     /// Line and column of a byte offset, for reader errors, which libyaml reports as an offset.
     private func position(ofByte offset: Int) -> (Int, Int) {
         var line = 1, column = 1
-        for byte in input.prefix(min(offset, input.count)) {
+        for byte in input.prefix(min(offset, count)) {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
         return (line, column)

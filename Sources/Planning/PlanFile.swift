@@ -253,8 +253,10 @@ public struct PlanFile: Sendable, Hashable {
             return ICC(unchecked: text)
         }
 
+        /// A location names a line and column, or the file alone (line 0), as it is written.
         func locate(_ saved: Document.Location) -> SourceLocation {
-            SourceLocation(path: saved.path, line: max(0, saved.line ?? 0), column: max(0, saved.column ?? 0))
+            guard let line = saved.line, line > 0 else { return SourceLocation(path: saved.path) }
+            return SourceLocation(path: saved.path, line: line, column: max(0, saved.column ?? 0))
         }
 
         /// Each step's action and states, and no step twice.

@@ -215,6 +215,21 @@ import Testing
         }
     }
 
+    /// A declared limit of zero, a negative one or one past any integer must neither
+    /// stall nor crash the pacing.
+    @Test(arguments: ["0", "-5", "99999999999999999999", "ten"])
+    func oddRateLimitsAreIgnored(value: String) async throws {
+        try await HostileServer.with({ _, _, _ in
+            .init(code: 200, headers: [("X-RateLimit-Limit", value)], body: #"{"status":"ACTIVATED"}"#)
+        }) { url in
+            let client = try NexConClient(endpoint: APIEndpoint(url: url, key: "k"), parallelism: 4, rate: nil)
+            let observed = try await StatusSweep.run(TestICC.numbers(40), client: client, parallelism: 4)
+            await client.shutdown()
+            #expect(observed.count == 40)
+            #expect(client.pacer.currentRate == nil, "no pace was taken from '\(value)'")
+        }
+    }
+
     @Test(arguments: [("120", 120.0), (" 3 ", 3.0), ("0", 0.0), ("Sun, 06 Nov 1994 08:49:37 GMT", 0.0)])
     func retryAfterFormsFromRFC9110(value: String, seconds: Double) {
         #expect(RetryAfter.parse(value, now: Date())?.seconds == seconds)
