@@ -222,7 +222,7 @@ def bench_apply(runs):
         started = time.perf_counter()
         result = subprocess.run([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--auto-approve", "--force", "--parallelism", "64",
                                  "--no-progress", "--journal", os.path.join(WORK, "apply-journal.jsonl"), "--format", "json"],
-                                env=env, capture_output=True, text=True)
+                                env=env, capture_output=True, text=True, cwd=WORK)
         wall = time.perf_counter() - started
     report = json.loads(result.stdout) if result.stdout.startswith("{") else {}
     if result.returncode not in (0, 3):
@@ -242,7 +242,8 @@ def bench_apply(runs):
 def bench_chaos(runs):
     """1,000 SIMs under dropped connections, 500s and failing jobs; apply killed with SIGKILL
     at random moments at least 30 times, then re-run until it converges. Nothing is timed:
-    the case checks that no action was applied twice unless the earlier job failed."""
+    the case checks that no action was applied twice unless the earlier job failed. Applies
+    run in Benchmarks/out, so their lock and journals stay out of the repository's."""
     fleet = os.path.join(WORK, "fleet-chaos")
     if not os.path.exists(fleet + ".seed.json"):
         sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "1000", "4", "active,blocked")
@@ -268,10 +269,17 @@ def bench_chaos(runs):
             journal = os.path.join(journals, f"round-{rounds:03d}.jsonl")
             process = subprocess.Popen([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--auto-approve", "--force",
                                         "--parallelism", "32", "--no-progress", "--journal", journal, "--format", "json"],
-                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=WORK)
             if kills < 30:
+                # Kill while actions are being sent: after the journal shows the first intent
+                # (before that only status reads happen), at a random moment within 3 s.
+                deadline = time.monotonic() + 300
+                while process.poll() is None and time.monotonic() < deadline:
+                    if os.path.exists(journal) and '"type":"intent"' in open(journal).read():
+                        break
+                    time.sleep(0.05)
                 try:
-                    process.wait(timeout=rng.uniform(0.2, 4.0))
+                    process.wait(timeout=rng.uniform(0.0, 3.0))
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()

@@ -76,6 +76,21 @@ public enum MarkdownText {
     }
 }
 
+extension MarkdownText {
+    /// `<!-- simfleet:plan -->` or `<!-- simfleet:plan:KEY -->`: hidden in the rendered
+    /// comment, found by CI to edit the one comment in place. The key is checked by the
+    /// command line to hold only letters, digits, '.', '_' and '-'.
+    public static func commentMarker(_ kind: String, key: String?) -> String {
+        "<!-- simfleet:\(kind)\(key.map { ":" + $0 } ?? "") -->"
+    }
+
+    public static func isValidCommentKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= 64 && key.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
+        }
+    }
+}
+
 /// GitHub Actions workflow commands (`::error file=...::message`).
 public enum GitHubAnnotation {
     /// The message part: `%`, CR and LF are percent-encoded as GitHub decodes them, so no

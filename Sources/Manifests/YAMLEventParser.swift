@@ -223,7 +223,7 @@ final class YAMLEventParser {
     /// libyaml reports the end of a file without a final line break as the start of the line
     /// after it, where no editor can go; that is the end of the last line.
     private func withinInput(line: Int, column: Int) -> (Int, Int) {
-        let lines = input.prefix(count).split(separator: 0x0A, omittingEmptySubsequences: false)
+        let lines = YAMLLines.split(input.prefix(count))
         guard line > lines.count, let last = lines.last else { return (line, column) }
         return (lines.count, last.count { $0 & 0xC0 != 0x80 } + 1)
     }
@@ -297,5 +297,36 @@ enum YAMLRules {
             return "unknown key '\(key)' in \(context); did you mean '\(suggestion)'?"
         }
         return "unknown key '\(key)' in \(context); valid keys are \(known.joined(separator: ", "))"
+    }
+}
+
+/// Lines as YAML (and libyaml's line numbers) count them: a line ends at LF, CR LF, a lone
+/// CR, NEL, LS or PS.
+public enum YAMLLines {
+    /// Each line's bytes, without its break; the text after the last break is a line too.
+    public static func split(_ bytes: some Collection<UInt8>) -> [[UInt8]] {
+        let bytes = Array(bytes)
+        var lines: [[UInt8]] = []
+        var start = 0, index = 0
+        while index < bytes.count {
+            var breakLength = 0
+            switch bytes[index] {
+            case 0x0A: breakLength = 1
+            case 0x0D: breakLength = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85: breakLength = 2
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                breakLength = 3
+            default: break
+            }
+            if breakLength > 0 {
+                lines.append(Array(bytes[start..<index]))
+                index += breakLength
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(Array(bytes[start...]))
+        return lines
     }
 }

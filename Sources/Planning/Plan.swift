@@ -206,7 +206,9 @@ public struct Plan: Sendable, Hashable {
     public var summary: PlanSummary
     public var blastRadius: BlastRadius
 
-    public var hasChanges: Bool { steps.contains { !$0.refused } }
+    /// Whether the manifests and the fleet differ: any step, refused terminations included,
+    /// since a drift check must see them.
+    public var hasChanges: Bool { !steps.isEmpty }
     public var waves: [[Step]] {
         Dictionary(grouping: steps, by: \.wave).sorted { $0.key < $1.key }.map(\.value)
     }

@@ -206,8 +206,10 @@ public struct PlanFile: Sendable, Hashable {
             return .failure(PlanFileError([.error(at: location, "not a simfleet plan (it is not JSON with a 'formatVersion'); make one with 'simfleet plan --out FILE'")]))
         }
         guard version.formatVersion == formatVersion else {
-            let which = version.formatVersion < formatVersion ? "an older" : "a newer"
-            return .failure(PlanFileError([.error(at: location, "plan format \(version.formatVersion) was written by \(which) simfleet; this one reads format \(formatVersion): run 'simfleet plan --out FILE' again with this simfleet")]))
+            let advice = version.formatVersion < formatVersion
+                ? "was written by an older simfleet; this one reads format \(formatVersion): run 'simfleet plan --out FILE' again"
+                : "was written by a newer simfleet; this one reads format \(formatVersion): upgrade simfleet, or plan again with this one"
+            return .failure(PlanFileError([.error(at: location, "plan format \(version.formatVersion) \(advice)")]))
         }
         let document: Document
         do {

@@ -28,6 +28,9 @@ public struct RenderContext: Sendable {
     public var manifestDigest: String
     /// The manifests and targets the plan covers.
     public var scope: PlanScope
+    /// Extends the hidden marker that lets CI find and edit its own pull-request comment,
+    /// so several manifest folders can each keep one (`<!-- simfleet:plan:KEY -->`).
+    public var commentKey: String?
     /// ANSI colour, for terminals only.
     public var color: Bool
 
@@ -38,6 +41,11 @@ public struct RenderContext: Sendable {
         self.manifestDigest = manifestDigest
         self.scope = scope
         self.color = color
+    }
+
+    /// The first line of the markdown: `<!-- simfleet:plan -->`, or with the comment key.
+    public func marker(_ kind: String) -> String {
+        MarkdownText.commentMarker(kind, key: commentKey)
     }
 }
 
@@ -125,8 +133,12 @@ public enum PlanRenderer {
     static let foldAfter = 10
 
     public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit) -> String {
+        let marker = context.marker("plan") + "\n"
+        if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty {
+            return marker + "**simfleet plan:** \(escape(summaryLine(plan))) \(escape(context.target.sentence))\n"
+        }
         var sections: [String] = []
-        var head = "### simfleet plan\n\n"
+        var head = marker + "### simfleet plan\n\n"
         let sentence = escape(context.target.sentence)
         head += context.target.kind == .simulator ? "> **\(sentence)**\n\n" : "\(sentence)\n\n"
         head += "**\(escape(summaryLine(plan)))**\n\n"

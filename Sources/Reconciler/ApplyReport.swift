@@ -100,8 +100,8 @@ public struct ApplyReport: Sendable {
         return head + summaryLine + "\n"
     }
 
-    public func markdown() -> String {
-        var out = "### simfleet apply\n\n"
+    public func markdown(commentKey: String? = nil) -> String {
+        var out = MarkdownText.commentMarker("apply", key: commentKey) + "\n### simfleet apply\n\n"
         if let journalWarning { out += "> **\(MarkdownText.escape(journalWarning))**\n\n" }
         if target.kind == .simulator { out += "> **\(MarkdownText.escape(target.sentence))**\n\n" }
         out += "**\(summaryLine)**\n\n"

@@ -51,7 +51,13 @@ extension SimfleetCommand {
         @Option(help: "Report format: text, markdown or json.")
         var format: PlanFormat = .text
 
+        @Option(help: "Extends the markdown report's hidden marker, <!-- simfleet:apply:KEY -->, so each manifest folder keeps its own comment.")
+        var commentKey: String?
+
         func validate() throws {
+            if let commentKey, !MarkdownText.isValidCommentKey(commentKey) {
+                throw ValidationError("--comment-key may hold only letters, digits, '.', '_' and '-', at most 64 of them")
+            }
             if let callbackUrl, let problem = CallbackURL.problem(with: callbackUrl) {
                 throw ValidationError("--callback-url: \(problem)")
             }
@@ -265,7 +271,7 @@ extension SimfleetCommand {
         func finish(_ report: ApplyReport) {
             let text = switch format {
             case .text: report.text()
-            case .markdown: report.markdown()
+            case .markdown: report.markdown(commentKey: commentKey)
             case .json: report.json()
             }
             Output.write(Array(text.utf8))

@@ -29,8 +29,17 @@ extension SimfleetCommand {
         @Option(help: "Also save the JSON plan to this file, for apply.")
         var out: String?
 
-        @Flag(help: "Exit with 2 when the plan has changes and no errors.")
+        @Flag(help: "Exit with 2 when the manifests and the fleet differ (refused terminations included) and there are no errors.")
         var detailedExitcode = false
+
+        @Option(help: "Extends the markdown's hidden marker, <!-- simfleet:plan:KEY -->, so each manifest folder keeps its own pull-request comment.")
+        var commentKey: String?
+
+        func validate() throws {
+            if let commentKey, !MarkdownText.isValidCommentKey(commentKey) {
+                throw ValidationError("--comment-key may hold only letters, digits, '.', '_' and '-', at most 64 of them")
+            }
+        }
 
         func run() async throws {
             let session = try await FleetSession.load(fleet)
@@ -39,6 +48,7 @@ extension SimfleetCommand {
                 return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy), target)
             }
             var context = session.context(target)
+            context.commentKey = commentKey
             if let out {
                 do {
                     try AtomicFile.write(Array(PlanRenderer.json(plan, context: context).utf8), to: out)

@@ -68,3 +68,37 @@ import Testing
         #expect(PlanRenderer.escape("a|b <script> *x*") == #"a\|b &lt;script&gt; \*x\*"#)
     }
 }
+
+/// The pull-request comment: a hidden marker CI can find, and one line when nothing changes.
+@Suite struct CommentMarkdownTests {
+    static let target = PlanTarget(kind: .api, url: "https://app.nexcon.io")
+
+    @Test(arguments: [(String?.none, "<!-- simfleet:plan -->"), ("fleet-a", "<!-- simfleet:plan:fleet-a -->")])
+    func theMarkdownStartsWithItsMarker(key: String?, marker: String) {
+        var context = RenderContext(target: Self.target, toolVersion: "t", manifestDigest: "d")
+        context.commentKey = key
+        let sims = [Fleet.sim(1, .blocked)]
+        let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: PlanPolicy())
+        #expect(PlanRenderer.markdown(plan, context: context).hasPrefix(marker + "\n### simfleet plan\n"))
+    }
+
+    @Test func aPlanWithNoChangesSaysSoInOneLine() {
+        let sims = [Fleet.sim(1, .active), Fleet.sim(2, .active)]
+        let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
+        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let markdown = PlanRenderer.markdown(plan, context: RenderContext(target: Self.target, toolVersion: "t", manifestDigest: "d"))
+        #expect(markdown == "<!-- simfleet:plan -->\n**simfleet plan:** No changes. 2 SIMs match their manifests. Live status read from the NexCon API at https&#58;//app.nexcon.io.\n")
+    }
+
+    @Test func refusedTerminationsAloneAreStillADifference() {
+        let sims = [Fleet.sim(1, .terminated)]
+        let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: PlanPolicy())
+        #expect(plan.steps.allSatisfy(\.refused) && plan.hasChanges)
+    }
+
+    @Test(arguments: ["fleet-a", "a.b_c", String(repeating: "k", count: 64)])
+    func commentKeysThatAreSafeInAMarker(key: String) { #expect(MarkdownText.isValidCommentKey(key)) }
+
+    @Test(arguments: ["", "x -->", "a b", "<b>", String(repeating: "k", count: 65), "é"])
+    func commentKeysThatCouldBreakOutAreRefused(key: String) { #expect(!MarkdownText.isValidCommentKey(key)) }
+}

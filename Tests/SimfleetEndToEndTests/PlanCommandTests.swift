@@ -154,3 +154,31 @@ import Testing
         }
     }
 }
+
+/// `simfleet show` renders a saved plan exactly as plan printed it.
+@Suite struct ShowCommandTests {
+    @Test(arguments: ["text", "markdown", "json"])
+    func showGivesTheSameBytesAsPlan(format: String) async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            let plan = try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", format, "--out", "plan.json"], in: dir)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            // No key and no network: the environment has neither.
+            let shown = try Simfleet.run(["show", "plan.json", "--format", format], in: dir, environment: ["NEXCON_API_KEY": ""])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            #expect(shown.stdout == plan.stdout)
+        }
+    }
+
+    @Test func aFileThatIsNotAPlanOrIsNewerGetsOneClearError() async throws {
+        try await withTemporaryDirectory { dir in
+            try "{\"formatVersion\": 9}".write(to: dir.appendingPathComponent("new.json"), atomically: true, encoding: .utf8)
+            let newer = try Simfleet.run(["show", "new.json"], in: dir)
+            #expect(newer.status == 1)
+            #expect(newer.stderr == "new.json: error: plan format 9 was written by a newer simfleet; this one reads format 2: upgrade simfleet, or plan again with this one\n")
+            try "steps: []".write(to: dir.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
+            let other = try Simfleet.run(["show", "x.json"], in: dir)
+            #expect(other.status == 1 && other.stderr.hasPrefix("x.json: error: not a simfleet plan"))
+        }
+    }
+}

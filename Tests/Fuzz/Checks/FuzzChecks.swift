@@ -14,7 +14,7 @@ public enum FuzzChecks {
 
     public static func manifest(_ bytes: [UInt8]) {
         let set = ManifestLoader.load(sources: [ManifestSource(path: "fuzz.yaml", bytes: bytes)])
-        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let lines = YAMLLines.split(bytes)
         for diagnostic in set.diagnostics {
             let location = diagnostic.location
             precondition(location.path == "fuzz.yaml", "a diagnostic names another file: \(diagnostic.formatted)")
