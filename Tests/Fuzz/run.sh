@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses with AddressSanitizer and runs each for SECONDS (default
-# 60), starting from Seeds/<harness>/ and the harness's dictionary. A crash, hang or
+# Builds the libFuzzer harnesses with AddressSanitizer and runs each (or those named after
+# SECONDS: manifest config planfile json status) for SECONDS (default 60), starting from Seeds/<harness>/ and the harness's dictionary. A crash, hang or
 # memory blow-up is saved in Crashes/<harness>/, which `swift test` replays on every run
 # (FuzzReplayTests): commit it with the fix. Prints executions and executions per second.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
+shift || true
+harnesses=${*:-manifest config planfile json status}
 export SWIFT_BACKTRACE=enable=no   # the backtracer can hang after a crash
 flags=(-c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 swift build "${flags[@]}" || exit 1
@@ -13,7 +15,7 @@ bin=$(swift build "${flags[@]}" --show-bin-path)
 mkdir -p logs
 failed=0
 printf '| harness | seconds | executions | executions/s | result |\n|---|---:|---:|---:|---|\n' > logs/summary.md
-for name in manifest config planfile json status; do
+for name in $harnesses; do
   corpus=$(mktemp -d)
   cp Seeds/"$name"/* "$corpus"/
   "$bin/fuzz-$name" "$corpus" -dict="$name.dict" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
