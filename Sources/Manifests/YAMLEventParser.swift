@@ -241,13 +241,12 @@ final class YAMLEventParser {
         return offset
     }
 
-    /// Line and column of a byte offset, for reader errors, which libyaml reports as an offset.
+    /// Line and column of a byte offset, for reader errors, which libyaml reports as an
+    /// offset; lines are counted as YAML counts them, like every other position.
     private func position(ofByte offset: Int) -> (Int, Int) {
-        var line = 1, column = 1
-        for byte in input.prefix(min(offset, count)) {
-            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
-        }
-        return (line, column)
+        let lines = YAMLLines.split(input.prefix(min(offset, count)))
+        let last = lines.last ?? []
+        return (lines.count, last.count { $0 & 0xC0 != 0x80 } + 1)
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String {
