@@ -157,8 +157,9 @@ final class YAMLEventParser {
         var event = yaml_event_t()
         guard yaml_parser_parse(parser, &event) == 1 else { throw syntaxError() }
         defer { yaml_event_delete(&event) }
-        let line = Int(event.start_mark.line) + 1
-        let column = Int(event.start_mark.column) + 1
+        var line = Int(event.start_mark.line) + 1
+        var column = Int(event.start_mark.column) + 1
+        if event.start_mark.index >= count { (line, column) = endOfInput() }
         switch event.type {
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             depth += 1
@@ -216,16 +217,15 @@ final class YAMLEventParser {
         if let context = parser.context.map({ String(cString: $0) }) {
             message += " \(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1)"
         }
-        let (line, column) = withinInput(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        var (line, column) = (Int(parser.problem_mark.line) + 1, Int(parser.problem_mark.column) + 1)
+        if parser.problem_mark.index >= count { (line, column) = endOfInput() }
         return YAMLSyntaxError(line: line, column: column, message: message)
     }
 
-    /// libyaml reports the end of a file without a final line break as the start of the line
-    /// after it, where no editor can go; that is the end of the last line.
-    private func withinInput(line: Int, column: Int) -> (Int, Int) {
-        let lines = YAMLLines.split(input.prefix(count))
-        guard line > lines.count, let last = lines.last else { return (line, column) }
-        return (lines.count, last.count { $0 & 0xC0 != 0x80 } + 1)
+    /// libyaml puts marks at the end of a file without a final line break on the line after
+    /// it, where no editor can go; the end of input is the end of the last line.
+    private func endOfInput() -> (Int, Int) {
+        position(ofByte: count)
     }
 
     /// libyaml reports a bad trailing octet, or a sequence cut short, at the octet after the

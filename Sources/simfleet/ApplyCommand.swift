@@ -51,13 +51,9 @@ extension SimfleetCommand {
         @Option(help: "Report format: text, markdown or json.")
         var format: PlanFormat = .text
 
-        @Option(help: "Extends the markdown report's hidden marker, <!-- simfleet:apply:KEY -->, so each manifest folder keeps its own comment.")
-        var commentKey: String?
+        @OptionGroup var comment: CommentOptions
 
         func validate() throws {
-            if let commentKey, !MarkdownText.isValidCommentKey(commentKey) {
-                throw ValidationError("--comment-key may hold only letters, digits, '.', '_' and '-', at most 64 of them")
-            }
             if let callbackUrl, let problem = CallbackURL.problem(with: callbackUrl) {
                 throw ValidationError("--callback-url: \(problem)")
             }
@@ -115,16 +111,7 @@ extension SimfleetCommand {
         /// A saved plan is a reviewed list of steps, checked whole against the manifests it
         /// was made from before anything is sent; the manifests are the authority.
         func applySaved(_ path: String, stop: StopFlag) async throws {
-            let bytes: [UInt8]
-            switch BoundedFile.read(path, limit: PlanFile.maximumSize, what: "plan file") {
-            case .success(let read): bytes = read
-            case .failure(let diagnostic): throw fail([diagnostic])
-            }
-            let file: PlanFile
-            switch PlanFile.decode(bytes, path: path) {
-            case .success(let decoded): file = decoded
-            case .failure(let error): throw fail(error.diagnostics)
-            }
+            let file = try PlanFile.read(path)
             if file.target.kind == .simulator && !api.simulator {
                 Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.").formatted)
                 throw ExitCode.failure
@@ -271,7 +258,7 @@ extension SimfleetCommand {
         func finish(_ report: ApplyReport) {
             let text = switch format {
             case .text: report.text()
-            case .markdown: report.markdown(commentKey: commentKey)
+            case .markdown: report.markdown(commentKey: comment.commentKey)
             case .json: report.json()
             }
             Output.write(Array(text.utf8))

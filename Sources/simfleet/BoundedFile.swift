@@ -1,5 +1,7 @@
+import ArgumentParser
 import FleetModel
 import Foundation
+import Planning
 
 /// Reads a file a person gave, refusing what is not a regular file or is too large, so a
 /// FIFO cannot hang simfleet and `/dev/zero` cannot fill its memory.
@@ -26,5 +28,24 @@ enum BoundedFile {
             return .failure(.error(at: location, "the \(what) grew past \(limit) bytes while being read"))
         }
         return .success(Array(data))
+    }
+}
+
+extension PlanFile {
+    /// Reads and checks a plan file a person named, printing every problem and exiting 1.
+    static func read(_ path: String) throws -> PlanFile {
+        let bytes: [UInt8]
+        switch BoundedFile.read(path, limit: maximumSize, what: "plan file") {
+        case .success(let read): bytes = read
+        case .failure(let diagnostic):
+            Output.error(diagnostic.formatted)
+            throw ExitCode.failure
+        }
+        switch decode(bytes, path: path) {
+        case .success(let decoded): return decoded
+        case .failure(let error):
+            for diagnostic in error.diagnostics { Output.error(diagnostic.formatted) }
+            throw ExitCode.failure
+        }
     }
 }

@@ -77,6 +77,18 @@ struct FleetOptions: ParsableArguments {
     }
 }
 
+/// The pull-request comment's marker, shared by plan, apply and show.
+struct CommentOptions: ParsableArguments {
+    @Option(help: "Extends the markdown's hidden marker to <!-- simfleet:plan:KEY --> (or apply), so each manifest folder keeps its own pull-request comment.")
+    var commentKey: String?
+
+    func validate() throws {
+        if let commentKey, !MarkdownText.isValidCommentKey(commentKey) {
+            throw ValidationError("--comment-key may hold only letters, digits, '.', '_' and '-', at most 64 of them")
+        }
+    }
+}
+
 /// Bounds on what manifests may make simfleet read.
 struct ManifestLimits: ParsableArguments {
     @Option(help: "Refuse manifest files larger than this many MiB.")

@@ -32,14 +32,7 @@ extension SimfleetCommand {
         @Flag(help: "Exit with 2 when the manifests and the fleet differ (refused terminations included) and there are no errors.")
         var detailedExitcode = false
 
-        @Option(help: "Extends the markdown's hidden marker, <!-- simfleet:plan:KEY -->, so each manifest folder keeps its own pull-request comment.")
-        var commentKey: String?
-
-        func validate() throws {
-            if let commentKey, !MarkdownText.isValidCommentKey(commentKey) {
-                throw ValidationError("--comment-key may hold only letters, digits, '.', '_' and '-', at most 64 of them")
-            }
-        }
+        @OptionGroup var comment: CommentOptions
 
         func run() async throws {
             let session = try await FleetSession.load(fleet)
@@ -48,7 +41,7 @@ extension SimfleetCommand {
                 return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy), target)
             }
             var context = session.context(target)
-            context.commentKey = commentKey
+            context.commentKey = comment.commentKey
             if let out {
                 do {
                     try AtomicFile.write(Array(PlanRenderer.json(plan, context: context).utf8), to: out)

@@ -21,34 +21,14 @@ extension SimfleetCommand {
         @Option(help: "Output format: text (terminal), markdown (pull-request comment) or json.")
         var format: PlanFormat = .text
 
-        @Option(help: "The comment key plan was given, for the same markdown marker.")
-        var commentKey: String?
-
-        func validate() throws {
-            if let commentKey, !MarkdownText.isValidCommentKey(commentKey) {
-                throw ValidationError("--comment-key may hold only letters, digits, '.', '_' and '-', at most 64 of them")
-            }
-        }
+        @OptionGroup var comment: CommentOptions
 
         func run() throws {
-            let bytes: [UInt8]
-            switch BoundedFile.read(planFile, limit: PlanFile.maximumSize, what: "plan file") {
-            case .success(let read): bytes = read
-            case .failure(let diagnostic):
-                Output.error(diagnostic.formatted)
-                throw ExitCode.failure
-            }
-            let file: PlanFile
-            switch PlanFile.decode(bytes, path: planFile) {
-            case .success(let decoded): file = decoded
-            case .failure(let error):
-                for diagnostic in error.diagnostics { Output.error(diagnostic.formatted) }
-                throw ExitCode.failure
-            }
+            let file = try PlanFile.read(planFile)
             var context = RenderContext(target: file.target, toolVersion: file.simfleetVersion,
                                         manifestDigest: file.manifestDigest, scope: file.scope)
             context.color = format == .text && Terminal.colorOnStandardOutput
-            context.commentKey = commentKey
+            context.commentKey = comment.commentKey
             Output.write(Array(PlanRenderer.render(file.plan, as: format, context: context).utf8))
         }
     }
