@@ -87,6 +87,9 @@ final class YAMLEventParser {
     private let input: UnsafeMutableBufferPointer<UInt8>
     /// Bytes of `input` in use; the buffer may be larger.
     private let count: Int
+    /// Characters in the input, counted on first need: libyaml's mark indexes count
+    /// characters, and one at the end of input may sit on a line past it.
+    private var characterCount: Int?
     /// Mappings and sequences open now. libyaml's scanner slows quadratically with depth,
     /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
     private var depth = 0
@@ -159,7 +162,7 @@ final class YAMLEventParser {
         defer { yaml_event_delete(&event) }
         var line = Int(event.start_mark.line) + 1
         var column = Int(event.start_mark.column) + 1
-        if event.start_mark.index >= count { (line, column) = endOfInput() }
+        if isAtEnd(event.start_mark) { (line, column) = endOfInput() }
         switch event.type {
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             depth += 1
@@ -218,7 +221,7 @@ final class YAMLEventParser {
             message += " \(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1)"
         }
         var (line, column) = (Int(parser.problem_mark.line) + 1, Int(parser.problem_mark.column) + 1)
-        if parser.problem_mark.index >= count { (line, column) = endOfInput() }
+        if isAtEnd(parser.problem_mark) { (line, column) = endOfInput() }
         return YAMLSyntaxError(line: line, column: column, message: message)
     }
 
@@ -226,6 +229,14 @@ final class YAMLEventParser {
     /// it, where no editor can go; the end of input is the end of the last line.
     private func endOfInput() -> (Int, Int) {
         position(ofByte: count)
+    }
+
+    private func isAtEnd(_ mark: yaml_mark_t) -> Bool {
+        // A character takes at most 4 bytes, so a mark before a quarter of the bytes is
+        // certainly not at the end, and most never pay for the count.
+        guard mark.index >= count / 4 else { return false }
+        if characterCount == nil { characterCount = input.prefix(count).count { $0 & 0xC0 != 0x80 } }
+        return mark.index >= characterCount!
     }
 
     /// libyaml reports a bad trailing octet, or a sequence cut short, at the octet after the
