@@ -275,7 +275,10 @@ def bench_chaos(runs):
             rounds += 1
             journal = os.path.join(journals, f"round-{rounds:03d}.jsonl")
             process = subprocess.Popen([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--auto-approve", "--force",
-                                        "--parallelism", "32", "--no-progress", "--journal", journal, "--format", "json"],
+                                        "--parallelism", "32", "--no-progress", "--journal", journal, "--format", "json",
+                                        # A job that failed before its running status was seen leaves no
+                                        # evidence and waits this out as unknown; the next round takes it.
+                                        "--wait-timeout", "20s"],
                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=WORK)
             if kills < 30:
                 # Kill while actions are being sent: after the journal shows the first intent
