@@ -90,6 +90,8 @@ final class YAMLEventParser {
     /// Characters in the input, counted on first need: libyaml's mark indexes count
     /// characters, and one at the end of input may sit on a line past it.
     private var characterCount: Int?
+    /// Where the input ends, as a line and column; found on first need.
+    private var end: (Int, Int)?
     /// Mappings and sequences open now. libyaml's scanner slows quadratically with depth,
     /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
     private var depth = 0
@@ -228,12 +230,16 @@ final class YAMLEventParser {
     /// libyaml puts marks at the end of a file without a final line break on the line after
     /// it, where no editor can go; the end of input is the end of the last line.
     private func endOfInput() -> (Int, Int) {
-        position(ofByte: count)
+        if let end { return end }
+        end = position(ofByte: count)
+        return end!
     }
 
     private func isAtEnd(_ mark: yaml_mark_t) -> Bool {
-        // A character takes at most 4 bytes, so a mark before a quarter of the bytes is
-        // certainly not at the end, and most never pay for the count.
+        // A file that ends with a line break has its end on a line of its own: nothing to
+        // correct, and nothing to count. A character takes at most 4 bytes, so a mark before
+        // a quarter of the bytes is certainly not at the end either.
+        if count > 0 && (input[count - 1] == 0x0A || input[count - 1] == 0x0D) { return false }
         guard mark.index >= count / 4 else { return false }
         if characterCount == nil { characterCount = input.prefix(count).count { $0 & 0xC0 != 0x80 } }
         return mark.index >= characterCount!
@@ -255,9 +261,7 @@ final class YAMLEventParser {
     /// Line and column of a byte offset, for reader errors, which libyaml reports as an
     /// offset; lines are counted as YAML counts them, like every other position.
     private func position(ofByte offset: Int) -> (Int, Int) {
-        let lines = YAMLLines.split(input.prefix(min(offset, count)))
-        let last = lines.last ?? []
-        return (lines.count, last.count { $0 & 0xC0 != 0x80 } + 1)
+        YAMLLines.position(after: UnsafeBufferPointer(rebasing: input.prefix(min(offset, count))))
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String {
@@ -313,6 +317,32 @@ enum YAMLRules {
 /// Lines as YAML (and libyaml's line numbers) count them: a line ends at LF, CR LF, a lone
 /// CR, NEL, LS or PS.
 public enum YAMLLines {
+    /// The line and column just after `bytes`, found in one pass without allocating.
+    public static func position(after bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        var line = 1, column = 1, index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var breakLength = 0
+            switch byte {
+            case 0x0A: breakLength = 1
+            case 0x0D: breakLength = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85: breakLength = 2
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                breakLength = 3
+            default: break
+            }
+            if breakLength > 0 {
+                line += 1
+                column = 1
+                index += breakLength
+            } else {
+                if byte & 0xC0 != 0x80 { column += 1 }
+                index += 1
+            }
+        }
+        return (line, column)
+    }
+
     /// Each line's bytes, without its break; the text after the last break is a line too.
     public static func split(_ bytes: some Collection<UInt8>) -> [[UInt8]] {
         let bytes = Array(bytes)
