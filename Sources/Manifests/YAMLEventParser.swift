@@ -321,26 +321,32 @@ public enum YAMLLines {
     public static func position(after bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
         var line = 1, column = 1, index = 0
         while index < bytes.count {
-            let byte = bytes[index]
-            var breakLength = 0
-            switch byte {
-            case 0x0A: breakLength = 1
-            case 0x0D: breakLength = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
-            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85: breakLength = 2
-            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                breakLength = 3
-            default: break
-            }
-            if breakLength > 0 {
+            let length = breakLength(at: index, in: bytes)
+            if length > 0 {
                 line += 1
                 column = 1
-                index += breakLength
+                index += length
             } else {
-                if byte & 0xC0 != 0x80 { column += 1 }
+                if bytes[index] & 0xC0 != 0x80 { column += 1 }
                 index += 1
             }
         }
         return (line, column)
+    }
+
+    /// The bytes of the line break starting at `index`, or 0 where none does.
+    static func breakLength(at index: Int, in bytes: some RandomAccessCollection<UInt8>) -> Int {
+        func at(_ offset: Int) -> UInt8? {
+            guard index + offset < bytes.count else { return nil }
+            return bytes[bytes.index(bytes.startIndex, offsetBy: index + offset)]
+        }
+        switch at(0) {
+        case 0x0A: return 1
+        case 0x0D: return at(1) == 0x0A ? 2 : 1
+        case 0xC2: return at(1) == 0x85 ? 2 : 0
+        case 0xE2: return at(1) == 0x80 && (at(2) == 0xA8 || at(2) == 0xA9) ? 3 : 0
+        default: return 0
+        }
     }
 
     /// Each line's bytes, without its break; the text after the last break is a line too.
@@ -349,18 +355,10 @@ public enum YAMLLines {
         var lines: [[UInt8]] = []
         var start = 0, index = 0
         while index < bytes.count {
-            var breakLength = 0
-            switch bytes[index] {
-            case 0x0A: breakLength = 1
-            case 0x0D: breakLength = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
-            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85: breakLength = 2
-            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                breakLength = 3
-            default: break
-            }
-            if breakLength > 0 {
+            let length = breakLength(at: index, in: bytes)
+            if length > 0 {
                 lines.append(Array(bytes[start..<index]))
-                index += breakLength
+                index += length
                 start = index
             } else {
                 index += 1
