@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["CYAML", "FleetModel", "Platform"]),
         // Pure: desired SIMs + observed statuses + policy -> Plan; renderers; the plan file. No I/O.
         .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // The manifests as they were at a commit, read through the git program, for --changed-since.
+        .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests"]),
         // NexCon's paths and the bodies the simulator writes and its tests read; the client
         // reads answers tolerantly by key instead (see NexConAPI.swift).
         .target(name: "NexConAPI", dependencies: ["FleetModel"]),
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler",
+                "FleetModel", "GitHistory", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -149,7 +149,7 @@ public enum ManifestLoader {
         return (walk.files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, walk.problems)
     }
 
-    static func isManifestName(_ name: String) -> Bool {
+    public static func isManifestName(_ name: String) -> Bool {
         let ext = (name as NSString).pathExtension.lowercased()
         // simfleet.yaml configures the tool; it is not a manifest.
         return fileExtensions.contains(ext) && name != SimfleetConfig.fileName && name != "simfleet.yml"

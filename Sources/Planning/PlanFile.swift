@@ -9,15 +9,55 @@ public struct PlanScope: Sendable, Hashable {
     public var targets: [ICC]
     /// `--label` key=value pairs; all must match.
     public var labels: [String: String]
+    /// SIMs the manifests declare that the targets and labels left out.
+    public var unselected: Int
+    /// With `--changed-since`: the commit compared with, and what that left out.
+    public var changedSince: ChangeBase?
 
-    public init(paths: [String], targets: [ICC] = [], labels: [String: String] = [:]) {
+    public init(paths: [String], targets: [ICC] = [], labels: [String: String] = [:], unselected: Int = 0,
+                changedSince: ChangeBase? = nil) {
         self.paths = paths
         self.targets = targets.sorted()
         self.labels = labels
+        self.unselected = unselected
+        self.changedSince = changedSince
     }
 
     public var targeting: Targeting { Targeting(iccs: Set(targets), labels: labels) }
-    public var isPartial: Bool { !targets.isEmpty || !labels.isEmpty }
+    public var isPartial: Bool { !targets.isEmpty || !labels.isEmpty || changedSince != nil }
+
+    /// What every rendering says when the plan covers only some of the SIMs.
+    public var partialSentences: [String] {
+        var sentences: [String] = []
+        if !targets.isEmpty || !labels.isEmpty {
+            var chosen: [String] = []
+            if !targets.isEmpty { chosen.append("the \(Wording.count(targets.count, "targeted ICC"))") }
+            if !labels.isEmpty { chosen.append("labels " + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+            sentences.append("Partial plan: only SIMs matching \(chosen.joined(separator: " and ")); \(Wording.count(unselected, "other SIM")) not checked.")
+        }
+        if let base = changedSince {
+            sentences.append("Partial plan: \(Wording.count(base.unchanged, "SIM")) not checked (unchanged since \(base.ref), merge-base \(base.mergeBase.prefix(7))).")
+        }
+        return sentences
+    }
+}
+
+/// The commit `--changed-since` compared the manifests with, and what it found.
+public struct ChangeBase: Sendable, Hashable {
+    /// The ref as given, and the commit it and HEAD share.
+    public var ref: String
+    public var mergeBase: String
+    /// SIMs in scope whose desired state is as it was, so not checked.
+    public var unchanged: Int
+    /// No longer managed; left as they are.
+    public var removed: [RemovedSIM]
+
+    public init(ref: String, mergeBase: String, unchanged: Int, removed: [RemovedSIM]) {
+        self.ref = ref
+        self.mergeBase = mergeBase
+        self.unchanged = unchanged
+        self.removed = removed
+    }
 }
 
 /// The saved plan (`plan --out`, `plan --format json`): a reviewed list of steps and what
@@ -28,7 +68,7 @@ public struct PlanScope: Sendable, Hashable {
 /// re-derives `protect`, the desired states, refusals and the managed count from the
 /// manifests, and a file whose steps a fresh plan could not contain is refused whole.
 public struct PlanFile: Sendable, Hashable {
-    public static let formatVersion = 2
+    public static let formatVersion = 3
     /// Larger files are refused unread.
     public static let maximumSize = 512 * 1024 * 1024
 
@@ -103,6 +143,29 @@ public struct PlanFile: Sendable, Hashable {
         w.arrayEnd()
         w.field("labels", sorted: scope.labels)
         w.field("partial", scope.isPartial)
+        w.field("unselected", scope.unselected)
+        w.key("changedSince")
+        if let base = scope.changedSince {
+            w.objectStart()
+            w.field("ref", base.ref)
+            w.field("mergeBase", base.mergeBase)
+            w.field("unchanged", base.unchanged)
+            w.key("removed")
+            w.arrayStart()
+            for sim in base.removed {
+                w.objectStart()
+                w.key("icc")
+                w.value(sim.icc)
+                w.field("name", sim.name)
+                w.key("source")
+                w.value(sim.location)
+                w.objectEnd()
+            }
+            w.arrayEnd()
+            w.objectEnd()
+        } else {
+            w.valueNull()
+        }
         w.objectEnd()
     }
 
@@ -149,7 +212,20 @@ public struct PlanFile: Sendable, Hashable {
 
     private struct Document: Decodable {
         struct Target: Decodable { var kind: String; var url: String }
-        struct Scope: Decodable { var paths: [String]; var targets: [String]; var labels: [String: String] }
+        struct Scope: Decodable {
+            var paths: [String]
+            var targets: [String]
+            var labels: [String: String]
+            var unselected: Int
+            var changedSince: Base?
+        }
+        struct Base: Decodable {
+            struct Removed: Decodable { var icc: String; var name: String?; var source: Location }
+            var ref: String
+            var mergeBase: String
+            var unchanged: Int
+            var removed: [Removed]
+        }
         struct Summary: Decodable {
             var managed, activate, block, restore, terminate, refused, unchanged, errors, pending: Int
         }
@@ -223,6 +299,13 @@ public struct PlanFile: Sendable, Hashable {
         reader.check(document.manifestDigest.utf8.count == 64 && document.manifestDigest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
                      "'manifestDigest' is not a SHA-256 digest")
         let targets = document.scope.targets.enumerated().map { reader.icc($0.element, "scope target \($0.offset + 1)") }
+        let changedSince = document.scope.changedSince.map { base in
+            ChangeBase(ref: base.ref, mergeBase: base.mergeBase, unchanged: base.unchanged, removed: base.removed.enumerated().map {
+                RemovedSIM(icc: reader.icc($0.element.icc, "removed SIM \($0.offset + 1)"), name: $0.element.name, location: reader.locate($0.element.source))
+            })
+        }
+        reader.check(changedSince.map { $0.mergeBase.utf8.count >= 40 && $0.mergeBase.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } } ?? true,
+                     "'scope.changedSince.mergeBase' is not a commit id")
         let steps = reader.steps(document.steps)
         let sims = reader.sims(document.sims)
         let errors = reader.issues(document.errors, "error"), warnings = reader.issues(document.warnings, "warning")
@@ -239,7 +322,8 @@ public struct PlanFile: Sendable, Hashable {
         return .success(PlanFile(plan: plan, simfleetVersion: document.simfleetVersion,
                                  target: PlanTarget(kind: kind, url: document.target.url),
                                  manifestDigest: document.manifestDigest,
-                                 scope: PlanScope(paths: document.scope.paths, targets: targets, labels: document.scope.labels)))
+                                 scope: PlanScope(paths: document.scope.paths, targets: targets, labels: document.scope.labels,
+                                                  unselected: document.scope.unselected, changedSince: changedSince)))
     }
 
     /// Turns the decoded document into values, collecting every problem (up to a limit).

@@ -77,6 +77,9 @@ public enum PlanRenderer {
         if s.errors > 0 { extras.append(Wording.count(s.errors, "error")) }
         if s.pending > 0 { extras.append("\(Wording.grouped(s.pending)) pending") }
         let tail = extras.isEmpty ? "" : " " + extras.joined(separator: ", ") + "."
+        if plan.steps.isEmpty && plan.sims.isEmpty {
+            return "No changes: no SIMs to check.\(tail)"
+        }
         if plan.steps.isEmpty {
             return "No changes. \(Wording.count(s.unchanged, "SIM")) match\(s.unchanged == 1 ? "es" : "") \(s.unchanged == 1 ? "its manifest" : "their manifests").\(tail)"
         }
@@ -99,6 +102,7 @@ public enum PlanRenderer {
             }
         }
         var out = TerminalText.escape(context.target.sentence) + "\n"
+        for sentence in context.scope.partialSentences { out += TerminalText.escape(sentence) + "\n" }
         let nameWidth = min(24, plan.steps.map { TerminalText.escape($0.name ?? "").count }.max() ?? 0)
         let lastWave = plan.waves.last?.first?.wave
         for wave in plan.waves {
@@ -112,6 +116,10 @@ public enum PlanRenderer {
                 if let note = step.note { line += "  (\(TerminalText.escape(note)))" }
                 out += line.trimmingTrailingSpaces() + "\n"
             }
+        }
+        if let base = context.scope.changedSince, !base.removed.isEmpty {
+            out += "\nNo longer managed; left as they are:\n"
+            for sim in base.removed { out += "  " + TerminalText.escape(removedLine(sim, base: base)) + "\n" }
         }
         if !plan.errors.isEmpty {
             out += "\nErrors:\n"
@@ -134,13 +142,15 @@ public enum PlanRenderer {
 
     public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit) -> String {
         let marker = context.marker("plan") + "\n"
-        if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty {
-            return marker + "**simfleet plan:** \(escape(summaryLine(plan))) \(escape(context.target.sentence))\n"
+        let partial = context.scope.partialSentences
+        if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty && (context.scope.changedSince?.removed ?? []).isEmpty {
+            return marker + "**simfleet plan:** " + ([summaryLine(plan)] + partial + [context.target.sentence]).map(escape).joined(separator: " ") + "\n"
         }
         var sections: [String] = []
         var head = marker + "### simfleet plan\n\n"
         let sentence = escape(context.target.sentence)
         head += context.target.kind == .simulator ? "> **\(sentence)**\n\n" : "\(sentence)\n\n"
+        if !partial.isEmpty { head += partial.map { "> " + escape($0) }.joined(separator: "\n>\n") + "\n\n" }
         head += "**\(escape(summaryLine(plan)))**\n\n"
         let s = plan.summary
         head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
@@ -148,7 +158,7 @@ public enum PlanRenderer {
         head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
         sections.append(head)
 
-        let groups = markdownGroups(plan)
+        let groups = markdownGroups(plan, base: context.scope.changedSince)
         var out = sections.joined()
         let footer = "\n<sub>simfleet \(context.toolVersion) · manifests \(context.manifestDigest.prefix(12))</sub>\n"
         let reserve = 300 + footer.utf8.count
@@ -183,7 +193,7 @@ public enum PlanRenderer {
     }
 
     /// Steps grouped by action, then errors and warnings; long groups folded.
-    static func markdownGroups(_ plan: Plan) -> [MarkdownGroup] {
+    static func markdownGroups(_ plan: Plan, base: ChangeBase?) -> [MarkdownGroup] {
         var groups: [MarkdownGroup] = []
         for action in Planner.actionOrder {
             let steps = plan.steps.filter { $0.action == action }
@@ -201,6 +211,14 @@ public enum PlanRenderer {
                 groups.append(MarkdownGroup(header: "\n#### \(title)\n\n" + table, rows: rows, footer: ""))
             }
         }
+        if let base, !base.removed.isEmpty {
+            let removed = base.removed
+            let rows = removed.map { "- " + escape(removedLine($0, base: base)) + "\n" }
+            let title = "No longer managed; left as they are (\(Wording.grouped(removed.count)))"
+            groups.append(removed.count > foldAfter
+                ? MarkdownGroup(header: "\n<details><summary>\(title)</summary>\n\n", rows: rows, footer: "\n</details>\n")
+                : MarkdownGroup(header: "\n#### \(title)\n\n", rows: rows, footer: ""))
+        }
         for (title, issues, severity) in [("Errors", plan.errors, Diagnostic.Severity.error), ("Warnings", plan.warnings, .warning)] where !issues.isEmpty {
             let rows = issues.map { "- " + escape($0.formatted(severity)) + "\n" }
             if issues.count > foldAfter {
@@ -213,6 +231,11 @@ public enum PlanRenderer {
     }
 
     static func escape(_ text: String) -> String { MarkdownText.escape(text) }
+
+    /// `ICC (name), declared at d16eceb in manifests/old.yaml:12:3`
+    static func removedLine(_ sim: RemovedSIM, base: ChangeBase) -> String {
+        "\(sim.icc)\(sim.name.map { " (\($0))" } ?? ""), declared at \(base.mergeBase.prefix(7)) in \(sim.location)"
+    }
 
     // MARK: JSON
 

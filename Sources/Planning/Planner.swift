@@ -2,7 +2,10 @@ import FleetModel
 
 /// Turns desired SIMs and observed statuses into a `Plan`. Pure: no I/O, no clock.
 public enum Planner {
-    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: PlanPolicy) -> Plan {
+    /// `managed` is every SIM the manifests declare, for the blast radius; by default the
+    /// SIMs planned, when they are all of them.
+    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: PlanPolicy, managed: Int? = nil) -> Plan {
+        let managed = managed ?? desired.count
         var steps: [Step] = []
         var sims: [PlannedSIM] = []
         var errors: [PlanIssue] = []
@@ -15,11 +18,11 @@ public enum Planner {
             warnings += one.warnings
         }
         assignWaves(&steps)
-        let summary = PlanSummary(managed: desired.count, sims: sims, steps: steps)
-        let blastRadius = BlastRadius(steps: steps, managed: desired.count, limit: policy.blastRadius)
+        let summary = PlanSummary(managed: managed, sims: sims, steps: steps)
+        let blastRadius = BlastRadius(steps: steps, managed: managed, limit: policy.blastRadius)
         if blastRadius.exceeded {
             warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message:
-                "\(Wording.count(blastRadius.disruptive, "disruptive step")) (block, terminate) exceed \(Self.percent(policy.blastRadius.percent)) of \(Wording.count(desired.count, "managed SIM")); apply will need --force"))
+                "\(Wording.count(blastRadius.disruptive, "disruptive step")) (block, terminate) exceed \(Self.percent(policy.blastRadius.percent)) of \(Wording.count(managed, "managed SIM")); apply will need --force"))
         }
         sims.sort { $0.icc < $1.icc }
         errors.sort(by: issueOrder)

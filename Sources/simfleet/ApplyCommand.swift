@@ -54,6 +54,9 @@ extension SimfleetCommand {
         @OptionGroup var comment: CommentOptions
 
         func validate() throws {
+            if planFile != nil && fleet.changedSince != nil {
+                throw ValidationError("--changed-since plans afresh; a saved plan already records what it compared with. Drop one of them.")
+            }
             if let callbackUrl, let problem = CallbackURL.problem(with: callbackUrl) {
                 throw ValidationError("--callback-url: \(problem)")
             }
@@ -134,7 +137,7 @@ extension SimfleetCommand {
             let (steps, narrowed) = try narrow(authorized, session: session, planPath: path)
             let targeted = Set(steps.map(\.icc))
             let planErrors = narrowed ? file.plan.errors.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.errors
-            try checkBlastRadius(steps, managed: session.desired.count, limit: session.policy.blastRadius)
+            try checkBlastRadius(steps, managed: session.managed, limit: session.policy.blastRadius)
             let options = options(session.config)
             var report = try await session.withClient(api) { client, target in
                 if file.target.kind == .api && file.target.url != target.url {
@@ -181,7 +184,7 @@ extension SimfleetCommand {
             }
             let report: ApplyReport = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
-                let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy)
+                let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed)
                 var context = session.context(target)
                 // With a machine-readable report, standard output holds only the report.
                 if format == .text {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetModel
 import Foundation
+import GitHistory
 import Manifests
 import NexConClient
 import NexConSimulator
@@ -15,21 +16,30 @@ struct FleetSession {
     var desired: [DesiredSIM]
     var policy: PlanPolicy
     var scope: PlanScope
+    /// Every SIM the manifests declare, in scope or not: the blast radius is a share of these.
+    var managed: Int
+
+    /// How `--changed-since` picks its base commit: a ref given now, or the commit a saved plan recorded.
+    enum Base {
+        case ref(String)
+        case recorded(ref: String, mergeBase: String)
+    }
 
     /// For a fresh plan: the manifests and targets on the command line.
     static func load(_ fleet: FleetOptions) async throws -> FleetSession {
         let (targeting, targetDiagnostics) = fleet.targeting()
         return try await load(paths: fleet.paths, targeting: targeting, targetSource: fleet.targetFile ?? "--target",
-                              extraDiagnostics: targetDiagnostics, fleet: fleet)
+                              extraDiagnostics: targetDiagnostics, base: fleet.changedSince.map(Base.ref), fleet: fleet)
     }
 
-    /// For a saved plan: the manifests and targets the plan recorded.
+    /// For a saved plan: the manifests, targets and base commit the plan recorded.
     static func load(scope: PlanScope, fleet: FleetOptions) async throws -> FleetSession {
-        try await load(paths: scope.paths, targeting: scope.targeting, targetSource: "the plan's scope", extraDiagnostics: [], fleet: fleet)
+        try await load(paths: scope.paths, targeting: scope.targeting, targetSource: "the plan's scope", extraDiagnostics: [],
+                       base: scope.changedSince.map { Base.recorded(ref: $0.ref, mergeBase: $0.mergeBase) }, fleet: fleet)
     }
 
     private static func load(paths: [String], targeting: Targeting, targetSource: String, extraDiagnostics: [Diagnostic],
-                             fleet: FleetOptions) async throws -> FleetSession {
+                             base: Base?, fleet: FleetOptions) async throws -> FleetSession {
         let configPath = fleet.config ?? SimfleetConfig.fileName
         let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
         let set = await ManifestLoader.load(paths: paths, maximumFileSize: fleet.limits.maximumFileSize)
@@ -50,8 +60,37 @@ struct FleetSession {
         if let percent = config.blastRadiusPercent { blastRadius.percent = percent }
         if let minimum = config.blastRadiusMinimum { blastRadius.minimum = minimum }
         let policy = PlanPolicy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping, blastRadius: blastRadius)
-        let scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels)
-        return FleetSession(config: config, desired: selected, policy: policy, scope: scope)
+        var scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels,
+                              unselected: set.sims.count - selected.count)
+        var inScope = selected
+        if let base {
+            let changes = try changes(since: base, set: set, selected: selected, paths: paths, fleet: fleet)
+            inScope = changes.changed
+            scope.changedSince = changes.base
+        }
+        return FleetSession(config: config, desired: inScope, policy: policy, scope: scope, managed: set.sims.count)
+    }
+
+    /// The selected SIMs whose desired state differs from the base commit's.
+    private static func changes(since base: Base, set: ManifestSet, selected: [DesiredSIM], paths: [String],
+                                fleet: FleetOptions) throws -> (changed: [DesiredSIM], base: ChangeBase) {
+        let manifests: ManifestBase
+        do {
+            switch base {
+            case .ref(let ref):
+                manifests = try ManifestBase.read(ref: ref, paths: paths, files: set.files, maximumFileSize: fleet.limits.maximumFileSize)
+            case .recorded(let ref, let mergeBase):
+                manifests = try ManifestBase.read(ref: ref, mergeBase: mergeBase, paths: paths, files: set.files,
+                                                  maximumFileSize: fleet.limits.maximumFileSize)
+            }
+        } catch {
+            Output.error("error: \(TerminalText.escape(error.description)). Nothing was sent.")
+            throw ExitCode.failure
+        }
+        let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
+        let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles,
+                                        base: manifests.changedFiles.sims, untrustedFiles: untrusted)
+        return (changes.changed, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: changes.unchanged, removed: changes.removed))
     }
 
     /// What renderers and the plan file say about this run.

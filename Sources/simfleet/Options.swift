@@ -26,6 +26,9 @@ struct FleetOptions: ParsableArguments {
     @Option(name: .customLong("allow-terminate"), help: "Allow terminating this ICC, or 'all' (repeatable). protect: true always wins.")
     var allowTerminate: [String] = []
 
+    @Option(help: ArgumentHelp("Plan only SIMs whose desired state changed since the commit HEAD shares with this ref (e.g. origin/main), as a pull request's diff; needs git.", valueName: "ref"))
+    var changedSince: String?
+
     @OptionGroup var limits: ManifestLimits
 
     func validate() throws {
@@ -34,6 +37,9 @@ struct FleetOptions: ParsableArguments {
         }
         for label in labels where !label.contains("=") || label.hasPrefix("=") {
             throw ValidationError("--label '\(label)' must be key=value, e.g. --label depot=aarhus")
+        }
+        if let changedSince, changedSince.isEmpty || changedSince.hasPrefix("-") || changedSince.contains(where: { $0.isNewline || $0 == "\0" }) {
+            throw ValidationError("--changed-since needs a git ref such as origin/main or HEAD~1")
         }
         for allowance in allowTerminate where allowance != "all" && ICC.validate(allowance) != nil {
             throw ValidationError("--allow-terminate '\(allowance)' must be an ICC or 'all'")

@@ -38,7 +38,7 @@ extension SimfleetCommand {
             let session = try await FleetSession.load(fleet)
             let (plan, target) = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
-                return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy), target)
+                return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed), target)
             }
             var context = session.context(target)
             context.commentKey = comment.commentKey

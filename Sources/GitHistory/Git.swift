@@ -1,0 +1,71 @@
+import Foundation
+
+/// Runs the `git` program with arguments, never through a shell, and collects its output.
+/// Standard input, output and error are fed and drained at once, so a large answer or
+/// a long list of objects cannot fill a pipe and stall both sides.
+struct Git: Sendable {
+    let executable: URL
+
+    struct Output {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: String
+
+        var succeeded: Bool { status == 0 }
+        /// The first line of standard output, trimmed.
+        var line: String {
+            String(decoding: stdout, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        }
+    }
+
+    /// Finds `git` on PATH, as a shell would, without running one.
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ChangedSinceError) {
+        let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
+        for folder in folders where !folder.isEmpty {
+            let candidate = folder + "/git"
+            if access(candidate, X_OK) == 0 {
+                executable = URL(fileURLWithPath: candidate)
+                return
+            }
+        }
+        throw .gitNotFound
+    }
+
+    func run(_ arguments: [String], input: [UInt8] = []) throws(ChangedSinceError) -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        // Never ask for credentials or take locks a concurrent git would trip over.
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["GIT_OPTIONAL_LOCKS"] = "0"
+        process.environment = environment
+        let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        do {
+            try process.run()
+        } catch {
+            throw .gitFailed("cannot run \(executable.path) (\(error.localizedDescription))")
+        }
+        let group = DispatchGroup()
+        let errorBox = Box()
+        DispatchQueue.global().async(group: group) {
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        DispatchQueue.global().async(group: group) {
+            errorBox.data = stderr.fileHandleForReading.readDataToEndOfFile()
+        }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: Array(output),
+                      stderr: String(decoding: errorBox.data.prefix(2000), as: UTF8.self))
+    }
+
+    private final class Box: @unchecked Sendable {
+        var data = Data()
+    }
+}

@@ -1,0 +1,58 @@
+import FleetModel
+
+/// Which SIMs differ from the manifests at a base commit, for `--changed-since`. Pure.
+///
+/// A SIM is changed when it is new or its resolved desired state differs: `state`,
+/// `protect`, `callbackUrl` or `expect`. A new `name`, `labels` or `note` alone needs no
+/// call to NexCon. SIMs only the base declares are no longer managed and left as they are.
+public struct ChangeSet: Sendable, Hashable {
+    /// The SIMs to plan, in manifest order.
+    public var changed: [DesiredSIM]
+    /// SIMs that were in scope but are unchanged, so not checked.
+    public var unchanged: Int
+    public var removed: [RemovedSIM]
+
+    /// - Parameters:
+    ///   - selected: the work tree's SIMs in scope.
+    ///   - declared: every ICC the work tree's manifests declare.
+    ///   - identicalFiles: work-tree files whose bytes equal the base's at the same path.
+    ///   - base: the base's SIMs from its other files.
+    ///   - untrustedFiles: base files with errors; their SIMs cannot vouch for anything.
+    public static func compare(selected: [DesiredSIM], declared: Set<ICC>, identicalFiles: Set<String>,
+                               base: [DesiredSIM], untrustedFiles: Set<String>) -> ChangeSet {
+        var before: [ICC: DesiredSIM] = [:]
+        before.reserveCapacity(base.count)
+        for sim in base where !untrustedFiles.contains(sim.location.path) { before[sim.icc] = sim }
+        var changed: [DesiredSIM] = []
+        for sim in selected where !identicalFiles.contains(sim.location.path) {
+            guard let old = before[sim.icc], sameDesiredState(old, sim) else {
+                changed.append(sim)
+                continue
+            }
+        }
+        var seen: Set<ICC> = []
+        let removed = base.filter { !declared.contains($0.icc) && seen.insert($0.icc).inserted }
+            .map { RemovedSIM(icc: $0.icc, name: $0.name, location: $0.location) }
+            .sorted { $0.icc < $1.icc }
+        return ChangeSet(changed: changed, unchanged: selected.count - changed.count, removed: removed)
+    }
+
+    /// What a call to NexCon could act on, or a plan check: everything but names, labels and notes.
+    public static func sameDesiredState(_ a: DesiredSIM, _ b: DesiredSIM) -> Bool {
+        a.state == b.state && a.protect == b.protect && a.callbackURL == b.callbackURL && a.expect == b.expect
+    }
+}
+
+/// A SIM the base commit's manifests declared and the work tree's do not.
+public struct RemovedSIM: Sendable, Hashable {
+    public var icc: ICC
+    public var name: String?
+    /// Where the base declared it, as a path relative to where simfleet ran.
+    public var location: SourceLocation
+
+    public init(icc: ICC, name: String?, location: SourceLocation) {
+        self.icc = icc
+        self.name = name
+        self.location = location
+    }
+}
