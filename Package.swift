@@ -104,6 +104,7 @@ let package = Package(
         .target(name: "FuzzChecks", dependencies: ["FleetModel", "Manifests", "Planning"], path: "Tests/Fuzz/Checks"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzChecks"], exclude: []),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
+        .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),

@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
@@ -339,6 +339,51 @@ def bench_chaos(runs):
         print(f"DUPLICATES: {sorted(duplicates.items())[:20]}")
 
 
+def bench_changed_since(runs):
+    """A 100,000-SIM repository in which the last commit changed 3 SIMs: plan --changed-since
+    HEAD~1 against validate of the same fleet, and the status calls it made."""
+    fleet, _ = fleet_files()
+    repo = os.path.join(WORK, "changed-since-repo")
+    if not os.path.exists(os.path.join(repo, ".git")):
+        subprocess.run(["rm", "-rf", repo], check=True)
+        os.makedirs(repo)
+        sh("cp", "-r", fleet, os.path.join(repo, "manifests"))
+        git = ["git", "-C", repo, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+        sh("git", "init", "-q", "-b", "main", repo)
+        sh(*git, "add", "-A")
+        sh(*git, "commit", "-q", "-m", "fleet")
+        first = os.path.join(repo, "manifests", sorted(os.listdir(os.path.join(repo, "manifests")))[0])
+        text = open(first).read()
+        assert text.count("state: active") >= 3
+        open(first, "w").write(text.replace("state: active", "state: blocked", 3))
+        sh(*git, "commit", "-q", "-a", "-m", "block 3 SIMs")
+    env = dict(os.environ, NEXCON_API_KEY="dev-key")
+    with Simulator("--seed", fleet + ".seed.json", "--job-duration", "0") as simulator:
+        plan = ["env", f"NEXCON_API_KEY=dev-key", SIMFLEET, "plan", "--api-url", simulator.url, "--no-progress",
+                "--format", "json", "--changed-since", "HEAD~1", "manifests"]
+        validate = [SIMFLEET, "validate", "manifests"]
+        cwd = os.getcwd()
+        os.chdir(repo)
+        try:
+            results = alternate(runs, {"simfleet validate": validate, "simfleet plan --changed-since HEAD~1": plan})
+            out = subprocess.run(plan[2:], env=env, capture_output=True, text=True).stdout
+        finally:
+            os.chdir(cwd)
+        calls = json.load(urllib.request.urlopen(urllib.request.Request(
+            simulator.url + "/_simulator/calls", headers={"Authorization": "bearer dev-key"})))["calls"]
+    status_calls = [c for c in calls if c["path"].endswith("/status")]
+    steps = json.loads(out)["steps"]
+    per_run = len(status_calls) / (runs + 1)
+    base = results["simfleet validate"][0]
+    print(f"\n## changed-since: 100,000 SIMs in 100 files, the last commit changed 3, median of {runs} runs")
+    print("| command | median wall | ratio to validate | peak memory |")
+    print("|---|---|---|---|")
+    for name, (wall, rss) in results.items():
+        print(f"| {name} | {wall:.3f} s | {wall / base:.2f}x | {rss:.0f} MB |")
+    print(f"| status calls per plan | {per_run:g} (of {len(status_calls)} over {runs + 1} plans) | | |")
+    print(f"| steps planned | {len(steps)} | | |")
+
+
 def bench_simulator(runs):
     _, iccs = fleet_files()
     runs = max(3, runs // 4)
@@ -356,8 +401,8 @@ def bench_simulator(runs):
     print(f"| non-2xx responses | {errors} |")
 
 
-CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep,
-         "latency": bench_latency, "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos}
+CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "latency": bench_latency,
+         "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since}
 
 
 def main():

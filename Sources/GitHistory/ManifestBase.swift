@@ -63,7 +63,7 @@ public struct ManifestBase: Sendable {
         }
         let entries = manifestEntries(listing.stdout, roots: paths.map(normalized), limit: maximumFileSize)
         let contents = try blobs(entries.map(\.object), git: git)
-        let current = Dictionary(files.map { (normalized($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let current = Dictionary(files.map { (relativeToCurrentFolder(normalized($0)), $0) }, uniquingKeysWith: { first, _ in first })
         var identical: Set<String> = []
         var sources: [ManifestSource] = []
         for (entry, bytes) in zip(entries, contents) {
@@ -143,6 +143,16 @@ public struct ManifestBase: Sendable {
         }
         let joined = parts.joined(separator: "/")
         return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// git lists files relative to the current folder, even for absolute pathspecs.
+    static func relativeToCurrentFolder(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let folder = FileManager.default.currentDirectoryPath
+        for prefix in [folder, realPath(folder) ?? folder] where path.hasPrefix(prefix + "/") {
+            return String(path.dropFirst(prefix.count + 1))
+        }
+        return path
     }
 
     static func realPath(_ path: String) -> String? {

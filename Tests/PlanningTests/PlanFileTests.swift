@@ -45,8 +45,8 @@ import Testing
 
     /// A genuine plan as JSON, edited by `edit`, must be refused with `message`.
     static let damaged: [(name: String, message: String, edit: @Sendable (inout [String: Any]) -> Void)] = [
-        ("older format", "plan format 1 was written by an older simfleet", { $0["formatVersion"] = 1 }),
-        ("newer format", "plan format 3 was written by a newer simfleet", { $0["formatVersion"] = 3 }),
+        ("older format", "plan format 2 was written by an older simfleet", { $0["formatVersion"] = 2 }),
+        ("newer format", "plan format 4 was written by a newer simfleet", { $0["formatVersion"] = 4 }),
         ("missing field", "'scope' is missing", { $0["scope"] = nil }),
         ("wrong type", "'steps.1.wave' has the wrong type", { editStep(&$0, 0) { $0["wave"] = "one" } }),
         ("unknown action", "step 1 (explode 89450100250730000065): unknown action 'explode'", { editStep(&$0, 0) { $0["action"] = "explode" } }),
@@ -60,6 +60,11 @@ import Testing
         }),
         ("digest", "'manifestDigest' is not a SHA-256 digest", { $0["manifestDigest"] = "abc" }),
         ("target kind", "unknown plan target 'prod'", { $0["target"] = ["kind": "prod", "url": "x"] }),
+        ("merge-base", "'scope.changedSince.mergeBase' is not a commit id", { plan in
+            var scope = plan["scope"] as! [String: Any]
+            scope["changedSince"] = ["ref": "main", "mergeBase": "HEAD~3", "unchanged": 0, "removed": [Any]()]
+            plan["scope"] = scope
+        }),
     ]
 
     static func editStep(_ plan: inout [String: Any], _ index: Int, _ edit: (inout [String: Any]) -> Void) {

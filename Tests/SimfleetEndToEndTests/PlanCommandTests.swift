@@ -75,7 +75,15 @@ import Testing
         let (simulator, url) = try Self.simulator()
         defer { _ = simulator.stop() }
         let byLabel = Self.json(try Self.plan(url, ["--label", "fleet=trucks", "--label", "depot=odense", "--format", "json"]).stdout)
-        #expect((byLabel["summary"] as? [String: Any])?["managed"] as? Int == 2)
+        // The plan covers 2 SIMs, says it is partial, and the blast radius still counts all 20.
+        #expect((byLabel["sims"] as? [Any])?.count == 2)
+        #expect((byLabel["summary"] as? [String: Any])?["managed"] as? Int == 20)
+        let scope = byLabel["scope"] as? [String: Any] ?? [:]
+        #expect(scope["partial"] as? Bool == true && scope["unselected"] as? Int == 18)
+        let text = try Self.plan(url, ["--label", "fleet=trucks", "--label", "depot=odense"])
+        #expect(text.stdout.contains("\nPartial plan: only SIMs matching labels depot=odense, fleet=trucks; 18 other SIMs not checked.\n"))
+        let markdown = try Self.plan(url, ["--target", "89450100250731070026", "--format", "markdown"])
+        #expect(markdown.stdout.contains("\n> Partial plan: only SIMs matching the 1 targeted ICC; 19 other SIMs not checked.\n"))
         let byICC = try Self.plan(url, ["--target", "89450100250731070026", "--format", "json"])
         let steps = Self.json(byICC.stdout)["steps"] as? [[String: Any]] ?? []
         #expect(steps.map { $0["action"] as? String } == ["block"])
@@ -91,7 +99,7 @@ import Testing
             let good = dir.appendingPathComponent("good.txt")
             try "# stolen this week\n89450100250731070026\n\n89450100250731069754  # truck-042\n".write(to: good, atomically: true, encoding: .utf8)
             let result = try Self.plan(url, ["--target-file", good.path, "--format", "json"])
-            #expect((Self.json(result.stdout)["summary"] as? [String: Any])?["managed"] as? Int == 2)
+            #expect((Self.json(result.stdout)["sims"] as? [Any])?.count == 2)
             let bad = dir.appendingPathComponent("bad.txt")
             try "89450100250731070026\n  8945010025073107002X\n".write(to: bad, atomically: true, encoding: .utf8)
             let refused = try Self.plan(url, ["--target-file", bad.path])
@@ -175,7 +183,7 @@ import Testing
             try "{\"formatVersion\": 9}".write(to: dir.appendingPathComponent("new.json"), atomically: true, encoding: .utf8)
             let newer = try Simfleet.run(["show", "new.json"], in: dir)
             #expect(newer.status == 1)
-            #expect(newer.stderr == "new.json: error: plan format 9 was written by a newer simfleet; this one reads format 2: upgrade simfleet, or plan again with this one\n")
+            #expect(newer.stderr == "new.json: error: plan format 9 was written by a newer simfleet; this one reads format 3: upgrade simfleet, or plan again with this one\n")
             try "steps: []".write(to: dir.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
             let other = try Simfleet.run(["show", "x.json"], in: dir)
             #expect(other.status == 1 && other.stderr.hasPrefix("x.json: error: not a simfleet plan"))
