@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev).
@@ -83,6 +84,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // import --csv: quoted fields, embedded commas and line breaks.
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
         // For the test targets: golden files, temporary folders, the built binary, a

@@ -27,6 +27,11 @@ public enum EmbeddedSimulator {
         configuration.statePath = statePath
         configuration.jobDuration = jobDuration
         let sims = SimulatorFleet.assemble(saved: saved, seeds: [], manifests: Seeds.fromManifests(desired))
+        // SIMs seeded now are saved now, so the next run finds them as they were, even if
+        // the manifests then declare them otherwise (as after `simfleet import`).
+        if sims.count > saved.count, FileManager.default.fileExists(atPath: statePath) {
+            try StateFile.write(sims, to: statePath)
+        }
         let key = configuration.apiKey
         return try await withRunningSimulator(configuration: configuration, sims: sims) { port, _ in
             try await body(Connection(url: "http://127.0.0.1:\(port)", key: key))

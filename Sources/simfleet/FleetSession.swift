@@ -100,8 +100,13 @@ struct FleetSession {
 
     /// Runs `body` with a client for the real API or for the embedded simulator.
     func withClient<T: Sendable>(_ api: APIOptions, _ body: @Sendable (NexConClient, PlanTarget) async throws -> T) async throws -> T {
+        try await Self.withClient(api, seed: desired, body)
+    }
+
+    /// The same, with the SIMs an embedded simulator knows at first given.
+    static func withClient<T: Sendable>(_ api: APIOptions, seed: [DesiredSIM], _ body: @Sendable (NexConClient, PlanTarget) async throws -> T) async throws -> T {
         if api.simulator {
-            return try await EmbeddedSimulator.run(desired: desired, statePath: EmbeddedSimulator.defaultStatePath) { connection in
+            return try await EmbeddedSimulator.run(desired: seed, statePath: EmbeddedSimulator.defaultStatePath) { connection in
                 let endpoint = try APIEndpoint(url: connection.url, key: connection.key)
                 return try await Self.using(try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)) { client in
                     try await body(client, PlanTarget(kind: .simulator, url: connection.url))
@@ -142,7 +147,14 @@ struct FleetSession {
 
     /// Reads every selected SIM's live status, with a progress line on a terminal.
     func sweep(_ client: NexConClient, _ api: APIOptions) async throws -> [ICC: Observation] {
-        let progress = StatusSweep.Progress(total: desired.count)
+        // Whole answers are kept only where `expect:` will look at them.
+        let withExpectations = Set(desired.filter { !$0.expect.isEmpty }.map(\.icc))
+        return try await Self.sweep(desired.map(\.icc), client: client, api: api, needsFacts: { withExpectations.contains($0) })
+    }
+
+    static func sweep(_ iccs: [ICC], client: NexConClient, api: APIOptions,
+                      needsFacts: @escaping @Sendable (ICC) -> Bool) async throws -> [ICC: Observation] {
+        let progress = StatusSweep.Progress(total: iccs.count)
         let showProgress = !api.noProgress && Terminal.standardErrorIsTerminal
         do {
             return try await withThrowingTaskGroup(of: [ICC: Observation]?.self) { group in
@@ -152,10 +164,8 @@ struct FleetSession {
                         return nil
                     }
                 }
-                // Whole answers are kept only where `expect:` will look at them.
-                let withExpectations = Set(desired.filter { !$0.expect.isEmpty }.map(\.icc))
-                let observed = try await StatusSweep.run(desired.map(\.icc), client: client, parallelism: api.parallelism,
-                                                         progress: progress, needsFacts: { withExpectations.contains($0) })
+                let observed = try await StatusSweep.run(iccs, client: client, parallelism: api.parallelism,
+                                                         progress: progress, needsFacts: needsFacts)
                 group.cancelAll()
                 return observed
             }

@@ -56,23 +56,9 @@ struct FleetOptions: ParsableArguments {
         var iccs = Set(targets.map(ICC.init(unchecked:)))
         var diagnostics: [Diagnostic] = []
         if let targetFile {
-            let text: String
-            switch TextFile.read(targetFile, limit: 64 << 20) {
-            case .success(let read): text = read
-            case .failure(let problem):
-                return (Targeting(), [.error(at: SourceLocation(path: targetFile), "cannot use the target file: \(problem)")])
-            }
-            for (number, rawLine) in TextFile.lines(text).enumerated() {
-                let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
-                    .trimmingCharacters(in: .whitespaces) ?? ""
-                guard !line.isEmpty else { continue }
-                if let problem = ICC.validate(line) {
-                    let column = (rawLine.firstIndex { !$0.isWhitespace }).map { rawLine.distance(from: rawLine.startIndex, to: $0) + 1 } ?? 1
-                    diagnostics.append(.error(at: SourceLocation(path: targetFile, line: number + 1, column: column), problem.message(icc: line)))
-                } else {
-                    iccs.insert(ICC(unchecked: line))
-                }
-            }
+            let (listed, problems) = ICCList.read(targetFile, what: "target file")
+            iccs.formUnion(listed)
+            diagnostics += problems
         }
         var labelMap: [String: String] = [:]
         for label in labels {
@@ -80,6 +66,32 @@ struct FleetOptions: ParsableArguments {
             labelMap[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         return (Targeting(iccs: iccs, labels: labelMap), diagnostics)
+    }
+}
+
+/// A file of ICCs, one a line; '#' starts a comment. Shared by --target-file and --icc-file.
+enum ICCList {
+    static func read(_ path: String, what: String) -> (iccs: [ICC], diagnostics: [Diagnostic]) {
+        let text: String
+        switch TextFile.read(path, limit: 64 << 20) {
+        case .success(let read): text = read
+        case .failure(let problem):
+            return ([], [.error(at: SourceLocation(path: path), "cannot use the \(what): \(problem)")])
+        }
+        var iccs: [ICC] = []
+        var diagnostics: [Diagnostic] = []
+        for (number, rawLine) in TextFile.lines(text).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            guard !line.isEmpty else { continue }
+            if let problem = ICC.validate(line) {
+                let column = (rawLine.firstIndex { !$0.isWhitespace }).map { rawLine.distance(from: rawLine.startIndex, to: $0) + 1 } ?? 1
+                diagnostics.append(.error(at: SourceLocation(path: path, line: number + 1, column: column), problem.message(icc: line)))
+            } else {
+                iccs.append(ICC(unchecked: line))
+            }
+        }
+        return (iccs, diagnostics)
     }
 }
 
