@@ -132,4 +132,9 @@ public enum GitHubAnnotation {
         if line > 0 { properties += ",line=\(line),col=\(column)" }
         return "::\(severity) \(properties)::\(escapeData(message))"
     }
+
+    /// `::warning::message`, for what belongs to no file.
+    public static func command(_ severity: String, message: String) -> String {
+        "::\(severity)::\(escapeData(message))"
+    }
 }

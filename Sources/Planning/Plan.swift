@@ -68,6 +68,8 @@ public struct Step: Sendable, Hashable {
     public var reason: String?
     /// Something a reviewer should know, such as a SIM briefly going live.
     public var note: String?
+    /// The manifest's `note:` ("stolen, ticket OPS-1234"), shown beside the step.
+    public var manifestNote: String?
     /// From the manifest: NexCon calls it when the job ends; apply passes it on.
     public var callbackURL: String?
     /// From the manifest: apply refuses to terminate a protected SIM whatever it is told.
@@ -75,8 +77,8 @@ public struct Step: Sendable, Hashable {
     public var location: SourceLocation
 
     public init(icc: ICC, name: String?, action: SIMAction, from: SIMState, to: SIMState, wave: Int,
-                refused: Bool = false, reason: String? = nil, note: String? = nil, callbackURL: String? = nil,
-                protect: Bool = false, location: SourceLocation) {
+                refused: Bool = false, reason: String? = nil, note: String? = nil, manifestNote: String? = nil,
+                callbackURL: String? = nil, protect: Bool = false, location: SourceLocation) {
         self.icc = icc
         self.name = name
         self.action = action
@@ -86,6 +88,7 @@ public struct Step: Sendable, Hashable {
         self.refused = refused
         self.reason = reason
         self.note = note
+        self.manifestNote = manifestNote
         self.callbackURL = callbackURL
         self.protect = protect
         self.location = location

@@ -201,6 +201,7 @@ public struct PlanFile: Sendable, Hashable {
         w.field("refused", step.refused)
         w.field("reason", step.reason)
         w.field("note", step.note)
+        w.field("manifestNote", step.manifestNote)
         w.field("callbackUrl", step.callbackURL)
         w.field("protect", step.protect)
         w.key("source")
@@ -241,6 +242,7 @@ public struct PlanFile: Sendable, Hashable {
             var refused: Bool
             var reason: String?
             var note: String?
+            var manifestNote: String?
             var callbackUrl: String?
             var protect: Bool
             var source: Location
@@ -367,7 +369,7 @@ public struct PlanFile: Sendable, Hashable {
                 }
                 guard let action, let from, let to else { continue }
                 steps.append(Step(icc: stepICC, name: saved.name, action: action, from: from, to: to, wave: saved.wave,
-                                  refused: saved.refused, reason: saved.reason, note: saved.note, callbackURL: saved.callbackUrl,
+                                  refused: saved.refused, reason: saved.reason, note: saved.note, manifestNote: saved.manifestNote, callbackURL: saved.callbackUrl,
                                   protect: saved.protect, location: locate(saved.source)))
             }
             return steps

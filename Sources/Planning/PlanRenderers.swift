@@ -50,7 +50,8 @@ public struct RenderContext: Sendable {
 }
 
 public enum PlanFormat: String, CaseIterable, Sendable {
-    case text, markdown, json
+    /// `github`: workflow annotations for per-SIM errors and warnings, then the summary.
+    case text, markdown, json, github
 }
 
 public enum PlanRenderer {
@@ -59,6 +60,7 @@ public enum PlanRenderer {
         case .text: text(plan, context: context)
         case .markdown: markdown(plan, context: context)
         case .json: json(plan, context: context)
+        case .github: github(plan, context: context)
         }
     }
 
@@ -114,6 +116,7 @@ public enum PlanRenderer {
                 var line = "  \(paint(symbol(step.action), colour(step.action))) \(step.action.rawValue.padded(to: 9)) \(step.icc)  \(name)  \(step.from.rawValue) → \(step.to.rawValue)"
                 if step.refused { line += "  " + paint("REFUSED, \(TerminalText.escape(step.reason ?? ""))", "1;31") }
                 if let note = step.note { line += "  (\(TerminalText.escape(note)))" }
+                if let note = step.manifestNote { line += "  # \(TerminalText.escape(note))" }
                 out += line.trimmingTrailingSpaces() + "\n"
             }
         }
@@ -140,13 +143,19 @@ public enum PlanRenderer {
     /// Groups longer than this are folded.
     static let foldAfter = 10
 
-    public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit) -> String {
+    /// Where the full plan is when a comment had to be cut.
+    public static let fullPlanElsewhere = "the job's step summary and the JSON plan (`--out`)"
+
+    /// The markdown, at most `limit` bytes. Groups that do not fit are left out whole
+    /// (later, smaller ones such as the errors still shown), and the comment says which,
+    /// and that the full plan is in `elsewhere`.
+    public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit,
+                                elsewhere: String = fullPlanElsewhere) -> String {
         let marker = context.marker("plan") + "\n"
         let partial = context.scope.partialSentences
         if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty && (context.scope.changedSince?.removed ?? []).isEmpty {
             return marker + "**simfleet plan:** " + ([summaryLine(plan)] + partial + [context.target.sentence]).map(escape).joined(separator: " ") + "\n"
         }
-        var sections: [String] = []
         var head = marker + "### simfleet plan\n\n"
         let sentence = escape(context.target.sentence)
         head += context.target.kind == .simulator ? "> **\(sentence)**\n\n" : "\(sentence)\n\n"
@@ -156,78 +165,68 @@ public enum PlanRenderer {
         head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
         head += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
-        sections.append(head)
 
-        let groups = markdownGroups(plan, base: context.scope.changedSince)
-        var out = sections.joined()
         let footer = "\n<sub>simfleet \(context.toolVersion) · manifests \(context.manifestDigest.prefix(12))</sub>\n"
-        let reserve = 300 + footer.utf8.count
-        var omitted = 0
-        for group in groups {
-            if omitted > 0 || out.utf8.count + group.header.utf8.count + reserve > limit {
-                omitted += group.rows.count
-                continue
+        // Room for the note on what was left out.
+        let reserve = 400 + footer.utf8.count
+        var out = head
+        var left: [String] = []
+        for group in markdownGroups(plan, base: context.scope.changedSince) {
+            let text = group.header + group.rows.joined() + group.footer
+            if out.utf8.count + text.utf8.count + reserve > limit {
+                left.append(group.title)
+            } else {
+                out += text
             }
-            out += group.header
-            for row in group.rows {
-                if omitted > 0 || out.utf8.count + row.utf8.count + group.footer.utf8.count + reserve > limit {
-                    omitted += 1
-                } else {
-                    out += row
-                }
-            }
-            out += group.footer
         }
-        if omitted > 0 {
-            out += "\n> Truncated: \(Wording.count(omitted, "more row")) did not fit in a comment. "
-                + "The full plan is in the JSON plan (`simfleet plan --out plan.json`).\n"
+        if !left.isEmpty {
+            let named = left.count > 6 ? left.prefix(5).joined(separator: "; ") + " and \(left.count - 5) more" : left.joined(separator: "; ")
+            out += "\n> **Cut to fit:** \(named) \(left.count == 1 ? "is" : "are") not shown here. The full plan is in \(elsewhere).\n"
         }
         return out + footer
     }
 
     /// A part of the comment that is kept or cut whole: a heading, its rows, a closing.
     struct MarkdownGroup {
+        /// "Block (1,200 steps)", for the note when the group is left out.
+        var title: String
         var header: String
         var rows: [String]
         var footer: String
     }
 
-    /// Steps grouped by action, then errors and warnings; long groups folded.
+    /// Steps grouped by action, then SIMs no longer managed, errors and warnings; long
+    /// groups folded.
     static func markdownGroups(_ plan: Plan, base: ChangeBase?) -> [MarkdownGroup] {
         var groups: [MarkdownGroup] = []
         for action in Planner.actionOrder {
             let steps = plan.steps.filter { $0.action == action }
             guard !steps.isEmpty else { continue }
-            let title = "\(action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()) (\(Wording.grouped(steps.count)))"
-            let table = "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
             let rows = steps.map { step in
-                var note = escape(step.note ?? "")
-                if step.refused { note = "**refused**: " + escape(step.reason ?? "") }
-                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(note) |\n"
+                var notes = [step.manifestNote, step.note].compactMap { $0 }.map(escape)
+                if step.refused { notes.insert("**refused**: " + escape(step.reason ?? ""), at: 0) }
+                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(notes.joined(separator: " · ")) |\n"
             }
-            if steps.count > foldAfter {
-                groups.append(MarkdownGroup(header: "\n<details><summary>\(title)</summary>\n\n" + table, rows: rows, footer: "\n</details>\n"))
-            } else {
-                groups.append(MarkdownGroup(header: "\n#### \(title)\n\n" + table, rows: rows, footer: ""))
-            }
+            let name = action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()
+            groups.append(group(name, count: steps.count, unit: "step", rows: rows, table: "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"))
         }
         if let base, !base.removed.isEmpty {
-            let removed = base.removed
-            let rows = removed.map { "- " + escape(removedLine($0, base: base)) + "\n" }
-            let title = "No longer managed; left as they are (\(Wording.grouped(removed.count)))"
-            groups.append(removed.count > foldAfter
-                ? MarkdownGroup(header: "\n<details><summary>\(title)</summary>\n\n", rows: rows, footer: "\n</details>\n")
-                : MarkdownGroup(header: "\n#### \(title)\n\n", rows: rows, footer: ""))
+            let rows = base.removed.map { "- " + escape(removedLine($0, base: base)) + "\n" }
+            groups.append(group("No longer managed; left as they are", count: rows.count, unit: "SIM", rows: rows))
         }
         for (title, issues, severity) in [("Errors", plan.errors, Diagnostic.Severity.error), ("Warnings", plan.warnings, .warning)] where !issues.isEmpty {
-            let rows = issues.map { "- " + escape($0.formatted(severity)) + "\n" }
-            if issues.count > foldAfter {
-                groups.append(MarkdownGroup(header: "\n<details><summary>\(title) (\(issues.count))</summary>\n\n", rows: rows, footer: "\n</details>\n"))
-            } else {
-                groups.append(MarkdownGroup(header: "\n#### \(title) (\(issues.count))\n\n", rows: rows, footer: ""))
-            }
+            groups.append(group(title, count: issues.count, unit: severity.rawValue, rows: issues.map { "- " + escape($0.formatted(severity)) + "\n" }))
         }
         return groups
+    }
+
+    /// A heading and its rows, folded when there are more than `foldAfter`.
+    static func group(_ name: String, count: Int, unit: String, rows: [String], table: String = "") -> MarkdownGroup {
+        let title = "\(name) (\(Wording.grouped(count)))"
+        let described = "\(name) (\(Wording.count(count, unit)))"
+        return count > foldAfter
+            ? MarkdownGroup(title: described, header: "\n<details><summary>\(title)</summary>\n\n" + table, rows: rows, footer: "\n</details>\n")
+            : MarkdownGroup(title: described, header: "\n#### \(title)\n\n" + table, rows: rows, footer: "")
     }
 
     static func escape(_ text: String) -> String { MarkdownText.escape(text) }
@@ -235,6 +234,29 @@ public enum PlanRenderer {
     /// `ICC (name), declared at d16eceb in manifests/old.yaml:12:3`
     static func removedLine(_ sim: RemovedSIM, base: ChangeBase) -> String {
         "\(sim.icc)\(sim.name.map { " (\($0))" } ?? ""), declared at \(base.mergeBase.prefix(7)) in \(sim.location)"
+    }
+
+    // MARK: GitHub annotations
+
+    /// Each per-SIM error and warning as a workflow annotation at its manifest location,
+    /// so it shows on the pull request's diff, then the plan's summary for the log.
+    public static func github(_ plan: Plan, context: RenderContext) -> String {
+        var out = ""
+        for (severity, issues) in [(Diagnostic.Severity.error, plan.errors), (.warning, plan.warnings)] {
+            for issue in issues {
+                var message = issue.message
+                if let icc = issue.icc { message = "SIM \(icc)\(issue.name.map { " (\($0))" } ?? ""): " + message }
+                if let location = issue.location {
+                    out += GitHubAnnotation.command(severity.rawValue, path: location.path, line: location.line, column: location.column, message: message) + "\n"
+                } else {
+                    out += GitHubAnnotation.command(severity.rawValue, message: message) + "\n"
+                }
+            }
+        }
+        for line in [context.target.sentence] + context.scope.partialSentences + [summaryLine(plan)] {
+            out += TerminalText.escape(line) + "\n"
+        }
+        return out
     }
 
     // MARK: JSON

@@ -96,7 +96,7 @@ public enum Planner {
         var state = current
         for (index, action) in actions.enumerated() {
             var step = Step(icc: sim.icc, name: sim.name, action: action, from: state, to: action.target, wave: index + 1,
-                            callbackURL: sim.callbackURL, protect: sim.protect, location: sim.location)
+                            manifestNote: sim.note, callbackURL: sim.callbackURL, protect: sim.protect, location: sim.location)
             if actions.count > 1 && index == 0 {
                 step.note = "activated first so it can be blocked: the SIM is briefly live"
             }

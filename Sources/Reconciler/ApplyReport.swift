@@ -83,9 +83,42 @@ public struct ApplyReport: Sendable {
         narrowedFrom.map { "Applied \(Wording.grouped(results.count)) of the plan's \(Wording.count($0, "step")): --target, --target-file and --label narrowed it." }
     }
 
+    /// More steps than this with one outcome and one detail are one line in text and
+    /// markdown; the JSON report still lists each.
+    public static let summariseAfter = 5
+
+    /// Steps that did not converge, in plan order; a long run of identical outcomes is one
+    /// entry, at its first step's place, with how many steps it stands for.
+    func openGroups() -> [(result: StepResult, count: Int)] {
+        let open = results.filter { !$0.outcome.converged }
+        let sizes = Dictionary(open.map { ("\($0.outcome.rawValue)\u{0}\($0.detail)", 1) }, uniquingKeysWith: +)
+        var shown: Set<String> = []
+        var groups: [(result: StepResult, count: Int)] = []
+        for result in open {
+            let key = "\(result.outcome.rawValue)\u{0}\(result.detail)"
+            let size = sizes[key]!
+            if size <= Self.summariseAfter {
+                groups.append((result, 1))
+            } else if shown.insert(key).inserted {
+                groups.append((result, size))
+            }
+        }
+        return groups
+    }
+
+    /// "467 steps not started: the run was interrupted", "12 steps failed: HTTP 500".
+    static func summarised(_ result: StepResult, count: Int) -> String {
+        let detail = result.outcome == .skipped ? result.detail : "\(result.outcome.rawValue): \(result.detail)"
+        return "\(Wording.count(count, "step")) \(detail)"
+    }
+
     public func text() -> String {
         var out = ""
-        for result in results where !result.outcome.converged {
+        for (result, count) in openGroups() {
+            if count > 1 {
+                out += "  " + TerminalText.escape(Self.summarised(result, count: count)) + " (each is in the JSON report and the journal)\n"
+                continue
+            }
             let name = result.step.name.map { " (\(TerminalText.escape($0)))" } ?? ""
             out += "  \(result.outcome.rawValue): \(result.step.action.rawValue) \(result.step.icc)\(name): \(TerminalText.escape(result.detail))\n"
         }
@@ -109,11 +142,15 @@ public struct ApplyReport: Sendable {
         out += "| outcome | steps |\n|---|---:|\n"
         for outcome in StepOutcome.allCases where count(outcome) > 0 { out += "| \(outcome.rawValue) | \(count(outcome)) |\n" }
         if !planErrors.isEmpty { out += "| not planned | \(planErrors.count) |\n" }
-        let open = results.filter { !$0.outcome.converged }
+        let open = openGroups()
         if !open.isEmpty {
             out += "\n| outcome | action | ICC | name | detail |\n|---|---|---|---|---|\n"
-            for result in open.prefix(500) {
-                out += "| \(result.outcome.rawValue) | \(result.step.action.rawValue) | `\(result.step.icc)` | \(MarkdownText.escape(result.step.name ?? "")) | \(MarkdownText.escape(result.detail)) |\n"
+            for (result, count) in open.prefix(500) {
+                if count > 1 {
+                    out += "| \(result.outcome.rawValue) | \(Wording.count(count, "step")) | | | \(MarkdownText.escape(result.detail)) (each is in the JSON report) |\n"
+                } else {
+                    out += "| \(result.outcome.rawValue) | \(result.step.action.rawValue) | `\(result.step.icc)` | \(MarkdownText.escape(result.step.name ?? "")) | \(MarkdownText.escape(result.detail)) |\n"
+                }
             }
             if open.count > 500 { out += "\n> \(open.count - 500) more rows are in the JSON report and the journal.\n" }
         }
@@ -122,6 +159,24 @@ public struct ApplyReport: Sendable {
             for issue in planErrors.prefix(500) { out += "- " + MarkdownText.escape(issue.formatted(.error)) + "\n" }
         }
         return out
+    }
+
+    /// Workflow annotations at the manifest entries of SIMs not planned and of steps that
+    /// failed or whose outcome is unknown (at most 50; GitHub shows fewer), then the text
+    /// report, which also counts the steps not started.
+    public func github() -> String {
+        var lines: [String] = []
+        for issue in planErrors {
+            let message = "SIM \(issue.icc.map(\.digits) ?? "")\(issue.name.map { " (\($0))" } ?? ""): not planned: \(issue.message)"
+            lines.append(issue.location.map { GitHubAnnotation.command("error", path: $0.path, line: $0.line, column: $0.column, message: message) }
+                ?? GitHubAnnotation.command("error", message: message))
+        }
+        for result in results where result.outcome == .failed || result.outcome == .unknown || result.outcome == .stale {
+            let location = result.step.location
+            lines.append(GitHubAnnotation.command("error", path: location.path, line: location.line, column: location.column,
+                                                  message: "\(result.step.action.rawValue) \(result.step.icc) \(result.outcome.rawValue): \(result.detail)"))
+        }
+        return lines.prefix(50).map { $0 + "\n" }.joined() + text()
     }
 
     public func json() -> String {

@@ -48,10 +48,11 @@ extension SimfleetCommand {
         @Option(help: "Journal file (JSON Lines). Default: .simfleet/journal/<UTC time>.jsonl")
         var journal: String?
 
-        @Option(help: "Report format: text, markdown or json.")
+        @Option(help: "Report format: text, markdown, json, or github (annotations at the manifests, then the text).")
         var format: PlanFormat = .text
 
         @OptionGroup var comment: CommentOptions
+        @OptionGroup var stepSummary: StepSummaryOptions
 
         func validate() throws {
             if planFile != nil && fleet.changedSince != nil {
@@ -259,9 +260,11 @@ extension SimfleetCommand {
         }
 
         func finish(_ report: ApplyReport) {
+            stepSummary.append { _ in report.markdown(commentKey: comment.commentKey) }
             let text = switch format {
             case .text: report.text()
             case .markdown: report.markdown(commentKey: comment.commentKey)
+            case .github: report.github()
             case .json: report.json()
             }
             Output.write(Array(text.utf8))

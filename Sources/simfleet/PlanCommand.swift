@@ -23,7 +23,7 @@ extension SimfleetCommand {
         @OptionGroup var fleet: FleetOptions
         @OptionGroup var api: APIOptions
 
-        @Option(help: "Output format: text (terminal), markdown (pull-request comment) or json.")
+        @Option(help: "Output format: text (terminal), markdown (pull-request comment), json, or github (annotations at the manifests, then the summary).")
         var format: PlanFormat = .text
 
         @Option(help: "Also save the JSON plan to this file, for apply.")
@@ -33,6 +33,7 @@ extension SimfleetCommand {
         var detailedExitcode = false
 
         @OptionGroup var comment: CommentOptions
+        @OptionGroup var stepSummary: StepSummaryOptions
 
         func run() async throws {
             let session = try await FleetSession.load(fleet)
@@ -50,6 +51,7 @@ extension SimfleetCommand {
                     throw ExitCode.failure
                 }
             }
+            stepSummary.append { room in PlanRenderer.markdown(plan, context: context, limit: room, elsewhere: "the JSON plan (`--out`)") }
             context.color = format == .text && Terminal.colorOnStandardOutput
             Output.write(Array(PlanRenderer.render(plan, as: format, context: context).utf8))
             if !plan.errors.isEmpty { throw ExitCode.failure }

@@ -9,8 +9,10 @@ import Testing
 
     /// A fleet that shows every kind of step, error and warning.
     static var scenario: Plan {
+        var stolen = Fleet.sim(2, .blocked, name: "truck-2 | stolen")
+        stolen.note = "stolen, ticket OPS-1234 <b>|</b>"
         let sims = [
-            Fleet.sim(1, .active, name: "truck-1"), Fleet.sim(2, .blocked, name: "truck-2 | stolen"),
+            Fleet.sim(1, .active, name: "truck-1"), stolen,
             Fleet.sim(3, .blocked, name: "meter-3"), Fleet.sim(4, .active), Fleet.sim(5, .terminated, name: "old-5"),
             Fleet.sim(6, .terminated, protect: true, name: "kept-6"), Fleet.sim(7, .terminated, name: "allowed-7"),
             Fleet.sim(8, .active, name: "gone-8"), Fleet.sim(9, .active, expect: ["countryCode": .text("DK")]),
@@ -31,7 +33,7 @@ import Testing
 
     @Test(arguments: PlanFormat.allCases)
     func goldenOutput(format: PlanFormat) {
-        let ext = ["text": "txt", "markdown": "md", "json": "json"][format.rawValue]!
+        let ext = ["text": "txt", "markdown": "md", "json": "json", "github": "github.txt"][format.rawValue]!
         Golden.check(PlanRenderer.render(Self.scenario, as: format, context: Self.simulatorContext), matches: "scenario.\(ext)", in: Self.fixtures)
     }
 
@@ -51,17 +53,29 @@ import Testing
         #expect(PlanRenderer.text(plan, context: context) == "Live status read from the NexCon API at https://app.nexcon.io.\n\nNo changes. 1,204 SIMs match their manifests.\n")
     }
 
-    @Test func markdownStaysUnderTheCommentLimitAndPointsToTheJSONPlan() {
+    /// A comment too large for GitHub loses whole groups, never half a table: the smaller
+    /// groups after a large one (the errors) still show, and it says where the rest is.
+    @Test func markdownIsCutByWholeGroupsAndPointsToTheFullPlan() {
         let sims = (0..<5000).map { Fleet.sim($0, .active, name: "a-rather-long-device-name-\($0)") }
-        let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("INACTIVE")) })
+            + (5000..<5003).map { Fleet.sim($0, .blocked, name: "stolen-\($0)") } + [Fleet.sim(6000, .active, name: "gone")]
+        var observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("INACTIVE")) })
+        for n in 5000..<5003 { observed[Fleet.icc(n)] = Fleet.live("ACTIVATED") }
+        observed[Fleet.icc(6000)] = .notFound
         let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
         let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
         #expect(markdown.utf8.count <= PlanRenderer.markdownLimit)
-        #expect(markdown.contains("> Truncated: "))
-        #expect(markdown.contains("simfleet plan --out plan.json"))
-        #expect(markdown.contains("<details><summary>Activate (5,000)</summary>"))
+        #expect(!markdown.contains("a-rather-long-device-name-"), "the activate group is left out whole")
+        #expect(markdown.contains("#### Block (3)") && markdown.contains("stolen-5002"))
+        #expect(markdown.contains("#### Errors (1)") && markdown.contains("gone"))
+        #expect(markdown.contains("\n> **Cut to fit:** Activate (5,000 steps) is not shown here. The full plan is in the job's step summary and the JSON plan (`--out`).\n"))
         // The summary table comes first and is never cut.
-        #expect(markdown.contains("| 5000 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"))
+        #expect(markdown.contains("| 5000 | 3 | 0 | 0 | 0 | 0 | 0 | 1 |"))
+        // With room enough (the step summary's megabyte), nothing is cut.
+        let full = PlanRenderer.markdown(plan, context: Self.simulatorContext, limit: 1 << 20, elsewhere: "the JSON plan (`--out`)")
+        #expect(full.contains("<details><summary>Activate (5,000)</summary>") && !full.contains("Cut to fit"))
+        // And one that cannot fit anything says so for every group.
+        let tiny = PlanRenderer.markdown(plan, context: Self.simulatorContext, limit: 1000, elsewhere: "the JSON plan (`--out`)")
+        #expect(tiny.contains("**Cut to fit:** Block (3 steps); Activate (5,000 steps); Errors (1 error) are not shown here. The full plan is in the JSON plan (`--out`)."))
     }
 
     @Test func markdownEscapesNamesThatWouldBreakTheTable() {

@@ -68,7 +68,10 @@ import Testing
         let detailed = try Self.plan(url, ["--detailed-exitcode"])
         #expect(detailed.status == 2)
         let allowed = try Self.plan(url, ["--allow-terminate", "89450100250731070380", "--format", "markdown"])
-        #expect(allowed.stdout.contains("| `89450100250731070380` | truck-012 | blocked → terminated | 3 |  |"))
+        #expect(allowed.stdout.contains("| `89450100250731070380` | truck-012 | blocked → terminated | 3 | truck scrapped 2026-10, ticket OPS-1188 |"))
+        // The manifest's note reaches the JSON too.
+        let json = Self.json(try Self.plan(url, ["--format", "json"]).stdout)
+        #expect((json["steps"] as? [[String: Any]] ?? []).contains { $0["icc"] as? String == "89450100250731070026" && $0["manifestNote"] as? String == "stolen 2026-11-02, ticket OPS-1234" })
     }
 
     @Test func targetingPlansASubset() throws {
@@ -164,6 +167,64 @@ import Testing
 }
 
 /// `simfleet show` renders a saved plan exactly as plan printed it.
+/// What plan leaves for CI: the step summary and workflow annotations.
+@Suite struct CIOutputTests {
+    @Test func theStepSummaryGetsTheFullMarkdownAppended() async throws {
+        try await withTemporaryDirectory { dir in
+            let (simulator, url) = try PlanCommandTests.simulator()
+            defer { _ = simulator.stop() }
+            let summary = dir.appendingPathComponent("summary.md")
+            try Data("## an earlier step\n".utf8).write(to: summary)
+            func plan(_ extra: [String] = [], summaryPath: String = summary.path) throws -> RunResult {
+                try Simfleet.run(["plan", "--api-url", url, "--no-progress"] + extra,
+                                 environment: ["NEXCON_API_KEY": PlanCommandTests.key, "GITHUB_STEP_SUMMARY": summaryPath])
+            }
+            let result = try plan(["--format", "json"])
+            #expect(result.status == 0)
+            let written = try String(contentsOf: summary, encoding: .utf8)
+            #expect(written.hasPrefix("## an earlier step\n\n<!-- simfleet:plan -->\n### simfleet plan\n"))
+            #expect(written.contains("| `89450100250731070026` | truck-045 | active → blocked | 1 | stolen 2026-11-02, ticket OPS-1234 |"))
+            #expect(!written.contains(PlanCommandTests.key))
+
+            #expect(try plan(["--no-step-summary"]).status == 0)
+            #expect(try String(contentsOf: summary, encoding: .utf8) == written)
+
+            // A summary already at GitHub's 1 MiB, and a path that is not a file, are warnings only.
+            let full = dir.appendingPathComponent("full.md")
+            try Data(repeating: 0x61, count: 1 << 20).write(to: full)
+            let fullRun = try plan(summaryPath: full.path)
+            #expect(fullRun.status == 0)
+            #expect(fullRun.stderr.contains("warning: not added to the step summary \(full.path): the summary is full (GitHub shows 1 MiB a step)"))
+            #expect(try Data(contentsOf: full).count == 1 << 20)
+            let fifo = dir.appendingPathComponent("fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let fifoRun = try plan(summaryPath: fifo)
+            #expect(fifoRun.status == 0)
+            #expect(fifoRun.stderr.contains("warning: not added to the step summary \(fifo)"))
+        }
+    }
+
+    /// Per-SIM errors land on the manifest line in the pull request, then the summary.
+    @Test func planErrorsAreAnnotationsAtTheirManifestEntries() async throws {
+        try await withTemporaryDirectory { dir in
+            let (simulator, url) = try PlanCommandTests.simulator()
+            defer { _ = simulator.stop() }
+            let manifest = dir.appendingPathComponent("fleet.yaml")
+            // truck-045 is live ACTIVATED in the simulator, and nothing makes it inactive again.
+            try Data("version: 1\nsims:\n  - icc: \"89450100250731070026\"\n    name: \"truck,045: %0A::warning::x\"\n    state: inactive\n".utf8).write(to: manifest)
+            let result = try Simfleet.run(["plan", "--api-url", url, "--no-progress", "--format", "github", manifest.path],
+                                          environment: ["NEXCON_API_KEY": PlanCommandTests.key])
+            #expect(result.status == 1)
+            #expect(result.stdout == """
+                ::error file=\(manifest.path),line=5,col=12::SIM 89450100250731070026 (truck,045: %250A::warning::x): it is active and NexCon has no call that makes a SIM inactive again; choose blocked instead
+                Live status read from the NexCon API at \(url).
+                No changes. 0 SIMs match their manifests. 1 error.
+
+                """)
+        }
+    }
+}
+
 @Suite struct ShowCommandTests {
     @Test(arguments: ["text", "markdown", "json"])
     func showGivesTheSameBytesAsPlan(format: String) async throws {
