@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // Tests only: a clock the progress-line tests advance by hand.
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev).
@@ -138,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimfleetEndToEndTests",
-            dependencies: ["simfleet", "FleetModel", "TestSupport"]
+            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", .product(name: "Clocks", package: "swift-clocks")]
         ),
     ],
     swiftLanguageModes: [.v6]

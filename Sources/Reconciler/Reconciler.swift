@@ -65,13 +65,16 @@ public struct Reconciler: Sendable {
     public let options: ApplyOptions
     public let journal: Journal
     public let stop: StopFlag
+    /// Updated as steps start and end, for a progress line.
+    public let progress: ApplyProgress?
     let clock = JobClock()
 
-    public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag) {
+    public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil) {
         self.client = client
         self.options = options
         self.journal = journal
         self.stop = stop
+        self.progress = progress
     }
 
     /// Why no new step may start: the first SIGINT or SIGTERM, or a journal that can no
@@ -99,7 +102,8 @@ public struct Reconciler: Sendable {
         }
         var ordered: [StepResult] = []
         let waves = Dictionary(grouping: steps, by: \.wave).sorted { $0.key < $1.key }
-        for (_, wave) in waves {
+        for (index, (_, wave)) in waves.enumerated() {
+            progress?.waveStarted(index + 1)
             let isTerminationWave = wave.allSatisfy { $0.action == .terminate }
             var runnable: [Step] = []
             var decided: [StepResult] = []
@@ -112,6 +116,7 @@ public struct Reconciler: Sendable {
             }
             for result in decided {
                 journal.record("outcome") { outcomeFields(&$0, result) }
+                progress?.finished(converged: result.outcome.converged, wasRunning: false)
             }
             let ran = try await runConcurrently(runnable, ahead: ahead)
             for result in decided + ran {
@@ -138,11 +143,19 @@ public struct Reconciler: Sendable {
                 if let stopReason {
                     results.append(StepResult(step: step, outcome: .skipped, detail: "not started: \(stopReason)"))
                     journal.record("outcome") { outcomeFields(&$0, results.last!) }
+                    progress?.finished(converged: false, wasRunning: false)
                     return true
                 }
                 let done = ahead["\(step.icc)/\(step.action.rawValue)"] ?? [step.to]
+                progress?.started()
                 group.addTask {
-                    do throws(FatalAPIError) { return .success(try await run(step, doneAt: done)) } catch { return .failure(error) }
+                    do throws(FatalAPIError) {
+                        let result = try await run(step, doneAt: done)
+                        progress?.finished(converged: result.outcome.converged, wasRunning: true)
+                        return .success(result)
+                    } catch {
+                        return .failure(error)
+                    }
                 }
                 inFlight += 1
                 return true

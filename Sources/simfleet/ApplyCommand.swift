@@ -234,14 +234,20 @@ extension SimfleetCommand {
                 Output.error(Diagnostic.error(at: SourceLocation(path: journalPath), "cannot write the journal: \(failure); nothing was sent. Free some space or pass --journal FILE elsewhere").formatted)
                 throw ExitCode.failure
             }
-            let reconciler = Reconciler(client: client, options: options, journal: journal, stop: stop)
-            let outcome: Result<ApplyReport, FatalAPIError> = await {
+            let progress = ApplyProgress(total: steps.count, waves: Set(steps.map(\.wave)).count)
+            let reconciler = Reconciler(client: client, options: options, journal: journal, stop: stop, progress: progress)
+            let line = ApplyProgressLine.forStandardError(progress, noProgress: api.noProgress)
+            let outcome: Result<ApplyReport, FatalAPIError> = await withTaskGroup(of: Result<ApplyReport, FatalAPIError>?.self) { group in
+                if let line { group.addTask { await line.run(from: .now); return nil } }
+                let result: Result<ApplyReport, FatalAPIError>
                 do throws(FatalAPIError) {
-                    return .success(try await reconciler.apply(steps, target: target))
+                    result = .success(try await reconciler.apply(steps, target: target))
                 } catch {
-                    return .failure(error)
+                    result = .failure(error)
                 }
-            }()
+                group.cancelAll()
+                return result
+            }
             switch outcome {
             case .success(let report):
                 journal.record("summary") { w in

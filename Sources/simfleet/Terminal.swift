@@ -1,6 +1,7 @@
 import Foundation
 import NexConClient
 import Platform
+import Reconciler
 
 /// What the terminal can show.
 enum Terminal {
@@ -37,5 +38,50 @@ struct ProgressLine {
         let percent = total > 0 ? done * 100 / total : 100
         let line = "\r\u{1B}[K\(label): \(done)/\(total) (\(percent)%) · \(Int(rate))/s · ETA \(eta)s"
         Output.errorWithoutNewline(line)
+    }
+}
+
+/// Apply's progress on standard error: one line redrawn on a terminal, or a new line every
+/// 10 s in a CI log, where redrawing shows as noise. The clock is given so tests can
+/// drive it.
+struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
+    enum Mode {
+        case redraw
+        case periodic(Duration)
+    }
+
+    let progress: ApplyProgress
+    let mode: Mode
+    let clock: C
+    let write: @Sendable (String) -> Void
+
+    /// Runs until cancelled; on a terminal, then clears its line. Lines fall due at fixed
+    /// times from `start`; after a stall the next one is a full interval away, never a burst.
+    func run(from start: C.Instant) async {
+        let interval: Duration = switch mode {
+        case .redraw: .milliseconds(200)
+        case .periodic(let every): every
+        }
+        var due = start.advanced(by: interval)
+        while !Task.isCancelled {
+            do { try await clock.sleep(until: due, tolerance: nil) } catch { break }
+            let line = progress.snapshot.line(elapsed: start.duration(to: clock.now))
+            switch mode {
+            case .redraw: write("\r\u{1B}[K" + line)
+            case .periodic: write(line + "\n")
+            }
+            due = due.advanced(by: interval)
+            if due <= clock.now { due = clock.now.advanced(by: interval) }
+        }
+        if case .redraw = mode { write("\r\u{1B}[K") }
+    }
+}
+
+extension ApplyProgressLine where C == ContinuousClock {
+    /// The line apply shows, or nil with --no-progress.
+    static func forStandardError(_ progress: ApplyProgress, noProgress: Bool) -> ApplyProgressLine? {
+        guard !noProgress else { return nil }
+        return ApplyProgressLine(progress: progress, mode: Terminal.standardErrorIsTerminal ? .redraw : .periodic(.seconds(10)),
+                                 clock: ContinuousClock(), write: { Output.errorWithoutNewline($0) })
     }
 }

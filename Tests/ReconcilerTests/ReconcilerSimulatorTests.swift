@@ -38,7 +38,7 @@ import Testing
         return counts
     }
 
-    static func apply(_ steps: [Step], url: String, journal: String) async throws -> ApplyReport {
+    static func apply(_ steps: [Step], url: String, journal: String, progress: ApplyProgress? = nil) async throws -> ApplyReport {
         var retry = RetryPolicy()
         retry.base = .milliseconds(5)
         retry.cap = .milliseconds(50)
@@ -47,7 +47,7 @@ import Testing
         options.parallelism = 8
         options.pollFirst = .milliseconds(5)
         options.pollCap = .milliseconds(20)
-        let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: journal), stop: StopFlag())
+        let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: journal), stop: StopFlag(), progress: progress)
         do {
             let report = try await reconciler.apply(steps, target: PlanTarget(kind: .simulator, url: url))
             await client.shutdown()
@@ -66,7 +66,12 @@ import Testing
         configuration.failRate = failRate
         try await withTemporaryDirectory { dir in
             try await withSimulator(configuration, sims: sims) { simulator in
-                let report = try await Self.apply(steps, url: simulator.baseURL, journal: dir.appendingPathComponent("j.jsonl").path)
+                let progress = ApplyProgress(total: steps.count, waves: Set(steps.map(\.wave)).count)
+                let report = try await Self.apply(steps, url: simulator.baseURL, journal: dir.appendingPathComponent("j.jsonl").path, progress: progress)
+                // The progress line's counts end where the report does.
+                let end = progress.snapshot
+                #expect(end.done == steps.count && end.inFlight == 0 && end.wave == end.waves)
+                #expect(end.failed == report.results.count { !$0.outcome.converged })
                 let effective = Self.effectiveActions(simulator.state)
                 #expect(effective.values.allSatisfy { $0 == 1 }, "\(effective)")
                 // Each step the report calls converged really is where it leads, and a SIM whose

@@ -283,6 +283,22 @@ import Testing
         }
     }
 
+    /// Without a terminal, apply prints a progress line every 10 s. The job runs 25 s, so
+    /// the step is still in flight when the first line is due, however slow the machine.
+    @Test func progressEveryTenSecondsInALog() async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try Sim(["--job-duration", "25s"])
+            defer { _ = sim.process.stop() }
+            let plan = dir.appendingPathComponent("plan.json").path
+            #expect(try Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
+            let result = try Simfleet.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("a.jsonl").path],
+                                          environment: ["NEXCON_API_KEY": Self.key])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("Applying: wave 1/1 · 0/1 steps done · 1 in flight · 0.0/s · time left unknown\n"), "\(result.stderr)")
+            #expect(!result.stderr.contains("\r"), "no redrawing in a log")
+        }
+    }
+
     @Test func guardsStopBeforeAnythingIsSent() async throws {
         try await withTemporaryDirectory { dir in
             let sim = try Sim()

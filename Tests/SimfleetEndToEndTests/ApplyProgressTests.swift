@@ -1,0 +1,72 @@
+import Clocks
+import Reconciler
+@testable import simfleet
+import Synchronization
+import TestSupport
+import Testing
+
+/// Apply's progress line, driven by a test clock: nothing here waits on real time.
+@Suite struct ApplyProgressTests {
+    @Test(arguments: [
+        (ApplyProgress.Snapshot.make(done: 0, failed: 0, inFlight: 16, wave: 1), 10, "Applying: wave 1/3 · 0/500 steps done · 16 in flight · 0.0/s · time left unknown"),
+        (.make(done: 120, failed: 3, inFlight: 16, wave: 2), 10, "Applying: wave 2/3 · 120/500 steps done · 3 not converged · 16 in flight · 12/s · 32s left"),
+        (.make(done: 5, failed: 0, inFlight: 1, wave: 1), 2, "Applying: wave 1/3 · 5/500 steps done · 1 in flight · 2.5/s · 198s left"),
+        (.make(done: 500, failed: 0, inFlight: 0, wave: 3), 50, "Applying: wave 3/3 · 500/500 steps done · 0 in flight · 10/s"),
+    ])
+    func theLine(_ snapshot: ApplyProgress.Snapshot, _ seconds: Int, _ expected: String) {
+        #expect(snapshot.line(elapsed: .seconds(seconds)) == expected)
+    }
+
+    final class Lines: Sendable {
+        let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    /// In CI, one line every 10 s, each ending in a newline; none before the first 10 s.
+    @Test func oneLineEveryTenSecondsWithoutATerminal() async throws {
+        let clock = TestClock()
+        let progress = ApplyProgress(total: 4, waves: 1)
+        let lines = Lines()
+        let line = ApplyProgressLine(progress: progress, mode: .periodic(.seconds(10)), clock: clock, write: lines.append)
+        let start = clock.now
+        let task = Task { await line.run(from: start) }
+        await clock.advance(by: .seconds(9))
+        #expect(lines.all.isEmpty)
+        await clock.advance(by: .seconds(1))
+        #expect(await eventually { lines.all.count == 1 })
+        #expect(lines.all == ["Applying: wave 0/1 · 0/4 steps done · 0 in flight · 0.0/s · time left unknown\n"])
+        await clock.advance(by: .seconds(20))
+        #expect(await eventually { lines.all.count == 3 })
+        await clock.advance(by: .seconds(9))
+        task.cancel()
+        await task.value
+        #expect(lines.all.count == 3, "at 10, 20 and 30 s; none at 39 s, and no clearing sequence in a log")
+    }
+
+    /// On a terminal the line is redrawn in place and cleared at the end.
+    @Test func redrawnInPlaceOnATerminal() async throws {
+        let clock = TestClock()
+        let lines = Lines()
+        let line = ApplyProgressLine(progress: ApplyProgress(total: 2, waves: 1), mode: .redraw, clock: clock, write: lines.append)
+        let start = clock.now
+        let task = Task { await line.run(from: start) }
+        await clock.advance(by: .milliseconds(200))
+        #expect(await eventually { lines.all.count == 1 })
+        #expect(lines.all[0].hasPrefix("\r\u{1B}[KApplying: wave 0/1 · 0/2 steps done"))
+        task.cancel()
+        await task.value
+        #expect(lines.all.last == "\r\u{1B}[K")
+    }
+}
+
+extension ApplyProgress.Snapshot {
+    static func make(done: Int, failed: Int, inFlight: Int, wave: Int) -> Self {
+        var snapshot = Self(total: 500, waves: 3)
+        snapshot.done = done
+        snapshot.failed = failed
+        snapshot.inFlight = inFlight
+        snapshot.wave = wave
+        return snapshot
+    }
+}
