@@ -56,7 +56,7 @@ struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
     let write: @Sendable (String) -> Void
 
     /// Runs until cancelled; on a terminal, then clears its line. Lines fall due at fixed
-    /// times from `start`; after a stall the next one is a full interval away, never a burst.
+    /// times from `start`, so how late this task runs never changes how many are shown.
     func run(from start: C.Instant) async {
         let interval: Duration = switch mode {
         case .redraw: .milliseconds(200)
@@ -71,7 +71,6 @@ struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
             case .periodic: write(line + "\n")
             }
             due = due.advanced(by: interval)
-            if due <= clock.now { due = clock.now.advanced(by: interval) }
         }
         if case .redraw = mode { write("\r\u{1B}[K") }
     }
