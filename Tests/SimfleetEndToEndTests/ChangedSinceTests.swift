@@ -20,6 +20,21 @@ import Testing
             + (10..<13).map { "  - {icc: \"\(icc($0))\", name: c\($0)}\n" }.joined())
     }
 
+    /// Branch `feature` blocks b7; after it branched, main blocked b9. Checked out: feature.
+    static func divergedRepository(in dir: URL) throws -> GitRepository {
+        let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
+        try baseManifests(repo)
+        try repo.commit("base")
+        try repo.run(["checkout", "-q", "-b", "feature"])
+        try replace(repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
+        try repo.commit("feature: block b7")
+        try repo.run(["checkout", "-q", "main"])
+        try replace(repo, "manifests/b.yaml", "name: b9\n    state: active", "name: b9\n    state: blocked")
+        try repo.commit("main: block b9")
+        try repo.run(["checkout", "-q", "feature"])
+        return repo
+    }
+
     /// Starts the simulator with every ICC the cases use.
     static func simulator(in dir: URL) throws -> (RunningProcess, String) {
         let seeds = dir.appendingPathComponent("seeds.yaml")
@@ -137,6 +152,15 @@ import Testing
             let markdown = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "markdown"])
             #expect(markdown.stdout.contains("> Partial plan: 12 SIMs not checked (unchanged since HEAD, merge-base \(head))."))
             #expect(markdown.stdout.contains("No longer managed; left as they are (1)"))
+            // show gives plan's bytes back, partial scope and removed SIMs included.
+            let saved = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--out", "plan.json"])
+            #expect(try Simfleet.run(["show", "plan.json"], in: repo.root).stdout == saved.stdout)
+            #expect(try Simfleet.run(["show", "plan.json", "--format", "markdown"], in: repo.root).stdout == markdown.stdout)
+            // Nothing changed: the comment is one line, and still says what it did not check.
+            try repo.reset()
+            let quiet = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "markdown"])
+            #expect(quiet.stdout.hasPrefix("<!-- simfleet:plan -->\n**simfleet plan:** No changes: no SIMs to check. Partial plan: 13 SIMs not checked (unchanged since HEAD, merge-base \(head)). Live status read from the NexCon API at "))
+            #expect(quiet.stdout.split(separator: "\n").count == 2)
         }
     }
 
@@ -144,16 +168,7 @@ import Testing
     /// not this branch's change.
     @Test func comparesWithTheMergeBase() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
-            try Self.baseManifests(repo)
-            try repo.commit("base")
-            try repo.run(["checkout", "-q", "-b", "feature"])
-            try Self.replace(repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
-            try repo.commit("feature: block b7")
-            try repo.run(["checkout", "-q", "main"])
-            try Self.replace(repo, "manifests/b.yaml", "name: b9\n    state: active", "name: b9\n    state: blocked")
-            try repo.commit("main: block b9")
-            try repo.run(["checkout", "-q", "feature"])
+            let repo = try Self.divergedRepository(in: dir)
             let (simulator, url) = try Self.simulator(in: dir)
             defer { _ = simulator.stop() }
             let result = try Self.plan(url, in: repo, ["--changed-since", "main", "--format", "json", "--detailed-exitcode"])
@@ -212,15 +227,8 @@ import Testing
     /// Each is one clear error, and nothing reaches NexCon.
     @Test func refusesWhatItCannotCompare() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
-            try Self.baseManifests(repo)
-            try repo.commit("base")
-            try repo.run(["checkout", "-q", "-b", "feature"])
-            try Self.replace(repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
-            try repo.commit("feature")
+            let repo = try Self.divergedRepository(in: dir)
             try repo.run(["checkout", "-q", "main"])
-            try Self.replace(repo, "manifests/b.yaml", "name: b9\n    state: active", "name: b9\n    state: blocked")
-            try repo.commit("main")
             // A CI checkout: only each branch's tip.
             let shallow = GitRepository(existing: dir.appendingPathComponent("shallow"))
             try GitRepository(existing: dir).run(["clone", "-q", "--depth", "1", "--no-single-branch", "--branch", "feature",
