@@ -79,7 +79,9 @@ public enum ManifestLoader {
     /// Larger manifest files are refused unread.
     public static let defaultMaximumFileSize = 64 << 20
 
-    public static func load(paths: [String], maximumFileSize: Int = defaultMaximumFileSize) async -> ManifestSet {
+    /// `requireSIMs`: a root that declares no SIM is an error (a wrong path, or a mass
+    /// deletion), except where an empty fleet is fine, as for `import`'s skip list.
+    public static func load(paths: [String], maximumFileSize: Int = defaultMaximumFileSize, requireSIMs: Bool = true) async -> ManifestSet {
         var diagnostics: [Diagnostic] = []
         var roots: [(path: String, files: [String])] = []
         var unsearched: [String] = []
@@ -102,7 +104,7 @@ public enum ManifestLoader {
         }
         var set = fleet.finish()
         set.diagnostics += diagnostics
-        for root in roots {
+        for root in roots where requireSIMs {
             if root.files.allSatisfy(silentFiles.contains) {
                 set.diagnostics.append(.error(
                     at: SourceLocation(path: root.path),

@@ -136,9 +136,8 @@ extension SimfleetCommand {
                 guard FileManager.default.fileExists(atPath: "manifests") else { return [:] }
                 paths = ["manifests"]
             }
-            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize)
-            // An empty folder declares nothing; that is not an error here.
-            diagnostics += set.diagnostics.filter { !$0.message.hasPrefix("no SIMs found under") }
+            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize, requireSIMs: false)
+            diagnostics += set.diagnostics
             return Dictionary(set.sims.map { ($0.icc, $0.location) }, uniquingKeysWith: { first, _ in first })
         }
 

@@ -104,6 +104,8 @@ import Testing
             defer { _ = simulator.stop() }
             let out = dir.appendingPathComponent("out.yaml")
             try Data("# mine\n".utf8).write(to: out)
+            // A fresh repository's empty manifests folder declares nothing, and is no error.
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("manifests"), withIntermediateDirectories: true)
             try Data("\(Self.icc(0))  # first\n\n# comment\n\(Self.icc(1))\n".utf8).write(to: dir.appendingPathComponent("iccs.txt"))
             let refused = try Self.run(["import", "--icc-file", "iccs.txt", "--out", "out.yaml"], url: url, in: dir)
             #expect(refused.status == 1)
