@@ -36,8 +36,8 @@ public struct ManifestBase: Sendable {
     public static func read(ref: String, mergeBase: String, paths: [String], files: [String], maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let git = try Git()
         try checkWorkTree(git, paths: paths)
-        let found = try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"])
-        guard found.succeeded, mergeBase.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+        let isObjectID = mergeBase.utf8.count >= 40 && mergeBase.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        guard isObjectID, try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"]).succeeded else {
             throw ChangedSinceError("the plan compares with commit \(mergeBase), which this clone does not have; fetch the whole history (fetch-depth: 0) or plan again")
         }
         return try read(ref: ref, commit: mergeBase, git: git, paths: paths, files: files, maximumFileSize: maximumFileSize)

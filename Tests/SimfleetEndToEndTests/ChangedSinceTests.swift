@@ -20,11 +20,17 @@ import Testing
             + (10..<13).map { "  - {icc: \"\(icc($0))\", name: c\($0)}\n" }.joined())
     }
 
-    /// Branch `feature` blocks b7; after it branched, main blocked b9. Checked out: feature.
-    static func divergedRepository(in dir: URL) throws -> GitRepository {
+    /// A repository whose one commit holds the base manifests, on main.
+    static func baseRepository(in dir: URL) throws -> GitRepository {
         let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
         try baseManifests(repo)
         try repo.commit("base")
+        return repo
+    }
+
+    /// Branch `feature` blocks b7; after it branched, main blocked b9. Checked out: feature.
+    static func divergedRepository(in dir: URL) throws -> GitRepository {
+        let repo = try baseRepository(in: dir)
         try repo.run(["checkout", "-q", "-b", "feature"])
         try replace(repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
         try repo.commit("feature: block b7")
@@ -116,9 +122,7 @@ import Testing
 
     @Test func plansAndQueriesOnlyWhatChanged() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
-            try Self.baseManifests(repo)
-            try repo.commit("base")
+            let repo = try Self.baseRepository(in: dir)
             let (simulator, url) = try Self.simulator(in: dir)
             defer { _ = simulator.stop() }
             var seen = 0
@@ -190,9 +194,7 @@ import Testing
     /// sends only what changed.
     @Test func applyCarriesOutOnlyTheChange() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
-            try Self.baseManifests(repo)
-            try repo.commit("base")
+            let repo = try Self.baseRepository(in: dir)
             let (simulator, url) = try Self.simulator(in: dir)
             defer { _ = simulator.stop() }
             let environment = GitRepository.environment.merging(["NEXCON_API_KEY": Self.key]) { $1 }
