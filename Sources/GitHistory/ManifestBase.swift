@@ -1,13 +1,18 @@
 import FleetModel
 import Foundation
 import Manifests
+import Planning
 
-/// The manifests as they were at the merge-base of a ref and HEAD, read through git
-/// without touching the work tree: the other side of `--changed-since`.
+/// The manifests as they were at the merge-base of a ref and HEAD, and at every commit
+/// since, read through git without touching the work tree: the other side of
+/// `--changed-since`.
 ///
 /// Only what can differ is decoded. A manifest file whose bytes at the merge-base equal
-/// the work tree's, at the same path, declares the same SIMs in the same resolved state
-/// (defaults live in the file), so it is named in `identicalFiles` and not parsed again.
+/// the work tree's, at the same path, and that no commit since touched, declares the
+/// same SIMs in the same resolved state (defaults live in the file), so it is named in
+/// `identicalFiles` and not parsed again. Every version a commit since the merge-base
+/// wrote is decoded once, so a change made and undone between the two ends (restore a
+/// SIM, then block it again) is still seen: an apply may have carried out the first half.
 public struct ManifestBase: Sendable {
     /// The ref as given, and the commit it and HEAD share (full object id).
     public var ref: String
@@ -16,10 +21,21 @@ public struct ManifestBase: Sendable {
     public var identicalFiles: Set<String>
     /// The merge-base's other manifest files, decoded: changed, moved away or deleted since.
     public var changedFiles: ManifestSet
+    /// Every SIM as each manifest version written by a commit after the merge-base declared
+    /// it (each version decoded on its own, so a SIM appears once per version).
+    public var history: [DesiredSIM]
+    /// The commits after the merge-base up to HEAD that touched the manifests or the
+    /// settings, newest first.
+    public var commits: [ManifestCommit]
+    /// Why the settings file counts as changed (a commit since the merge-base touched it, or
+    /// the work tree's differs), or nil.
+    public var settingsChange: String?
 
     /// Resolves `ref`, finds its merge-base with HEAD and reads the manifests there.
     /// `files` are the work tree's manifest files the loader read for `paths`.
-    public static func read(ref: String, paths: [String], files: [String], maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
+    /// `settingsPath` is the settings file (`simfleet.yaml`) whose changes widen the plan.
+    public static func read(ref: String, paths: [String], files: [String], settingsPath: String?,
+                            maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let git = try Git()
         try checkWorkTree(git, paths: paths)
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
@@ -29,52 +45,207 @@ public struct ManifestBase: Sendable {
             let shallow = try git.run(["rev-parse", "--is-shallow-repository"])
             throw shallow.line == "true" ? .shallow(ref) : .unrelated(ref)
         }
-        return try read(ref: ref, commit: base.line, git: git, paths: paths, files: files, maximumFileSize: maximumFileSize)
+        return try read(ref: ref, commit: base.line, git: git, paths: paths, files: files, settingsPath: settingsPath,
+                        maximumFileSize: maximumFileSize)
     }
 
     /// The manifests at a commit already chosen, as a saved plan records it.
-    public static func read(ref: String, mergeBase: String, paths: [String], files: [String], maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
+    public static func read(ref: String, mergeBase: String, paths: [String], files: [String], settingsPath: String?,
+                            maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let git = try Git()
         try checkWorkTree(git, paths: paths)
         let isObjectID = mergeBase.utf8.count >= 40 && mergeBase.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
         guard isObjectID, try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"]).succeeded else {
             throw ChangedSinceError("the plan compares with commit \(mergeBase), which this clone does not have; fetch the whole history (fetch-depth: 0) or plan again")
         }
-        return try read(ref: ref, commit: mergeBase, git: git, paths: paths, files: files, maximumFileSize: maximumFileSize)
+        return try read(ref: ref, commit: mergeBase, git: git, paths: paths, files: files, settingsPath: settingsPath,
+                        maximumFileSize: maximumFileSize)
     }
 
     private static func checkWorkTree(_ git: Git, paths: [String]) throws(ChangedSinceError) {
-        let top = try git.run(["rev-parse", "--show-toplevel"])
-        guard top.succeeded, !top.line.isEmpty else { throw .notAWorkTree }
-        let root = realPath(top.line) ?? top.line
+        let root = try topLevel(git)
         for path in paths {
-            guard let real = realPath(path), real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
-                throw .outside(path, top: root)
-            }
+            guard let real = realPath(path), isInside(real, root) else { throw .outside(path, top: root) }
         }
     }
 
-    private static func read(ref: String, commit: String, git: Git, paths: [String], files: [String],
+    private static func topLevel(_ git: Git) throws(ChangedSinceError) -> String {
+        let top = try git.run(["rev-parse", "--show-toplevel"])
+        guard top.succeeded, !top.line.isEmpty else { throw .notAWorkTree }
+        return realPath(top.line) ?? top.line
+    }
+
+    private static func isInside(_ real: String, _ root: String) -> Bool {
+        real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    /// The settings file as git should name it, when it lies inside the work tree (it need
+    /// not exist: a file added or deleted since the base is a change too).
+    private static func trackedSettingsPath(_ path: String?, git: Git) throws(ChangedSinceError) -> String? {
+        guard let path else { return nil }
+        let url = URL(fileURLWithPath: path)
+        guard let folder = realPath(url.deletingLastPathComponent().path), isInside(folder, try topLevel(git)) else { return nil }
+        return normalized(path)
+    }
+
+    private static func read(ref: String, commit: String, git: Git, paths: [String], files: [String], settingsPath: String?,
                              maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
+        let roots = paths.map(normalized)
+        let settings = try trackedSettingsPath(settingsPath, git: git)
+        let pathspecs = roots + (settings.map { [$0] } ?? [])
         // Paths relative to the current folder, as the work tree's files are spelled.
-        let listing = try git.run(["ls-tree", "-r", "-z", "-l", "--end-of-options", commit, "--"] + paths.map(normalized))
+        let listing = try git.run(["ls-tree", "-r", "-z", "-l", "--end-of-options", commit, "--"] + pathspecs)
         guard listing.succeeded else {
             throw .gitFailed("git ls-tree failed at \(commit.prefix(12)): \(listing.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        let entries = manifestEntries(listing.stdout, roots: paths.map(normalized), limit: maximumFileSize)
-        let contents = try blobs(entries.map(\.object), git: git)
+        let entries = manifestEntries(listing.stdout, roots: roots, limit: maximumFileSize)
+        let settingsEntry = settings.flatMap { name in manifestEntries(listing.stdout, roots: [name], limit: maximumFileSize).first { $0.path == name } }
+        let log = try commitsSince(commit, git: git, pathspecs: pathspecs)
+        let touched = Set(log.flatMap { $0.changes.map(\.path) })
+        // Every manifest version written since the base, old and new side of each change, once.
+        var historyObjects: [String] = []
+        var seenObjects: Set<String> = []
+        for change in log.flatMap(\.changes) where isManifestPath(change.path, roots: roots) {
+            for object in [change.old, change.new] where object != nil && seenObjects.insert(object!).inserted {
+                historyObjects.append(object!)
+            }
+        }
+        let baseObjects = entries.map(\.object)
+        let contents = try blobs(baseObjects + historyObjects + (settingsEntry.map { [$0.object] } ?? []), git: git)
         let current = Dictionary(files.map { (relativeToCurrentFolder(normalized($0)), $0) }, uniquingKeysWith: { first, _ in first })
         var identical: Set<String> = []
         var sources: [ManifestSource] = []
         for (entry, bytes) in zip(entries, contents) {
-            if let spelled = current[entry.path], let now = readRegularFile(spelled, limit: maximumFileSize), now == bytes {
+            if !touched.contains(entry.path), let spelled = current[entry.path],
+               let now = readRegularFile(spelled, limit: maximumFileSize), now == bytes {
                 identical.insert(spelled)
             } else {
                 sources.append(ManifestSource(path: entry.path, bytes: bytes))
             }
         }
+        let versions = decodeVersions(objects: historyObjects, contents: Array(contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
+                                      paths: historyPaths(log))
+        var settingsChange: String?
+        if let settings {
+            if let touching = log.first(where: { $0.changes.contains { $0.path == settings } }) {
+                settingsChange = "\(settings) changed in \(touching.id.prefix(7))"
+            } else if (settingsEntry.map { _ in contents.last! }) != readRegularFile(settings, limit: maximumFileSize) {
+                settingsChange = "\(settings) differs from \(commit.prefix(7)) in the work tree"
+            }
+        }
+        let commits = log.map { commit in
+            ManifestCommit(id: commit.id, parents: commit.parents, subject: commit.subject,
+                           changed: changedICCs(commit.changes.filter { isManifestPath($0.path, roots: roots) }, versions: versions))
+        }
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
-                            changedFiles: ManifestLoader.load(sources: sources))
+                            changedFiles: ManifestLoader.load(sources: sources),
+                            history: historyObjects.flatMap { versions[$0]?.sims ?? [] },
+                            commits: commits, settingsChange: settingsChange)
+    }
+
+    /// One commit of `git log --raw` and the files it changed against its first parent.
+    struct LoggedCommit: Equatable {
+        var id: String
+        var parents: [String]
+        var subject: String
+        var changes: [Change]
+    }
+
+    /// A file a commit changed: the blob before and after (nil where there was none, or
+    /// where it is no regular file: a link or a submodule).
+    struct Change: Equatable {
+        var path: String
+        var old: String?
+        var new: String?
+    }
+
+    /// Every commit after `base` up to HEAD that touched the pathspecs, newest first, in one
+    /// `git log`. `--full-history` keeps side branches a merge made identical again, and
+    /// merges are compared with their first parent, so a merge's own changes are seen once.
+    static func commitsSince(_ base: String, git: Git, pathspecs: [String]) throws(ChangedSinceError) -> [LoggedCommit] {
+        let prefix = try git.run(["rev-parse", "--show-prefix"])
+        guard prefix.succeeded else { throw .gitFailed("git rev-parse --show-prefix failed: \(prefix.stderr)") }
+        let log = try git.run(["log", "-z", "--raw", "--no-renames", "--no-abbrev", "--full-history", "--diff-merges=first-parent",
+                               "--no-color", "--format=%x01%H %P%x02%s", "--end-of-options", base + "..HEAD", "--"] + pathspecs)
+        guard log.succeeded else {
+            throw .gitFailed("git log failed after \(base.prefix(12)): \(log.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return parseLog(log.stdout, prefix: prefix.line)
+    }
+
+    /// Parses `git log -z --raw --format=%x01%H %P%x02%s`; paths, relative to the top of the
+    /// work tree there, are spelled relative to the current folder (`prefix` is where it
+    /// lies, as `git rev-parse --show-prefix` says).
+    static func parseLog(_ bytes: [UInt8], prefix: String) -> [LoggedCommit] {
+        var commits: [LoggedCommit] = []
+        var fields = bytes.split(separator: 0, omittingEmptySubsequences: false)[...]
+        let zero = String(repeating: "0", count: 40)
+        while let field = fields.popFirst() {
+            let trimmed = field.drop { $0 == 0x0A }
+            if trimmed.first == 0x01 {
+                let header = trimmed.dropFirst()
+                let split = header.firstIndex(of: 0x02) ?? header.endIndex
+                let ids = String(decoding: header[..<split], as: UTF8.self).split(separator: " ").map(String.init)
+                guard let id = ids.first else { continue }
+                let subject = split < header.endIndex ? String(decoding: header[(split + 1)...], as: UTF8.self) : ""
+                commits.append(LoggedCommit(id: id, parents: Array(ids.dropFirst()), subject: subject, changes: []))
+            } else if trimmed.first == 0x3A, let pathField = fields.popFirst(), !commits.isEmpty {
+                // ":100644 100644 <old> <new> M"
+                let parts = String(decoding: trimmed.dropFirst(), as: UTF8.self).split(separator: " ")
+                guard parts.count >= 5, let path = String(validating: pathField, as: UTF8.self) else { continue }
+                func blob(_ mode: Substring, _ object: Substring) -> String? {
+                    (mode == "100644" || mode == "100755") && object != zero ? String(object) : nil
+                }
+                commits[commits.count - 1].changes.append(Change(path: spelledFromCurrentFolder(path, prefix: prefix),
+                                                                 old: blob(parts[0], parts[2]), new: blob(parts[1], parts[3])))
+            }
+        }
+        return commits
+    }
+
+    /// `sub/` + `sub/m/a.yaml` → `m/a.yaml`; `sub/` + `other/a.yaml` → `../other/a.yaml`.
+    static func spelledFromCurrentFolder(_ path: String, prefix: String) -> String {
+        guard !prefix.isEmpty else { return path }
+        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        return String(repeating: "../", count: prefix.split(separator: "/").count) + path
+    }
+
+    /// The path each history blob was written at (the first one seen), for its diagnostics and locations.
+    private static func historyPaths(_ log: [LoggedCommit]) -> [String: String] {
+        var paths: [String: String] = [:]
+        for change in log.flatMap(\.changes) {
+            for object in [change.old, change.new] { if let object, paths[object] == nil { paths[object] = change.path } }
+        }
+        return paths
+    }
+
+    /// Decodes each version once, on every core.
+    private static func decodeVersions(objects: [String], contents: [[UInt8]], paths: [String: String]) -> [String: ManifestFile] {
+        let decoded = ManifestLoader.decodeEach(zip(objects, contents).map { ManifestSource(path: paths[$0] ?? "", bytes: $1) })
+        return Dictionary(uniqueKeysWithValues: zip(objects, decoded))
+    }
+
+    /// The ICCs whose resolved desired state a commit changed, across all the files it
+    /// touched: an entry moved between files unchanged is not a change.
+    private static func changedICCs(_ changes: [Change], versions: [String: ManifestFile]) -> Set<ICC> {
+        var before: [ICC: DesiredSIM] = [:], after: [ICC: DesiredSIM] = [:]
+        for change in changes {
+            for sim in change.old.flatMap({ versions[$0]?.sims }) ?? [] { before[sim.icc] = sim }
+            for sim in change.new.flatMap({ versions[$0]?.sims }) ?? [] { after[sim.icc] = sim }
+        }
+        var changed: Set<ICC> = []
+        for (icc, sim) in after where before[icc].map({ !ChangeSet.sameDesiredState($0, sim) }) ?? true { changed.insert(icc) }
+        for icc in before.keys where after[icc] == nil { changed.insert(icc) }
+        return changed
+    }
+
+    /// Whether a path from `git log` is a manifest under `roots`, by the loader's rules.
+    static func isManifestPath(_ path: String, roots: [String]) -> Bool {
+        if roots.contains(path) { return true }
+        guard let root = roots.first(where: { $0 == "." || path.hasPrefix($0 + "/") }) else { return false }
+        let inside = root == "." ? path : String(path.dropFirst(root.count + 1))
+        let components = inside.split(separator: "/")
+        return !components.contains(where: { $0.hasPrefix(".") }) && ManifestLoader.isManifestName(String(components.last ?? ""))
     }
 
     struct Entry: Equatable {
@@ -98,15 +269,7 @@ public struct ManifestBase: Sendable {
                   fields[1].elementsEqual("blob".utf8),
                   let size = Int(String(decoding: fields[3], as: UTF8.self)), size <= limit
             else { continue }
-            let named = roots.contains(path)
-            if !named {
-                guard let root = roots.first(where: { $0 == "." || path.hasPrefix($0 + "/") }) else { continue }
-                let inside = root == "." ? path : String(path.dropFirst(root.count + 1))
-                let components = inside.split(separator: "/")
-                guard !components.contains(where: { $0.hasPrefix(".") }),
-                      ManifestLoader.isManifestName(String(components.last ?? ""))
-                else { continue }
-            }
+            guard isManifestPath(path, roots: roots) else { continue }
             entries.append(Entry(object: String(decoding: fields[2], as: UTF8.self), path: path))
         }
         return entries
@@ -178,4 +341,13 @@ public struct ManifestBase: Sendable {
         }
         return count <= limit ? Array(bytes[..<count]) : nil
     }
+}
+
+/// A commit after `--changed-since`'s base that touched the manifests or the settings.
+public struct ManifestCommit: Sendable, Hashable {
+    public var id: String
+    public var parents: [String]
+    public var subject: String
+    /// The SIMs whose resolved desired state this commit changed (added, edited or removed).
+    public var changed: Set<ICC>
 }

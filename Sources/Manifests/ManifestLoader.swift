@@ -125,6 +125,25 @@ public enum ManifestLoader {
         return set
     }
 
+    /// Decodes each source on its own, on every core, without checking them together:
+    /// for versions of the same files at different commits.
+    public static func decodeEach(_ sources: [ManifestSource]) -> [ManifestFile] {
+        let results = UnsafeMutableBufferPointer<ManifestFile?>.allocate(capacity: sources.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        let shared = SendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+            shared.buffer[index] = ManifestDecoder.decode(path: sources[index].path, bytes: sources[index].bytes)
+        }
+        return results.map { $0! }
+    }
+
+    /// Each index is written by one thread only.
+    private struct SendableBuffer: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<ManifestFile?>
+        init(_ buffer: UnsafeMutableBufferPointer<ManifestFile?>) { self.buffer = buffer }
+    }
+
     private static func decodeInParallel(_ files: [String], limit: Int) async -> [ManifestFile] {
         await withTaskGroup(of: (Int, ManifestFile).self) { group in
             var results = [ManifestFile?](repeating: nil, count: files.count)

@@ -3,8 +3,10 @@ import FleetModel
 /// Which SIMs differ from the manifests at a base commit, for `--changed-since`. Pure.
 ///
 /// A SIM is changed when it is new or its resolved desired state differs: `state`,
-/// `protect`, `callbackUrl` or `expect`. A new `name`, `labels` or `note` alone needs no
-/// call to NexCon. SIMs only the base declares are no longer managed and left as they are.
+/// `protect`, `callbackUrl` or `expect`, at the base or at any commit since. A change made
+/// and undone in between still counts: an apply of the middle commit may have carried
+/// out its half. A new `name`, `labels` or `note` alone needs no call to NexCon. SIMs only
+/// the base declares are no longer managed and left as they are.
 public struct ChangeSet: Sendable, Hashable {
     /// The SIMs to plan, in manifest order.
     public var changed: [DesiredSIM]
@@ -18,17 +20,19 @@ public struct ChangeSet: Sendable, Hashable {
     ///   - identicalFiles: work-tree files whose bytes equal the base's at the same path.
     ///   - base: the base's SIMs from its other files.
     ///   - untrustedFiles: base files with errors; their SIMs cannot vouch for anything.
+    ///   - history: each SIM as every manifest version written since the base declared it.
     public static func compare(selected: [DesiredSIM], declared: Set<ICC>, identicalFiles: Set<String>,
-                               base: [DesiredSIM], untrustedFiles: Set<String>) -> ChangeSet {
+                               base: [DesiredSIM], untrustedFiles: Set<String>, history: [DesiredSIM] = []) -> ChangeSet {
         var before: [ICC: DesiredSIM] = [:]
         before.reserveCapacity(base.count)
         for sim in base where !untrustedFiles.contains(sim.location.path) { before[sim.icc] = sim }
+        var between: [ICC: [DesiredSIM]] = [:]
+        for sim in history { between[sim.icc, default: []].append(sim) }
         var changed: [DesiredSIM] = []
-        for sim in selected where !identicalFiles.contains(sim.location.path) {
-            guard let old = before[sim.icc], sameDesiredState(old, sim) else {
-                changed.append(sim)
-                continue
-            }
+        for sim in selected {
+            let atBase = identicalFiles.contains(sim.location.path) || before[sim.icc].map { sameDesiredState($0, sim) } == true
+            let throughout = between[sim.icc]?.allSatisfy { sameDesiredState($0, sim) } ?? true
+            if !atBase || !throughout { changed.append(sim) }
         }
         var seen: Set<ICC> = []
         let removed = base.filter { !declared.contains($0.icc) && seen.insert($0.icc).inserted }

@@ -210,8 +210,17 @@ public struct Plan: Sendable, Hashable {
     public var blastRadius: BlastRadius
 
     /// Whether the manifests and the fleet differ: any step, refused terminations included,
-    /// since a drift check must see them.
-    public var hasChanges: Bool { !steps.isEmpty }
+    /// since a drift check must see them, or any SIM with a job in progress, which is not
+    /// converged until it settles.
+    public var hasChanges: Bool { !steps.isEmpty || summary.pending > 0 }
+
+    /// SIMs with a job in progress when planned, for apply's report: not converged.
+    public var unsettled: [PlanIssue] {
+        sims.filter { $0.outcome == .pending }.map {
+            PlanIssue(icc: $0.icc, name: $0.name, location: $0.location,
+                      message: "a job was in progress (live status \($0.observed ?? "unknown")) when planned, so it is not known to be \($0.desired.rawValue); run apply again once it ends")
+        }
+    }
     public var waves: [[Step]] {
         Dictionary(grouping: steps, by: \.wave).sorted { $0.key < $1.key }.map(\.value)
     }

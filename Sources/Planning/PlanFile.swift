@@ -24,7 +24,7 @@ public struct PlanScope: Sendable, Hashable {
     }
 
     public var targeting: Targeting { Targeting(iccs: Set(targets), labels: labels) }
-    public var isPartial: Bool { !targets.isEmpty || !labels.isEmpty || changedSince != nil }
+    public var isPartial: Bool { !targets.isEmpty || !labels.isEmpty || changedSince.map { $0.settingsChange == nil } == true }
 
     /// What every rendering says when the plan covers only some of the SIMs.
     public var partialSentences: [String] {
@@ -36,7 +36,11 @@ public struct PlanScope: Sendable, Hashable {
             sentences.append("Partial plan: only SIMs matching \(chosen.joined(separator: " and ")); \(Wording.count(unselected, "other SIM")) not checked.")
         }
         if let base = changedSince {
-            sentences.append("Partial plan: \(Wording.count(base.unchanged, "SIM")) not checked (unchanged since \(base.ref), merge-base \(base.mergeBase.prefix(7))).")
+            if let reason = base.settingsChange {
+                sentences.append("Full plan: the settings changed since \(base.ref) (\(reason)), and settings can change any SIM's verdict, so every SIM in scope is checked.")
+            } else {
+                sentences.append("Partial plan: \(Wording.count(base.unchanged, "SIM")) not checked (unchanged since \(base.ref), merge-base \(base.mergeBase.prefix(7))).")
+            }
         }
         return sentences
     }
@@ -51,12 +55,16 @@ public struct ChangeBase: Sendable, Hashable {
     public var unchanged: Int
     /// No longer managed; left as they are.
     public var removed: [RemovedSIM]
+    /// Why the settings file counts as changed since the merge-base; the plan then checks
+    /// every SIM in scope.
+    public var settingsChange: String?
 
-    public init(ref: String, mergeBase: String, unchanged: Int, removed: [RemovedSIM]) {
+    public init(ref: String, mergeBase: String, unchanged: Int, removed: [RemovedSIM], settingsChange: String? = nil) {
         self.ref = ref
         self.mergeBase = mergeBase
         self.unchanged = unchanged
         self.removed = removed
+        self.settingsChange = settingsChange
     }
 }
 
@@ -68,7 +76,7 @@ public struct ChangeBase: Sendable, Hashable {
 /// re-derives `protect`, the desired states, refusals and the managed count from the
 /// manifests, and a file whose steps a fresh plan could not contain is refused whole.
 public struct PlanFile: Sendable, Hashable {
-    public static let formatVersion = 3
+    public static let formatVersion = 4
     /// Larger files are refused unread.
     public static let maximumSize = 512 * 1024 * 1024
 
@@ -150,6 +158,7 @@ public struct PlanFile: Sendable, Hashable {
             w.field("ref", base.ref)
             w.field("mergeBase", base.mergeBase)
             w.field("unchanged", base.unchanged)
+            w.field("settingsChange", base.settingsChange)
             w.key("removed")
             w.arrayStart()
             for sim in base.removed {
@@ -225,6 +234,7 @@ public struct PlanFile: Sendable, Hashable {
             var ref: String
             var mergeBase: String
             var unchanged: Int
+            var settingsChange: String?
             var removed: [Removed]
         }
         struct Summary: Decodable {
@@ -304,7 +314,7 @@ public struct PlanFile: Sendable, Hashable {
         let changedSince = document.scope.changedSince.map { base in
             ChangeBase(ref: base.ref, mergeBase: base.mergeBase, unchanged: base.unchanged, removed: base.removed.enumerated().map {
                 RemovedSIM(icc: reader.icc($0.element.icc, "removed SIM \($0.offset + 1)"), name: $0.element.name, location: reader.locate($0.element.source))
-            })
+            }, settingsChange: base.settingsChange)
         }
         reader.check(changedSince.map { $0.mergeBase.utf8.count >= 40 && $0.mergeBase.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } } ?? true,
                      "'scope.changedSince.mergeBase' is not a commit id")

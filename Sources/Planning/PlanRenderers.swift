@@ -82,6 +82,9 @@ public enum PlanRenderer {
         if plan.steps.isEmpty && plan.sims.isEmpty {
             return "No changes: no SIMs to check.\(tail)"
         }
+        if plan.steps.isEmpty && s.pending > 0 {
+            return "Not converged: no steps, but \(Wording.count(s.pending, "SIM")) \(s.pending == 1 ? "has" : "have") a job in progress; run plan again once \(s.pending == 1 ? "it settles" : "they settle"). \(Wording.count(s.unchanged, "SIM")) match\(s.unchanged == 1 ? "es" : "") \(s.unchanged == 1 ? "its manifest" : "their manifests").\(s.errors > 0 ? " " + Wording.count(s.errors, "error") + "." : "")"
+        }
         if plan.steps.isEmpty {
             return "No changes. \(Wording.count(s.unchanged, "SIM")) match\(s.unchanged == 1 ? "es" : "") \(s.unchanged == 1 ? "its manifest" : "their manifests").\(tail)"
         }

@@ -18,7 +18,10 @@ public enum StepOutcome: String, Sendable, CaseIterable {
     case unknown
     /// A termination kept back because another step of the run did not succeed.
     case heldBack = "held-back"
-    /// Not allowed: a termination without an allowance at apply time, or protected.
+    /// A termination the manifests declare, waiting only for `--allow-terminate` given to
+    /// apply (the terminate workflow): it does not hold the run's success back.
+    case awaitingTermination = "awaiting-termination"
+    /// Not allowed whatever the flags say: a termination of a protected SIM.
     case refused
     /// Not started: the run was interrupted, or this SIM's earlier step did not succeed.
     case skipped
@@ -41,6 +44,8 @@ public struct ApplyReport: Sendable {
     /// SIMs the plan could not plan for (status unreadable, state unreachable, unmapped
     /// status): no step was sent for them, and the run is partial.
     public var planErrors: [PlanIssue] = []
+    /// SIMs with a job in progress when planned: not converged, so the run is partial.
+    public var unsettled: [PlanIssue] = []
     /// When `--target`, `--target-file` or `--label` applied part of a saved plan: how many
     /// of its steps there were.
     public var narrowedFrom: Int?
@@ -56,10 +61,13 @@ public struct ApplyReport: Sendable {
 
     public func count(_ outcome: StepOutcome) -> Int { results.count { $0.outcome == outcome } }
 
-    /// 0 when every step converged, every SIM could be planned and the journal is whole;
-    /// 3 otherwise.
+    /// 0 when every step converged, every SIM could be planned and had settled, and the
+    /// journal is whole; 4 when that holds but for terminations awaiting an allowance
+    /// (they do not hold the `simfleet/applied` tag back); 3 otherwise.
     public var exitCode: Int32 {
-        results.allSatisfy(\.outcome.converged) && !interrupted && planErrors.isEmpty && journalFailure == nil ? 0 : 3
+        guard !interrupted && planErrors.isEmpty && unsettled.isEmpty && journalFailure == nil else { return 3 }
+        guard results.allSatisfy({ $0.outcome.converged || $0.outcome == .awaitingTermination }) else { return 3 }
+        return results.contains { $0.outcome == .awaitingTermination } ? 4 : 0
     }
 
     /// Said loudly, first, in every format.
@@ -73,8 +81,13 @@ public struct ApplyReport: Sendable {
             return n == 0 ? nil : "\(Wording.grouped(n)) \(outcome.rawValue)"
         }
         if !planErrors.isEmpty { parts.append("\(Wording.count(planErrors.count, "SIM")) not planned") }
+        if !unsettled.isEmpty { parts.append("\(Wording.count(unsettled.count, "SIM")) not settled") }
         let body = parts.isEmpty ? "nothing to do" : parts.joined(separator: ", ")
-        let verdict = exitCode == 0 ? "Apply complete" : (interrupted ? "Apply interrupted" : "Apply incomplete")
+        let verdict = switch exitCode {
+        case 0: "Apply complete"
+        case 4: "Apply complete but for terminations awaiting an allowance"
+        default: interrupted ? "Apply interrupted" : "Apply incomplete"
+        }
         return "\(verdict): \(body)."
     }
 
@@ -128,6 +141,11 @@ public struct ApplyReport: Sendable {
             for issue in planErrors { head += "  " + issue.formatted(.error) + "\n" }
             head += "\n"
         }
+        if !unsettled.isEmpty {
+            head += "SIMs that did not settle (a job was in progress when planned; run apply again once it ends):\n"
+            for issue in unsettled { head += "  " + issue.formatted(.error) + "\n" }
+            head += "\n"
+        }
         if let narrowingLine { head += narrowingLine + "\n" }
         if let journalWarning { head = TerminalText.escape(journalWarning) + "\n\n" + head }
         return head + summaryLine + "\n"
@@ -142,6 +160,7 @@ public struct ApplyReport: Sendable {
         out += "| outcome | steps |\n|---|---:|\n"
         for outcome in StepOutcome.allCases where count(outcome) > 0 { out += "| \(outcome.rawValue) | \(count(outcome)) |\n" }
         if !planErrors.isEmpty { out += "| not planned | \(planErrors.count) |\n" }
+        if !unsettled.isEmpty { out += "| not settled | \(unsettled.count) |\n" }
         let open = openGroups()
         if !open.isEmpty {
             out += "\n| outcome | action | ICC | name | detail |\n|---|---|---|---|---|\n"
@@ -158,6 +177,10 @@ public struct ApplyReport: Sendable {
             out += "\n#### Not planned (\(planErrors.count))\n\n"
             for issue in planErrors.prefix(500) { out += "- " + MarkdownText.escape(issue.formatted(.error)) + "\n" }
         }
+        if !unsettled.isEmpty {
+            out += "\n#### Not settled (\(unsettled.count))\n\n"
+            for issue in unsettled.prefix(500) { out += "- " + MarkdownText.escape(issue.formatted(.error)) + "\n" }
+        }
         return out
     }
 
@@ -166,8 +189,8 @@ public struct ApplyReport: Sendable {
     /// report, which also counts the steps not started.
     public func github() -> String {
         var lines: [String] = []
-        for issue in planErrors {
-            let message = "SIM \(issue.icc.map(\.digits) ?? "")\(issue.name.map { " (\($0))" } ?? ""): not planned: \(issue.message)"
+        for (issue, what) in planErrors.map({ ($0, "not planned") }) + unsettled.map({ ($0, "not settled") }) {
+            let message = "SIM \(issue.icc.map(\.digits) ?? "")\(issue.name.map { " (\($0))" } ?? ""): \(what): \(issue.message)"
             lines.append(issue.location.map { GitHubAnnotation.command("error", path: $0.path, line: $0.line, column: $0.column, message: message) }
                 ?? GitHubAnnotation.command("error", message: message))
         }
@@ -194,6 +217,7 @@ public struct ApplyReport: Sendable {
         w.objectStart()
         for outcome in StepOutcome.allCases { w.field(outcome.rawValue, count(outcome)) }
         w.field("not-planned", planErrors.count)
+        w.field("not-settled", unsettled.count)
         w.objectEnd()
         w.key("steps")
         w.arrayStart()
@@ -213,6 +237,10 @@ public struct ApplyReport: Sendable {
         w.key("notPlanned")
         w.arrayStart()
         for issue in planErrors { w.value(issue) }
+        w.arrayEnd()
+        w.key("notSettled")
+        w.arrayStart()
+        for issue in unsettled { w.value(issue) }
         w.arrayEnd()
         w.objectEnd()
         w.newline()

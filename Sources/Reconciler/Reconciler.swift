@@ -49,11 +49,14 @@ public struct ApplyOptions: Sendable {
     public init() {}
 
     /// Why this run must not send `step` at all, decided by apply's own flags and the
-    /// manifest's `protect`, never by the plan file; nil when it may be sent.
-    public func refusal(_ step: Step) -> String? {
+    /// manifest's `protect`, never by the plan file; nil when it may be sent. A termination
+    /// the manifests declare and this run does not allow is awaiting its allowance.
+    public func refusal(_ step: Step) -> (outcome: StepOutcome, detail: String)? {
         guard step.action == .terminate else { return nil }
-        if step.protect { return "protected: the manifest sets protect: true" }
-        if !allowTerminate.allows(step.icc) { return "not allowed: run apply with --allow-terminate \(step.icc) (or all)" }
+        if step.protect { return (.refused, "protected: the manifest sets protect: true") }
+        if !allowTerminate.allows(step.icc) {
+            return (.awaitingTermination, "awaiting termination: run apply with --allow-terminate \(step.icc) (the terminate workflow)")
+        }
         return nil
     }
 }

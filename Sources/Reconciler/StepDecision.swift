@@ -80,9 +80,10 @@ public struct StepDecision: Sendable, Hashable {
     /// says why no new step starts (an interrupt, a journal that cannot be written);
     /// `earlier` is this SIM's previous step's result; `blocker`, for a termination wave, a
     /// step of the run that did not converge.
-    public static func admit(_ step: Step, refusal: String?, stopped: String?, earlier: StepResult?, blocker: StepResult?) -> StepResult? {
+    public static func admit(_ step: Step, refusal: (outcome: StepOutcome, detail: String)?, stopped: String?,
+                             earlier: StepResult?, blocker: StepResult?) -> StepResult? {
         if let refusal {
-            return StepResult(step: step, outcome: .refused, detail: refusal)
+            return StepResult(step: step, outcome: refusal.outcome, detail: refusal.detail)
         }
         if let stopped {
             return StepResult(step: step, outcome: .skipped, detail: "not started: \(stopped)")

@@ -138,6 +138,7 @@ extension SimfleetCommand {
             let (steps, narrowed) = try narrow(authorized, session: session, planPath: path)
             let targeted = Set(steps.map(\.icc))
             let planErrors = narrowed ? file.plan.errors.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.errors
+            let unsettled = narrowed ? file.plan.unsettled.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.unsettled
             try checkBlastRadius(steps, managed: session.managed, limit: session.policy.blastRadius)
             let options = options(session.config)
             var report = try await session.withClient(api) { client, target in
@@ -148,6 +149,7 @@ extension SimfleetCommand {
                 return try await execute(steps, client: client, target: target, digest: file.manifestDigest, options: options, stop: stop)
             }
             report.planErrors = planErrors
+            report.unsettled = unsettled
             if narrowed { report.narrowedFrom = authorized.count }
             finish(report)
         }
@@ -206,6 +208,7 @@ extension SimfleetCommand {
                 }
                 var report = try await execute(plan.steps, client: client, target: target, digest: context.manifestDigest, options: options, stop: stop)
                 report.planErrors = plan.errors
+                report.unsettled = plan.unsettled
                 return report
             }
             finish(report)

@@ -51,6 +51,7 @@ struct FleetSession {
         if set.isValid && !targeting.isEmpty && selected.isEmpty {
             diagnostics.append(.error(at: SourceLocation(path: targetSource), "no SIMs match the targets and labels given"))
         }
+        if set.isValid { diagnostics += terminateAllowanceProblems(fleet.terminateAllowance, sims: set.sims) }
         if diagnostics.hasErrors {
             for line in diagnostics.sorted().formattedLines(omitted: set.omittedDiagnostics) { Output.error(line) }
             Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount + set.omittedDiagnostics, "error")) above first.")
@@ -64,24 +65,48 @@ struct FleetSession {
                               unselected: set.sims.count - selected.count)
         var inScope = selected
         if let base {
-            let changes = try changes(since: base, set: set, selected: selected, paths: paths, fleet: fleet)
+            let changes = try changes(since: base, set: set, selected: selected, paths: paths,
+                                      settingsPath: configPath, fleet: fleet)
             inScope = changes.changed
             scope.changedSince = changes.base
         }
         return FleetSession(config: config, desired: inScope, policy: policy, scope: scope, managed: set.sims.count)
     }
 
+    /// An ICC allowed to be terminated must be one the manifests declare `state: terminated`
+    /// and do not protect: an allowance never stands in for a reviewed manifest change.
+    static func terminateAllowanceProblems(_ allowance: TerminateAllowance, sims: [DesiredSIM]) -> [Diagnostic] {
+        guard case .only(let iccs) = allowance else { return [] }
+        let declared = Dictionary(sims.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
+        let flag = SourceLocation(path: "--allow-terminate")
+        return iccs.sorted().compactMap { icc in
+            guard let sim = declared[icc] else {
+                return .error(at: flag, "ICC \(icc) is not in the manifests; declare it with state: terminated in a reviewed change first")
+            }
+            if sim.protect {
+                return .error(at: flag, "ICC \(icc) is protected (protect: true at \(sim.location)); it is never terminated. Remove protect in a reviewed change first")
+            }
+            if sim.state != .terminated {
+                return .error(at: flag, "ICC \(icc) is declared state: \(sim.state.rawValue) at \(sim.stateLocation), not terminated; declare state: terminated in a reviewed change first")
+            }
+            return nil
+        }
+    }
+
     /// The selected SIMs whose desired state differs from the base commit's.
+    /// A changed settings file (status words, blast radius) can change any SIM's verdict,
+    /// so then every selected SIM is planned.
     private static func changes(since base: Base, set: ManifestSet, selected: [DesiredSIM], paths: [String],
-                                fleet: FleetOptions) throws -> (changed: [DesiredSIM], base: ChangeBase) {
+                                settingsPath: String, fleet: FleetOptions) throws -> (changed: [DesiredSIM], base: ChangeBase) {
         let manifests: ManifestBase
         do {
             switch base {
             case .ref(let ref):
-                manifests = try ManifestBase.read(ref: ref, paths: paths, files: set.files, maximumFileSize: fleet.limits.maximumFileSize)
+                manifests = try ManifestBase.read(ref: ref, paths: paths, files: set.files, settingsPath: settingsPath,
+                                                  maximumFileSize: fleet.limits.maximumFileSize)
             case .recorded(let ref, let mergeBase):
                 manifests = try ManifestBase.read(ref: ref, mergeBase: mergeBase, paths: paths, files: set.files,
-                                                  maximumFileSize: fleet.limits.maximumFileSize)
+                                                  settingsPath: settingsPath, maximumFileSize: fleet.limits.maximumFileSize)
             }
         } catch {
             Output.error("error: \(TerminalText.escape(error.description)). Nothing was sent.")
@@ -89,7 +114,11 @@ struct FleetSession {
         }
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
         let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles,
-                                        base: manifests.changedFiles.sims, untrustedFiles: untrusted)
+                                        base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history)
+        if let reason = manifests.settingsChange {
+            return (selected, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: 0, removed: changes.removed,
+                                         settingsChange: reason))
+        }
         return (changes.changed, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: changes.unchanged, removed: changes.removed))
     }
 

@@ -35,4 +35,28 @@ import Testing
     func pathsAreSpelledAsGitSpellsThem(_ given: String, _ expected: String) {
         #expect(ManifestBase.normalized(given) == expected)
     }
+
+    /// `git log -z --raw --format=%x01%H %P%x02%s`, with merges, links, deletions and a
+    /// subject holding odd characters; paths are spelled from the current folder.
+    @Test func logRecordsBecomeCommitsAndChanges() {
+        let (a, b, c, zero) = (String(repeating: "a", count: 40), String(repeating: "b", count: 40),
+                               String(repeating: "c", count: 40), String(repeating: "0", count: 40))
+        var log: [UInt8] = []
+        func add(_ text: String) { log += Array(text.utf8) + [0] }
+        add("\u{01}\(c) \(a) \(b)\u{02}Merge pull request #12 from x/y")
+        add("\n:100644 100644 \(a) \(b) M")
+        add("sub/manifests/a.yaml")
+        add(":000000 120000 \(zero) \(c) A")
+        add("sub/manifests/link.yaml")
+        add("\n\u{01}\(b) \(a)\u{02}subject: with | odd \u{02} characters")
+        add("\n:100644 000000 \(a) \(zero) D")
+        add("other/b.yaml")
+        let commits = ManifestBase.parseLog(log, prefix: "sub/")
+        #expect(commits.map(\.id) == [c, b])
+        #expect(commits[0].parents == [a, b])
+        #expect(commits[0].subject == "Merge pull request #12 from x/y")
+        #expect(commits[0].changes == [.init(path: "manifests/a.yaml", old: a, new: b), .init(path: "manifests/link.yaml", old: nil, new: nil)])
+        #expect(commits[1].subject == "subject: with | odd \u{02} characters")
+        #expect(commits[1].changes == [.init(path: "../other/b.yaml", old: a, new: nil)])
+    }
 }

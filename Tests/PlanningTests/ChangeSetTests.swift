@@ -55,6 +55,33 @@ import Testing
         #expect(changes.changed.map(\.icc) == [Fleet.icc(1)])
     }
 
+    /// Every commit between the ends counts: a state changed and changed back is planned,
+    /// an entry only renamed or moved in between is not.
+    @Test(arguments: [
+        ("changed and changed back", [SIMState.active], true),
+        ("a middle version in another file, same state", [.blocked], false),
+        ("several middle versions, one differs", [.blocked, .active, .blocked], true),
+        ("no middle version", [], false),
+    ])
+    func everyVersionInBetweenCounts(_ name: String, _ middle: [SIMState], _ isChange: Bool) {
+        let now = Self.sim(1, .blocked)
+        let history = middle.map { Self.sim(1, $0, in: "moved.yaml", name: "renamed") }
+        let changes = ChangeSet.compare(selected: [now, Self.sim(2, .active, in: "same.yaml")], declared: [now.icc, Fleet.icc(2)],
+                                        identicalFiles: ["same.yaml"], base: [Self.sim(1, .blocked)], untrustedFiles: [], history: history)
+        #expect(changes.changed.map(\.icc) == (isChange ? [now.icc] : []), "\(name)")
+        #expect(changes.unchanged == (isChange ? 1 : 2), "\(name)")
+    }
+
+    /// A SIM in a file identical at both ends is still planned when a commit in between
+    /// declared it otherwise (the caller treats a touched file as not identical; this is
+    /// the rule for a SIM that passed through another file).
+    @Test func anIdenticalFileDoesNotHideAMiddleVersion() {
+        let now = Self.sim(1, .blocked, in: "same.yaml")
+        let changes = ChangeSet.compare(selected: [now], declared: [now.icc], identicalFiles: ["same.yaml"], base: [],
+                                        untrustedFiles: [], history: [Self.sim(1, .active, in: "other.yaml")])
+        #expect(changes.changed.map(\.icc) == [now.icc])
+    }
+
     @Test func aRemovedSIMIsOneThatNoManifestDeclares() {
         // Out of scope (not selected) is not removed.
         let kept = Self.sim(2, .active)

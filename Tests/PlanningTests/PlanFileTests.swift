@@ -45,8 +45,8 @@ import Testing
 
     /// A genuine plan as JSON, edited by `edit`, must be refused with `message`.
     static let damaged: [(name: String, message: String, edit: @Sendable (inout [String: Any]) -> Void)] = [
-        ("older format", "plan format 2 was written by an older simfleet", { $0["formatVersion"] = 2 }),
-        ("newer format", "plan format 4 was written by a newer simfleet", { $0["formatVersion"] = 4 }),
+        ("older format", "plan format 3 was written by an older simfleet", { $0["formatVersion"] = 3 }),
+        ("newer format", "plan format 5 was written by a newer simfleet", { $0["formatVersion"] = 5 }),
         ("missing field", "'scope' is missing", { $0["scope"] = nil }),
         ("wrong type", "'steps.1.wave' has the wrong type", { editStep(&$0, 0) { $0["wave"] = "one" } }),
         ("unknown action", "step 1 (explode 89450100250730000065): unknown action 'explode'", { editStep(&$0, 0) { $0["action"] = "explode" } }),

@@ -168,7 +168,7 @@ import Testing
         (false, false, nil, nil, "runs"),
     ])
     func admission(refused: Bool, stopped: Bool, earlier: StepOutcome?, blocker: StepOutcome?, expected: String) {
-        let decided = StepDecision.admit(Self.terminate, refusal: refused ? "not allowed" : nil, stopped: stopped ? "the run was interrupted" : nil,
+        let decided = StepDecision.admit(Self.terminate, refusal: refused ? (.refused, "protected") : nil, stopped: stopped ? "the run was interrupted" : nil,
                                          earlier: earlier.map(Self.result), blocker: blocker.map(Self.result))
         #expect((decided?.outcome.rawValue ?? "runs") == expected)
     }
@@ -178,5 +178,25 @@ import Testing
         #expect(Journal.defaultPath(now: now, pid: 41) == ".simfleet/journal/2027-01-15T080000.500-41.jsonl")
         #expect(Journal.defaultPath(now: now, pid: 41) != Journal.defaultPath(now: now, pid: 42))
         #expect(Journal.defaultPath(now: now, pid: 41) != Journal.defaultPath(now: now.addingTimeInterval(0.001), pid: 41))
+    }
+}
+
+/// Which terminations apply refuses, and which wait only for an allowance.
+@Suite struct RefusalTests {
+    static func terminate(protect: Bool) -> Step {
+        Step(icc: TestICC.number(1), name: nil, action: .terminate, from: .active, to: .terminated, wave: 2, protect: protect,
+             location: SourceLocation(path: "m.yaml", line: 1, column: 1))
+    }
+
+    @Test(arguments: [
+        (false, TerminateAllowance.none, StepOutcome?.some(.awaitingTermination)),
+        (false, .all, nil),
+        (true, .all, .refused),
+        (true, .none, .refused),
+    ])
+    func refusal(protect: Bool, allowance: TerminateAllowance, expected: StepOutcome?) {
+        var options = ApplyOptions()
+        options.allowTerminate = allowance
+        #expect(options.refusal(Self.terminate(protect: protect))?.outcome == expected)
     }
 }

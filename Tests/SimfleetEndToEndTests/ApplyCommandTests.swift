@@ -235,7 +235,7 @@ import Testing
             #expect(text.contains("Apply these 9 steps? Only 'yes' will be accepted:"))
             let effective = try await sim.effectiveActions()
             if sends {
-                #expect(text.contains("Apply incomplete: 9 confirmed, 1 refused."))
+                #expect(text.contains("Apply complete but for terminations awaiting an allowance: 9 confirmed, 1 awaiting-termination."))
                 #expect(effective.count == 9)
             } else {
                 #expect(text.contains("Apply cancelled. Nothing was sent."))

@@ -1,0 +1,237 @@
+import FleetModel
+import Foundation
+import TestSupport
+import Testing
+
+/// The loop around the commands, played on temporary git repositories against the
+/// simulator binary: a sequence of commits, partial applies and re-runs, with the
+/// `simfleet/applied` tag moved as the CI recipe moves it (only after exit 0).
+@Suite struct GitOpsLoopTests {
+    typealias Base = ChangedSinceTests
+    static var key: String { Base.key }
+    static func icc(_ n: Int) -> String { Base.icc(n) }
+
+    /// A repository on main with the base manifests, the simulator, and apply/plan runners.
+    struct Loop {
+        var repo: GitRepository
+        var url: String
+
+        var environment: [String: String] { GitRepository.environment.merging(["NEXCON_API_KEY": GitOpsLoopTests.key]) { $1 } }
+
+        func apply(_ arguments: [String]) throws -> RunResult {
+            try Simfleet.run(["apply", "--api-url", url, "--no-progress", "--auto-approve"] + arguments, in: repo.root, environment: environment)
+        }
+
+        func plan(_ arguments: [String]) throws -> RunResult {
+            try Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: repo.root, environment: environment)
+        }
+
+        /// Actions the simulator received, as "block ICC", oldest first.
+        func actions() async throws -> [String] {
+            let calls = try await send("\(url)/_simulator/calls", method: "GET", key: GitOpsLoopTests.key).json["calls"] as? [[String: Any]] ?? []
+            return calls.filter { !($0["path"] as? String ?? "").hasSuffix("/status") }
+                .map { "\(($0["path"] as? String ?? "").split(separator: "/").last ?? "") \($0["icc"] as? String ?? "")" }
+        }
+
+        /// The CI recipe's last step: the tag moves only when apply exited 0.
+        func tagIfConverged(_ result: RunResult) throws {
+            if result.status == 0 { try repo.run(["tag", "-f", "simfleet/applied", "HEAD"]) }
+        }
+    }
+
+    static func withLoop(_ body: (Loop) async throws -> Void) async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Base.baseRepository(in: dir)
+            // The simulator seeds every SIM active, and an active SIM cannot become inactive.
+            try Base.replace(repo, "manifests/sub/c.yaml", "defaults: {state: inactive}", "defaults: {state: active}")
+            try repo.commit("c: active")
+            let (simulator, url) = try Base.simulator(in: dir)
+            defer { _ = simulator.stop() }
+            let loop = Loop(repo: repo, url: url)
+            // The first apply covers every SIM; the tag marks the converged commit.
+            let first = try loop.apply([])
+            #expect(first.status == 0, "\(first.stderr)")
+            try loop.tagIfConverged(first)
+            try await body(loop)
+        }
+    }
+
+    /// Case 1 of the sound-loop issue: a restore carried out by a partial apply, then
+    /// undone by the next commit, must still be seen; comparing only the two ends lost the
+    /// block and moved the tag over a live SIM that should be blocked.
+    @Test func aChangeUndoneAfterAPartialApplyIsNotLost() async throws {
+        try await Self.withLoop { loop in
+            let x = Self.icc(6) // b6, blocked at the tag
+            let unknown = Self.icc(30) // not in the simulator's account
+            let before = try await loop.actions().count
+            // C1: restore X, and declare an ICC NexCon does not know: apply restores X, exits 3.
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b6\n    state: blocked", "name: b6\n    state: active")
+            try Base.replace(loop.repo, "manifests/a.yaml", "sims:\n", "sims:\n  - {icc: \"\(unknown)\", name: ghost}\n")
+            try loop.repo.commit("C1: restore b6, add a SIM NexCon does not know")
+            let partial = try loop.apply(["--changed-since", "simfleet/applied"])
+            #expect(partial.status == 3, "\(partial.stdout)\(partial.stderr)")
+            try loop.tagIfConverged(partial)
+            #expect(Array(try await loop.actions().dropFirst(before)) == ["restore \(x)"])
+
+            // C2: block X again, drop the unknown ICC. The two ends agree; the live SIM does not.
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b6\n    state: active", "name: b6\n    state: blocked")
+            try Base.replace(loop.repo, "manifests/a.yaml", "  - {icc: \"\(unknown)\", name: ghost}\n", "")
+            try loop.repo.commit("C2: block b6 again")
+            let plan = try loop.plan(["--changed-since", "simfleet/applied", "--detailed-exitcode"])
+            #expect(plan.status == 2, "\(plan.stdout)\(plan.stderr)")
+            #expect(plan.stdout.contains("~ block     \(x)"))
+            let repair = try loop.apply(["--changed-since", "simfleet/applied"])
+            #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+            try loop.tagIfConverged(repair)
+            #expect(Array(try await loop.actions().dropFirst(before)) == ["restore \(x)", "block \(x)"])
+            // Converged: the next run has nothing to do, and sends nothing.
+            let again = try loop.plan(["--changed-since", "simfleet/applied", "--detailed-exitcode"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        }
+    }
+
+    /// A change and its revert inside one pull request still gets checked: the live SIM may
+    /// have been changed by hand to match the middle commit, and the check costs one call.
+    @Test func everyCommitBetweenTheEndsCounts() async throws {
+        try await Self.withLoop { loop in
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
+            try loop.repo.commit("block b7")
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: blocked", "name: b7\n    state: active")
+            try Base.replace(loop.repo, "manifests/a.yaml", "name: a1}", "name: renamed}")
+            try loop.repo.commit("unblock b7, rename a1")
+            let result = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let plan = PlanCommandTests.json(result.stdout)
+            let planned = (plan["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
+            #expect(planned == [Self.icc(7)])
+        }
+    }
+
+    /// A pull request that changes only the settings plans every SIM, and says why.
+    @Test func aSettingsChangePlansEverySIM() async throws {
+        try await Self.withLoop { loop in
+            try loop.repo.write("simfleet.yaml", "statusMap:\n  blocked: [PAUSED]\n")
+            try loop.repo.commit("map PAUSED")
+            let json = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let plan = PlanCommandTests.json(json.stdout)
+            #expect((plan["sims"] as? [[String: Any]] ?? []).count == 13)
+            let scope = plan["scope"] as? [String: Any] ?? [:]
+            #expect(scope["partial"] as? Bool == false)
+            let base = scope["changedSince"] as? [String: Any] ?? [:]
+            let commit = try loop.repo.run(["rev-parse", "--short=7", "HEAD"])
+            #expect(base["settingsChange"] as? String == "simfleet.yaml changed in \(commit)")
+            let sentence = "Full plan: the settings changed since simfleet/applied (simfleet.yaml changed in \(commit)), and settings can change any SIM's verdict, so every SIM in scope is checked."
+            let text = try loop.plan(["--changed-since", "simfleet/applied"])
+            #expect(text.stdout.contains(sentence), "\(text.stdout)")
+            let markdown = try loop.plan(["--changed-since", "simfleet/applied", "--format", "markdown"])
+            #expect(markdown.stdout.contains(sentence), "\(markdown.stdout)")
+            let github = try loop.plan(["--changed-since", "simfleet/applied", "--format", "github"])
+            #expect(github.stdout.contains(sentence), "\(github.stdout)")
+
+            // An uncommitted edit of the settings counts too.
+            try loop.repo.run(["tag", "-f", "simfleet/applied", "HEAD"])
+            try loop.repo.write("simfleet.yaml", "blastRadius: {percent: 50}\n")
+            let edited = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
+            let editedBase = (PlanCommandTests.json(edited.stdout)["scope"] as? [String: Any])?["changedSince"] as? [String: Any] ?? [:]
+            #expect(editedBase["settingsChange"] as? String == "simfleet.yaml differs from \(commit) in the work tree")
+        }
+    }
+}
+
+/// Converged means converged: a SIM with a job in progress is a difference, a run that
+/// leaves one is partial, and a declared termination waiting only for its allowance has
+/// its own exit status. Allowances never stand in for the manifests.
+@Suite struct ConvergenceTests {
+    static let key = "convergence-key-7d1e"
+    static func icc(_ n: Int) -> String { TestICC.number(n).digits }
+
+    /// 1 wants active and is stuck ACTIVATING; 2 is blocked as wanted; 3 is declared
+    /// terminated; 4 is protected; 5 is active as wanted.
+    static func fleet(in dir: URL, pending: Bool = true) throws -> (RunningProcess, String) {
+        let seeds = [(1, pending ? "ACTIVATING" : "ACTIVATED"), (2, "BLOCKED"), (3, "ACTIVATED"), (4, "ACTIVATED"), (5, "ACTIVATED")]
+        let seed = "[" + seeds.map { "{\"icc\": \"\(icc($0.0))\", \"status\": \"\($0.1)\"}" }.joined(separator: ",") + "]"
+        try Data(seed.utf8).write(to: dir.appendingPathComponent("seed.json"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("manifests"), withIntermediateDirectories: true)
+        try Data("""
+            version: 1
+            sims:
+              - {icc: "\(icc(1))", name: stuck, state: active}
+              - {icc: "\(icc(2))", name: stolen, state: blocked}
+              - {icc: "\(icc(3))", name: scrapped, state: terminated}
+              - {icc: "\(icc(4))", name: kept, state: active, protect: true}
+              - {icc: "\(icc(5))", name: fine, state: active}
+
+            """.utf8).write(to: dir.appendingPathComponent("manifests/fleet.yaml"))
+        let process = try RunningProcess(["simulator", "--port", "0", "--seed", "seed.json", "--job-duration", "0", "--api-key", key], in: dir)
+        return (process, String(process.firstLine().dropFirst("listening on ".count)))
+    }
+
+    static func run(_ arguments: [String], url: String, in dir: URL) throws -> RunResult {
+        try Simfleet.run(arguments + ["--api-url", url, "--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key])
+    }
+
+    static func calls(_ url: String) async throws -> [[String: Any]] {
+        try await send("\(url)/_simulator/calls", method: "GET", key: key).json["calls"] as? [[String: Any]] ?? []
+    }
+
+    /// Case 2 of the sound-loop issue: pending printed "No changes" and exited 0, so the tag moved.
+    @Test func aPendingSIMIsNotConverged() async throws {
+        try await withTemporaryDirectory { dir in
+            let (simulator, url) = try Self.fleet(in: dir)
+            defer { _ = simulator.stop() }
+            let plan = try Self.run(["plan", "--detailed-exitcode", "--target", Self.icc(1), "--target", Self.icc(5)], url: url, in: dir)
+            #expect(plan.status == 2, "\(plan.stdout)\(plan.stderr)")
+            #expect(plan.stdout.contains("Not converged: no steps, but 1 SIM has a job in progress; run plan again once it settles."))
+            #expect(plan.stdout.contains("SIM \(Self.icc(1)) (stuck): job in progress (live status ACTIVATING)"))
+
+            let apply = try Self.run(["apply", "--auto-approve", "--target", Self.icc(1), "--target", Self.icc(5)], url: url, in: dir)
+            #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
+            #expect(apply.stdout.contains("SIMs that did not settle (a job was in progress when planned; run apply again once it ends):\n"))
+            #expect(apply.stdout.contains("SIM \(Self.icc(1)) (stuck): a job was in progress (live status ACTIVATING) when planned"))
+            #expect(apply.stdout.contains("Apply incomplete: 1 SIM not settled."))
+            let json = try Self.run(["apply", "--auto-approve", "--format", "json", "--target", Self.icc(1)], url: url, in: dir)
+            let report = PlanCommandTests.json(json.stdout)
+            #expect((report["notSettled"] as? [[String: Any]])?.first?["icc"] as? String == Self.icc(1))
+            #expect(report["exitCode"] as? Int == 3)
+        }
+    }
+
+    /// A declared termination waiting for its allowance does not hold the run back: exit 4,
+    /// listed as awaiting termination. Anything else unfinished still means 3.
+    @Test func terminationsAwaitingAnAllowanceHaveTheirOwnExitStatus() async throws {
+        try await withTemporaryDirectory { dir in
+            let (simulator, url) = try Self.fleet(in: dir, pending: false)
+            defer { _ = simulator.stop() }
+            let apply = try Self.run(["apply", "--auto-approve"], url: url, in: dir)
+            #expect(apply.status == 4, "\(apply.stdout)\(apply.stderr)")
+            #expect(apply.stdout.contains("awaiting-termination: terminate \(Self.icc(3)) (scrapped): awaiting termination: run apply with --allow-terminate \(Self.icc(3))"))
+            #expect(apply.stdout.contains("Apply complete but for terminations awaiting an allowance: 1 awaiting-termination."))
+            let drift = try Self.run(["plan", "--detailed-exitcode"], url: url, in: dir)
+            #expect(drift.status == 2, "the drift check keeps showing it")
+            let allowed = try Self.run(["apply", "--auto-approve", "--target", Self.icc(3), "--allow-terminate", Self.icc(3)], url: url, in: dir)
+            #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+        }
+    }
+
+    /// Case 5 of the sound-loop issue: a protected ICC on the terminate path ended "nothing
+    /// to do", exit 0. Each of these is now an error naming the ICC, and nothing is sent.
+    @Test(arguments: [
+        (4, "ICC \(icc(4)) is protected (protect: true at manifests/fleet.yaml:6:5); it is never terminated"),
+        (2, "ICC \(icc(2)) is declared state: blocked at manifests/fleet.yaml:4:56, not terminated; declare state: terminated in a reviewed change first"),
+        (9, "ICC \(icc(9)) is not in the manifests; declare it with state: terminated in a reviewed change first"),
+    ])
+    func anAllowanceMustMatchADeclaredTermination(number: Int, message: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let (simulator, url) = try Self.fleet(in: dir, pending: false)
+            defer { _ = simulator.stop() }
+            for command in [["apply", "--auto-approve"], ["plan"]] {
+                let result = try Self.run(command + ["--target", Self.icc(3), "--allow-terminate", Self.icc(number)], url: url, in: dir)
+                #expect(result.status == 1)
+                #expect(result.stderr.contains("--allow-terminate: error: \(message)"), "\(result.stderr)")
+                #expect(result.stderr.contains("Nothing was sent"))
+            }
+            #expect(try await Self.calls(url).isEmpty)
+        }
+    }
+}
