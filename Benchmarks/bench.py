@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since, history, escaping (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
@@ -384,6 +384,82 @@ def bench_changed_since(runs):
     print(f"| steps planned | {len(steps)} | | |")
 
 
+def bench_history(runs):
+    """--changed-since over a long history: 200 commits after the base, each changing 3
+    SIMs (restore or block, and some undone later), on 100,000 SIMs in 100 files, against
+    validate of the same fleet. Goal: within 4x validate."""
+    fleet, _ = fleet_files()
+    repo = os.path.join(WORK, "history-repo")
+    if not os.path.exists(os.path.join(repo, ".git")):
+        subprocess.run(["rm", "-rf", repo], check=True)
+        os.makedirs(repo)
+        sh("cp", "-r", fleet, os.path.join(repo, "manifests"))
+        git = ["git", "-C", repo, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+        sh("git", "init", "-q", "-b", "main", repo)
+        sh(*git, "add", "-A")
+        sh(*git, "commit", "-q", "-m", "fleet")
+        sh(*git, "tag", "base")
+        files = sorted(os.listdir(os.path.join(repo, "manifests")))
+        random.seed(7)
+        for number in range(200):
+            path = os.path.join(repo, "manifests", files[random.randrange(len(files))])
+            text = open(path).read()
+            old, new = ("state: active", "state: blocked") if number % 2 == 0 else ("state: blocked", "state: active")
+            if text.count(old) < 3:
+                old, new = new, old
+            open(path, "w").write(text.replace(old, new, 3))
+            sh(*git, "commit", "-q", "-a", "-m", f"change {number}")
+    with Simulator("--seed", fleet + ".seed.json", "--job-duration", "0") as simulator:
+        plan = ["env", "NEXCON_API_KEY=dev-key", SIMFLEET, "plan", "--api-url", simulator.url, "--no-progress",
+                "--format", "json", "--changed-since", "base", "manifests"]
+        validate = [SIMFLEET, "validate", "manifests"]
+        cwd = os.getcwd()
+        os.chdir(repo)
+        try:
+            results = alternate(runs, {"simfleet validate": validate, "simfleet plan --changed-since base (200 commits)": plan})
+            out = subprocess.run(plan[2:], env=dict(os.environ, NEXCON_API_KEY="dev-key"), capture_output=True, text=True).stdout
+        finally:
+            os.chdir(cwd)
+    checked = len(json.loads(out)["sims"])
+    base = results["simfleet validate"][0]
+    print(f"\n## history: 100,000 SIMs in 100 files, 200 commits of 3 changes each since the base, median of {runs} runs")
+    print("| command | median wall | ratio to validate | peak memory |")
+    print("|---|---|---|---|")
+    for name, (wall, rss) in results.items():
+        print(f"| {name} | {wall:.3f} s | {wall / base:.2f}x | {rss:.0f} MB |")
+    print(f"| SIMs checked | {checked} | | |")
+
+
+def bench_escaping(runs):
+    """Hostile notes: one SIM whose name and note hold 160,000 line breaks (and one with a
+    1.2 MB note), planned in each format against the simulator, beside validate of the same
+    file. Escaping is linear, so each stays within a small multiple of validate."""
+    folder = os.path.join(WORK, "escaping")
+    os.makedirs(os.path.join(folder, "manifests"), exist_ok=True)
+    breaks = "\\r\\n" * 160_000
+    wide = "x" * 1_200_000
+    with open(os.path.join(folder, "manifests", "hostile.yaml"), "w") as f:
+        f.write("version: 1\nsims:\n")
+        f.write(f'  - icc: "89450100250731069754"\n    name: "{breaks}"\n    state: blocked\n    note: "{breaks}"\n')
+        f.write(f'  - icc: "89450100250731069937"\n    state: blocked\n    note: "{wide}"\n')
+    seed = os.path.join(folder, "seed.json")
+    json.dump([{"icc": "89450100250731069754", "status": "ACTIVATED"}, {"icc": "89450100250731069937", "status": "ACTIVATED"}],
+              open(seed, "w"))
+    with Simulator("--seed", seed, "--job-duration", "0") as simulator:
+        commands = {"simfleet validate": [SIMFLEET, "validate", os.path.join(folder, "manifests")]}
+        for fmt in ["text", "markdown", "github", "json"]:
+            commands[f"simfleet plan --format {fmt}"] = ["env", "NEXCON_API_KEY=dev-key", SIMFLEET, "plan", "--api-url", simulator.url,
+                                                        "--no-progress", "--format", fmt, os.path.join(folder, "manifests")]
+        results = alternate(runs, commands)
+    base = results["simfleet validate"][0]
+    size = os.path.getsize(os.path.join(folder, "manifests", "hostile.yaml")) / 1e6
+    print(f"\n## escaping: a {size:.1f} MB manifest, notes of 160,000 line breaks and 1.2 MB, median of {runs} runs")
+    print("| command | median wall | ratio to validate | peak memory |")
+    print("|---|---|---|---|")
+    for name, (wall, rss) in results.items():
+        print(f"| {name} | {wall:.3f} s | {wall / base:.2f}x | {rss:.0f} MB |")
+
+
 def bench_simulator(runs):
     _, iccs = fleet_files()
     runs = max(3, runs // 4)
@@ -402,7 +478,8 @@ def bench_simulator(runs):
 
 
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "latency": bench_latency,
-         "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since}
+         "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since,
+         "history": bench_history, "escaping": bench_escaping}
 
 
 def main():

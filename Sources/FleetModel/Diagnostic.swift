@@ -25,6 +25,17 @@ public struct Diagnostic: Hashable, Sendable, Comparable {
         Diagnostic(.warning, at: location, message)
     }
 
+    /// Outside text quoted in a message is cut to this many characters, so a 1 MB value
+    /// cannot make a 1 MB diagnostic in every output format.
+    public static let excerptLimit = 80
+
+    /// `text`, or its first `excerptLimit` characters and how long it was.
+    public static func excerpt(_ text: some StringProtocol) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > excerptLimit else { return String(text) }
+        return String(String.UnicodeScalarView(scalars.prefix(excerptLimit))) + "… (\(scalars.count) characters)"
+    }
+
     /// `path:line:column: error: message`, the form compilers, editors and CI understand.
     /// Paths and messages carry outside text, so control characters are shown escaped.
     public var formatted: String {

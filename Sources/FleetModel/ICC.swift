@@ -116,11 +116,11 @@ extension ICC.Problem {
     public func message(icc: String) -> String {
         switch self {
         case .notDigits(let character, let position):
-            "ICC '\(icc)' must be digits only, but character \(position) is '\(character)'; remove spaces, dashes and letters"
+            "ICC '\(Diagnostic.excerpt(icc))' must be digits only, but character \(position) is '\(character)'; remove spaces, dashes and letters"
         case .wrongLength(let count):
-            "ICC '\(icc)' has \(count) digits, but an ICC has 18 to 20; check for a missing or extra digit"
+            "ICC '\(Diagnostic.excerpt(icc))' has \(count) digits, but an ICC has 18 to 20; check for a missing or extra digit"
         case .wrongCheckDigit(let expected, let found):
-            "ICC '\(icc)' fails its Luhn check: the last digit should be \(expected), not \(found); look for transposed or mistyped digits"
+            "ICC '\(Diagnostic.excerpt(icc))' fails its Luhn check: the last digit should be \(expected), not \(found); look for transposed or mistyped digits"
         }
     }
 }

@@ -2,6 +2,8 @@
 public enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
     public static func nearest(to word: String, in candidates: [String]) -> String? {
+        // No candidate is within three edits of a word much longer than all of them.
+        guard word.unicodeScalars.count <= (candidates.map(\.unicodeScalars.count).max() ?? 0) + 3 else { return nil }
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {

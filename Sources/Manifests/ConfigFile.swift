@@ -78,7 +78,7 @@ public struct SimfleetConfig: Sendable, Equatable {
         for state in LiveState.allCases {
             for word in statusWords[state] ?? [] {
                 if let other = seen[word.uppercased()], other != state {
-                    diagnostics.append(.error(at: map.location, "status word '\(word)' is mapped to both \(other.rawValue) and \(state.rawValue); keep one"))
+                    diagnostics.append(.error(at: map.location, "status word '\(Diagnostic.excerpt(word))' is mapped to both \(other.rawValue) and \(state.rawValue); keep one"))
                 }
                 seen[word.uppercased()] = state
             }

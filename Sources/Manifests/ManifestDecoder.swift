@@ -134,7 +134,7 @@ struct ManifestDecoder {
                 continue
             }
             guard seen & (1 << index) == 0 else {
-                report(keyEvent, "key '\(key)' appears twice in \(context); keep one")
+                report(keyEvent, "key '\(Diagnostic.excerpt(key))' appears twice in \(context); keep one")
                 try skip(value)
                 continue
             }
@@ -257,7 +257,7 @@ struct ManifestDecoder {
     private mutating func decodeVersion(_ event: YAMLEvent) throws(YAMLSyntaxError) {
         guard let text = try text(event, key: "version") else { return }
         if text != String(ManifestSchema.version) {
-            report(event, "unsupported manifest version '\(text)'; this simfleet reads version \(ManifestSchema.version)")
+            report(event, "unsupported manifest version '\(Diagnostic.excerpt(text))'; this simfleet reads version \(ManifestSchema.version)")
         }
     }
 
@@ -287,7 +287,7 @@ struct ManifestDecoder {
             default: break
             }
         }
-        report(event, "'\(key)' must be true or false, found '\(text)'\(event.isPlain ? "" : " in quotes"); write true or false without quotes")
+        report(event, "'\(key)' must be true or false, found '\(Diagnostic.excerpt(text))'\(event.isPlain ? "" : " in quotes"); write true or false without quotes")
         return nil
     }
 
@@ -296,9 +296,9 @@ struct ManifestDecoder {
         if let state = SIMState(rawValue: text) { return state }
         let valid = SIMState.allCases.map(\.rawValue)
         if let suggestion = Suggestion.nearest(to: text, in: valid) {
-            report(event, "unknown state '\(text)'; did you mean '\(suggestion)'? (valid states: \(Self.stateList))")
+            report(event, "unknown state '\(Diagnostic.excerpt(text))'; did you mean '\(suggestion)'? (valid states: \(Self.stateList))")
         } else {
-            report(event, "unknown state '\(text)'; valid states are \(Self.stateList)")
+            report(event, "unknown state '\(Diagnostic.excerpt(text))'; valid states are \(Self.stateList)")
         }
         return nil
     }
@@ -321,7 +321,7 @@ struct ManifestDecoder {
             }
             let valueEvent = try next()
             if labels[keyEvent.value] != nil {
-                report(keyEvent, "label '\(keyEvent.value)' appears twice in 'labels'; keep one")
+                report(keyEvent, "label '\(Diagnostic.excerpt(keyEvent.value))' appears twice in 'labels'; keep one")
                 try skip(valueEvent)
                 continue
             }
@@ -394,7 +394,7 @@ struct ManifestDecoder {
                 }
                 let valueEvent = try next()
                 if map[keyEvent.value] != nil {
-                    report(keyEvent, "key '\(keyEvent.value)' appears twice in '\(key)'; keep one")
+                    report(keyEvent, "key '\(Diagnostic.excerpt(keyEvent.value))' appears twice in '\(key)'; keep one")
                     try skip(valueEvent)
                     continue
                 }

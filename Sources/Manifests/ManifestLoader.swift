@@ -81,13 +81,19 @@ public enum ManifestLoader {
 
     /// `requireSIMs`: a root that declares no SIM is an error (a wrong path, or a mass
     /// deletion), except where an empty fleet is fine, as for `import`'s skip list.
-    public static func load(paths: [String], maximumFileSize: Int = defaultMaximumFileSize, requireSIMs: Bool = true) async -> ManifestSet {
+    ///
+    /// A link that leads outside the repository holding the manifests (the nearest folder
+    /// above with a `.git`, else the folder holding the path) is an error unless
+    /// `followExternalLinks`: a pull request could otherwise read the runner's files and
+    /// see them echoed in annotations.
+    public static func load(paths: [String], maximumFileSize: Int = defaultMaximumFileSize, requireSIMs: Bool = true,
+                            followExternalLinks: Bool = false) async -> ManifestSet {
         var diagnostics: [Diagnostic] = []
         var roots: [(path: String, files: [String])] = []
         var unsearched: [String] = []
         var seenFiles: Set<String> = []
         for path in paths {
-            let (files, problems) = discover(path)
+            let (files, problems) = discover(path, confinedTo: followExternalLinks ? nil : boundary(of: path))
             diagnostics += problems
             // A root that could not be searched whole already says why.
             if problems.isEmpty { roots.append((path, files)) } else { unsearched += files }
@@ -158,16 +164,37 @@ public enum ManifestLoader {
     /// The manifest files a path stands for, sorted, or why there are none. Nothing is left
     /// out silently: a folder that cannot be listed, a manifest name that leads nowhere or a
     /// name that is not UTF-8 is an error at its path.
-    static func discover(_ path: String) -> (files: [String], problems: [Diagnostic]) {
+    static func discover(_ path: String, confinedTo boundary: String? = nil) -> (files: [String], problems: [Diagnostic]) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             return ([], [.error(at: SourceLocation(path: path), "no such file or folder; pass a manifest file or a folder of *.yaml files")])
         }
+        if let boundary, let problem = FolderWalk.leavesBoundary(path, boundary) { return ([], [problem]) }
         guard info.st_mode & S_IFMT == S_IFDIR else { return ([path], []) }
-        var walk = FolderWalk()
+        var walk = FolderWalk(boundary: boundary)
         walk.visit(folder: path)
         // Byte order, so the result does not depend on locale or file system.
         return (walk.files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, walk.problems)
+    }
+
+    /// The repository a manifest path belongs to: the nearest folder above it (not through
+    /// the path itself, which may be a link) holding `.git`, else the folder holding it.
+    static func boundary(of path: String) -> String? {
+        let parent = (path as NSString).deletingLastPathComponent
+        guard let start = realPath(parent.isEmpty ? "." : parent) else { return nil }
+        var folder = start
+        while true {
+            if access(folder + "/.git", F_OK) == 0 { return folder }
+            let up = (folder as NSString).deletingLastPathComponent
+            if up == folder || up.isEmpty { return start }
+            folder = up
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     public static func isManifestName(_ name: String) -> Bool {
@@ -177,11 +204,23 @@ public enum ManifestLoader {
     }
 }
 
-/// Walks a folder tree for manifests, following links to folders once each.
+/// Walks a folder tree for manifests, following links to folders once each, and only
+/// within `boundary` when one is given.
 struct FolderWalk {
+    var boundary: String?
     var files: [String] = []
     var problems: [Diagnostic] = []
     private var visited: Set<[UInt64]> = []
+
+    init(boundary: String? = nil) { self.boundary = boundary }
+
+    /// An error when `path` is, or passes through, a link whose target lies outside `boundary`.
+    static func leavesBoundary(_ path: String, _ boundary: String) -> Diagnostic? {
+        guard let real = ManifestLoader.realPath(path) else { return nil }
+        let inside = boundary == "/" || real == boundary || real.hasPrefix(boundary + "/")
+        guard !inside else { return nil }
+        return .error(at: SourceLocation(path: path), "this link leads outside the repository at \(boundary) (to \(real)); simfleet does not follow it, since a pull request could read the machine's files through it. Keep manifests inside the repository, or pass --follow-external-links")
+    }
 
     mutating func visit(folder: String) {
         var info = stat()
@@ -214,6 +253,13 @@ struct FolderWalk {
                     problems.append(.error(at: SourceLocation(path: path), "cannot read this manifest (\(String(cString: strerror(errno)))); a link that leads nowhere, or a missing permission"))
                 }
                 continue
+            }
+            if let boundary, info.st_mode & S_IFMT == S_IFDIR || ManifestLoader.isManifestName(name) {
+                var own = stat()
+                if lstat(path, &own) == 0, own.st_mode & S_IFMT == S_IFLNK, let problem = Self.leavesBoundary(path, boundary) {
+                    problems.append(problem)
+                    continue
+                }
             }
             if info.st_mode & S_IFMT == S_IFDIR {
                 visit(folder: path)

@@ -284,7 +284,7 @@ enum YAMLRules {
         }
         if var tag = event.tag {
             if tag.hasPrefix("tag:yaml.org,2002:") { tag = "!!" + tag.dropFirst("tag:yaml.org,2002:".count) }
-            problems.append("explicit tags ('\(tag)') are not supported; remove the tag and quote the value if it must be text")
+            problems.append("explicit tags ('\(Diagnostic.excerpt(tag))') are not supported; remove the tag and quote the value if it must be text")
         }
         if event.kind == .alias {
             problems.append("aliases (*\(event.value)) are not supported; \(instead)")
@@ -308,9 +308,9 @@ enum YAMLRules {
     /// "unknown key 'stat' in a SIM entry; did you mean 'state'?", or the valid keys.
     static func unknownKeyMessage(_ key: String, known: [String], context: String) -> String {
         if let suggestion = Suggestion.nearest(to: key, in: known) {
-            return "unknown key '\(key)' in \(context); did you mean '\(suggestion)'?"
+            return "unknown key '\(Diagnostic.excerpt(key))' in \(context); did you mean '\(suggestion)'?"
         }
-        return "unknown key '\(key)' in \(context); valid keys are \(known.joined(separator: ", "))"
+        return "unknown key '\(Diagnostic.excerpt(key))' in \(context); valid keys are \(known.joined(separator: ", "))"
     }
 }
 

@@ -100,7 +100,7 @@ public indirect enum YAMLNode: Sendable {
                         continue
                     }
                     if let first = pairs.first(where: { $0.key == key }) {
-                        report(keyEvent, "key '\(key)' appears twice in this mapping; the first is at line \(first.keyLocation.line), column \(first.keyLocation.column); keep one")
+                        report(keyEvent, "key '\(Diagnostic.excerpt(key))' appears twice in this mapping; the first is at line \(first.keyLocation.line), column \(first.keyLocation.column); keep one")
                         continue
                     }
                     if let valueNode { pairs.append((key, keyNode.location, valueNode)) }

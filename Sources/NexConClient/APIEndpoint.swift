@@ -40,6 +40,10 @@ public struct APIEndpoint: Sendable, CustomStringConvertible {
         guard components.user == nil && components.password == nil else {
             throw ConfigurationError("the API URL holds a user name or password (user:password@), which would end up in plan files and logs; remove it: the key goes in NEXCON_API_KEY or --api-key-file")
         }
+        // A token in a query or fragment would be written into plan files and import headers.
+        guard components.query == nil && components.fragment == nil else {
+            throw ConfigurationError("the API URL holds a query or fragment ('?' or '#'), which would end up in plan files and import headers; give the base URL alone (e.g. https://app.nexcon.io): the key goes in NEXCON_API_KEY or --api-key-file")
+        }
         switch scheme {
         case "https": break
         case "http" where Loopback.contains(host: host): break

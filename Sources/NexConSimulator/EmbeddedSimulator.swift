@@ -1,4 +1,5 @@
 import FleetModel
+import Platform
 import Foundation
 import ServiceLifecycle
 
@@ -20,6 +21,7 @@ public enum EmbeddedSimulator {
         desired: [DesiredSIM], statePath: String, jobDuration: Duration = .milliseconds(500),
         _ body: @Sendable (Connection) async throws -> T
     ) async throws -> T {
+        try WorkFolder.prepareParent(of: statePath)
         let saved = try StateFile.read(statePath)
         var configuration = SimulatorConfiguration()
         configuration.port = 0

@@ -308,6 +308,10 @@ public struct PlanFile: Sendable, Hashable {
         var reader = Reader()
         let kind = PlanTarget.Kind(rawValue: document.target.kind)
         reader.check(kind != nil, "unknown plan target '\(document.target.kind)'")
+        // Shown in the markdown footer: a version, never markup.
+        reader.check(!document.simfleetVersion.isEmpty && document.simfleetVersion.utf8.count <= 64
+                     && document.simfleetVersion.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".+-_".unicodeScalars.contains($0) },
+                     "'simfleetVersion' is not a version (letters, digits, '.', '+', '-', '_', at most 64)")
         reader.check(document.manifestDigest.utf8.count == 64 && document.manifestDigest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
                      "'manifestDigest' is not a SHA-256 digest")
         let targets = document.scope.targets.enumerated().map { reader.icc($0.element, "scope target \($0.offset + 1)") }

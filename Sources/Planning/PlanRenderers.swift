@@ -169,7 +169,7 @@ public enum PlanRenderer {
         head += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
 
-        let footer = "\n<sub>simfleet \(context.toolVersion) · manifests \(context.manifestDigest.prefix(12))</sub>\n"
+        let footer = "\n<sub>simfleet \(escape(context.toolVersion)) · manifests \(escape(String(context.manifestDigest.prefix(12))))</sub>\n"
         // Room for the note on what was left out.
         let reserve = 400 + footer.utf8.count
         var out = head

@@ -4,8 +4,15 @@ import SystemPackage
 /// Replaces a file's contents in one step: a temporary file with a name nobody can
 /// predict, created exclusively in the target's folder (so a planted symlink is never
 /// followed), synced, renamed over the target, and the folder synced.
+///
+/// Only a regular file (or nothing) is replaced: as root, `--out /dev/null` would otherwise
+/// replace the device with a file, and a FIFO would lose its reader.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw NotARegularFile(path: path)
+        }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // mkstemp opens with O_CREAT | O_EXCL, mode 0600: it never reuses or follows a file.
@@ -34,4 +41,10 @@ public enum AtomicFile {
             try? folder.close()
         }
     }
+}
+
+/// `AtomicFile.write` refuses to replace a device, a FIFO, a socket or a folder.
+public struct NotARegularFile: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var description: String { "it is not a regular file (a device, a FIFO or a folder); name a regular file to write" }
 }

@@ -10,8 +10,11 @@ public final class ApplyLock: Sendable {
 
     /// Takes the lock or says who holds it; never waits.
     public init(path: String = ApplyLock.defaultPath, now: Date = Date()) throws(ApplyLockError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        do {
+            try WorkFolder.prepareParent(of: path)
+        } catch {
+            throw ApplyLockError(description: "cannot take the apply lock: \(error.description). Nothing was sent.")
+        }
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw ApplyLockError(description: "cannot open the apply lock \(path) (\(String(cString: strerror(errno)))); check that the folder is writable")

@@ -15,13 +15,17 @@ public final class Journal: Sendable {
     /// The first write or sync that failed: from then on the journal is incomplete.
     private let firstFailure = Mutex<String?>(nil)
 
-    /// Opens `path` for appending; with `exclusive`, a file that already exists is an error
-    /// (default names are unique, so that means another run chose the same one).
-    public init(path: String, exclusive: Bool = false) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0o644)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    /// Creates `path` new, never following a link: an existing file (a planted one, or an
+    /// earlier run's record) is an error, so one journal holds exactly one run.
+    public init(path: String) throws {
+        try WorkFolder.prepareParent(of: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw JournalExists() }
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
         self.path = path
         self.descriptor = descriptor
     }
@@ -62,4 +66,9 @@ public final class Journal: Sendable {
 
     /// Why the journal is incomplete, once a write or sync has failed.
     public var failure: String? { firstFailure.withLock { $0 } }
+}
+
+/// A journal is created new for each run.
+public struct JournalExists: Error, CustomStringConvertible, Sendable {
+    public var description: String { "it already exists, and a journal is created new for each run (never appended to, never through a link); name a new file, or leave out --journal" }
 }

@@ -219,7 +219,7 @@ extension SimfleetCommand {
             let journalPath = journal ?? Journal.defaultPath(now: Date())
             let journal: Journal
             do {
-                journal = try Journal(path: journalPath, exclusive: self.journal == nil)
+                journal = try Journal(path: journalPath)
             } catch {
                 Output.error("error: cannot open the journal \(TerminalText.escape(journalPath)) (\(error)); nothing was sent")
                 throw ExitCode.failure

@@ -42,7 +42,8 @@ struct FleetSession {
                              base: Base?, fleet: FleetOptions) async throws -> FleetSession {
         let configPath = fleet.config ?? SimfleetConfig.fileName
         let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
-        let set = await ManifestLoader.load(paths: paths, maximumFileSize: fleet.limits.maximumFileSize)
+        let set = await ManifestLoader.load(paths: paths, maximumFileSize: fleet.limits.maximumFileSize,
+                                            followExternalLinks: fleet.limits.followExternalLinks)
         var diagnostics = configDiagnostics + set.diagnostics + extraDiagnostics
         let (selected, unknown) = targeting.select(set.sims)
         for icc in unknown {

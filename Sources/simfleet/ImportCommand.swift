@@ -136,7 +136,8 @@ extension SimfleetCommand {
                 guard FileManager.default.fileExists(atPath: "manifests") else { return [:] }
                 paths = ["manifests"]
             }
-            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize, requireSIMs: false)
+            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize, requireSIMs: false,
+                                                    followExternalLinks: limits.followExternalLinks)
             diagnostics += set.diagnostics
             return Dictionary(set.sims.map { ($0.icc, $0.location) }, uniquingKeysWith: { first, _ in first })
         }

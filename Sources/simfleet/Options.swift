@@ -112,6 +112,9 @@ struct ManifestLimits: ParsableArguments {
     @Option(help: "Refuse manifest files larger than this many MiB.")
     var maxManifestSize = ManifestLoader.defaultMaximumFileSize >> 20
 
+    @Flag(help: "Follow links in the manifests that lead outside their repository (by default an error: a pull request could read the machine's files through one).")
+    var followExternalLinks = false
+
     var maximumFileSize: Int { maxManifestSize << 20 }
 
     func validate() throws {

@@ -23,7 +23,8 @@ extension SimfleetCommand {
         @OptionGroup var limits: ManifestLimits
 
         func run() async throws {
-            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize)
+            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize,
+                                                    followExternalLinks: limits.followExternalLinks)
             ValidationReport.write(set, as: format, to: Output.write)
             // Exit here rather than free a fleet's worth of values one by one on the way out.
             Foundation.exit(set.isValid ? EXIT_SUCCESS : EXIT_FAILURE)

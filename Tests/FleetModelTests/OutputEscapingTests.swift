@@ -60,4 +60,21 @@ import Testing
         #expect(diagnostic.githubAnnotation == "::error file=m\\u{1B}.yaml,line=2,col=3::unknown state 'x%0D%0A::error::forged'")
         #expect(diagnostic.githubAnnotation.split(separator: "\n").count == 1)
     }
+
+    /// Large hostile text escapes whole and exactly (the time it takes is measured by
+    /// `Benchmarks/bench.py escaping`, never here).
+    @Test func largeTextEscapesWhole() {
+        let breaks = String(repeating: "\r\n", count: 100_000)
+        #expect(TerminalText.escape(breaks) == String(repeating: "\\u{D}\\u{A}", count: 100_000))
+        #expect(GitHubAnnotation.escapeData(breaks + "%") == String(repeating: "%0D%0A", count: 100_000) + "%25")
+        #expect(GitHubAnnotation.escapeProperty(String(repeating: ":,\n", count: 1_000)) == String(repeating: "%3A%2C%0A", count: 1_000))
+    }
+
+    /// Outside values quoted in a diagnostic are cut, so a 1 MB value makes a short line.
+    @Test func quotedValuesAreCut() {
+        #expect(Diagnostic.excerpt("blokced") == "blokced")
+        let long = String(repeating: "é", count: 1_000_000)
+        #expect(Diagnostic.excerpt(long) == String(repeating: "é", count: Diagnostic.excerptLimit) + "… (1000000 characters)")
+        #expect(ICC.validate(long).map { $0.message(icc: long).count < 300 } == true)
+    }
 }

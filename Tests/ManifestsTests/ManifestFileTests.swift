@@ -24,8 +24,49 @@ import Testing
         try await withTemporaryDirectory { dir in
             let link = dir.appendingPathComponent("zero.yaml").path
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/zero")
-            let set = await ManifestLoader.load(paths: [link])
+            let set = await ManifestLoader.load(paths: [link], followExternalLinks: true)
             #expect(Self.errors(set).first?.hasPrefix("\(link): error: this is a character device, not a regular file") == true, "\(Self.errors(set))")
+        }
+    }
+
+    /// A link committed into the manifests that leads outside the repository would let a
+    /// pull request read the runner's files; it is an error unless explicitly allowed.
+    @Test(arguments: ["file", "folder", "root"])
+    func linksLeavingTheRepositoryAreRefused(_ kind: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = dir.appendingPathComponent("repo"), outside = dir.appendingPathComponent("outside")
+            try FileManager.default.createDirectory(at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: repo.appendingPathComponent("manifests"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+            try Self.manifest.replacingOccurrences(of: "89450100250731069754", with: "89450100250731069937")
+                .write(to: outside.appendingPathComponent("secret.yaml"), atomically: true, encoding: .utf8)
+            try Self.manifest.write(to: repo.appendingPathComponent("manifests/own.yaml"), atomically: true, encoding: .utf8)
+            let link: URL
+            switch kind {
+            case "file":
+                link = repo.appendingPathComponent("manifests/stolen.yaml")
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside.appendingPathComponent("secret.yaml"))
+            case "folder":
+                link = repo.appendingPathComponent("manifests/more")
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside)
+            default:
+                link = repo.appendingPathComponent("linked")
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside)
+            }
+            let root = kind == "root" ? link.path : repo.appendingPathComponent("manifests").path
+            let set = await ManifestLoader.load(paths: [root])
+            #expect(Self.errors(set).contains { $0.hasPrefix("\(link.path): error: this link leads outside the repository at ") && $0.contains("pass --follow-external-links") }, "\(Self.errors(set))")
+            #expect(!set.files.contains { $0.hasSuffix("secret.yaml") })
+            let allowed = await ManifestLoader.load(paths: [root], followExternalLinks: true)
+            #expect(allowed.diagnostics.isEmpty, "\(Self.errors(allowed))")
+            #expect(allowed.sims.contains { $0.icc.digits == "89450100250731069937" })
+            // A link that stays inside the repository is followed as before.
+            try FileManager.default.removeItem(at: link)
+            try FileManager.default.moveItem(at: outside, to: repo.appendingPathComponent("shared"))
+            try FileManager.default.createSymbolicLink(at: repo.appendingPathComponent("manifests/shared"), withDestinationURL: repo.appendingPathComponent("shared"))
+            let inside = await ManifestLoader.load(paths: [repo.appendingPathComponent("manifests").path])
+            #expect(inside.diagnostics.isEmpty, "\(Self.errors(inside))")
+            #expect(inside.sims.count == 2)
         }
     }
 

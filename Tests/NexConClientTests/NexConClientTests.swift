@@ -257,6 +257,17 @@ import Testing
         }
     }
 
+    /// A token in the query or fragment would be written into plan files and import headers.
+    @Test(arguments: ["https://app.nexcon.io/?token=abc123", "https://app.nexcon.io/#abc123", "https://app.nexcon.io?"])
+    func aQueryOrFragmentIsRefusedWithoutRepeatingIt(url: String) {
+        #expect {
+            _ = try APIEndpoint(url: url, key: "k")
+        } throws: { error in
+            let text = (error as? ConfigurationError)?.description ?? ""
+            return text.contains("holds a query or fragment") && !text.contains("abc123")
+        }
+    }
+
     @Test func aKeyFileMayBeAPipeAndSavedOnWindows() throws {
         let pipe = Pipe()
         pipe.fileHandleForWriting.write(Data([0xEF, 0xBB, 0xBF] + Array("s3cret-key\r\n".utf8)))

@@ -59,6 +59,7 @@ import Testing
             plan["steps"] = steps
         }),
         ("digest", "'manifestDigest' is not a SHA-256 digest", { $0["manifestDigest"] = "abc" }),
+        ("version with markup", "'simfleetVersion' is not a version", { $0["simfleetVersion"] = "1.0 <img src=x onerror=alert(1)>" }),
         ("target kind", "unknown plan target 'prod'", { $0["target"] = ["kind": "prod", "url": "x"] }),
         ("merge-base", "'scope.changedSince.mergeBase' is not a commit id", { plan in
             var scope = plan["scope"] as! [String: Any]

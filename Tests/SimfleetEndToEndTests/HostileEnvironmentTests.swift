@@ -60,17 +60,86 @@ import Testing
 }
 
 extension HostileEnvironmentTests {
+    /// A disk that fills before the journal's header is on it: `ulimit -f 0` makes every
+    /// write to a regular file fail (EFBIG, with SIGXFSZ ignored), as a full disk would.
     @Test func aJournalThatCannotBeWrittenSendsNothing() async throws {
         try await withTemporaryDirectory { dir in
             let sim = try ApplyCommandTests.Sim()
             defer { _ = sim.process.stop() }
             try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-            let result = try Simfleet.run(["apply", "--auto-approve", "--api-url", sim.url, "--no-progress", "--journal", "/dev/full"],
-                                          in: dir, environment: ["NEXCON_API_KEY": ApplyCommandTests.key])
-            #expect(result.status == 1)
-            #expect(result.stderr.contains("/dev/full: error: cannot write the journal: writing its header record failed"), "\(result.stderr)")
-            #expect(result.stderr.contains("nothing was sent"))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f 0; trap '' XFSZ; exec \"$0\" \"$@\"", Simfleet.executable.path,
+                                 "apply", "--auto-approve", "--api-url", sim.url, "--no-progress", "--journal", "j.jsonl"]
+            process.currentDirectoryURL = dir
+            process.environment = ProcessInfo.processInfo.environment.merging(["NEXCON_API_KEY": ApplyCommandTests.key, "NO_COLOR": "1"]) { $1 }
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1)
+            #expect(stderr.contains("j.jsonl: error: cannot write the journal: writing its header record failed"), "\(stderr)")
+            #expect(stderr.contains("nothing was sent"))
             #expect(try await sim.effectiveActions().isEmpty)
+        }
+    }
+
+    /// Planted files: a journal that exists, or is a link, and a `.simfleet` that is a link
+    /// or a file, are refused before anything is sent.
+    @Test(arguments: ["existing journal", "journal link", ".simfleet link", ".simfleet file"])
+    func plantedFilesAreRefused(_ planted: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let sim = try ApplyCommandTests.Sim()
+            defer { _ = sim.process.stop() }
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            let elsewhere = dir.appendingPathComponent("elsewhere")
+            try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+            var arguments = ["apply", "--auto-approve", "--api-url", sim.url, "--no-progress"]
+            var message = ""
+            switch planted {
+            case "existing journal":
+                try Data("earlier\n".utf8).write(to: dir.appendingPathComponent("j.jsonl"))
+                arguments += ["--journal", "j.jsonl"]
+                message = "cannot open the journal j.jsonl (it already exists, and a journal is created new for each run"
+            case "journal link":
+                try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("j.jsonl").path, withDestinationPath: elsewhere.appendingPathComponent("x").path)
+                arguments += ["--journal", "j.jsonl"]
+                message = "cannot open the journal j.jsonl (it already exists"
+            case ".simfleet link":
+                try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(".simfleet").path, withDestinationPath: elsewhere.path)
+                message = ".simfleet is a link; simfleet keeps its lock, journals and simulator state there and will not follow it elsewhere"
+            default:
+                try Data().write(to: dir.appendingPathComponent(".simfleet"))
+                message = ".simfleet is not a folder"
+            }
+            let result = try Simfleet.run(arguments, in: dir, environment: ["NEXCON_API_KEY": ApplyCommandTests.key])
+            #expect(result.status == 1, "\(result.stdout)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(try await sim.effectiveActions().isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty, "nothing was written through the link")
+            if planted == "existing journal" {
+                #expect(try String(contentsOf: dir.appendingPathComponent("j.jsonl"), encoding: .utf8) == "earlier\n")
+            }
+        }
+    }
+
+    /// `--out` onto a device or a FIFO would replace it (as root, /dev/null itself).
+    @Test func theOutputIsNeverASpecialFile() async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            let fifo = dir.appendingPathComponent("plan.json").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", fifo], in: dir)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(fifo): error: cannot save the plan (it is not a regular file (a device, a FIFO or a folder); name a regular file to write)"), "\(result.stderr)")
+            var info = stat()
+            #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO is still there")
+            let device = try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", "/dev/null"], in: dir)
+            #expect(device.status == 1)
+            #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
         }
     }
 }
