@@ -9,30 +9,34 @@ public struct PlanScope: Sendable, Hashable {
     public var targets: [ICC]
     /// `--label` key=value pairs; all must match.
     public var labels: [String: String]
-    /// SIMs the manifests declare that the targets and labels left out.
+    /// `--shard K/N`: one Nth of the fleet, by ICC.
+    public var shard: Shard?
+    /// SIMs the manifests declare that the targets, labels and shard left out.
     public var unselected: Int
     /// With `--changed-since`: the commit compared with, and what that left out.
     public var changedSince: ChangeBase?
 
-    public init(paths: [String], targets: [ICC] = [], labels: [String: String] = [:], unselected: Int = 0,
+    public init(paths: [String], targets: [ICC] = [], labels: [String: String] = [:], shard: Shard? = nil, unselected: Int = 0,
                 changedSince: ChangeBase? = nil) {
         self.paths = paths
         self.targets = targets.sorted()
         self.labels = labels
+        self.shard = shard
         self.unselected = unselected
         self.changedSince = changedSince
     }
 
-    public var targeting: Targeting { Targeting(iccs: Set(targets), labels: labels) }
-    public var isPartial: Bool { !targets.isEmpty || !labels.isEmpty || changedSince.map { $0.settingsChange == nil } == true }
+    public var targeting: Targeting { Targeting(iccs: Set(targets), labels: labels, shard: shard) }
+    public var isPartial: Bool { !targeting.isEmpty || changedSince.map { $0.settingsChange == nil } == true }
 
     /// What every rendering says when the plan covers only some of the SIMs.
     public var partialSentences: [String] {
         var sentences: [String] = []
-        if !targets.isEmpty || !labels.isEmpty {
+        if !targeting.isEmpty {
             var chosen: [String] = []
             if !targets.isEmpty { chosen.append("the \(Wording.count(targets.count, "targeted ICC"))") }
             if !labels.isEmpty { chosen.append("labels " + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+            if let shard { chosen.append("shard \(shard.description) (about 1 in \(shard.count) SIMs, chosen by ICC)") }
             sentences.append("Partial plan: only SIMs matching \(chosen.joined(separator: " and ")); \(Wording.count(unselected, "other SIM")) not checked.")
         }
         if let base = changedSince {
@@ -150,6 +154,7 @@ public struct PlanFile: Sendable, Hashable {
         for icc in scope.targets { w.value(icc) }
         w.arrayEnd()
         w.field("labels", sorted: scope.labels)
+        w.field("shard", scope.shard?.description)
         w.field("partial", scope.isPartial)
         w.field("unselected", scope.unselected)
         w.key("changedSince")
@@ -226,6 +231,7 @@ public struct PlanFile: Sendable, Hashable {
             var paths: [String]
             var targets: [String]
             var labels: [String: String]
+            var shard: String?
             var unselected: Int
             var changedSince: Base?
         }
@@ -315,6 +321,8 @@ public struct PlanFile: Sendable, Hashable {
         reader.check(document.manifestDigest.utf8.count == 64 && document.manifestDigest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
                      "'manifestDigest' is not a SHA-256 digest")
         let targets = document.scope.targets.enumerated().map { reader.icc($0.element, "scope target \($0.offset + 1)") }
+        let shard = document.scope.shard.flatMap(Shard.init)
+        reader.check(document.scope.shard == nil || shard != nil, "'scope.shard' is not K/N")
         let changedSince = document.scope.changedSince.map { base in
             ChangeBase(ref: base.ref, mergeBase: base.mergeBase, unchanged: base.unchanged, removed: base.removed.enumerated().map {
                 RemovedSIM(icc: reader.icc($0.element.icc, "removed SIM \($0.offset + 1)"), name: $0.element.name, location: reader.locate($0.element.source))
@@ -339,7 +347,7 @@ public struct PlanFile: Sendable, Hashable {
                                  target: PlanTarget(kind: kind, url: document.target.url),
                                  manifestDigest: document.manifestDigest,
                                  scope: PlanScope(paths: document.scope.paths, targets: targets, labels: document.scope.labels,
-                                                  unselected: document.scope.unselected, changedSince: changedSince)))
+                                                  shard: shard, unselected: document.scope.unselected, changedSince: changedSince)))
     }
 
     /// Turns the decoded document into values, collecting every problem (up to a limit).

@@ -49,7 +49,8 @@ struct FleetSession {
         for icc in unknown {
             diagnostics.append(.error(at: SourceLocation(path: targetSource), "ICC \(icc) is targeted but no manifest declares it"))
         }
-        if set.isValid && !targeting.isEmpty && selected.isEmpty {
+        // An empty shard of a small fleet is no mistake; empty targets or labels are.
+        if set.isValid && !(targeting.iccs.isEmpty && targeting.labels.isEmpty) && selected.isEmpty {
             diagnostics.append(.error(at: SourceLocation(path: targetSource), "no SIMs match the targets and labels given"))
         }
         if set.isValid { diagnostics += terminateAllowanceProblems(fleet.terminateAllowance, sims: set.sims) }
@@ -62,7 +63,7 @@ struct FleetSession {
         if let percent = config.blastRadiusPercent { blastRadius.percent = percent }
         if let minimum = config.blastRadiusMinimum { blastRadius.minimum = minimum }
         let policy = PlanPolicy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping, blastRadius: blastRadius)
-        var scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels,
+        var scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels, shard: targeting.shard,
                               unselected: set.sims.count - selected.count)
         var inScope = selected
         if let base {

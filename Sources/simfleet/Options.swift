@@ -23,6 +23,9 @@ struct FleetOptions: ParsableArguments {
     @Option(name: .customLong("label"), help: "Only SIMs with this label, as key=value (repeatable; all must match).")
     var labels: [String] = []
 
+    @Option(help: ArgumentHelp("Only one Nth of the SIMs, chosen by ICC: shard K of N (e.g. 3/7), so N runs cover the fleet once, for a drift check too large for one job.", valueName: "K/N"))
+    var shard: String?
+
     @Option(name: .customLong("allow-terminate"), help: "Allow terminating this ICC, or 'all' (repeatable). protect: true always wins.")
     var allowTerminate: [String] = []
 
@@ -40,6 +43,9 @@ struct FleetOptions: ParsableArguments {
         }
         if let changedSince, changedSince.isEmpty || changedSince.hasPrefix("-") || changedSince.contains(where: { $0.isNewline || $0 == "\0" }) {
             throw ValidationError("--changed-since needs a git ref such as origin/main or HEAD~1")
+        }
+        if let shard, Shard(shard) == nil {
+            throw ValidationError("--shard '\(shard)' must be K/N with 1 <= K <= N <= \(Shard.maximumCount), e.g. --shard 3/7")
         }
         for allowance in allowTerminate where allowance != "all" && ICC.validate(allowance) != nil {
             throw ValidationError("--allow-terminate '\(allowance)' must be an ICC or 'all'")
@@ -65,7 +71,7 @@ struct FleetOptions: ParsableArguments {
             let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             labelMap[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        return (Targeting(iccs: iccs, labels: labelMap), diagnostics)
+        return (Targeting(iccs: iccs, labels: labelMap, shard: shard.flatMap(Shard.init)), diagnostics)
     }
 }
 

@@ -235,3 +235,72 @@ import Testing
         }
     }
 }
+
+/// The nightly drift check: every differing SIM is in the report with its live state,
+/// and a fleet too large for one job is checked a shard at a time.
+@Suite struct DriftTests {
+    static let key = "drift-key-3a9f"
+    static func icc(_ n: Int) -> String { TestICC.number(n).digits }
+
+    /// Case 4 of the sound-loop issue: a SIM terminated in NexCon's portal, one in an
+    /// unmapped status and one NexCon does not know are all listed, with what is live.
+    @Test func theWorstDriftIsListed() async throws {
+        try await withTemporaryDirectory { dir in
+            let seeds = [(1, "TERMINATED"), (2, "WEIRD_STATE"), (4, "BLOCKED"), (5, "ACTIVATED")]
+            try Data(("[" + seeds.map { "{\"icc\": \"\(Self.icc($0.0))\", \"status\": \"\($0.1)\"}" }.joined(separator: ",") + "]").utf8)
+                .write(to: dir.appendingPathComponent("seed.json"))
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("manifests"), withIntermediateDirectories: true)
+            try Data(("version: 1\ndefaults: {state: active}\nsims:\n" + [1, 2, 3, 4, 5].map { "  - {icc: \"\(Self.icc($0))\", name: s\($0)}\n" }.joined()).utf8)
+                .write(to: dir.appendingPathComponent("manifests/fleet.yaml"))
+            let simulator = try RunningProcess(["simulator", "--port", "0", "--seed", "seed.json", "--api-key", Self.key], in: dir)
+            defer { _ = simulator.stop() }
+            let url = String(simulator.firstLine().dropFirst("listening on ".count))
+            let result = try Simfleet.run(["plan", "--api-url", url, "--no-progress", "--detailed-exitcode", "--format", "markdown",
+                                           "--comment-key", "drift", "--out", "drift.json"],
+                                          in: dir, environment: ["NEXCON_API_KEY": Self.key])
+            #expect(result.status == 1, "per-SIM errors: the plan was made, and the report says what differs")
+            let markdown = result.stdout
+            #expect(markdown.hasPrefix("<!-- simfleet:plan:drift -->\n"))
+            #expect(markdown.contains("SIM \(Self.icc(1)) (s1): it is terminated, which cannot be undone"))
+            #expect(markdown.contains("SIM \(Self.icc(2)) (s2): unrecognised live status 'WEIRD\\_STATE'"))
+            #expect(markdown.contains("SIM \(Self.icc(3)) (s3): ICC not found in this account"))
+            #expect(markdown.contains("`\(Self.icc(4))`"), "the restore is listed")
+            // The saved plan lets a workflow tell "the fleet differs" from "could not plan at all".
+            let plan = PlanCommandTests.json(try String(contentsOf: dir.appendingPathComponent("drift.json"), encoding: .utf8))
+            let live = Dictionary(uniqueKeysWithValues: (plan["sims"] as? [[String: Any]] ?? []).map { ($0["icc"] as? String ?? "", $0["observed"] as? String) })
+            #expect(live[Self.icc(1)] == "TERMINATED" && live[Self.icc(2)] == "WEIRD_STATE" && live[Self.icc(4)] == "BLOCKED")
+
+            // A wrong key: nothing planned, no plan file, one line on standard error.
+            let denied = try Simfleet.run(["plan", "--api-url", url, "--no-progress", "--detailed-exitcode", "--out", "denied.json"],
+                                          in: dir, environment: ["NEXCON_API_KEY": "wrong"])
+            #expect(denied.status == 1 && denied.stdout.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("denied.json").path))
+        }
+    }
+
+    /// `--shard K/N` checks one Nth of the fleet by ICC; N runs cover it exactly once, and
+    /// every format says which shard it is.
+    @Test func shardsCoverTheFleetOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            var covered: [String] = []
+            for index in 1...3 {
+                let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", "json", "--shard", "\(index)/3"], in: dir)
+                #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+                let plan = PlanCommandTests.json(result.stdout)
+                let scope = plan["scope"] as? [String: Any] ?? [:]
+                #expect(scope["shard"] as? String == "\(index)/3")
+                #expect(scope["partial"] as? Bool == true)
+                covered += (plan["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
+            }
+            let all = PlanCommandTests.json(try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", "json"], in: dir).stdout)
+            let every = (all["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
+            #expect(covered.sorted() == every.sorted())
+            #expect(Set(covered).count == covered.count)
+            let text = try Simfleet.run(["plan", "--simulator", "--no-progress", "--shard", "2/3"], in: dir)
+            #expect(text.stdout.contains("Partial plan: only SIMs matching shard 2/3 (about 1 in 3 SIMs, chosen by ICC);"), "\(text.stdout)")
+            let bad = try Simfleet.run(["plan", "--simulator", "--shard", "4/3"], in: dir)
+            #expect(bad.status == 64 && bad.stderr.contains("--shard '4/3' must be K/N with 1 <= K <= N <= 10000"))
+        }
+    }
+}
