@@ -143,6 +143,35 @@ public struct ManifestBase: Sendable {
                             commits: commits, settingsChange: settingsChange)
     }
 
+    /// The commits HEAD has that `ref` does not (`git rev-list REF..HEAD`): a pull request's
+    /// own commits, its merge commit included, when `ref` is the branch it goes into.
+    public static func commitsNotIn(_ ref: String) throws(ChangedSinceError) -> Set<String> {
+        let git = try Git()
+        let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
+        guard resolved.succeeded, !resolved.line.isEmpty else {
+            throw ChangedSinceError("--pull-request-base \(ref): no commit by that name; check the spelling, and fetch it first (e.g. git fetch origin main)")
+        }
+        let list = try git.run(["rev-list", "--end-of-options", resolved.line + "..HEAD"])
+        guard list.succeeded else { throw .gitFailed("git rev-list failed: \(list.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        return Set(String(decoding: list.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init))
+    }
+
+    /// Where each SIM's change comes from: the newest commit of the pull request that
+    /// changed it, else the newest commit before it (merged earlier, not applied yet).
+    /// SIMs no commit changed (the work tree, a settings change) are the pull request's.
+    public func origins(of iccs: [ICC], pullRequestCommits: Set<String>) -> [ICC: ChangeOrigin] {
+        var origins: [ICC: ChangeOrigin] = [:]
+        for icc in iccs {
+            let touching = commits.filter { $0.changed.contains(icc) }
+            if touching.isEmpty || touching.contains(where: { pullRequestCommits.contains($0.id) }) {
+                origins[icc] = .pullRequest
+            } else if let newest = touching.first {
+                origins[icc] = .mergedEarlier(commit: newest.id, subject: newest.subject)
+            }
+        }
+        return origins
+    }
+
     /// One commit of `git log --raw` and the files it changed against its first parent.
     struct LoggedCommit: Equatable {
         var id: String

@@ -194,6 +194,11 @@ public struct BlastRadius: Sendable, Hashable {
         self.init(disruptive: steps.count(where: Self.counts), managed: managed, limit: limit)
     }
 
+    /// "12 disruptive steps (block, terminate) exceed 10% of 100 managed SIMs"
+    public var sentence: String {
+        "\(Wording.count(disruptive, "disruptive step")) (block, terminate) exceed \(Planner.percent(limit.percent)) of \(Wording.count(managed, "managed SIM"))"
+    }
+
     static func counts(_ step: Step) -> Bool {
         step.action == .block || step.action == .terminate && !step.protect
     }

@@ -62,13 +62,46 @@ public struct ChangeBase: Sendable, Hashable {
     /// Why the settings file counts as changed since the merge-base; the plan then checks
     /// every SIM in scope.
     public var settingsChange: String?
+    /// `--pull-request-base`: the branch the pull request goes into, and where each changed
+    /// SIM's change comes from, so a reviewer sees what was merged earlier and not applied.
+    public var pullRequestBase: String?
+    public var origins: [ICC: ChangeOrigin]
 
-    public init(ref: String, mergeBase: String, unchanged: Int, removed: [RemovedSIM], settingsChange: String? = nil) {
+    public init(ref: String, mergeBase: String, unchanged: Int, removed: [RemovedSIM], settingsChange: String? = nil,
+                pullRequestBase: String? = nil, origins: [ICC: ChangeOrigin] = [:]) {
         self.ref = ref
         self.mergeBase = mergeBase
         self.unchanged = unchanged
         self.removed = removed
         self.settingsChange = settingsChange
+        self.pullRequestBase = pullRequestBase
+        self.origins = origins
+    }
+
+    /// "3 steps come from this pull request; 194 were merged earlier and not applied yet
+    /// (since simfleet/applied): the apply after merge carries out all of them."
+    public func originSentence(_ steps: [Step]) -> String? {
+        guard pullRequestBase != nil, !steps.isEmpty else { return nil }
+        let ours = steps.count { origins[$0.icc] == nil || origins[$0.icc] == .pullRequest }
+        let earlier = steps.count - ours
+        guard earlier > 0 else { return "Every step comes from this pull request." }
+        return "\(Wording.count(ours, "step")) \(ours == 1 ? "comes" : "come") from this pull request; \(Wording.grouped(earlier)) \(earlier == 1 ? "was" : "were") merged earlier and not applied yet (since \(ref)): the apply after merge carries out all of them."
+    }
+}
+
+/// Where a planned SIM's change comes from, relative to a pull request.
+public enum ChangeOrigin: Sendable, Hashable {
+    /// A commit of the pull request, or the work tree.
+    case pullRequest
+    /// A commit already on the base branch, after the last apply, not yet applied.
+    case mergedEarlier(commit: String, subject: String)
+
+    /// "this pull request", "merged earlier, not applied yet: 3f9c2d1 Block stolen trucks (#12)".
+    public var label: String {
+        switch self {
+        case .pullRequest: "this pull request"
+        case .mergedEarlier(let commit, let subject): "merged earlier, not applied yet: \(commit.prefix(7)) \(Diagnostic.excerpt(subject))"
+        }
     }
 }
 
@@ -164,6 +197,24 @@ public struct PlanFile: Sendable, Hashable {
             w.field("mergeBase", base.mergeBase)
             w.field("unchanged", base.unchanged)
             w.field("settingsChange", base.settingsChange)
+            w.field("pullRequestBase", base.pullRequestBase)
+            w.key("origins")
+            w.arrayStart()
+            for (icc, origin) in base.origins.sorted(by: { $0.key < $1.key }) {
+                w.objectStart()
+                w.key("icc")
+                w.value(icc)
+                switch origin {
+                case .pullRequest:
+                    w.field("origin", "pull-request")
+                case .mergedEarlier(let commit, let subject):
+                    w.field("origin", "merged-earlier")
+                    w.field("commit", commit)
+                    w.field("subject", subject)
+                }
+                w.objectEnd()
+            }
+            w.arrayEnd()
             w.key("removed")
             w.arrayStart()
             for sim in base.removed {
@@ -240,7 +291,10 @@ public struct PlanFile: Sendable, Hashable {
             var ref: String
             var mergeBase: String
             var unchanged: Int
+            struct Origin: Decodable { var icc: String; var origin: String; var commit: String?; var subject: String? }
             var settingsChange: String?
+            var pullRequestBase: String?
+            var origins: [Origin]?
             var removed: [Removed]
         }
         struct Summary: Decodable {
@@ -326,7 +380,18 @@ public struct PlanFile: Sendable, Hashable {
         let changedSince = document.scope.changedSince.map { base in
             ChangeBase(ref: base.ref, mergeBase: base.mergeBase, unchanged: base.unchanged, removed: base.removed.enumerated().map {
                 RemovedSIM(icc: reader.icc($0.element.icc, "removed SIM \($0.offset + 1)"), name: $0.element.name, location: reader.locate($0.element.source))
-            }, settingsChange: base.settingsChange)
+            }, settingsChange: base.settingsChange, pullRequestBase: base.pullRequestBase,
+            origins: Dictionary((base.origins ?? []).enumerated().map { index, saved -> (ICC, ChangeOrigin) in
+                let icc = reader.icc(saved.icc, "origin \(index + 1)")
+                switch (saved.origin, saved.commit, saved.subject) {
+                case ("pull-request", _, _): return (icc, .pullRequest)
+                case ("merged-earlier", let commit?, let subject?) where commit.utf8.count >= 40 && commit.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }):
+                    return (icc, .mergedEarlier(commit: commit, subject: subject))
+                default:
+                    reader.check(false, "origin \(index + 1) is neither 'pull-request' nor 'merged-earlier' with a commit id and subject")
+                    return (icc, .pullRequest)
+                }
+            }, uniquingKeysWith: { first, _ in first }))
         }
         reader.check(changedSince.map { $0.mergeBase.utf8.count >= 40 && $0.mergeBase.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } } ?? true,
                      "'scope.changedSince.mergeBase' is not a commit id")

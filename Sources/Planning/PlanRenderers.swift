@@ -107,7 +107,8 @@ public enum PlanRenderer {
             }
         }
         var out = TerminalText.escape(context.target.sentence) + "\n"
-        for sentence in context.scope.partialSentences { out += TerminalText.escape(sentence) + "\n" }
+        for sentence in scopeSentences(plan, context) { out += TerminalText.escape(sentence) + "\n" }
+        let origins = context.scope.changedSince.flatMap { $0.pullRequestBase == nil ? nil : $0.origins }
         let nameWidth = min(24, plan.steps.map { TerminalText.escape($0.name ?? "").count }.max() ?? 0)
         let lastWave = plan.waves.last?.first?.wave
         for wave in plan.waves {
@@ -119,6 +120,7 @@ public enum PlanRenderer {
                 var line = "  \(paint(symbol(step.action), colour(step.action))) \(step.action.rawValue.padded(to: 9)) \(step.icc)  \(name)  \(step.from.rawValue) → \(step.to.rawValue)"
                 if step.refused { line += "  " + paint("REFUSED, \(TerminalText.escape(step.reason ?? ""))", "1;31") }
                 if let note = step.note { line += "  (\(TerminalText.escape(note)))" }
+                if let origin = origins?[step.icc] { line += "  [\(TerminalText.escape(origin.label))]" }
                 if let note = step.manifestNote { line += "  # \(TerminalText.escape(note))" }
                 out += line.trimmingTrailingSpaces() + "\n"
             }
@@ -155,7 +157,7 @@ public enum PlanRenderer {
     public static func markdown(_ plan: Plan, context: RenderContext, limit: Int = markdownLimit,
                                 elsewhere: String = fullPlanElsewhere) -> String {
         let marker = context.marker("plan") + "\n"
-        let partial = context.scope.partialSentences
+        let partial = scopeSentences(plan, context)
         if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty && (context.scope.changedSince?.removed ?? []).isEmpty {
             return marker + "**simfleet plan:** " + ([summaryLine(plan)] + partial + [context.target.sentence]).map(escape).joined(separator: " ") + "\n"
         }
@@ -164,6 +166,10 @@ public enum PlanRenderer {
         head += context.target.kind == .simulator ? "> **\(sentence)**\n\n" : "\(sentence)\n\n"
         if !partial.isEmpty { head += partial.map { "> " + escape($0) }.joined(separator: "\n>\n") + "\n\n" }
         head += "**\(escape(summaryLine(plan)))**\n\n"
+        // Above everything a reviewer might fold away.
+        if plan.blastRadius.exceeded {
+            head += "> [!CAUTION]\n> **Blast radius exceeded:** \(escape(plan.blastRadius.sentence)). Apply refuses this without `--force`; accept it only through the apply workflow's `accept-blast-radius` input, which the environment's reviewers approve.\n\n"
+        }
         let s = plan.summary
         head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
         head += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -205,9 +211,11 @@ public enum PlanRenderer {
         for action in Planner.actionOrder {
             let steps = plan.steps.filter { $0.action == action }
             guard !steps.isEmpty else { continue }
+            let origins = base.flatMap { $0.pullRequestBase == nil ? nil : $0.origins }
             let rows = steps.map { step in
                 var notes = [step.manifestNote, step.note].compactMap { $0 }.map(escape)
                 if step.refused { notes.insert("**refused**: " + escape(step.reason ?? ""), at: 0) }
+                if let origin = origins?[step.icc] { notes.insert("_" + escape(origin.label) + "_", at: 0) }
                 return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(notes.joined(separator: " · ")) |\n"
             }
             let name = action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()
@@ -234,6 +242,12 @@ public enum PlanRenderer {
 
     static func escape(_ text: String) -> String { MarkdownText.escape(text) }
 
+    /// What every format says about the plan's scope: partial or full, and for a pull
+    /// request, how many steps were merged earlier and not applied yet.
+    static func scopeSentences(_ plan: Plan, _ context: RenderContext) -> [String] {
+        context.scope.partialSentences + (context.scope.changedSince?.originSentence(plan.steps).map { [$0] } ?? [])
+    }
+
     /// `ICC (name), declared at d16eceb in manifests/old.yaml:12:3`
     static func removedLine(_ sim: RemovedSIM, base: ChangeBase) -> String {
         "\(sim.icc)\(sim.name.map { " (\($0))" } ?? ""), declared at \(base.mergeBase.prefix(7)) in \(sim.location)"
@@ -256,7 +270,7 @@ public enum PlanRenderer {
                 }
             }
         }
-        for line in [context.target.sentence] + context.scope.partialSentences + [summaryLine(plan)] {
+        for line in [context.target.sentence] + scopeSentences(plan, context) + [summaryLine(plan)] {
             out += TerminalText.escape(line) + "\n"
         }
         return out

@@ -21,8 +21,7 @@ public enum Planner {
         let summary = PlanSummary(managed: managed, sims: sims, steps: steps)
         let blastRadius = BlastRadius(steps: steps, managed: managed, limit: policy.blastRadius)
         if blastRadius.exceeded {
-            warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message:
-                "\(Wording.count(blastRadius.disruptive, "disruptive step")) (block, terminate) exceed \(Self.percent(policy.blastRadius.percent)) of \(Wording.count(managed, "managed SIM")); apply will need --force"))
+            warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message: blastRadius.sentence + "; apply will need --force"))
         }
         sims.sort { $0.icc < $1.icc }
         errors.sort(by: issueOrder)

@@ -117,11 +117,20 @@ struct FleetSession {
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
         let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles,
                                         base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history)
-        if let reason = manifests.settingsChange {
-            return (selected, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: 0, removed: changes.removed,
-                                         settingsChange: reason))
+        let planned = manifests.settingsChange == nil ? changes.changed : selected
+        var origins: [ICC: ChangeOrigin] = [:]
+        let pullRequestBase: String? = if case .ref = base { fleet.pullRequestBase } else { nil }
+        if let pullRequestBase {
+            do {
+                origins = manifests.origins(of: planned.map(\.icc), pullRequestCommits: try ManifestBase.commitsNotIn(pullRequestBase))
+            } catch {
+                Output.error("error: \(TerminalText.escape(error.description)). Nothing was sent.")
+                throw ExitCode.failure
+            }
         }
-        return (changes.changed, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: changes.unchanged, removed: changes.removed))
+        return (planned, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: manifests.settingsChange == nil ? changes.unchanged : 0,
+                                    removed: changes.removed, settingsChange: manifests.settingsChange,
+                                    pullRequestBase: pullRequestBase, origins: origins))
     }
 
     /// What renderers and the plan file say about this run.

@@ -32,6 +32,9 @@ struct FleetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Plan only SIMs whose desired state changed since the commit HEAD shares with this ref (e.g. origin/main), as a pull request's diff; needs git.", valueName: "ref"))
     var changedSince: String?
 
+    @Option(help: ArgumentHelp("With --changed-since: the branch a pull request goes into (e.g. origin/main). Each step is marked as this pull request's, or as merged earlier and not applied yet.", valueName: "ref"))
+    var pullRequestBase: String?
+
     @OptionGroup var limits: ManifestLimits
 
     func validate() throws {
@@ -41,8 +44,13 @@ struct FleetOptions: ParsableArguments {
         for label in labels where !label.contains("=") || label.hasPrefix("=") {
             throw ValidationError("--label '\(label)' must be key=value, e.g. --label depot=aarhus")
         }
-        if let changedSince, changedSince.isEmpty || changedSince.hasPrefix("-") || changedSince.contains(where: { $0.isNewline || $0 == "\0" }) {
-            throw ValidationError("--changed-since needs a git ref such as origin/main or HEAD~1")
+        for (flag, ref) in [("--changed-since", changedSince), ("--pull-request-base", pullRequestBase)] {
+            if let ref, ref.isEmpty || ref.hasPrefix("-") || ref.contains(where: { $0.isNewline || $0 == "\0" }) {
+                throw ValidationError("\(flag) needs a git ref such as origin/main or HEAD~1")
+            }
+        }
+        if pullRequestBase != nil && changedSince == nil {
+            throw ValidationError("--pull-request-base marks where the changes since --changed-since come from; give --changed-since simfleet/applied too")
         }
         if let shard, Shard(shard) == nil {
             throw ValidationError("--shard '\(shard)' must be K/N with 1 <= K <= N <= \(Shard.maximumCount), e.g. --shard 3/7")

@@ -53,6 +53,22 @@ import Testing
         #expect(PlanRenderer.text(plan, context: context) == "Live status read from the NexCon API at https://app.nexcon.io.\n\nNo changes. 1,204 SIMs match their manifests.\n")
     }
 
+    /// An overrun shows above the table and every folded group, not among the warnings
+    /// at the bottom, so a reviewer cannot miss it.
+    @Test func aBlastRadiusOverrunIsAtTheTopOfTheComment() {
+        let sims = (0..<40).map { Fleet.sim($0, .blocked) }
+        let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
+        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(), managed: 100)
+        #expect(plan.blastRadius.exceeded)
+        let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
+        let caution = "> [!CAUTION]\n> **Blast radius exceeded:** 40 disruptive steps (block, terminate) exceed 10% of 100 managed SIMs. Apply refuses this without `--force`"
+        let at = try! #require(markdown.range(of: caution))
+        #expect(markdown[..<at.lowerBound].contains("**Plan: 0 to activate, 40 to block"))
+        #expect(!markdown[..<at.lowerBound].contains("| activate |"))
+        let quiet = Planner.plan(desired: Array(sims.prefix(5)), observed: observed, policy: PlanPolicy(), managed: 100)
+        #expect(!PlanRenderer.markdown(quiet, context: Self.simulatorContext).contains("[!CAUTION]"))
+    }
+
     /// A comment too large for GitHub loses whole groups, never half a table: the smaller
     /// groups after a large one (the errors) still show, and it says where the rest is.
     @Test func markdownIsCutByWholeGroupsAndPointsToTheFullPlan() {

@@ -107,6 +107,45 @@ import Testing
         }
     }
 
+    /// Case 3 of the sound-loop issue: a pull request's plan showed "No changes" while
+    /// steps merged earlier waited; the apply after merge then carried them out unreviewed.
+    /// Planned since the tag, each step now says where it comes from.
+    @Test func thePullRequestPlanShowsWhatWasMergedEarlier() async throws {
+        try await Self.withLoop { loop in
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
+            try loop.repo.commit("Block b7 (#41)")
+            let earlier = try loop.repo.run(["rev-parse", "HEAD"])
+            // Not applied: say the apply after that merge failed. A new pull request branches off.
+            try loop.repo.run(["checkout", "-q", "-b", "pr-42"])
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b9\n    state: active", "name: b9\n    state: blocked")
+            try loop.repo.commit("Block b9")
+            let arguments = ["--changed-since", "simfleet/applied", "--pull-request-base", "main"]
+            let text = try loop.plan(arguments + ["--out", "plan.json"])
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("~ block     \(Self.icc(7))  b7  active → blocked  [merged earlier, not applied yet: \(earlier.prefix(7)) Block b7 (#41)]\n"), "\(text.stdout)")
+            #expect(text.stdout.contains("~ block     \(Self.icc(9))  b9  active → blocked  [this pull request]\n"))
+            #expect(text.stdout.contains("1 step comes from this pull request; 1 was merged earlier and not applied yet (since simfleet/applied): the apply after merge carries out all of them.\n"))
+            let markdown = try loop.plan(arguments + ["--format", "markdown"])
+            #expect(markdown.stdout.contains("| `\(Self.icc(7))` | b7 | active → blocked | 1 | _merged earlier, not applied yet: \(earlier.prefix(7)) Block b7 (\\#41)_ |"), "\(markdown.stdout)")
+            #expect(markdown.stdout.contains("| `\(Self.icc(9))` | b9 | active → blocked | 1 | _this pull request_ |"))
+            // show gives plan's bytes back; the JSON says the same.
+            #expect(try Simfleet.run(["show", "plan.json"], in: loop.repo.root).stdout == text.stdout)
+            #expect(try Simfleet.run(["show", "plan.json", "--format", "markdown"], in: loop.repo.root).stdout == markdown.stdout)
+            let base = (PlanCommandTests.json(try String(contentsOf: loop.repo.root.appendingPathComponent("plan.json"), encoding: .utf8))["scope"] as? [String: Any])?["changedSince"] as? [String: Any] ?? [:]
+            let origins = base["origins"] as? [[String: Any]] ?? []
+            #expect(origins.map { $0["origin"] as? String } == ["merged-earlier", "pull-request"])
+            #expect(origins.first?["commit"] as? String == earlier)
+            #expect(base["pullRequestBase"] as? String == "main")
+            // A pull request with no change of its own still shows what waits.
+            try loop.repo.run(["checkout", "-q", "-b", "pr-43", "main"])
+            try Base.replace(loop.repo, "manifests/a.yaml", "name: a1}", "name: renamed}")
+            try loop.repo.commit("Rename a1")
+            let quiet = try loop.plan(arguments + ["--detailed-exitcode"])
+            #expect(quiet.status == 2)
+            #expect(quiet.stdout.contains("0 steps come from this pull request; 1 was merged earlier and not applied yet"))
+        }
+    }
+
     /// A pull request that changes only the settings plans every SIM, and says why.
     @Test func aSettingsChangePlansEverySIM() async throws {
         try await Self.withLoop { loop in
