@@ -21,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
-        // Tests only: a clock the progress-line tests advance by hand.
+        // Tests only: clocks the progress line and the reconciler's waits run on in tests.
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
@@ -136,7 +136,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "TestSupport"]
+            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "TestSupport",
+                           .product(name: "Clocks", package: "swift-clocks")]
         ),
         .testTarget(
             name: "SimfleetEndToEndTests",

@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since, history, escaping (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
@@ -237,6 +237,58 @@ def bench_apply(runs):
     print(f"| simfleet apply, end to end | {wall:.2f} s |")
     print(f"| ratio to ideal (goal <= 1.3x) | {wall / ideal:.2f}x |")
     print(f"| outcome | exit {result.returncode}, {report.get('summary', {}).get('confirmed', 0):,} confirmed |")
+
+
+def bench_ratelimited_apply(runs):
+    """300 single-step SIMs (activations) against a simulator allowing 20 requests a second
+    with 2 s jobs: `apply plan.json --rate 20`. The ideal is 3 calls per step (the read
+    before acting, the action, one read after the job) at the limit, plus one job time
+    for the wave. Goal: within 1.3x."""
+    fleet = os.path.join(WORK, "fleet-ratelimited")
+    if not os.path.exists(fleet + ".seed.json"):
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "300", "1", "active")
+    seed = fleet + ".inactive.json"
+    with open(fleet + ".seed.json") as f:
+        records = json.load(f)
+    for record in records:
+        record["status"] = "INACTIVE"
+    with open(seed, "w") as f:
+        json.dump(records, f)
+    env = dict(os.environ, NEXCON_API_KEY="dev-key")
+    walls, spreads, counts = [], [], []
+    for run in range(max(1, runs // 4)):
+        with Simulator("--seed", seed, "--job-duration", "2s", "--rate-limit", "20") as simulator:
+            plan = os.path.join(WORK, "ratelimited-plan.json")
+            sh(SIMFLEET, "plan", fleet, "--api-url", simulator.url, "--rate", "20", "--no-progress", "--out", plan,
+               env=env, stdout=subprocess.DEVNULL, cwd=WORK)
+            calls_before = len(json.load(urllib.request.urlopen(urllib.request.Request(
+                simulator.url + "/_simulator/calls", headers={"Authorization": "bearer dev-key"})))["calls"])
+            journal = os.path.join(WORK, f"ratelimited-journal-{time.time_ns()}.jsonl")
+            started = time.perf_counter()
+            result = subprocess.run([SIMFLEET, "apply", plan, "--api-url", simulator.url, "--rate", "20", "--no-progress",
+                                     "--journal", journal, "--format", "json"], env=env, capture_output=True, text=True, cwd=WORK)
+            walls.append(time.perf_counter() - started)
+            calls = json.load(urllib.request.urlopen(urllib.request.Request(
+                simulator.url + "/_simulator/calls", headers={"Authorization": "bearer dev-key"})))["calls"][calls_before:]
+        if result.returncode != 0:
+            print(result.stderr[-2000:])
+        intents = [json.loads(line)["at"] for line in open(journal) if '"type":"intent"' in line]
+        stamps = sorted(time.mktime(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) + float("0" + t[19:-1]) for t in intents)
+        spreads.append(stamps[-1] - stamps[0] if stamps else 0)
+        counts.append((sum(c["path"].endswith("/status") for c in calls), sum(not c["path"].endswith("/status") for c in calls),
+                       sum(c.get("code") == 429 for c in calls)))
+    ideal = 3 * len(records) / 20 + 2
+    wall = statistics.median(walls)
+    status_calls, actions, refused = counts[walls.index(sorted(walls)[len(walls) // 2])]
+    print(f"\n## ratelimited-apply: {len(records)} single-step SIMs, simulator --rate-limit 20 --job-duration 2s, apply plan.json --rate 20, median of {len(walls)} runs")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| ideal: 3 calls x {len(records)} steps / 20 per s + one 2 s job | {ideal:.1f} s |")
+    print(f"| simfleet apply, end to end | {wall:.1f} s (runs: {', '.join(f'{w:.1f}' for w in walls)}) |")
+    print(f"| ratio to ideal (goal <= 1.3x) | {wall / ideal:.2f}x |")
+    print(f"| intents spread over | {statistics.median(spreads):.1f} s |")
+    print(f"| calls: status reads / actions / answered 429 | {status_calls} / {actions} / {refused} |")
+    print(f"| outcome | exit {result.returncode} |")
 
 
 def chaos_converged(url, declared):
@@ -479,7 +531,7 @@ def bench_simulator(runs):
 
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "latency": bench_latency,
          "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since,
-         "history": bench_history, "escaping": bench_escaping}
+         "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply}
 
 
 def main():

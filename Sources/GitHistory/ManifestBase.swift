@@ -17,24 +17,28 @@ public struct ManifestBase: Sendable {
     /// The ref as given, and the commit it and HEAD share (full object id).
     public var ref: String
     public var mergeBase: String
-    /// Work-tree manifest files, spelled as the loader spells them, unchanged since the merge-base.
+    /// Work-tree manifest files unchanged since the merge-base, spelled as git spells them
+    /// from the current folder (`identicalFiles(among:)` gives the loader's spelling).
     public var identicalFiles: Set<String>
     /// The merge-base's other manifest files, decoded: changed, moved away or deleted since.
     public var changedFiles: ManifestSet
-    /// Every SIM as each manifest version written by a commit after the merge-base declared
-    /// it (each version decoded on its own, so a SIM appears once per version).
-    public var history: [DesiredSIM]
+    /// Every SIM as the manifest versions written by commits after the merge-base declared
+    /// it. Versions byte for byte equal to the work tree's file at their path add nothing
+    /// and are not decoded.
+    public var history: SIMVersions
     /// The commits after the merge-base up to HEAD that touched the manifests or the
     /// settings, newest first.
     public var commits: [ManifestCommit]
+    /// Each manifest version the commits wrote, by object id, for `origins` to decode.
+    private var versions: Versions
     /// Why the settings file counts as changed (a commit since the merge-base touched it, or
     /// the work tree's differs), or nil.
     public var settingsChange: String?
 
     /// Resolves `ref`, finds its merge-base with HEAD and reads the manifests there.
-    /// `files` are the work tree's manifest files the loader read for `paths`.
+    /// It needs nothing the loader decoded, so it runs beside the work tree's decoding.
     /// `settingsPath` is the settings file (`simfleet.yaml`) whose changes widen the plan.
-    public static func read(ref: String, paths: [String], files: [String], settingsPath: String?,
+    public static func read(ref: String, paths: [String], settingsPath: String?,
                             maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let git = try Git()
         try checkWorkTree(git, paths: paths)
@@ -45,12 +49,12 @@ public struct ManifestBase: Sendable {
             let shallow = try git.run(["rev-parse", "--is-shallow-repository"])
             throw shallow.line == "true" ? .shallow(ref) : .unrelated(ref)
         }
-        return try read(ref: ref, commit: base.line, git: git, paths: paths, files: files, settingsPath: settingsPath,
+        return try read(ref: ref, commit: base.line, git: git, paths: paths, settingsPath: settingsPath,
                         maximumFileSize: maximumFileSize)
     }
 
     /// The manifests at a commit already chosen, as a saved plan records it.
-    public static func read(ref: String, mergeBase: String, paths: [String], files: [String], settingsPath: String?,
+    public static func read(ref: String, mergeBase: String, paths: [String], settingsPath: String?,
                             maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let git = try Git()
         try checkWorkTree(git, paths: paths)
@@ -58,7 +62,7 @@ public struct ManifestBase: Sendable {
         guard isObjectID, try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"]).succeeded else {
             throw ChangedSinceError("the plan compares with commit \(mergeBase), which this clone does not have; fetch the whole history (fetch-depth: 0) or plan again")
         }
-        return try read(ref: ref, commit: mergeBase, git: git, paths: paths, files: files, settingsPath: settingsPath,
+        return try read(ref: ref, commit: mergeBase, git: git, paths: paths, settingsPath: settingsPath,
                         maximumFileSize: maximumFileSize)
     }
 
@@ -88,7 +92,7 @@ public struct ManifestBase: Sendable {
         return normalized(path)
     }
 
-    private static func read(ref: String, commit: String, git: Git, paths: [String], files: [String], settingsPath: String?,
+    private static func read(ref: String, commit: String, git: Git, paths: [String], settingsPath: String?,
                              maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let roots = paths.map(normalized)
         let settings = try trackedSettingsPath(settingsPath, git: git)
@@ -112,19 +116,34 @@ public struct ManifestBase: Sendable {
         }
         let baseObjects = entries.map(\.object)
         let contents = try blobs(baseObjects + historyObjects + (settingsEntry.map { [$0.object] } ?? []), git: git)
-        let current = Dictionary(files.map { (relativeToCurrentFolder(normalized($0)), $0) }, uniquingKeysWith: { first, _ in first })
+        var workTree: [String: [UInt8]] = [:]
+        func workTreeBytes(_ path: String) -> [UInt8]? {
+            if let bytes = workTree[path] { return bytes }
+            guard let bytes = readRegularFile(path, limit: maximumFileSize) else { return nil }
+            workTree[path] = bytes
+            return bytes
+        }
         var identical: Set<String> = []
         var sources: [ManifestSource] = []
         for (entry, bytes) in zip(entries, contents) {
-            if !touched.contains(entry.path), let spelled = current[entry.path],
-               let now = readRegularFile(spelled, limit: maximumFileSize), now == bytes {
-                identical.insert(spelled)
+            if !touched.contains(entry.path), workTreeBytes(entry.path) == bytes {
+                identical.insert(entry.path)
             } else {
                 sources.append(ManifestSource(path: entry.path, bytes: bytes))
             }
         }
-        let versions = decodeVersions(objects: historyObjects, contents: Array(contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
-                                      paths: historyPaths(log))
+        var versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
+                                                    uniquingKeysWith: { first, _ in first }),
+                                paths: historyPaths(log))
+        // A version equal to the work tree's file at its path declares what the work tree
+        // does, and one the merge-base holds is compared as the base already.
+        let atBase = Set(baseObjects)
+        let informative = historyObjects.filter { object in
+            !atBase.contains(object) && versions.paths[object].map { workTreeBytes($0) != versions.contents[object] } ?? true
+        }
+        versions.decode(informative)
+        var history = SIMVersions()
+        for object in informative { for sim in versions.decoded[object]?.sims ?? [] { history.add(sim) } }
         var settingsChange: String?
         if let settings {
             if let touching = log.first(where: { $0.changes.contains { $0.path == settings } }) {
@@ -135,12 +154,16 @@ public struct ManifestBase: Sendable {
         }
         let commits = log.map { commit in
             ManifestCommit(id: commit.id, parents: commit.parents, subject: commit.subject,
-                           changed: changedICCs(commit.changes.filter { isManifestPath($0.path, roots: roots) }, versions: versions))
+                           changes: commit.changes.filter { isManifestPath($0.path, roots: roots) })
         }
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
                             changedFiles: ManifestLoader.load(sources: sources),
-                            history: historyObjects.flatMap { versions[$0]?.sims ?? [] },
-                            commits: commits, settingsChange: settingsChange)
+                            history: history, commits: commits, versions: versions, settingsChange: settingsChange)
+    }
+
+    /// The loader's `files` that are unchanged since the merge-base, as the loader spells them.
+    public func identicalFiles(among files: [String]) -> Set<String> {
+        Set(files.filter { identicalFiles.contains(Self.relativeToCurrentFolder(Self.normalized($0))) })
     }
 
     /// The commits HEAD has that `ref` does not (`git rev-list REF..HEAD`): a pull request's
@@ -159,10 +182,12 @@ public struct ManifestBase: Sendable {
     /// Where each SIM's change comes from: the newest commit of the pull request that
     /// changed it, else the newest commit before it (merged earlier, not applied yet).
     /// SIMs no commit changed (the work tree, a settings change) are the pull request's.
-    public func origins(of iccs: [ICC], pullRequestCommits: Set<String>) -> [ICC: ChangeOrigin] {
+    public mutating func origins(of iccs: [ICC], pullRequestCommits: Set<String>) -> [ICC: ChangeOrigin] {
+        versions.decode(commits.flatMap { $0.changes.flatMap { [$0.old, $0.new] } }.compactMap { $0 })
+        let changed = commits.map { Self.changedICCs($0.changes, versions: versions.decoded) }
         var origins: [ICC: ChangeOrigin] = [:]
         for icc in iccs {
-            let touching = commits.filter { $0.changed.contains(icc) }
+            let touching = zip(commits, changed).filter { $0.1.contains(icc) }.map(\.0)
             if touching.isEmpty || touching.contains(where: { pullRequestCommits.contains($0.id) }) {
                 origins[icc] = .pullRequest
             } else if let newest = touching.first {
@@ -182,7 +207,7 @@ public struct ManifestBase: Sendable {
 
     /// A file a commit changed: the blob before and after (nil where there was none, or
     /// where it is no regular file: a link or a submodule).
-    struct Change: Equatable {
+    struct Change: Hashable, Sendable {
         var path: String
         var old: String?
         var new: String?
@@ -246,12 +271,6 @@ public struct ManifestBase: Sendable {
             for object in [change.old, change.new] { if let object, paths[object] == nil { paths[object] = change.path } }
         }
         return paths
-    }
-
-    /// Decodes each version once, on every core.
-    private static func decodeVersions(objects: [String], contents: [[UInt8]], paths: [String: String]) -> [String: ManifestFile] {
-        let decoded = ManifestLoader.decodeEach(zip(objects, contents).map { ManifestSource(path: paths[$0] ?? "", bytes: $1) })
-        return Dictionary(uniqueKeysWithValues: zip(objects, decoded))
     }
 
     /// The ICCs whose resolved desired state a commit changed, across all the files it
@@ -377,6 +396,21 @@ public struct ManifestCommit: Sendable, Hashable {
     public var id: String
     public var parents: [String]
     public var subject: String
-    /// The SIMs whose resolved desired state this commit changed (added, edited or removed).
-    public var changed: Set<ICC>
+    /// The manifest files it changed, blob before and after.
+    var changes: [ManifestBase.Change]
+}
+
+/// Manifest versions by object id: their bytes, the path each was written at, and those
+/// decoded so far (each once, on every core).
+struct Versions: Sendable {
+    var contents: [String: [UInt8]]
+    var paths: [String: String]
+    var decoded: [String: ManifestFile] = [:]
+
+    mutating func decode(_ objects: [String]) {
+        var seen: Set<String> = []
+        let missing = objects.filter { decoded[$0] == nil && contents[$0] != nil && seen.insert($0).inserted }
+        let files = ManifestLoader.decodeEach(missing.map { ManifestSource(path: paths[$0] ?? "", bytes: contents[$0]!) })
+        for (object, file) in zip(missing, files) { decoded[object] = file }
+    }
 }

@@ -124,15 +124,16 @@ public enum ManifestLoader {
 
     /// Decodes in-memory sources and checks them together: the pure core of `load(paths:)`.
     public static func load(sources: [ManifestSource]) -> ManifestSet {
-        var fleet = FleetAssembler(capacity: 0)
-        for source in sources { fleet.add(ManifestDecoder.decode(path: source.path, bytes: source.bytes)) }
+        let files = decodeEach(sources)
+        var fleet = FleetAssembler(capacity: files.reduce(0) { $0 + $1.sims.count })
+        for file in files { fleet.add(file) }
         var set = fleet.finish()
         set.diagnostics.sort()
         return set
     }
 
-    /// Decodes each source on its own, on every core, without checking them together:
-    /// for versions of the same files at different commits.
+    /// Decodes each source on its own, on every core, without checking them together
+    /// (versions of the same files at different commits need not agree).
     public static func decodeEach(_ sources: [ManifestSource]) -> [ManifestFile] {
         let results = UnsafeMutableBufferPointer<ManifestFile?>.allocate(capacity: sources.count)
         results.initialize(repeating: nil)

@@ -20,19 +20,16 @@ public struct ChangeSet: Sendable, Hashable {
     ///   - identicalFiles: work-tree files whose bytes equal the base's at the same path.
     ///   - base: the base's SIMs from its other files.
     ///   - untrustedFiles: base files with errors; their SIMs cannot vouch for anything.
-    ///   - history: each SIM as every manifest version written since the base declared it.
+    ///   - history: each SIM as the manifest versions written since the base declared it.
     public static func compare(selected: [DesiredSIM], declared: Set<ICC>, identicalFiles: Set<String>,
-                               base: [DesiredSIM], untrustedFiles: Set<String>, history: [DesiredSIM] = []) -> ChangeSet {
+                               base: [DesiredSIM], untrustedFiles: Set<String>, history: SIMVersions = SIMVersions()) -> ChangeSet {
         var before: [ICC: DesiredSIM] = [:]
         before.reserveCapacity(base.count)
         for sim in base where !untrustedFiles.contains(sim.location.path) { before[sim.icc] = sim }
-        var between: [ICC: [DesiredSIM]] = [:]
-        for sim in history { between[sim.icc, default: []].append(sim) }
         var changed: [DesiredSIM] = []
         for sim in selected {
             let atBase = identicalFiles.contains(sim.location.path) || before[sim.icc].map { sameDesiredState($0, sim) } == true
-            let throughout = between[sim.icc]?.allSatisfy { sameDesiredState($0, sim) } ?? true
-            if !atBase || !throughout { changed.append(sim) }
+            if !atBase || !history.allMatch(sim) { changed.append(sim) }
         }
         var seen: Set<ICC> = []
         let removed = base.filter { !declared.contains($0.icc) && seen.insert($0.icc).inserted }
@@ -44,6 +41,33 @@ public struct ChangeSet: Sendable, Hashable {
     /// What a call to NexCon could act on, or a plan check: everything but names, labels and notes.
     public static func sameDesiredState(_ a: DesiredSIM, _ b: DesiredSIM) -> Bool {
         a.state == b.state && a.protect == b.protect && a.callbackURL == b.callbackURL && a.expect == b.expect
+    }
+}
+
+/// Each SIM's desired states across many manifest versions, kept small: the first version
+/// seen, and whether any later one differed from it.
+public struct SIMVersions: Sendable {
+    private var first: [ICC: DesiredSIM] = [:]
+    private var disagreeing: Set<ICC> = []
+
+    public init() {}
+
+    public init(_ sims: [DesiredSIM]) {
+        for sim in sims { add(sim) }
+    }
+
+    public mutating func add(_ sim: DesiredSIM) {
+        if let seen = first[sim.icc] {
+            if !disagreeing.contains(sim.icc) && !ChangeSet.sameDesiredState(seen, sim) { disagreeing.insert(sim.icc) }
+        } else {
+            first[sim.icc] = sim
+        }
+    }
+
+    /// Whether every version of `sim` (none is fine) has its desired state.
+    public func allMatch(_ sim: DesiredSIM) -> Bool {
+        guard let seen = first[sim.icc] else { return true }
+        return !disagreeing.contains(sim.icc) && ChangeSet.sameDesiredState(seen, sim)
     }
 }
 

@@ -15,11 +15,8 @@ final class JobClock: Sendable {
         estimate.withLock { $0 = $0.map { $0 * 0.8 + seconds * 0.2 } ?? seconds }
     }
 
-    /// The first wait after sending: a little under the usual job time.
-    func firstWait(atLeast floor: Duration) -> Duration {
-        guard let seconds = estimate.withLock({ $0 }) else { return floor }
-        return max(floor, .seconds(seconds * 0.9))
-    }
+    /// The typical job time so far, or nil before any job was seen to end.
+    var typical: Duration? { estimate.withLock { $0 }.map { .seconds($0) } }
 }
 
 /// Set by the first SIGINT or SIGTERM: no new step starts, steps in flight finish.
@@ -39,9 +36,8 @@ public struct ApplyOptions: Sendable {
     public var callbackURL: String?
     public var allowTerminate = TerminateAllowance.none
     public var statusMapping = StatusMapping.standard
-    /// Polling while a job runs: first wait, then growing to the cap.
-    public var pollFirst = Duration.milliseconds(100)
-    public var pollCap = Duration.milliseconds(250)
+    /// When to read while a job runs (the typical job time is filled in as jobs end).
+    public var waits = WaitSchedule()
     /// Sends of one action when a status read proves the previous one did not happen;
     /// the same budget as the client's retries of a status read.
     public var sendAttempts = RetryPolicy().attempts
@@ -70,14 +66,18 @@ public struct Reconciler: Sendable {
     public let stop: StopFlag
     /// Updated as steps start and end, for a progress line.
     public let progress: ApplyProgress?
-    let clock = JobClock()
+    /// Every wait (job polls, backoff) and deadline goes by this clock.
+    public let time: ApplyClock
+    let jobs = JobClock()
 
-    public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil) {
+    public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil,
+                clock: ApplyClock = .continuous) {
         self.client = client
         self.options = options
         self.journal = journal
         self.stop = stop
         self.progress = progress
+        self.time = clock
     }
 
     /// Why no new step may start: the first SIGINT or SIGTERM, or a journal that can no
@@ -194,29 +194,31 @@ public struct Reconciler: Sendable {
     func run(_ step: Step, doneAt: Set<SIMState>) async throws(FatalAPIError) -> StepResult {
         var decision = StepDecision(step: step, doneAt: doneAt, sendAttempts: options.sendAttempts, waitTimeout: options.waitTimeout)
         var move = decision.start()
-        var deadline = ContinuousClock.now + options.waitTimeout
-        var sentAt = ContinuousClock.now
-        var delay = options.pollFirst
-        var firstPollAfterSend = false
+        var deadline = time.now + options.waitTimeout
+        var sentAt = time.now
+        var pause: Duration?
         var accepted = false
         while true {
             switch move {
             case .finish(let outcome, let detail):
                 if outcome == .confirmed && accepted {
-                    clock.record(ContinuousClock.now - sentAt)
+                    jobs.record(time.now - sentAt)
                 }
                 return finish(step, outcome, detail, jobId: decision.jobId)
             case .read, .poll:
+                var schedule = options.waits
+                schedule.typicalJob = jobs.typical ?? options.waits.typicalJob
                 if move == .poll {
-                    let pause = firstPollAfterSend ? clock.firstWait(atLeast: options.pollFirst) : delay
-                    if !firstPollAfterSend { delay = min(options.pollCap, delay * 3 / 2) }
-                    firstPollAfterSend = false
-                    try? await Task.sleep(for: pause)
+                    let next = schedule.pause(after: pause, waited: time.now - sentAt)
+                    pause = next
+                    await time.sleep(for: next)
                 }
                 let reading = try await read(step.icc)
-                move = decision.read(reading, timeUp: ContinuousClock.now >= deadline)
+                let waited = time.now - sentAt
+                move = decision.read(reading, timeUp: time.now >= deadline,
+                                     overdue: schedule.unseenFailureBound.map { accepted && waited > $0 } ?? false)
             case .send(let attempt, let afterBackoff):
-                if afterBackoff { try? await Task.sleep(for: client.retry.backoff(after: attempt - 1)) }
+                if afterBackoff { await time.sleep(for: client.retry.backoff(after: attempt - 1)) }
                 journal.record("intent") { w in
                     w.key("icc"); w.value(step.icc)
                     w.field("action", step.action.rawValue)
@@ -227,15 +229,15 @@ public struct Reconciler: Sendable {
                 if journal.failure != nil {
                     return finish(step, .skipped, "not sent: the journal cannot be written")
                 }
-                sentAt = ContinuousClock.now
+                sentAt = time.now
                 let answer = try await client.perform(step.action, icc: step.icc, callbackURL: step.callbackURL ?? options.callbackURL)
                 let reduced = journaled(step, answer)
+                accepted = false
                 if case .accepted = reduced { accepted = true }
                 move = decision.answered(reduced)
                 // The wait for the job starts now, and polls first near the usual job time.
-                deadline = ContinuousClock.now + options.waitTimeout
-                delay = options.pollFirst
-                firstPollAfterSend = true
+                deadline = time.now + options.waitTimeout
+                pause = nil
             }
         }
     }

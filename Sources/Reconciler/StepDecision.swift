@@ -68,6 +68,10 @@ public struct StepDecision: Sendable, Hashable {
     public let waitTimeout: Duration
     public private(set) var phase = Phase.checking
     public private(set) var jobId: String?
+    /// Actions sent so far.
+    public private(set) var attempts = 0
+    /// Whether the one resend after a job that failed unseen was spent.
+    public private(set) var resentAfterUnseenFailure = false
 
     public init(step: Step, doneAt: Set<SIMState>, sendAttempts: Int, waitTimeout: Duration) {
         self.step = step
@@ -100,13 +104,15 @@ public struct StepDecision: Sendable, Hashable {
     /// A step starts with a status read.
     public func start() -> StepMove { .read }
 
-    /// A status read came back; `timeUp` once the current wait has lasted `waitTimeout`.
-    public mutating func read(_ reading: Reading, timeUp: Bool) -> StepMove {
+    /// A status read came back; `timeUp` once the current wait has lasted `waitTimeout`;
+    /// `overdue` once our accepted action has waited longer than jobs take
+    /// (`WaitSchedule.unseenFailureBound`).
+    public mutating func read(_ reading: Reading, timeUp: Bool, overdue: Bool = false) -> StepMove {
         switch phase {
         case .checking: readBeforeSending(reading, timeUp: timeUp)
         case .unanswered(let attempt, let problem): readAfterNoAnswer(reading, attempt: attempt, problem: problem)
         case .refused(_, let code, let message): readAfterRefusal(reading, code: code, message: message)
-        case .waiting(let ours, let sawJob): readWhileWaiting(reading, ours: ours, sawJob: sawJob, timeUp: timeUp)
+        case .waiting(let ours, let sawJob): readWhileWaiting(reading, ours: ours, sawJob: sawJob, timeUp: timeUp, overdue: overdue)
         // No read was asked for; nothing to decide.
         case .sent, .finished: .read
         }
@@ -120,8 +126,7 @@ public struct StepDecision: Sendable, Hashable {
         case .at(let state) where doneAt.contains(state):
             return finish(.alreadyDone, "already \(state.rawValue); nothing sent")
         case .at(step.from):
-            phase = .sent(attempt: 1)
-            return .send(attempt: 1, afterBackoff: false)
+            return send(attempt: 1, afterBackoff: false)
         case .at(let other):
             return finish(.stale, "changed since the plan was made: live state is \(other.rawValue), the plan expected \(from); nothing sent, plan again")
         case .pending(let word):
@@ -142,8 +147,7 @@ public struct StepDecision: Sendable, Hashable {
             return .poll
         case .at(step.from) where attempt < sendAttempts:
             // Proven not to have happened: safe to send again, after a pause.
-            phase = .sent(attempt: attempt + 1)
-            return .send(attempt: attempt + 1, afterBackoff: true)
+            return send(attempt: attempt + 1, afterBackoff: true)
         case .at(step.from):
             return finish(.failed, "no answer after \(attempt) attempts (\(problem)); the SIM is still \(from)")
         case .at(let other):
@@ -167,9 +171,17 @@ public struct StepDecision: Sendable, Hashable {
         }
     }
 
-    private mutating func readWhileWaiting(_ reading: Reading, ours: Bool, sawJob: Bool, timeUp: Bool) -> StepMove {
+    private mutating func readWhileWaiting(_ reading: Reading, ours: Bool, sawJob: Bool, timeUp: Bool, overdue: Bool) -> StepMove {
         var sawJob = sawJob
         switch reading {
+        case .at(step.from) where ours && !sawJob && overdue:
+            // No sign of a job for longer than jobs take: a lost read most likely hid a
+            // failure. This read is the read-before-act; send again, once.
+            guard !resentAfterUnseenFailure && attempts < sendAttempts else {
+                return finish(.failed, "the SIM stayed \(from) with no sign of a job for longer than jobs take, after \(attempts) attempts; the job most likely failed unseen")
+            }
+            resentAfterUnseenFailure = true
+            return send(attempt: attempts + 1, afterBackoff: false)
         case .at(step.to) where ours:
             return finish(.confirmed, "\(from) → \(to)")
         case .at(let state) where ours && doneAt.contains(state):
@@ -214,6 +226,12 @@ public struct StepDecision: Sendable, Hashable {
             phase = .unanswered(attempt: attempt, problem: problem)
             return .read
         }
+    }
+
+    private mutating func send(attempt: Int, afterBackoff: Bool) -> StepMove {
+        attempts = attempt
+        phase = .sent(attempt: attempt)
+        return .send(attempt: attempt, afterBackoff: afterBackoff)
     }
 
     private mutating func finish(_ outcome: StepOutcome, _ detail: String) -> StepMove {

@@ -42,6 +42,8 @@ struct FleetSession {
                              base: Base?, fleet: FleetOptions) async throws -> FleetSession {
         let configPath = fleet.config ?? SimfleetConfig.fileName
         let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
+        // git's side of --changed-since runs beside the work tree's decoding.
+        let history = base.map { base in Task { await readBase(base, paths: paths, settingsPath: configPath, fleet: fleet) } }
         let set = await ManifestLoader.load(paths: paths, maximumFileSize: fleet.limits.maximumFileSize,
                                             followExternalLinks: fleet.limits.followExternalLinks)
         var diagnostics = configDiagnostics + set.diagnostics + extraDiagnostics
@@ -66,9 +68,8 @@ struct FleetSession {
         var scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels, shard: targeting.shard,
                               unselected: set.sims.count - selected.count)
         var inScope = selected
-        if let base {
-            let changes = try changes(since: base, set: set, selected: selected, paths: paths,
-                                      settingsPath: configPath, fleet: fleet)
+        if let base, let history {
+            let changes = try changes(since: base, read: await history.value, set: set, selected: selected, fleet: fleet)
             inScope = changes.changed
             scope.changedSince = changes.base
         }
@@ -95,27 +96,42 @@ struct FleetSession {
         }
     }
 
+    /// The manifests at the base commit and since, read through git on a thread of its own
+    /// (git is waited for, and decoding uses every core).
+    private static func readBase(_ base: Base, paths: [String], settingsPath: String,
+                                 fleet: FleetOptions) async -> Result<ManifestBase, ChangedSinceError> {
+        let limit = fleet.limits.maximumFileSize
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(ChangedSinceError) {
+                    switch base {
+                    case .ref(let ref):
+                        continuation.resume(returning: .success(try ManifestBase.read(ref: ref, paths: paths, settingsPath: settingsPath, maximumFileSize: limit)))
+                    case .recorded(let ref, let mergeBase):
+                        continuation.resume(returning: .success(try ManifestBase.read(ref: ref, mergeBase: mergeBase, paths: paths,
+                                                                                      settingsPath: settingsPath, maximumFileSize: limit)))
+                    }
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+    }
+
     /// The selected SIMs whose desired state differs from the base commit's.
     /// A changed settings file (status words, blast radius) can change any SIM's verdict,
     /// so then every selected SIM is planned.
-    private static func changes(since base: Base, set: ManifestSet, selected: [DesiredSIM], paths: [String],
-                                settingsPath: String, fleet: FleetOptions) throws -> (changed: [DesiredSIM], base: ChangeBase) {
-        let manifests: ManifestBase
-        do {
-            switch base {
-            case .ref(let ref):
-                manifests = try ManifestBase.read(ref: ref, paths: paths, files: set.files, settingsPath: settingsPath,
-                                                  maximumFileSize: fleet.limits.maximumFileSize)
-            case .recorded(let ref, let mergeBase):
-                manifests = try ManifestBase.read(ref: ref, mergeBase: mergeBase, paths: paths, files: set.files,
-                                                  settingsPath: settingsPath, maximumFileSize: fleet.limits.maximumFileSize)
-            }
-        } catch {
+    private static func changes(since base: Base, read: Result<ManifestBase, ChangedSinceError>, set: ManifestSet, selected: [DesiredSIM],
+                                fleet: FleetOptions) throws -> (changed: [DesiredSIM], base: ChangeBase) {
+        var manifests: ManifestBase
+        switch read {
+        case .success(let read): manifests = read
+        case .failure(let error):
             Output.error("error: \(TerminalText.escape(error.description)). Nothing was sent.")
             throw ExitCode.failure
         }
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
-        let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles,
+        let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles(among: set.files),
                                         base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history)
         let planned = manifests.settingsChange == nil ? changes.changed : selected
         var origins: [ICC: ChangeOrigin] = [:]

@@ -67,7 +67,7 @@ import Testing
         let now = Self.sim(1, .blocked)
         let history = middle.map { Self.sim(1, $0, in: "moved.yaml", name: "renamed") }
         let changes = ChangeSet.compare(selected: [now, Self.sim(2, .active, in: "same.yaml")], declared: [now.icc, Fleet.icc(2)],
-                                        identicalFiles: ["same.yaml"], base: [Self.sim(1, .blocked)], untrustedFiles: [], history: history)
+                                        identicalFiles: ["same.yaml"], base: [Self.sim(1, .blocked)], untrustedFiles: [], history: SIMVersions(history))
         #expect(changes.changed.map(\.icc) == (isChange ? [now.icc] : []), "\(name)")
         #expect(changes.unchanged == (isChange ? 1 : 2), "\(name)")
     }
@@ -78,7 +78,7 @@ import Testing
     @Test func anIdenticalFileDoesNotHideAMiddleVersion() {
         let now = Self.sim(1, .blocked, in: "same.yaml")
         let changes = ChangeSet.compare(selected: [now], declared: [now.icc], identicalFiles: ["same.yaml"], base: [],
-                                        untrustedFiles: [], history: [Self.sim(1, .active, in: "other.yaml")])
+                                        untrustedFiles: [], history: SIMVersions([Self.sim(1, .active, in: "other.yaml")]))
         #expect(changes.changed.map(\.icc) == [now.icc])
     }
 

@@ -5,6 +5,7 @@ import NexConClient
 import NexConSimulator
 import Planning
 @testable import Reconciler
+import Clocks
 import TestSupport
 import Testing
 
@@ -45,8 +46,8 @@ import Testing
         let client = try NexConClient(endpoint: APIEndpoint(url: url, key: SimulatorConfiguration.developmentKey), parallelism: 8, rate: nil, retry: retry)
         var options = ApplyOptions()
         options.parallelism = 8
-        options.pollFirst = .milliseconds(5)
-        options.pollCap = .milliseconds(20)
+        options.waits.firstPause = .milliseconds(5)
+        options.waits.quickCap = .milliseconds(20)
         let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: journal), stop: StopFlag(), progress: progress)
         do {
             let report = try await reconciler.apply(steps, target: PlanTarget(kind: .simulator, url: url))
@@ -139,6 +140,40 @@ import Testing
                 #expect(report.results.allSatisfy { $0.outcome == .skipped })
                 #expect(report.text().hasPrefix("THE JOURNAL IS INCOMPLETE: "))
                 #expect(simulator.state.calls.allSatisfy { $0.path.hasSuffix("/status") }, "no action was sent")
+            }
+        }
+    }
+
+    /// Case 6 of the sound-loop issue end to end, on virtual time: jobs that fail and show
+    /// no transitional status look exactly like a failure hidden by a lost read. The
+    /// reconciler's waits run on an `ImmediateClock`, so ten virtual minutes take
+    /// milliseconds, and the simulator's call log shows what it cost.
+    @Test func aJobThatFailedUnseenIsSentAgainOnceAndCostsFewReads() async throws {
+        var configuration = SimulatorConfiguration.forTests
+        configuration.transitional = .none
+        configuration.jobFailureRate = 1
+        let icc = TestICC.number(1)
+        try await withSimulator(configuration, sims: [SimulatedSIM(icc: icc.digits, status: "INACTIVE")]) { simulator in
+            try await withTemporaryDirectory { dir in
+                let step = Step(icc: icc, name: nil, action: .activate, from: .inactive, to: .active, wave: 1, location: SourceLocation(path: "m.yaml"))
+                let client = try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey), parallelism: 1, rate: nil)
+                var options = ApplyOptions()
+                options.waits.typicalJob = .seconds(1)
+                let clock = ImmediateClock()
+                let start = clock.now
+                let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: dir.appendingPathComponent("j.jsonl").path),
+                                            stop: StopFlag(), clock: ApplyClock(clock))
+                let report = try await reconciler.apply([step], target: PlanTarget(kind: .simulator, url: simulator.baseURL))
+                await client.shutdown()
+                #expect(report.results.map(\.outcome) == [.failed])
+                #expect(report.results.first?.detail.contains("the job most likely failed unseen") == true)
+                let calls = await simulator.state.calls
+                #expect(calls.filter { $0.path.hasSuffix("/activate") }.count == 2, "sent again once")
+                let reads = calls.filter { $0.path.hasSuffix("/status") }.count
+                #expect(reads < 40, "\(reads) status reads; the budget allows about 2 per virtual second while it waits")
+                // Virtual time: two waits of three typical job times, not the 10-minute timeout.
+                let elapsed = start.duration(to: clock.now)
+                #expect(elapsed < .seconds(20) && elapsed >= .seconds(6), "\(elapsed)")
             }
         }
     }

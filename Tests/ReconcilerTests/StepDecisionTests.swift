@@ -200,3 +200,84 @@ import Testing
         #expect(options.refusal(Self.terminate(protect: protect))?.outcome == expected)
     }
 }
+
+/// Case 6 of the sound-loop issue: one lost read hid a failed job, and apply polled that
+/// SIM 2,950 times over 10 minutes before calling it unknown. Now a wait has a budget, and
+/// a job that never showed itself is judged failed after three typical job times and
+/// sent again, once, through the usual read-before-act.
+@Suite struct UnseenFailureTests {
+    static var step: Step { StepDecisionTests.step }
+
+    static func waiting(sendAttempts: Int = 3) -> StepDecision {
+        var machine = StepDecision(step: step, doneAt: [.active], sendAttempts: sendAttempts, waitTimeout: .seconds(600))
+        _ = machine.read(.at(.inactive), timeUp: false)
+        _ = machine.answered(.accepted(jobId: "j1"))
+        return machine
+    }
+
+    @Test func anOverdueJobThatNeverShowedItselfIsSentAgainOnceThenFailed() {
+        var machine = Self.waiting()
+        // Not overdue yet: a job may show no transitional status at all.
+        #expect(machine.read(.at(.inactive), timeUp: false, overdue: false) == .poll)
+        #expect(machine.read(.at(.inactive), timeUp: false, overdue: true) == .send(attempt: 2, afterBackoff: false))
+        #expect(machine.answered(.accepted(jobId: "j2")) == .poll)
+        guard case .finish(.failed, let detail) = machine.read(.at(.inactive), timeUp: false, overdue: true) else {
+            Issue.record("a second unseen failure is not sent again")
+            return
+        }
+        #expect(detail.contains("no sign of a job for longer than jobs take, after 2 attempts"))
+    }
+
+    @Test func aJobSeenRunningIsJudgedByTheEvidence() {
+        var machine = Self.waiting()
+        #expect(machine.read(.pending("ACTIVATING"), timeUp: false, overdue: true) == .poll)
+        // Back at from after it was seen running: the ordinary failure, never a resend.
+        guard case .finish(.failed, let detail) = machine.read(.at(.inactive), timeUp: false, overdue: true) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(detail == "the job failed: the SIM went back to inactive")
+        #expect(machine.attempts == 1)
+    }
+
+    @Test func theResendRespectsTheAttemptBudget() {
+        var machine = Self.waiting(sendAttempts: 1)
+        guard case .finish(.failed, _) = machine.read(.at(.inactive), timeUp: false, overdue: true) else {
+            Issue.record("no attempts left: failed")
+            return
+        }
+    }
+
+    @Test(arguments: [
+        // previous pause, waited, typical job -> next pause (ms)
+        (Int?.none, 0, Int?.none, 100), (nil, 0, 2_000, 2_000), (nil, 0, 20, 100),
+        (100, 500, nil, 150), (150, 1_000, nil, 225), (225, 2_000, nil, 250), (250, 59_000, nil, 250),
+        (250, 61_000, nil, 375), (3_000, 120_000, nil, 4_500), (4_500, 130_000, nil, 5_000), (5_000, 600_000, nil, 5_000),
+    ])
+    func thePollScheduleHasABudget(previous: Int?, waited: Int, typical: Int?, expected: Int) {
+        let schedule = WaitSchedule(typicalJob: typical.map { .milliseconds($0) })
+        #expect(schedule.pause(after: previous.map { .milliseconds($0) }, waited: .milliseconds(waited)) == .milliseconds(expected))
+    }
+
+    /// A job that never ends costs about 12 reads a minute after the first minute, not 240.
+    @Test func readsPerMinuteAfterTheFirstMinute() {
+        let schedule = WaitSchedule(typicalJob: .seconds(2))
+        var waited = Duration.zero, pause: Duration? = nil, reads: [Duration] = []
+        while waited < .seconds(600) {
+            let next = schedule.pause(after: pause, waited: waited)
+            pause = next
+            waited += next
+            reads.append(waited)
+        }
+        for minute in 2..<10 {
+            let count = reads.count { $0 >= .seconds(minute * 60) && $0 < .seconds((minute + 1) * 60) }
+            #expect(count <= 12, "minute \(minute): \(count) reads")
+        }
+        #expect(reads.count < 400)
+    }
+
+    @Test(arguments: [(Int?.none, Int?.none), (1_000, 5_000), (2_000, 6_000), (30_000, 90_000)])
+    func theUnseenFailureBoundComesFromObservedJobTimes(typical: Int?, bound: Int?) {
+        #expect(WaitSchedule(typicalJob: typical.map { .milliseconds($0) }).unseenFailureBound == bound.map { .milliseconds($0) })
+    }
+}

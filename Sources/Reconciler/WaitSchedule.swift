@@ -1,0 +1,57 @@
+/// When apply reads a SIM's status while its job runs, and when a job that never showed
+/// itself has most likely failed unseen. Pure: times are durations since the action was
+/// sent, and the typical job time is what `JobClock` has seen so far.
+///
+/// The budget: the first read comes near the typical job time; then reads every 100 ms,
+/// growing to one every 250 ms, for the first minute; after it, one every 5 s at most, so
+/// a job that never ends costs about 12 reads a minute, not 240.
+public struct WaitSchedule: Sendable, Hashable {
+    /// How long jobs have been taking (nil before any was seen to end). In
+    /// `ApplyOptions.waits`, the estimate to start from before any job ends.
+    public var typicalJob: Duration?
+    public var firstPause = Duration.milliseconds(100)
+    public var quickCap = Duration.milliseconds(250)
+    public var quickPhase = Duration.seconds(60)
+    public var slowCap = Duration.seconds(5)
+
+    public init(typicalJob: Duration? = nil) { self.typicalJob = typicalJob }
+
+    /// The pause before the next read: `previous` is the pause before the last read (nil
+    /// for the first read after sending), `waited` how long since the action was sent.
+    public func pause(after previous: Duration?, waited: Duration) -> Duration {
+        guard let previous else { return max(firstPause, typicalJob ?? .zero) }
+        let cap = waited < quickPhase ? quickCap : slowCap
+        return min(cap, max(firstPause, previous * 3 / 2))
+    }
+
+    /// After this long with the SIM still at the step's `from` and no transitional status
+    /// seen, the job most likely failed unseen (a lost read hid it): three typical job
+    /// times, at least 5 s. Before any job was seen to end there is no bound, and only the
+    /// wait timeout ends the wait.
+    public var unseenFailureBound: Duration? {
+        typicalJob.map { max(.seconds(5), $0 * 3) }
+    }
+}
+
+/// A clock as apply uses it: time since the run started, and sleeping. Any
+/// `Clock<Duration>` will do, so tests drive it with a `TestClock` in milliseconds.
+public struct ApplyClock: Sendable {
+    private let elapsed: @Sendable () -> Duration
+    private let sleeper: @Sendable (Duration) async throws -> Void
+
+    public init<C: Clock>(_ clock: C) where C.Duration == Duration {
+        let start = clock.now
+        elapsed = { start.duration(to: clock.now) }
+        sleeper = { try await clock.sleep(for: $0) }
+    }
+
+    public static var continuous: ApplyClock { ApplyClock(ContinuousClock()) }
+
+    /// Time since this clock was made.
+    public var now: Duration { elapsed() }
+
+    /// Sleeps; a cancelled sleep ends early, as `Task.sleep` does.
+    public func sleep(for duration: Duration) async {
+        try? await sleeper(duration)
+    }
+}
