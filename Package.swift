@@ -43,7 +43,7 @@ let package = Package(
         // Pure: desired SIMs + observed statuses + policy -> Plan; renderers; the plan file. No I/O.
         .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The manifests as they were at a commit, read through the git program, for --changed-since.
-        .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests", "Planning"]),
+        .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests", "Planning", "Platform"]),
         // NexCon's paths and the bodies the simulator writes and its tests read; the client
         // reads answers tolerantly by key instead (see NexConAPI.swift).
         .target(name: "NexConAPI", dependencies: ["FleetModel"]),

@@ -2,6 +2,7 @@ import FleetModel
 import Foundation
 import Manifests
 import Planning
+import Platform
 
 /// The manifests as they were at the merge-base of a ref and HEAD, and at every commit
 /// since, read through git without touching the work tree: the other side of
@@ -374,20 +375,7 @@ public struct ManifestBase: Sendable {
 
     /// The work tree's file, if it is still a regular file within the limit.
     static func readRegularFile(_ path: String, limit: Int) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= limit else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
-        var count = 0
-        while count < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if got < 0 { if errno == EINTR { continue }; return nil }
-            if got == 0 { break }
-            count += got
-        }
-        return count <= limit ? Array(bytes[..<count]) : nil
+        try? RegularFile.read(path, limit: limit).get()
     }
 }
 

@@ -25,6 +25,13 @@ struct YAMLEvent {
     var anchor: String?
     /// Only explicit tags (`!!str`, `!custom`): libyaml reports no tag for untagged nodes.
     var tag: String?
+    /// 1-based position just past the event's text (for editing in place).
+    var endLine = 0
+    var endColumn = 0
+    /// A `{...}` mapping or `[...]` sequence.
+    var isFlow = false
+    /// A `|` or `>` scalar, whose text runs over the following lines.
+    var isBlockScalar = false
 
     var isNull: Bool {
         guard kind == .scalar && isPlain && value.utf8.count <= 4 else { return false }
@@ -176,6 +183,13 @@ final class YAMLEventParser {
         default:
             break
         }
+        var result = make(event, line: line, column: column)
+        result.endLine = Int(event.end_mark.line) + 1
+        result.endColumn = Int(event.end_mark.column) + 1
+        return result
+    }
+
+    private func make(_ event: yaml_event_t, line: Int, column: Int) -> YAMLEvent {
         switch event.type {
         case YAML_STREAM_START_EVENT: return YAMLEvent(kind: .streamStart, line: line, column: column)
         case YAML_STREAM_END_EVENT: return YAMLEvent(kind: .streamEnd, line: line, column: column)
@@ -188,7 +202,8 @@ final class YAMLEventParser {
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
             return YAMLEvent(kind: .mappingStart, line: line, column: column,
-                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag))
+                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag),
+                             isFlow: data.style == YAML_FLOW_MAPPING_STYLE)
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             return YAMLEvent(kind: .sequenceStart, line: line, column: column,
@@ -200,7 +215,8 @@ final class YAMLEventParser {
             } ?? ""
             return YAMLEvent(kind: .scalar, line: line, column: column, value: value,
                              isPlain: data.style == YAML_PLAIN_SCALAR_STYLE,
-                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag))
+                             anchor: Self.optionalString(data.anchor), tag: Self.optionalString(data.tag),
+                             isBlockScalar: data.style == YAML_LITERAL_SCALAR_STYLE || data.style == YAML_FOLDED_SCALAR_STYLE)
         default:
             return YAMLEvent(kind: .streamEnd, line: line, column: column)
         }
