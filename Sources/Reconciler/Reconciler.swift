@@ -29,7 +29,11 @@ public final class StopFlag: Sendable {
 
 /// Settings for carrying out a plan.
 public struct ApplyOptions: Sendable {
+    /// Requests in flight (the client's connections).
     public var parallelism = 16
+    /// Steps in flight: more than requests, since a step waiting for its job sends
+    /// nothing. Bounded, so the read before acting stays close to the action.
+    public var stepsInFlight: Int { min(1024, parallelism * 4) }
     /// How long to wait for one job to end before calling its outcome unknown.
     public var waitTimeout = Duration.seconds(600)
     /// Used for SIMs whose manifest gives no callbackUrl.
@@ -163,7 +167,7 @@ public struct Reconciler: Sendable {
                 inFlight += 1
                 return true
             }
-            while inFlight < options.parallelism, startNext() {}
+            while inFlight < options.stepsInFlight, startNext() {}
             while inFlight > 0, let next = await group.next() {
                 inFlight -= 1
                 switch next {
@@ -172,7 +176,7 @@ public struct Reconciler: Sendable {
                     group.cancelAll()
                     return .failure(error)
                 }
-                while inFlight < options.parallelism, startNext() {}
+                while inFlight < options.stepsInFlight, startNext() {}
             }
             return .success(results)
         }
@@ -196,13 +200,18 @@ public struct Reconciler: Sendable {
         var move = decision.start()
         var deadline = time.now + options.waitTimeout
         var sentAt = time.now
+        // When the answer came, and when the latest read was due: a job's time is the
+        // difference, never the wait for a slot under a rate limit, which would feed back
+        // into later waits.
+        var answeredAt = time.now
+        var readDue = time.now
         var pause: Duration?
         var accepted = false
         while true {
             switch move {
             case .finish(let outcome, let detail):
                 if outcome == .confirmed && accepted {
-                    jobs.record(time.now - sentAt)
+                    jobs.record(readDue - answeredAt)
                 }
                 return finish(step, outcome, detail, jobId: decision.jobId)
             case .read, .poll:
@@ -213,6 +222,7 @@ public struct Reconciler: Sendable {
                     pause = next
                     await time.sleep(for: next)
                 }
+                readDue = time.now
                 let reading = try await read(step.icc)
                 let waited = time.now - sentAt
                 move = decision.read(reading, timeUp: time.now >= deadline,
@@ -231,6 +241,7 @@ public struct Reconciler: Sendable {
                 }
                 sentAt = time.now
                 let answer = try await client.perform(step.action, icc: step.icc, callbackURL: step.callbackURL ?? options.callbackURL)
+                answeredAt = time.now
                 let reduced = journaled(step, answer)
                 accepted = false
                 if case .accepted = reduced { accepted = true }

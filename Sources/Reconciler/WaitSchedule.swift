@@ -2,7 +2,7 @@
 /// itself has most likely failed unseen. Pure: times are durations since the action was
 /// sent, and the typical job time is what `JobClock` has seen so far.
 ///
-/// The budget: the first read comes near the typical job time; then reads every 100 ms,
+/// The budget: the first read comes at 90% of the typical job time; then reads every 100 ms,
 /// growing to one every 250 ms, for the first minute; after it, one every 5 s at most, so
 /// a job that never ends costs about 12 reads a minute, not 240.
 public struct WaitSchedule: Sendable, Hashable {
@@ -19,7 +19,7 @@ public struct WaitSchedule: Sendable, Hashable {
     /// The pause before the next read: `previous` is the pause before the last read (nil
     /// for the first read after sending), `waited` how long since the action was sent.
     public func pause(after previous: Duration?, waited: Duration) -> Duration {
-        guard let previous else { return max(firstPause, typicalJob ?? .zero) }
+        guard let previous else { return max(firstPause, (typicalJob ?? .zero) * 0.9) }
         let cap = waited < quickPhase ? quickCap : slowCap
         return min(cap, max(firstPause, previous * 3 / 2))
     }

@@ -250,7 +250,7 @@ import Testing
 
     @Test(arguments: [
         // previous pause, waited, typical job -> next pause (ms)
-        (Int?.none, 0, Int?.none, 100), (nil, 0, 2_000, 2_000), (nil, 0, 20, 100),
+        (Int?.none, 0, Int?.none, 100), (nil, 0, 2_000, 1_800), (nil, 0, 20, 100),
         (100, 500, nil, 150), (150, 1_000, nil, 225), (225, 2_000, nil, 250), (250, 59_000, nil, 250),
         (250, 61_000, nil, 375), (3_000, 120_000, nil, 4_500), (4_500, 130_000, nil, 5_000), (5_000, 600_000, nil, 5_000),
     ])

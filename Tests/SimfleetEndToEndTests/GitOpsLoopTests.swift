@@ -343,3 +343,56 @@ import Testing
         }
     }
 }
+
+/// The tag moves forward only, on the applied branch, after a converged apply: the rule
+/// the apply workflow runs as `simfleet mark-applied`, played on a temporary repository.
+@Suite struct MarkAppliedTests {
+    static func report(_ dir: URL, exitCode: Int) throws -> String {
+        let path = dir.appendingPathComponent("apply-\(exitCode).json").path
+        try Data("{\"formatVersion\":1,\"exitCode\":\(exitCode)}".utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func mark(_ repo: GitRepository, _ report: String) throws -> RunResult {
+        try Simfleet.run(["mark-applied", "--report", report, "--branch", "main"], in: repo.root, environment: GitRepository.environment)
+    }
+
+    static func tag(_ repo: GitRepository) -> String? {
+        try? repo.run(["rev-parse", "--verify", "--quiet", "refs/tags/simfleet/applied^{commit}"])
+    }
+
+    @Test func theTagMovesForwardOnlyAfterAConvergedApply() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try GitRepository(at: dir.appendingPathComponent("repo"))
+            try repo.write("manifests/a.yaml", "sims: []\n")
+            try repo.commit("one")
+            let c1 = try repo.run(["rev-parse", "HEAD"])
+            // Not converged: nothing moves.
+            let partial = try Self.mark(repo, Self.report(dir, exitCode: 3))
+            #expect(partial.status == 1 && partial.stderr.contains("the apply did not converge (exit code 3)"))
+            #expect(Self.tag(repo) == nil)
+            // Converged: created, then already there.
+            #expect(try Self.mark(repo, Self.report(dir, exitCode: 0)).stdout == "simfleet/applied created at \(c1.prefix(12)).\n")
+            #expect(try Self.mark(repo, Self.report(dir, exitCode: 0)).stdout == "simfleet/applied is already at \(c1.prefix(12)).\n")
+            try repo.write("manifests/a.yaml", "sims: [] # two\n")
+            try repo.commit("two")
+            let c2 = try repo.run(["rev-parse", "HEAD"])
+            // Terminations awaiting their allowance do not hold it back.
+            #expect(try Self.mark(repo, Self.report(dir, exitCode: 4)).stdout == "simfleet/applied moved from \(c1.prefix(12)) to \(c2.prefix(12)).\n")
+            // A re-run of the older run, checked out at c1: never backwards.
+            try repo.run(["checkout", "-q", "--detach", c1])
+            let rerun = try Self.mark(repo, Self.report(dir, exitCode: 0))
+            #expect(rerun.status == 1 && rerun.stderr.contains("moving it would go backwards"), "\(rerun.stderr)")
+            #expect(Self.tag(repo) == c2)
+            // A commit that is not on main: never.
+            try repo.run(["checkout", "-q", "-b", "feature", c2])
+            try repo.write("manifests/a.yaml", "sims: [] # three\n")
+            try repo.commit("three")
+            let branch = try Self.mark(repo, Self.report(dir, exitCode: 0))
+            #expect(branch.status == 1 && branch.stderr.contains("is not on main"), "\(branch.stderr)")
+            #expect(Self.tag(repo) == c2)
+            let notAReport = try Self.mark(repo, dir.appendingPathComponent("missing.json").path)
+            #expect(notAReport.status == 1 && notAReport.stderr.contains("cannot read the apply report"))
+        }
+    }
+}

@@ -281,7 +281,8 @@ import Testing
             defer { _ = sim.process.stop() }
             _ = try Self.plannedFolder(dir, sim: sim)
             let journal = dir.appendingPathComponent("first.jsonl").path
-            let first = try RunningProcess(["apply", "plan.json", "--api-url", sim.url, "--parallelism", "1", "--no-progress", "--journal", journal],
+            // One step: a step waiting for its job holds no connection, so several would start.
+            let first = try RunningProcess(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070026", "--no-progress", "--journal", journal],
                                            in: dir, environment: ["NEXCON_API_KEY": Self.key])
             // The first apply waits a minute for its first job: it holds the lock meanwhile.
             let started = await eventually(timeout: .seconds(60)) {
