@@ -13,8 +13,8 @@ import tempfile
 readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8").read()
 section = readme.split("\n## Running in CI\n", 1)[1].split("\n## ", 1)[0]
 blocks = [b for b in re.findall(r"^```yaml\n(.*?)^```$", section, re.M | re.S) if re.search(r"^jobs:", b, re.M)]
-if len(blocks) < 5:
-    sys.exit(f"expected the build, plan, apply, drift and terminate workflows in the README, found {len(blocks)}")
+if len(blocks) < 6:
+    sys.exit(f"expected the build, plan, apply, drift, terminate and break-glass workflows in the README, found {len(blocks)}")
 with tempfile.TemporaryDirectory() as folder:
     paths = []
     for index, block in enumerate(blocks):
