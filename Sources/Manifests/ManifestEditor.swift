@@ -100,6 +100,7 @@ public enum ManifestEditor {
     /// Every entry under `sims:` in every document, with where its keys' values are.
     static func scan(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [Entry] {
         let parser = YAMLEventParser(bytes: bytes)
+        parser.keepsExtents = true
         var entries: [Entry] = []
         var event = try parser.next()
         while event.kind != .streamEnd {

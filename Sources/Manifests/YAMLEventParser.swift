@@ -103,6 +103,8 @@ final class YAMLEventParser {
     /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
     private var depth = 0
     static let maximumDepth = 64
+    /// Whether events carry where they end: only editing needs it.
+    var keepsExtents = false
 
     /// Parses `input`, which the parser owns and frees.
     init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
@@ -184,8 +186,10 @@ final class YAMLEventParser {
             break
         }
         var result = make(event, line: line, column: column)
-        result.endLine = Int(event.end_mark.line) + 1
-        result.endColumn = Int(event.end_mark.column) + 1
+        if keepsExtents {
+            result.endLine = Int(event.end_mark.line) + 1
+            result.endColumn = Int(event.end_mark.column) + 1
+        }
         return result
     }
 
