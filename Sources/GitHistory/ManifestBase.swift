@@ -142,9 +142,15 @@ public struct ManifestBase: Sendable {
         let informative = historyObjects.filter { object in
             !atBase.contains(object) && versions.paths[object].map { workTreeBytes($0) != versions.contents[object] } ?? true
         }
-        versions.decode(informative)
+        // One batch for the base's files and the versions since, so every core stays busy.
+        var decoded = ManifestLoader.decodeEach(sources + informative.map { ManifestSource(path: versions.paths[$0] ?? "", bytes: versions.contents[$0]!) })
+        // Only each SIM's first version and whether later ones differ are kept: the decoded
+        // versions would hold every SIM once per version.
         var history = SIMVersions()
-        for object in informative { for sim in versions.decoded[object]?.sims ?? [] { history.add(sim) } }
+        for index in sources.count..<decoded.count {
+            for sim in decoded[index].sims { history.add(sim) }
+            decoded[index].sims = []
+        }
         var settingsChange: String?
         if let settings {
             if let touching = log.first(where: { $0.changes.contains { $0.path == settings } }) {
@@ -158,7 +164,7 @@ public struct ManifestBase: Sendable {
                            changes: commit.changes.filter { isManifestPath($0.path, roots: roots) })
         }
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
-                            changedFiles: ManifestLoader.load(sources: sources),
+                            changedFiles: ManifestLoader.assemble(Array(decoded.prefix(sources.count))),
                             history: history, commits: commits, versions: versions, settingsChange: settingsChange)
     }
 

@@ -124,7 +124,11 @@ public enum ManifestLoader {
 
     /// Decodes in-memory sources and checks them together: the pure core of `load(paths:)`.
     public static func load(sources: [ManifestSource]) -> ManifestSet {
-        let files = decodeEach(sources)
+        assemble(decodeEach(sources))
+    }
+
+    /// Files already decoded, checked together as one fleet.
+    public static func assemble(_ files: [ManifestFile]) -> ManifestSet {
         var fleet = FleetAssembler(capacity: files.reduce(0) { $0 + $1.sims.count })
         for file in files { fleet.add(file) }
         var set = fleet.finish()
