@@ -35,6 +35,15 @@ public struct ManifestBase: Sendable {
     /// Why the settings file counts as changed (a commit since the merge-base touched it, or
     /// the work tree's differs), or nil.
     public var settingsChange: String?
+    /// Paths (git's spelling) with a version since the merge-base too large to read: their
+    /// SIMs cannot be shown unchanged.
+    public var incompleteFiles: Set<String> = []
+
+    /// Commits since the merge-base that touch the manifests, at most: a longer history is
+    /// an error (move the tag forward, or plan in full).
+    public static let maximumCommits = 10_000
+    /// Manifest bytes read from the history, at most.
+    public static let maximumHistoryBytes = 1 << 30
 
     /// Resolves `ref`, finds its merge-base with HEAD and reads the manifests there.
     /// It needs nothing the loader decoded, so it runs beside the work tree's decoding.
@@ -115,6 +124,14 @@ public struct ManifestBase: Sendable {
                 historyObjects.append(object!)
             }
         }
+        // Sizes first: a version over the file limit is not read, and its path's SIMs count as changed.
+        let sizes = try blobSizes(historyObjects, git: git)
+        let paths = historyPaths(log)
+        let incomplete = Set(historyObjects.filter { (sizes[$0] ?? .max) > maximumFileSize }.compactMap { paths[$0] })
+        historyObjects.removeAll { (sizes[$0] ?? .max) > maximumFileSize }
+        guard historyObjects.reduce(0, { $0 + (sizes[$1] ?? 0) }) <= maximumHistoryBytes else {
+            throw ChangedSinceError("--changed-since \(ref): the manifests' versions since \(commit.prefix(7)) add up to more than \(maximumHistoryBytes >> 30) GiB; move the tag forward with a full apply, or plan without --changed-since")
+        }
         let baseObjects = entries.map(\.object)
         let contents = try blobs(baseObjects + historyObjects + (settingsEntry.map { [$0.object] } ?? []), git: git)
         var workTree: [String: [UInt8]] = [:]
@@ -135,7 +152,7 @@ public struct ManifestBase: Sendable {
         }
         var versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
                                                     uniquingKeysWith: { first, _ in first }),
-                                paths: historyPaths(log))
+                                paths: paths)
         // A version equal to the work tree's file at its path declares what the work tree
         // does, and one the merge-base holds is compared as the base already.
         let atBase = Set(baseObjects)
@@ -165,12 +182,18 @@ public struct ManifestBase: Sendable {
         }
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
                             changedFiles: ManifestLoader.assemble(Array(decoded.prefix(sources.count))),
-                            history: history, commits: commits, versions: versions, settingsChange: settingsChange)
+                            history: history, commits: commits, versions: versions, settingsChange: settingsChange,
+                            incompleteFiles: incomplete)
     }
 
     /// The loader's `files` that are unchanged since the merge-base, as the loader spells them.
     public func identicalFiles(among files: [String]) -> Set<String> {
         Set(files.filter { identicalFiles.contains(Self.relativeToCurrentFolder(Self.normalized($0))) })
+    }
+
+    /// The loader's `files` whose history could not be read whole, as the loader spells them.
+    public func incompleteFiles(among files: [String]) -> Set<String> {
+        Set(files.filter { incompleteFiles.contains(Self.relativeToCurrentFolder(Self.normalized($0))) })
     }
 
     /// The commits HEAD has that `ref` does not (`git rev-list REF..HEAD`): a pull request's
@@ -227,11 +250,29 @@ public struct ManifestBase: Sendable {
         let prefix = try git.run(["rev-parse", "--show-prefix"])
         guard prefix.succeeded else { throw .gitFailed("git rev-parse --show-prefix failed: \(prefix.stderr)") }
         let log = try git.run(["log", "-z", "--raw", "--no-renames", "--no-abbrev", "--full-history", "--diff-merges=first-parent",
-                               "--no-color", "--format=%x01%H %P%x02%s", "--end-of-options", base + "..HEAD", "--"] + pathspecs)
+                               "--no-color", "--max-count=\(maximumCommits + 1)", "--format=%x01%H %P%x02%s",
+                               "--end-of-options", base + "..HEAD", "--"] + pathspecs)
         guard log.succeeded else {
             throw .gitFailed("git log failed after \(base.prefix(12)): \(log.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        return parseLog(log.stdout, prefix: prefix.line)
+        let commits = parseLog(log.stdout, prefix: prefix.line)
+        guard commits.count <= maximumCommits else {
+            throw ChangedSinceError("--changed-since: more than \(maximumCommits) commits since \(base.prefix(7)) touch the manifests; move the tag forward with a full apply, or plan without --changed-since")
+        }
+        return commits
+    }
+
+    /// Each object's size, in one `git cat-file --batch-check`.
+    static func blobSizes(_ objects: [String], git: Git) throws(ChangedSinceError) -> [String: Int] {
+        guard !objects.isEmpty else { return [:] }
+        let output = try git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], input: Array(objects.map { $0 + "\n" }.joined().utf8))
+        guard output.succeeded else { throw .gitFailed("git cat-file --batch-check failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        var sizes: [String: Int] = [:]
+        for line in output.stdout.split(separator: 0x0A) {
+            let fields = line.split(separator: 0x20)
+            if fields.count == 2, let size = Int(String(decoding: fields[1], as: UTF8.self)) { sizes[String(decoding: fields[0], as: UTF8.self)] = size }
+        }
+        return sizes
     }
 
     /// Parses `git log -z --raw --format=%x01%H %P%x02%s`; paths, relative to the top of the
@@ -248,7 +289,8 @@ public struct ManifestBase: Sendable {
                 let split = header.firstIndex(of: 0x02) ?? header.endIndex
                 let ids = String(decoding: header[..<split], as: UTF8.self).split(separator: " ").map(String.init)
                 guard let id = ids.first else { continue }
-                let subject = split < header.endIndex ? String(decoding: header[(split + 1)...], as: UTF8.self) : ""
+                // Cut: it is shown beside steps and saved in plan files.
+                let subject = split < header.endIndex ? String(decoding: header[(split + 1)...].prefix(400), as: UTF8.self) : ""
                 commits.append(LoggedCommit(id: id, parents: Array(ids.dropFirst()), subject: subject, changes: []))
             } else if trimmed.first == 0x3A, let pathField = fields.popFirst(), !commits.isEmpty {
                 // ":100644 100644 <old> <new> M"

@@ -21,15 +21,18 @@ public struct ChangeSet: Sendable, Hashable {
     ///   - base: the base's SIMs from its other files.
     ///   - untrustedFiles: base files with errors; their SIMs cannot vouch for anything.
     ///   - history: each SIM as the manifest versions written since the base declared it.
+    ///   - incompleteFiles: work-tree files with a version since the base that could not be
+    ///     read; their SIMs cannot be shown unchanged.
     public static func compare(selected: [DesiredSIM], declared: Set<ICC>, identicalFiles: Set<String>,
-                               base: [DesiredSIM], untrustedFiles: Set<String>, history: SIMVersions = SIMVersions()) -> ChangeSet {
+                               base: [DesiredSIM], untrustedFiles: Set<String>, history: SIMVersions = SIMVersions(),
+                               incompleteFiles: Set<String> = []) -> ChangeSet {
         var before: [ICC: DesiredSIM] = [:]
         before.reserveCapacity(base.count)
         for sim in base where !untrustedFiles.contains(sim.location.path) { before[sim.icc] = sim }
         var changed: [DesiredSIM] = []
         for sim in selected {
             let atBase = identicalFiles.contains(sim.location.path) || before[sim.icc].map { sameDesiredState($0, sim) } == true
-            if !atBase || !history.allMatch(sim) { changed.append(sim) }
+            if !atBase || !history.allMatch(sim) || incompleteFiles.contains(sim.location.path) { changed.append(sim) }
         }
         var seen: Set<ICC> = []
         let removed = base.filter { !declared.contains($0.icc) && seen.insert($0.icc).inserted }

@@ -132,7 +132,8 @@ struct FleetSession {
         }
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
         let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles(among: set.files),
-                                        base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history)
+                                        base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history,
+                                        incompleteFiles: manifests.incompleteFiles(among: set.files))
         let planned = manifests.settingsChange == nil ? changes.changed : selected
         var origins: [ICC: ChangeOrigin] = [:]
         let pullRequestBase: String? = if case .ref = base { fleet.pullRequestBase } else { nil }

@@ -56,6 +56,13 @@ import Testing
         return (new.compactMap { $0["icc"] as? String }.sorted(), calls.count)
     }
 
+    /// Actions the simulator received, as "block ICC", oldest first.
+    static func actions(_ url: String) async throws -> [String] {
+        let calls = try await send("\(url)/_simulator/calls", method: "GET", key: key).json["calls"] as? [[String: Any]] ?? []
+        return calls.filter { !($0["path"] as? String ?? "").hasSuffix("/status") }
+            .map { "\(($0["path"] as? String ?? "").split(separator: "/").last ?? "") \($0["icc"] as? String ?? "")" }
+    }
+
     static func plan(_ url: String, in repo: GitRepository, _ arguments: [String]) throws -> RunResult {
         try Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: repo.root,
                          environment: GitRepository.environment.merging(["NEXCON_API_KEY": key]) { $1 })
@@ -201,11 +208,7 @@ import Testing
             func apply(_ arguments: [String]) throws -> RunResult {
                 try Simfleet.run(["apply", "--api-url", url, "--no-progress"] + arguments, in: repo.root, environment: environment)
             }
-            func actions() async throws -> [String] {
-                let calls = try await send("\(url)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [[String: Any]] ?? []
-                return calls.filter { !($0["path"] as? String ?? "").hasSuffix("/status") }
-                    .map { "\(($0["path"] as? String ?? "").split(separator: "/").last ?? "") \($0["icc"] as? String ?? "")" }
-            }
+            func actions() async throws -> [String] { try await Self.actions(url) }
             try Self.replace(repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
             #expect(try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--out", "plan.json"]).status == 0)
             let saved = try apply(["plan.json"])

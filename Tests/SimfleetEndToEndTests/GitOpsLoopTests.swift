@@ -27,11 +27,7 @@ import Testing
         }
 
         /// Actions the simulator received, as "block ICC", oldest first.
-        func actions() async throws -> [String] {
-            let calls = try await send("\(url)/_simulator/calls", method: "GET", key: GitOpsLoopTests.key).json["calls"] as? [[String: Any]] ?? []
-            return calls.filter { !($0["path"] as? String ?? "").hasSuffix("/status") }
-                .map { "\(($0["path"] as? String ?? "").split(separator: "/").last ?? "") \($0["icc"] as? String ?? "")" }
-        }
+        func actions() async throws -> [String] { try await Base.actions(url) }
 
         /// The CI recipe's last step: the tag moves only when apply exited 0.
         func tagIfConverged(_ result: RunResult) throws {
@@ -143,6 +139,24 @@ import Testing
             let quiet = try loop.plan(arguments + ["--detailed-exitcode"])
             #expect(quiet.status == 2)
             #expect(quiet.stdout.contains("0 steps come from this pull request; 1 was merged earlier and not applied yet"))
+        }
+    }
+
+    /// A version since the tag too large to read cannot vouch for its SIMs: every SIM of
+    /// that file is checked, never silently left out.
+    @Test func aVersionTooLargeToReadChecksItsFile() async throws {
+        try await Self.withLoop { loop in
+            let padding = "# " + String(repeating: "x", count: 1_100_000) + "\n"
+            try Base.replace(loop.repo, "manifests/b.yaml", "version: 1\n", "version: 1\n" + padding)
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
+            try loop.repo.commit("a huge version")
+            try Base.replace(loop.repo, "manifests/b.yaml", padding, "")
+            try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: blocked", "name: b7\n    state: active")
+            try loop.repo.commit("back")
+            let result = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json", "--max-manifest-size", "1"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let planned = (PlanCommandTests.json(result.stdout)["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
+            #expect(planned == (5..<10).map(Self.icc), "every SIM of b.yaml")
         }
     }
 
