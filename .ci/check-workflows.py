@@ -31,6 +31,8 @@ if groups.get("simfleet terminate") == groups.get("simfleet apply"):
 apply = by_name.get("simfleet apply", "")
 if "simfleet mark-applied --report apply.json" not in apply or "git tag -f" in apply:
     problems.append("simfleet apply: the tag moves only through simfleet mark-applied (forward only, after exit 0 or 4)")
+if "options: [changed, full]" not in apply:
+    problems.append("simfleet apply: a dispatched run must be able to repair drift (scope: full)")
 if "bin/simfleet apply plan.json" not in apply:
     problems.append("simfleet apply: the approved job must apply the plan file the plan job showed")
 if "--force" in apply and "inputs.accept-blast-radius && '--force'" not in apply:

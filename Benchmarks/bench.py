@@ -217,7 +217,7 @@ def bench_apply(runs):
         sweep, _, _ = plan_run(simulator.url, fleet, "--parallelism", "64")
         started = time.perf_counter()
         result = subprocess.run([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--auto-approve", "--force", "--parallelism", "64",
-                                 "--no-progress", "--journal", os.path.join(WORK, "apply-journal.jsonl"), "--format", "json"],
+                                 "--no-progress", "--journal", os.path.join(WORK, f"apply-journal-{time.time_ns()}.jsonl"), "--format", "json"],
                                 env=env, capture_output=True, text=True, cwd=WORK)
         wall = time.perf_counter() - started
     report = json.loads(result.stdout) if result.stdout.startswith("{") else {}

@@ -26,7 +26,9 @@ extension SimfleetCommand {
             proves it did not happen. Terminations are sent only with --allow-terminate given \
             to apply itself, never for protect: true, and only after every other step \
             succeeded. One apply at a time per folder (.simfleet/apply.lock). Exit status: \
-            0 converged, 1 nothing sent, 3 partial (including SIMs that could not be planned).
+            0 converged, 1 nothing sent, 3 partial (including SIMs that could not be planned \
+            or had a job in progress), 4 converged but for declared terminations awaiting \
+            --allow-terminate (the tag may move; the drift check still shows them).
             """
         )
 

@@ -14,9 +14,10 @@ extension SimfleetCommand {
             discussion: """
             Reads each SIM's live status from NexCon (or, with --simulator, from an embedded \
             simulator) and prints an ordered plan. Sends no action. Exit status: 0 success, \
-            1 errors (the rest of the plan is still shown), and with --detailed-exitcode 2 \
-            when there are changes. Terminations are refused unless --allow-terminate allows \
-            them; protect: true always wins.
+            1 errors (the rest of the plan is still shown, and --out still written), and with \
+            --detailed-exitcode 2 when there are changes or SIMs with a job in progress. \
+            Terminations are refused unless --allow-terminate allows them; protect: true \
+            always wins.
             """
         )
 
