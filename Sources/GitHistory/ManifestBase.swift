@@ -150,7 +150,7 @@ public struct ManifestBase: Sendable {
                 sources.append(ManifestSource(path: entry.path, bytes: bytes))
             }
         }
-        var versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
+        let versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
                                                     uniquingKeysWith: { first, _ in first }),
                                 paths: paths)
         // A version equal to the work tree's file at its path declares what the work tree

@@ -167,7 +167,7 @@ import Testing
                 await client.shutdown()
                 #expect(report.results.map(\.outcome) == [.failed])
                 #expect(report.results.first?.detail.contains("the job most likely failed unseen") == true)
-                let calls = await simulator.state.calls
+                let calls = simulator.state.calls
                 #expect(calls.filter { $0.path.hasSuffix("/activate") }.count == 2, "sent again once")
                 let reads = calls.filter { $0.path.hasSuffix("/status") }.count
                 #expect(reads < 40, "\(reads) status reads; the budget allows about 2 per virtual second while it waits")
