@@ -137,9 +137,14 @@ extension HostileEnvironmentTests {
             #expect(result.stderr.contains("\(fifo): error: cannot save the plan (it is not a regular file (a device, a FIFO or a folder); name a regular file to write)"), "\(result.stderr)")
             var info = stat()
             #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO is still there")
-            let device = try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", "/dev/null"], in: dir)
-            #expect(device.status == 1)
-            #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+            // A device node of our own (as root, as CI runs), never the real /dev/null: a
+            // simfleet with this bug would replace it for the whole machine.
+            let device = dir.appendingPathComponent("null").path
+            if mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 { // major 1, minor 3: a null device
+                let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", device], in: dir)
+                #expect(result.status == 1)
+                #expect(lstat(device, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "the device node is still there")
+            }
         }
     }
 }
