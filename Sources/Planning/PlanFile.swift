@@ -113,6 +113,8 @@ public enum ChangeOrigin: Sendable, Hashable {
 /// re-derives `protect`, the desired states, refusals and the managed count from the
 /// manifests, and a file whose steps a fresh plan could not contain is refused whole.
 public struct PlanFile: Sendable, Hashable {
+    /// 4: `--changed-since` covers every commit since the merge-base, shards, origins,
+    /// and `ManifestDigest`'s own canonical form (version 1).
     public static let formatVersion = 4
     /// Larger files are refused unread.
     public static let maximumSize = 512 * 1024 * 1024
