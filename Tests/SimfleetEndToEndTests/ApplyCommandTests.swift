@@ -223,7 +223,8 @@ import Testing
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-qec", command, "/dev/null"]
-            process.currentDirectoryURL = Golden.packageRoot()
+            try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            process.currentDirectoryURL = dir
             process.environment = ProcessInfo.processInfo.environment.merging(["NEXCON_API_KEY": Self.key, "NO_COLOR": "1"]) { $1 }
             let input = Pipe(), output = Pipe()
             process.standardInput = input

@@ -29,10 +29,14 @@ public enum Simfleet {
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
         stdin: String? = nil
     ) throws -> RunResult {
+        // A run that names no folder gets a scratch copy of the examples, so none leaves
+        // `.simfleet/` (locks, journals, simulator state) in the checkout.
+        let scratch = directory == nil ? Golden.scratchWithExamples() : nil
+        defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = directory ?? Golden.packageRoot()
+        process.currentDirectoryURL = directory ?? scratch
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env.merge(environment) { $1 }
@@ -79,11 +83,15 @@ public final class RunningProcess: @unchecked Sendable {
     private let output = Pipe()
     private let errors = Pipe()
 
+    /// A scratch copy of the examples, when no folder was named; removed at the end.
+    private let scratch: URL?
+
     /// Starts simfleet and returns once it has printed its first line of standard output.
     public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws {
+        scratch = directory == nil ? Golden.scratchWithExamples() : nil
         process.executableURL = Simfleet.executable
         process.arguments = arguments
-        process.currentDirectoryURL = directory ?? Golden.packageRoot()
+        process.currentDirectoryURL = directory ?? scratch
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
@@ -118,5 +126,6 @@ public final class RunningProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        scratch.map { try? FileManager.default.removeItem(at: $0) }
     }
 }

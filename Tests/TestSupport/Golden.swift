@@ -3,7 +3,8 @@ import Testing
 
 /// Compares output with a golden file in a test target's `Fixtures/` folder.
 ///
-/// Run with `SIMFLEET_RECORD=1 swift test` to write the files anew, then review the diff.
+/// Run with `SIMFLEET_RECORD=1 swift test` to write the files anew (that run fails on
+/// purpose), review the diff, and run the tests again.
 public enum Golden {
     public static var isRecording: Bool { ProcessInfo.processInfo.environment["SIMFLEET_RECORD"] == "1" }
 
@@ -15,6 +16,8 @@ public enum Golden {
         if isRecording {
             try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try! actual.write(to: url, atomically: true, encoding: .utf8)
+            // A recording run never passes, so CI cannot go green by re-recording.
+            Issue.record("recorded \(name); review the diff, then run the tests again without SIMFLEET_RECORD", sourceLocation: sourceLocation)
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
@@ -37,6 +40,17 @@ public enum Golden {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
         }
         fatalError("Package.swift not found above \(filePath)")
+    }
+}
+
+extension Golden {
+    /// A fresh temporary folder holding a copy of the package's example `manifests/`; the
+    /// caller removes it.
+    public static func scratchWithExamples() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("simfleet-run-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try! FileManager.default.copyItem(at: packageRoot().appendingPathComponent("manifests"), to: url.appendingPathComponent("manifests"))
+        return url
     }
 }
 
