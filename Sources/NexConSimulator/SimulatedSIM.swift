@@ -54,4 +54,13 @@ public struct CallRecord: Sendable, Equatable {
     public var jobId: String?
     /// For a dropped action: whether the change was made before the drop.
     public var applied: Bool?
+
+    public init(time: Date, path: String, icc: String?, code: Int?, jobId: String?, applied: Bool?) {
+        self.time = time
+        self.path = path
+        self.icc = icc
+        self.code = code
+        self.jobId = jobId
+        self.applied = applied
+    }
 }

@@ -30,13 +30,7 @@ import Testing
     }
 
     static func effectiveActions(_ state: SimulatorState) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for call in state.calls where !call.path.hasSuffix("/status") {
-            if call.code == 200 && call.jobId != nil || call.applied == true {
-                counts["\(call.icc ?? "") \(call.path.split(separator: "/").last!)", default: 0] += 1
-            }
-        }
-        return counts
+        EffectiveActions.count(state.calls)
     }
 
     static func apply(_ steps: [Step], url: String, journal: String, progress: ApplyProgress? = nil) async throws -> ApplyReport {

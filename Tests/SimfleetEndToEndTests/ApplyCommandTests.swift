@@ -22,14 +22,7 @@ import Testing
 
         /// How many times each (ICC, action) took effect: accepted with a job, or applied before a drop.
         func effectiveActions() async throws -> [String: Int] {
-            var counts: [String: Int] = [:]
-            for call in try await calls() {
-                guard let path = call["path"] as? String, !path.hasSuffix("/status"), let icc = call["icc"] as? String else { continue }
-                let accepted = call["code"] as? Int == 200 && call["jobId"] is String
-                let applied = call["applied"] as? Bool == true
-                if accepted || applied { counts["\(icc) \(path.split(separator: "/").last!)", default: 0] += 1 }
-            }
-            return counts
+            EffectiveActions.count(json: try await calls())
         }
     }
 
