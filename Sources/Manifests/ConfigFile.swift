@@ -1,4 +1,5 @@
 import FleetModel
+import Platform
 import Foundation
 
 /// `simfleet.yaml`: settings that are not about individual SIMs.
@@ -21,6 +22,8 @@ public struct SimfleetConfig: Sendable, Equatable {
     public init() {}
 
     public static let fileName = "simfleet.yaml"
+    /// Larger settings files are refused unread.
+    public static let maximumSize = 1 << 20
 
     public var statusMapping: StatusMapping {
         replaceStatusMap ? StatusMapping(statusWords) : StatusMapping.standard.extended(with: statusWords)
@@ -28,11 +31,12 @@ public struct SimfleetConfig: Sendable, Equatable {
 
     /// Reads a config file; a missing default file is an empty config.
     public static func load(path: String, required: Bool) -> (config: SimfleetConfig, diagnostics: [Diagnostic]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            if !required && !FileManager.default.fileExists(atPath: path) { return (SimfleetConfig(), []) }
-            return (SimfleetConfig(), [.error(at: SourceLocation(path: path), "cannot read the config file; check the path")])
+        switch RegularFile.read(path, limit: maximumSize) {
+        case .success(let bytes): return parse(path: path, bytes: bytes)
+        case .failure(.missing) where !required: return (SimfleetConfig(), [])
+        case .failure(let problem):
+            return (SimfleetConfig(), [.error(at: SourceLocation(path: path), "cannot read the config file: \(problem)")])
         }
-        return parse(path: path, bytes: data)
     }
 
     public static func parse(path: String, bytes: some Collection<UInt8>) -> (config: SimfleetConfig, diagnostics: [Diagnostic]) {

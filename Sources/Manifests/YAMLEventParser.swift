@@ -1,5 +1,6 @@
 import CYAML
 import FleetModel
+import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,18 +68,6 @@ struct FileReadError: Error {
 
     init(message: String) { self.message = message }
 
-    static func notRegular(_ mode: mode_t) -> FileReadError {
-        let kind = switch mode & S_IFMT {
-        case S_IFIFO: "a pipe (FIFO)"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        case S_IFDIR: "a folder"
-        default: "not a regular file"
-        }
-        return FileReadError(message: "this is \(kind), not a regular file; simfleet reads only regular files (after following links)")
-    }
-
     static func tooLarge(_ size: Int, limit: Int) -> FileReadError {
         FileReadError(message: "this file is \(size) bytes, more than the \(limit / (1 << 20)) MiB simfleet reads (--max-manifest-size); split it, or raise the limit")
     }
@@ -123,42 +112,18 @@ final class YAMLEventParser {
         self.init(owning: input, count: bytes.count)
     }
 
-    /// Reads a whole regular file of at most `limit` bytes into memory for parsing. The
-    /// open never blocks (a FIFO is refused, not waited on) and a device is never read.
+    /// Reads a whole regular file of at most `limit` bytes through the one reader
+    /// (`RegularFile`: never blocks on a FIFO, never reads a device).
     convenience init(contentsOf path: String, limit: Int) throws(FileReadError) {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileReadError(errno: errno) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw FileReadError(errno: errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegular(info.st_mode) }
-        guard Int(info.st_size) <= limit else { throw .tooLarge(Int(info.st_size), limit: limit) }
-        var capacity = max(Int(info.st_size), 0) + 1
-        var input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
-        var count = 0
-        while true {
-            if count > limit {
-                input.deallocate()
-                throw .tooLarge(count, limit: limit)
-            }
-            if count == capacity {
-                let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity * 2)
-                _ = larger.initialize(from: input)
-                input.deallocate()
-                input = larger
-                capacity *= 2
-            }
-            let got = read(descriptor, input.baseAddress! + count, capacity - count)
-            if got < 0 {
-                if errno == EINTR { continue }
-                let error = FileReadError(errno: errno)
-                input.deallocate()
-                throw error
-            }
-            if got == 0 { break }
-            count += got
+        switch RegularFile.read(path, limit: limit) {
+        case .success(let bytes): self.init(bytes: bytes)
+        case .failure(.missing): throw FileReadError(errno: ENOENT)
+        case .failure(.cannotOpen(let reason)), .failure(.cannotRead(let reason)):
+            throw FileReadError(message: "cannot read this file (\(reason)); check that it exists and is readable")
+        case .failure(.notRegular(let kind)):
+            throw FileReadError(message: "this is \(kind), not a regular file; simfleet reads only regular files (after following links)")
+        case .failure(.tooLarge(let size, let limit)): throw .tooLarge(size, limit: limit)
         }
-        self.init(owning: input, count: count)
     }
 
     deinit {

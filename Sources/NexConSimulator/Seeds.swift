@@ -1,6 +1,7 @@
 import FleetModel
 import Foundation
 import Manifests
+import Platform
 import NexConAPI
 
 /// Where a simulator's first SIMs come from: seed files and manifests.
@@ -12,9 +13,14 @@ public enum Seeds {
     /// Each record: `icc` (required, a valid ICC), `status` (default INACTIVE; any text, so
     /// a client can be tested against statuses it does not know), `tags`, `countryCode`,
     /// `msisdn`, `product` and `pool` (`{id, name}`).
+    /// Larger seed files are refused unread.
+    public static let maximumSize = 512 << 20
+
     public static func read(path: String) -> (sims: [SimulatedSIM], diagnostics: [Diagnostic]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return ([], [.error(at: SourceLocation(path: path), "cannot read the seed file; check the path")])
+        let data: [UInt8]
+        switch RegularFile.read(path, limit: maximumSize) {
+        case .success(let bytes): data = bytes
+        case .failure(let problem): return ([], [.error(at: SourceLocation(path: path), "cannot read the seed file: \(problem)")])
         }
         let (documents, syntax) = YAMLNode.documents(path: path, bytes: data)
         var diagnostics = syntax

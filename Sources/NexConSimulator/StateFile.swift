@@ -43,9 +43,13 @@ public enum StateFile {
 
     /// Reads a state file; a missing file is an empty fleet.
     public static func read(_ path: String) throws(ReadError) -> [SimulatedSIM] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data: Data
+        switch RegularFile.read(path, limit: Seeds.maximumSize) {
+        case .success(let bytes): data = Data(bytes)
+        case .failure(.missing): return []
+        case .failure(let problem): throw ReadError(description: "\(path): error: cannot read the simulator state: \(problem)")
+        }
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom { decoder in
                 let container = try decoder.singleValueContainer()

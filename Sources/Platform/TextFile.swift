@@ -9,26 +9,14 @@ public enum TextFile {
     }
 
     public static func read(_ path: String, limit: Int) -> Result<String, Problem> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(Problem(description: "cannot read it (\(String(cString: strerror(errno)))); check the path and its permissions")) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .failure(Problem(description: "cannot read it (\(String(cString: strerror(errno))))")) }
-        let kind = info.st_mode & S_IFMT
-        guard kind == S_IFREG || kind == S_IFIFO || kind == S_IFSOCK else {
-            return .failure(Problem(description: "it is not a regular file or a pipe"))
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(Problem(description: "cannot read it (\(String(cString: strerror(errno))))"))
-            }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-            if bytes.count > limit { return .failure(Problem(description: "it is larger than \(limit) bytes")) }
+        var bytes: [UInt8]
+        switch RegularFile.read(path, limit: limit, acceptingPipes: true) {
+        case .success(let read): bytes = read
+        case .failure(.missing): return .failure(Problem(description: "cannot read it (\(String(cString: strerror(ENOENT)))); check the path and its permissions"))
+        case .failure(.cannotOpen(let reason)): return .failure(Problem(description: "cannot read it (\(reason)); check the path and its permissions"))
+        case .failure(.notRegular): return .failure(Problem(description: "it is not a regular file or a pipe"))
+        case .failure(.tooLarge): return .failure(Problem(description: "it is larger than \(limit) bytes"))
+        case .failure(.cannotRead(let reason)): return .failure(Problem(description: "cannot read it (\(reason))"))
         }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {

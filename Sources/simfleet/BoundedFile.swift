@@ -2,32 +2,19 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import Planning
+import Platform
 
-/// Reads a file a person gave, refusing what is not a regular file or is too large, so a
-/// FIFO cannot hang simfleet and `/dev/zero` cannot fill its memory.
+/// A file a person gave, through the one reader, with its problem as a diagnostic.
 enum BoundedFile {
     static func read(_ path: String, limit: Int, what: String) -> Result<[UInt8], Diagnostic> {
-        let location = SourceLocation(path: path)
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            return .failure(.error(at: location, "cannot read the \(what) (\(String(cString: strerror(errno)))); check the path"))
+        RegularFile.read(path, limit: limit).mapError { problem in
+            let location = SourceLocation(path: path)
+            return switch problem {
+            case .missing, .cannotOpen, .cannotRead: .error(at: location, "cannot read the \(what): \(problem)")
+            case .notRegular(let kind): .error(at: location, "the \(what) is \(kind), not a regular file; name the file itself")
+            case .tooLarge(let size, let limit): .error(at: location, "the \(what) is \(size) bytes, more than the \(limit) this simfleet reads")
+            }
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            return .failure(.error(at: location, "the \(what) is not a regular file; name the file itself"))
-        }
-        guard info.st_size <= limit else {
-            return .failure(.error(at: location, "the \(what) is \(info.st_size) bytes, more than the \(limit) this simfleet reads"))
-        }
-        guard let handle = FileHandle(forReadingAtPath: path),
-              let data = try? handle.read(upToCount: limit + 1) ?? Data()
-        else {
-            return .failure(.error(at: location, "cannot read the \(what); check its permissions"))
-        }
-        try? handle.close()
-        guard data.count <= limit else {
-            return .failure(.error(at: location, "the \(what) grew past \(limit) bytes while being read"))
-        }
-        return .success(Array(data))
     }
 }
 

@@ -73,3 +73,35 @@ import Testing
         #expect(throws: TextFile.Problem.self) { try TextFile.read("/tmp", limit: 100).get() }
     }
 }
+
+/// The one reader every file goes through.
+@Suite struct RegularFileTests {
+    @Test func readsRegularFilesToTheBoundAndRefusesEverythingElse() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("a.yaml").path
+            try Data("hello".utf8).write(to: URL(fileURLWithPath: file))
+            #expect(RegularFile.read(file, limit: 5) == .success(Array("hello".utf8)))
+            #expect(RegularFile.read(file, limit: 4) == .failure(.tooLarge(size: 5, limit: 4)))
+            #expect(RegularFile.read(dir.appendingPathComponent("none").path, limit: 5) == .failure(.missing))
+            #expect(RegularFile.read(dir.path, limit: 5) == .failure(.notRegular("a folder")))
+            #expect(RegularFile.read("/dev/zero", limit: 5) == .failure(.notRegular("a character device")))
+            // A FIFO with no writer is refused at once, never waited on.
+            let fifo = dir.appendingPathComponent("fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            #expect(RegularFile.read(fifo, limit: 5) == .failure(.notRegular("a pipe (FIFO)")))
+        }
+    }
+
+    /// A key file may be a pipe (`<(vault read ...)`): read to its end, within the bound.
+    @Test func aPipeIsReadWhenTheCallerAcceptsOne() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data(String(repeating: "k", count: 10_000).utf8))
+        try pipe.fileHandleForWriting.close()
+        let path = "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)"
+        #expect((try? RegularFile.read(path, limit: 20_000, acceptingPipes: true).get())?.count == 10_000)
+        let small = Pipe()
+        small.fileHandleForWriting.write(Data(String(repeating: "k", count: 10_000).utf8))
+        try small.fileHandleForWriting.close()
+        #expect(RegularFile.read("/dev/fd/\(small.fileHandleForReading.fileDescriptor)", limit: 100, acceptingPipes: true) == .failure(.tooLarge(size: 101, limit: 100)))
+    }
+}
