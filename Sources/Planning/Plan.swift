@@ -1,58 +1,5 @@
 import FleetModel
 
-/// Which terminations a run allows. `protect: true` in a manifest overrides any allowance.
-public enum TerminateAllowance: Sendable, Hashable {
-    case none
-    case all
-    case only(Set<ICC>)
-
-    public func allows(_ icc: ICC) -> Bool {
-        switch self {
-        case .none: false
-        case .all: true
-        case .only(let iccs): iccs.contains(icc)
-        }
-    }
-}
-
-/// When a plan's disruptive steps are too many to apply without `--force`.
-public struct BlastRadiusLimit: Sendable, Hashable {
-    /// Share of the managed SIMs, in percent.
-    public var percent: Double
-    /// Fewer disruptive steps than this never trip the guard.
-    public var minimum: Int
-
-    public static let standard = BlastRadiusLimit(percent: 10, minimum: 5)
-
-    public init(percent: Double, minimum: Int) {
-        self.percent = percent
-        self.minimum = minimum
-    }
-
-    /// "more than 10% of the managed SIMs, and at least 5 steps"
-    public var summary: String {
-        "more than \(Planner.percent(percent)) of the managed SIMs, and at least \(Wording.count(minimum, "step"))"
-    }
-
-    public func isExceeded(disruptive: Int, managed: Int) -> Bool {
-        disruptive >= minimum && Double(disruptive) > Double(managed) * percent / 100
-    }
-}
-
-/// Everything the planner is told besides the SIMs themselves.
-public struct PlanPolicy: Sendable, Equatable {
-    public var allowTerminate: TerminateAllowance
-    public var statusMapping: StatusMapping
-    public var blastRadius: BlastRadiusLimit
-
-    public init(allowTerminate: TerminateAllowance = .none, statusMapping: StatusMapping = .standard,
-                blastRadius: BlastRadiusLimit = .standard) {
-        self.allowTerminate = allowTerminate
-        self.statusMapping = statusMapping
-        self.blastRadius = blastRadius
-    }
-}
-
 /// One API call the plan makes, in order.
 public struct Step: Sendable, Hashable {
     public var icc: ICC
@@ -172,35 +119,6 @@ extension PlanSummary {
             }
             if step.refused { refused += 1 }
         }
-    }
-}
-
-/// The blast-radius check the planner computes and apply enforces, by one rule.
-public struct BlastRadius: Sendable, Hashable {
-    /// Every step apply could be allowed to send that cuts a device off: each block, and
-    /// each termination that is not protected, whether or not this run allows it.
-    public var disruptive: Int
-    public var managed: Int
-    public var limit: BlastRadiusLimit
-    public var exceeded: Bool { limit.isExceeded(disruptive: disruptive, managed: managed) }
-
-    public init(disruptive: Int, managed: Int, limit: BlastRadiusLimit) {
-        self.disruptive = disruptive
-        self.managed = managed
-        self.limit = limit
-    }
-
-    public init(steps: [Step], managed: Int, limit: BlastRadiusLimit) {
-        self.init(disruptive: steps.count(where: Self.counts), managed: managed, limit: limit)
-    }
-
-    /// "12 disruptive steps (block, terminate) exceed 10% of 100 managed SIMs"
-    public var sentence: String {
-        "\(Wording.count(disruptive, "disruptive step")) (block, terminate) exceed \(Planner.percent(limit.percent)) of \(Wording.count(managed, "managed SIM"))"
-    }
-
-    static func counts(_ step: Step) -> Bool {
-        step.action == .block || step.action == .terminate && !step.protect
     }
 }
 

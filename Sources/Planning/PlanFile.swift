@@ -515,7 +515,7 @@ public struct PlanFile: Sendable, Hashable {
     /// already been compared with `manifestDigest`. Each SIM's steps must be exactly the
     /// path from its first step's `from` to its desired state, in the waves a fresh plan
     /// gives them; otherwise the whole file is refused.
-    public func authorizedSteps(inScope: [DesiredSIM], policy: PlanPolicy, path: String) -> Result<[Step], PlanFileError> {
+    public func authorizedSteps(inScope: [DesiredSIM], policy: Policy, path: String) -> Result<[Step], PlanFileError> {
         let location = SourceLocation(path: path)
         let desired = Dictionary(inScope.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
         var problems: [String] = []

@@ -4,7 +4,7 @@ import FleetModel
 public enum Planner {
     /// `managed` is every SIM the manifests declare, for the blast radius; by default the
     /// SIMs planned, when they are all of them.
-    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: PlanPolicy, managed: Int? = nil) -> Plan {
+    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: Policy, managed: Int? = nil) -> Plan {
         let managed = managed ?? desired.count
         var steps: [Step] = []
         var sims: [PlannedSIM] = []
@@ -19,7 +19,7 @@ public enum Planner {
         }
         assignWaves(&steps)
         let summary = PlanSummary(managed: managed, sims: sims, steps: steps)
-        let blastRadius = BlastRadius(steps: steps, managed: managed, limit: policy.blastRadius)
+        let blastRadius = policy.blastRadius(of: steps, managed: managed)
         if blastRadius.exceeded {
             warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message: blastRadius.sentence + "; apply will need --force"))
         }
@@ -38,7 +38,7 @@ public enum Planner {
     }
 
     /// What one SIM needs, from what was observed of it.
-    static func plan(_ sim: DesiredSIM, _ observation: Observation?, policy: PlanPolicy) -> SIMPlan {
+    static func plan(_ sim: DesiredSIM, _ observation: Observation?, policy: Policy) -> SIMPlan {
         var one = SIMPlan(sim: PlannedSIM(icc: sim.icc, name: sim.name, desired: sim.state, observed: nil, live: nil,
                                           outcome: .error, location: sim.location))
         func fail(_ message: String, at location: SourceLocation? = nil) {
@@ -84,7 +84,7 @@ public enum Planner {
     /// The steps that take `sim` from the settled state `current` to its desired state, in
     /// order, with the refusals the policy and `protect` call for. Waves are 1, 2 within
     /// the SIM; `assignWaves` moves terminations after every other step of a plan.
-    public static func steps(for sim: DesiredSIM, from current: SIMState, policy: PlanPolicy) -> Result<[Step], Unreachable> {
+    public static func steps(for sim: DesiredSIM, from current: SIMState, policy: Policy) -> Result<[Step], Unreachable> {
         let actions: [SIMAction]
         switch path(from: current, to: sim.state) {
         case .none: return .success([])
@@ -99,14 +99,9 @@ public enum Planner {
             if actions.count > 1 && index == 0 {
                 step.note = "activated first so it can be blocked: the SIM is briefly live"
             }
-            if action == .terminate {
-                if sim.protect {
-                    step.refused = true
-                    step.reason = "protected: the manifest sets protect: true"
-                } else if !policy.allowTerminate.allows(sim.icc) {
-                    step.refused = true
-                    step.reason = "not allowed: run with --allow-terminate \(sim.icc) (or all)"
-                }
+            if let refusal = policy.refusal(step) {
+                step.refused = true
+                step.reason = refusal.message
             }
             steps.append(step)
             state = action.target

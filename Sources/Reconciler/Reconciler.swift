@@ -38,8 +38,8 @@ public struct ApplyOptions: Sendable {
     public var waitTimeout = Duration.seconds(600)
     /// Used for SIMs whose manifest gives no callbackUrl.
     public var callbackURL: String?
-    public var allowTerminate = TerminateAllowance.none
-    public var statusMapping = StatusMapping.standard
+    /// Every verdict on what may be sent, and how status words map to states.
+    public var policy = Policy()
     /// When to read while a job runs (the typical job time is filled in as jobs end).
     public var waits = WaitSchedule()
     /// Sends of one action when a status read proves the previous one did not happen;
@@ -48,16 +48,15 @@ public struct ApplyOptions: Sendable {
 
     public init() {}
 
-    /// Why this run must not send `step` at all, decided by apply's own flags and the
-    /// manifest's `protect`, never by the plan file; nil when it may be sent. A termination
-    /// the manifests declare and this run does not allow is awaiting its allowance.
+    /// The policy's refusal of `step`, as the outcome apply reports: a protected SIM is
+    /// refused, a declared termination without an allowance awaits it.
     public func refusal(_ step: Step) -> (outcome: StepOutcome, detail: String)? {
-        guard step.action == .terminate else { return nil }
-        if step.protect { return (.refused, "protected: the manifest sets protect: true") }
-        if !allowTerminate.allows(step.icc) {
-            return (.awaitingTermination, "awaiting termination: run apply with --allow-terminate \(step.icc) (the terminate workflow)")
+        policy.refusal(step).map { refusal in
+            switch refusal {
+            case .protected: (.refused, refusal.message)
+            case .notAllowed: (.awaitingTermination, refusal.message)
+            }
         }
-        return nil
     }
 }
 
@@ -186,7 +185,7 @@ public struct Reconciler: Sendable {
     func read(_ icc: ICC) async throws(FatalAPIError) -> Reading {
         switch try await client.status(of: icc) {
         case .status(let word, _):
-            guard let live = options.statusMapping.state(for: word) else { return .unreadable("unrecognised live status '\(word)'") }
+            guard let live = options.policy.statusMapping.state(for: word) else { return .unreadable("unrecognised live status '\(word)'") }
             return live.settled.map(Reading.at) ?? .pending(word)
         case .notFound: return .unreadable("ICC not found in this account")
         case .failed(let reason): return .unreadable(reason)

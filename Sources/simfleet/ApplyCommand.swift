@@ -90,22 +90,21 @@ extension SimfleetCommand {
             }
         }
 
-        func options(_ config: SimfleetConfig) -> ApplyOptions {
+        func options(_ policy: Policy) -> ApplyOptions {
             var options = ApplyOptions()
             options.parallelism = api.parallelism
             options.waitTimeout = waitTimeout.duration
             options.callbackURL = callbackUrl
-            options.allowTerminate = fleet.terminateAllowance
-            options.statusMapping = config.statusMapping
+            options.policy = policy
             return options
         }
 
         /// Refuses, before anything is sent, a run with more disruptive steps than allowed,
-        /// counted by the same rule the plan shows.
-        func checkBlastRadius(_ steps: [Step], managed: Int, limit: BlastRadiusLimit) throws {
-            let radius = BlastRadius(steps: steps, managed: managed, limit: limit)
+        /// counted by the policy's one rule, as the plan shows it.
+        func checkBlastRadius(_ steps: [Step], managed: Int, policy: Policy) throws {
+            let radius = policy.blastRadius(of: steps, managed: managed)
             guard radius.exceeded, !force else { return }
-            Output.error("error: \(Wording.count(radius.disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
+            Output.error("error: \(Wording.count(radius.disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(radius.limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
             throw ExitCode.failure
         }
 
@@ -141,8 +140,8 @@ extension SimfleetCommand {
             let targeted = Set(steps.map(\.icc))
             let planErrors = narrowed ? file.plan.errors.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.errors
             let unsettled = narrowed ? file.plan.unsettled.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.unsettled
-            try checkBlastRadius(steps, managed: session.managed, limit: session.policy.blastRadius)
-            let options = options(session.config)
+            try checkBlastRadius(steps, managed: session.managed, policy: session.policy)
+            let options = options(session.policy)
             var report = try await session.withClient(api) { client, target in
                 if file.target.kind == .api && file.target.url != target.url {
                     Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against \(file.target.url), not \(target.url); plan again against this API.").formatted)
@@ -181,7 +180,7 @@ extension SimfleetCommand {
 
         func applyFresh(stop: StopFlag) async throws {
             let session = try await FleetSession.load(fleet)
-            let options = options(session.config)
+            let options = options(session.policy)
             let isTerminal = isatty(STDIN_FILENO) == 1
             if !autoApprove && !isTerminal {
                 Output.error("error: apply without a plan file asks for approval, and there is no terminal to ask on; pass --auto-approve, or apply a saved plan. Nothing was sent.")
@@ -200,7 +199,7 @@ extension SimfleetCommand {
                 }
                 // Per-SIM errors stop only their SIMs; the report lists them and exits 3.
                 let sendable = plan.steps.filter { options.refusal($0) == nil }
-                try checkBlastRadius(plan.steps, managed: plan.summary.managed, limit: session.policy.blastRadius)
+                try checkBlastRadius(plan.steps, managed: plan.summary.managed, policy: session.policy)
                 if !autoApprove && !sendable.isEmpty {
                     Output.error("\nApply these \(Wording.grouped(sendable.count)) steps? Only 'yes' will be accepted:")
                     guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {

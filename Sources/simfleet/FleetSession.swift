@@ -14,7 +14,7 @@ struct FleetSession {
     var config: SimfleetConfig
     /// The SIMs in scope, in manifest order.
     var desired: [DesiredSIM]
-    var policy: PlanPolicy
+    var policy: Policy
     var scope: PlanScope
     /// Every SIM the manifests declare, in scope or not: the blast radius is a share of these.
     var managed: Int
@@ -55,16 +55,14 @@ struct FleetSession {
         if set.isValid && !(targeting.iccs.isEmpty && targeting.labels.isEmpty) && selected.isEmpty {
             diagnostics.append(.error(at: SourceLocation(path: targetSource), "no SIMs match the targets and labels given"))
         }
-        if set.isValid { diagnostics += terminateAllowanceProblems(fleet.terminateAllowance, sims: set.sims) }
+        let policy = Policy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping,
+                            blastRadiusPercent: config.blastRadiusPercent, blastRadiusMinimum: config.blastRadiusMinimum)
+        if set.isValid { diagnostics += policy.allowanceProblems(declared: set.sims) }
         if diagnostics.hasErrors {
             for line in diagnostics.sorted().formattedLines(omitted: set.omittedDiagnostics) { Output.error(line) }
             Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount + set.omittedDiagnostics, "error")) above first.")
             throw ExitCode.failure
         }
-        var blastRadius = BlastRadiusLimit.standard
-        if let percent = config.blastRadiusPercent { blastRadius.percent = percent }
-        if let minimum = config.blastRadiusMinimum { blastRadius.minimum = minimum }
-        let policy = PlanPolicy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping, blastRadius: blastRadius)
         var scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels, shard: targeting.shard,
                               unselected: set.sims.count - selected.count)
         var inScope = selected
@@ -74,26 +72,6 @@ struct FleetSession {
             scope.changedSince = changes.base
         }
         return FleetSession(config: config, desired: inScope, policy: policy, scope: scope, managed: set.sims.count)
-    }
-
-    /// An ICC allowed to be terminated must be one the manifests declare `state: terminated`
-    /// and do not protect: an allowance never stands in for a reviewed manifest change.
-    static func terminateAllowanceProblems(_ allowance: TerminateAllowance, sims: [DesiredSIM]) -> [Diagnostic] {
-        guard case .only(let iccs) = allowance else { return [] }
-        let declared = Dictionary(sims.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
-        let flag = SourceLocation(path: "--allow-terminate")
-        return iccs.sorted().compactMap { icc in
-            guard let sim = declared[icc] else {
-                return .error(at: flag, "ICC \(icc) is not in the manifests; declare it with state: terminated in a reviewed change first")
-            }
-            if sim.protect {
-                return .error(at: flag, "ICC \(icc) is protected (protect: true at \(sim.location)); it is never terminated. Remove protect in a reviewed change first")
-            }
-            if sim.state != .terminated {
-                return .error(at: flag, "ICC \(icc) is declared state: \(sim.state.rawValue) at \(sim.stateLocation), not terminated; declare state: terminated in a reviewed change first")
-            }
-            return nil
-        }
     }
 
     /// The manifests at the base commit and since, read through git on a thread of its own

@@ -77,7 +77,7 @@ import Testing
     static func genuine() -> PlanFile {
         let sims = [Fleet.sim(6, .blocked), Fleet.sim(7, .terminated), Fleet.sim(8, .active)]
         let observed = [sims[0].icc: Fleet.live("ACTIVATED"), sims[1].icc: Fleet.live("BLOCKED"), sims[2].icc: Fleet.live("INACTIVE")]
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         return PlanFile(plan: plan, simfleetVersion: "t", target: PlanTarget(kind: .api, url: "https://app.nexcon.io"),
                         manifestDigest: ManifestDigest.of(sims), scope: PlanScope(paths: ["manifests"]))
     }
@@ -106,7 +106,7 @@ import Testing
 
     static let manifests = [Fleet.sim(6, .blocked), Fleet.sim(7, .terminated), Fleet.sim(8, .active), Fleet.sim(9, .active, protect: true)]
 
-    func authorize(_ file: PlanFile, policy: PlanPolicy = PlanPolicy(allowTerminate: .all)) -> Result<[Step], PlanFileError> {
+    func authorize(_ file: PlanFile, policy: Policy = Policy(allowTerminate: .all)) -> Result<[Step], PlanFileError> {
         file.authorizedSteps(inScope: Self.manifests, policy: policy, path: "plan.json")
     }
 
@@ -118,7 +118,7 @@ import Testing
             file.plan.steps[index].name = "edited"
             file.plan.steps[index].callbackURL = "https://attacker.example"
         }
-        let steps = try authorize(file, policy: PlanPolicy()).get()
+        let steps = try authorize(file, policy: Policy()).get()
         #expect(steps.map { "\($0.action) \($0.icc)" } == ["block 89450100250730000065", "activate 89450100250730000081", "terminate 89450100250730000073"])
         #expect(steps.allSatisfy { $0.name?.hasPrefix("unit-") == true && $0.callbackURL == nil })
         #expect(steps.last?.refused == true, "no --allow-terminate at apply time")
@@ -194,7 +194,7 @@ import Testing
         var file = PlanFile(plan: plan, simfleetVersion: "t", target: PlanTarget(kind: .api, url: "https://x"),
                             manifestDigest: ManifestDigest.of(sims), scope: PlanScope(paths: ["m"]))
         Self.edit(&file, using: &random, sims: sims)
-        let applyPolicy = PlanPolicy(allowTerminate: [.none, .all].randomElement(using: &random)!)
+        let applyPolicy = Policy(allowTerminate: [.none, .all].randomElement(using: &random)!)
         guard case .success(let decoded) = PlanFile.decode(Array(file.encoded().utf8), path: "p.json"),
               case .success(let steps) = decoded.authorizedSteps(inScope: sims, policy: applyPolicy, path: "p.json")
         else { return } // refused whole: nothing is sent

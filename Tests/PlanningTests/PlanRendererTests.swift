@@ -25,7 +25,7 @@ import Testing
             sims[8].icc: Fleet.live("ACTIVATED", ["countryCode": .string("SE")]), sims[9].icc: Fleet.live("BLOCKING"),
             sims[10].icc: Fleet.live("ACTIVATED"), sims[11].icc: Fleet.live("ACTIVATED"),
         ]
-        return Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(allowTerminate: .only([Fleet.icc(7)])))
+        return Planner.plan(desired: sims, observed: observed, policy: Policy(allowTerminate: .only([Fleet.icc(7)])))
     }
 
     static let simulatorContext = RenderContext(target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:8080"),
@@ -47,7 +47,7 @@ import Testing
     @Test func noChangesSaysHowManySIMsMatch() {
         let sims = (0..<1204).map { Fleet.sim($0, .active) }
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         #expect(PlanRenderer.summaryLine(plan) == "No changes. 1,204 SIMs match their manifests.")
         let context = RenderContext(target: PlanTarget(kind: .api, url: "https://app.nexcon.io"), toolVersion: "0.1.0", manifestDigest: "x")
         #expect(PlanRenderer.text(plan, context: context) == "Live status read from the NexCon API at https://app.nexcon.io.\n\nNo changes. 1,204 SIMs match their manifests.\n")
@@ -58,14 +58,14 @@ import Testing
     @Test func aBlastRadiusOverrunIsAtTheTopOfTheComment() {
         let sims = (0..<40).map { Fleet.sim($0, .blocked) }
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(), managed: 100)
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy(), managed: 100)
         #expect(plan.blastRadius.exceeded)
         let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
         let caution = "> [!CAUTION]\n> **Blast radius exceeded:** 40 disruptive steps (block, terminate) exceed 10% of 100 managed SIMs. Apply refuses this without `--force`"
         let at = try! #require(markdown.range(of: caution))
         #expect(markdown[..<at.lowerBound].contains("**Plan: 0 to activate, 40 to block"))
         #expect(!markdown[..<at.lowerBound].contains("| activate |"))
-        let quiet = Planner.plan(desired: Array(sims.prefix(5)), observed: observed, policy: PlanPolicy(), managed: 100)
+        let quiet = Planner.plan(desired: Array(sims.prefix(5)), observed: observed, policy: Policy(), managed: 100)
         #expect(!PlanRenderer.markdown(quiet, context: Self.simulatorContext).contains("[!CAUTION]"))
     }
 
@@ -77,7 +77,7 @@ import Testing
         var observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("INACTIVE")) })
         for n in 5000..<5003 { observed[Fleet.icc(n)] = Fleet.live("ACTIVATED") }
         observed[Fleet.icc(6000)] = .notFound
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
         #expect(markdown.utf8.count <= PlanRenderer.markdownLimit)
         #expect(!markdown.contains("a-rather-long-device-name-"), "the activate group is left out whole")
@@ -108,21 +108,21 @@ import Testing
         var context = RenderContext(target: Self.target, toolVersion: "t", manifestDigest: "d")
         context.commentKey = key
         let sims = [Fleet.sim(1, .blocked)]
-        let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: Policy())
         #expect(PlanRenderer.markdown(plan, context: context).hasPrefix(marker + "\n### simfleet plan\n"))
     }
 
     @Test func aPlanWithNoChangesSaysSoInOneLine() {
         let sims = [Fleet.sim(1, .active), Fleet.sim(2, .active)]
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         let markdown = PlanRenderer.markdown(plan, context: RenderContext(target: Self.target, toolVersion: "t", manifestDigest: "d"))
         #expect(markdown == "<!-- simfleet:plan -->\n**simfleet plan:** No changes. 2 SIMs match their manifests. Live status read from the NexCon API at https&#58;//app.nexcon.io.\n")
     }
 
     @Test func refusedTerminationsAloneAreStillADifference() {
         let sims = [Fleet.sim(1, .terminated)]
-        let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: Policy())
         #expect(plan.steps.allSatisfy(\.refused) && plan.hasChanges)
     }
 

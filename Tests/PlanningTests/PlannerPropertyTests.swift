@@ -8,7 +8,7 @@ import Testing
 @Suite struct PlannerPropertyTests {
     static let words = ["INACTIVE", "ACTIVATED", "BLOCKED", "TERMINATED", "ACTIVE", "SUSPENDED", "NEW", "CANCELLED", "ACTIVATING", "WEIRD"]
 
-    static func randomFleet(seed: UInt64) -> (sims: [DesiredSIM], observed: [ICC: Observation], policy: PlanPolicy) {
+    static func randomFleet(seed: UInt64) -> (sims: [DesiredSIM], observed: [ICC: Observation], policy: Policy) {
         var random = SeededGenerator(seed: seed)
         let count = Int.random(in: 1...60, using: &random)
         var sims: [DesiredSIM] = []
@@ -27,7 +27,7 @@ import Testing
         case 1: .all
         default: .only(Set(sims.filter { _ in Bool.random(using: &random) }.map(\.icc)))
         }
-        return (sims, observed, PlanPolicy(allowTerminate: allowance))
+        return (sims, observed, Policy(allowTerminate: allowance))
     }
 
     @Test(arguments: 0..<200)

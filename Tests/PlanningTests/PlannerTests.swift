@@ -63,7 +63,7 @@ enum Fleet {
         let row = Self.table[index]
         let observation = Self.liveStatuses.first { $0.0 == row.live }!.1
         let sim = Fleet.sim(1, row.desired)
-        let plan = Planner.plan(desired: [sim], observed: [sim.icc: observation], policy: PlanPolicy(allowTerminate: .all))
+        let plan = Planner.plan(desired: [sim], observed: [sim.icc: observation], policy: Policy(allowTerminate: .all))
         switch row.expected {
         case .unchanged:
             #expect(plan.steps.isEmpty && plan.errors.isEmpty && plan.summary.unchanged == 1)
@@ -85,7 +85,7 @@ enum Fleet {
 
     @Test func twoStepSIMsActivateInWaveOneAndBlockInWaveTwoWithANote() {
         let sim = Fleet.sim(1, .blocked)
-        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("INACTIVE")], policy: PlanPolicy())
+        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("INACTIVE")], policy: Policy())
         #expect(plan.steps.map { "\($0.action.rawValue)@\($0.wave) \($0.from.rawValue)->\($0.to.rawValue)" } == [
             "activate@1 inactive->active", "block@2 active->blocked",
         ])
@@ -93,16 +93,16 @@ enum Fleet {
     }
 
     @Test(arguments: [
-        (TerminateAllowance.none, false, true, "not allowed: run with --allow-terminate 89450100250730000016 (or all)"),
+        (TerminateAllowance.none, false, true, "not allowed: run apply with --allow-terminate 89450100250730000016 (the terminate workflow)"),
         (.all, false, false, nil),
         (.only([Fleet.icc(1)]), false, false, nil),
-        (.only([Fleet.icc(2)]), false, true, "not allowed: run with --allow-terminate 89450100250730000016 (or all)"),
+        (.only([Fleet.icc(2)]), false, true, "not allowed: run apply with --allow-terminate 89450100250730000016 (the terminate workflow)"),
         (.all, true, true, "protected: the manifest sets protect: true"),
         (.only([Fleet.icc(1)]), true, true, "protected: the manifest sets protect: true"),
     ] as [(TerminateAllowance, Bool, Bool, String?)])
     func terminateGuard(allowance: TerminateAllowance, protect: Bool, refused: Bool, reason: String?) {
         let sim = Fleet.sim(1, .terminated, protect: protect)
-        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("ACTIVATED")], policy: PlanPolicy(allowTerminate: allowance))
+        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("ACTIVATED")], policy: Policy(allowTerminate: allowance))
         #expect(plan.steps.count == 1)
         #expect(plan.steps.first?.refused == refused)
         #expect(plan.steps.first?.reason == reason)
@@ -118,7 +118,7 @@ enum Fleet {
             sims[0].icc: Fleet.live("INACTIVE"), sims[1].icc: Fleet.live("inactive"), sims[2].icc: Fleet.live("BLOCKED"),
             sims[3].icc: Fleet.live("ACTIVATED"), sims[4].icc: Fleet.live("ACTIVATED"), sims[5].icc: Fleet.live("INACTIVE"),
         ]
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(allowTerminate: .all))
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy(allowTerminate: .all))
         #expect(plan.steps.map { "\($0.wave) \($0.action.rawValue) \($0.icc.digits.suffix(2))" } == [
             "1 block 16", "1 restore 32", "1 activate 40", "1 activate 57", "1 activate 65",
             "2 block 40", "3 terminate 24",
@@ -131,7 +131,7 @@ enum Fleet {
             sims[0].icc: .notFound, sims[1].icc: .failed("no answer in time (timeout); gave up after 6 attempts"),
             sims[2].icc: Fleet.live("FROZEN"), sims[3].icc: Fleet.live("INACTIVE"),
         ]
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         #expect(plan.errors.map(\.message) == [
             "ICC not found in this account; check the ICC, or that the API key belongs to the account that owns it",
             "could not read its live status: no answer in time (timeout); gave up after 6 attempts",
@@ -144,10 +144,10 @@ enum Fleet {
     @Test func statusMappingIsCaseInsensitiveAndConfigurable() {
         let sim = Fleet.sim(1, .active)
         let custom = StatusMapping.standard.extended(with: [.active: ["LIVE"]])
-        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("live")], policy: PlanPolicy(statusMapping: custom))
+        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("live")], policy: Policy(statusMapping: custom))
         #expect(plan.summary.unchanged == 1)
         let replaced = StatusMapping([.active: ["LIVE"]])
-        let strict = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("ACTIVATED")], policy: PlanPolicy(statusMapping: replaced))
+        let strict = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("ACTIVATED")], policy: Policy(statusMapping: replaced))
         #expect(strict.summary.errors == 1)
     }
 
@@ -160,7 +160,7 @@ enum Fleet {
             "countryCode": .string("SE"), "tags": .array([.string("fleet"), .string("gps")]),
             "product": .object(["id": .number("12"), "name": .string("IoT")]), "msisdn": .string("4587654321"),
         ]
-        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("ACTIVATED", facts)], policy: PlanPolicy())
+        let plan = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live("ACTIVATED", facts)], policy: Policy())
         #expect(plan.warnings.map(\.message) == [
             "drift: expect.countryCode is 'DK', live is 'SE'",
             "drift: expect.msisdn is ••••••5678, live is ••••••4321",
@@ -172,7 +172,7 @@ enum Fleet {
     func blastRadiusNeedsMoreThanTenPercentAndAtLeastFive(blocks: Int, managed: Int, exceeded: Bool) {
         let sims = (0..<managed).map { Fleet.sim($0, $0 < blocks ? .blocked : .active) }
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
-        let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         #expect(plan.blastRadius.disruptive == blocks)
         #expect(plan.blastRadius.exceeded == exceeded)
         #expect(plan.warnings.contains { $0.message.hasSuffix("apply will need --force") } == exceeded)
@@ -184,7 +184,7 @@ enum Fleet {
         let sims = (0..<10).map { Fleet.sim($0, .terminated, protect: $0 >= 8) }
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
         for allowance in [TerminateAllowance.none, .all] {
-            let plan = Planner.plan(desired: sims, observed: observed, policy: PlanPolicy(allowTerminate: allowance))
+            let plan = Planner.plan(desired: sims, observed: observed, policy: Policy(allowTerminate: allowance))
             #expect(plan.blastRadius.disruptive == 8)
             #expect(plan.blastRadius.exceeded)
         }

@@ -25,7 +25,7 @@ import Testing
             desired.append(DesiredSIM(icc: icc, state: want, location: SourceLocation(path: "m.yaml")))
             observed[icc] = .status(status, facts: .null)
         }
-        let plan = Planner.plan(desired: desired, observed: observed, policy: PlanPolicy())
+        let plan = Planner.plan(desired: desired, observed: observed, policy: Policy())
         return (sims, plan.steps, Dictionary(uniqueKeysWithValues: desired.map { ($0.icc, $0.state) }))
     }
 

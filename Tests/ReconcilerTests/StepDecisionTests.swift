@@ -196,7 +196,7 @@ import Testing
     ])
     func refusal(protect: Bool, allowance: TerminateAllowance, expected: StepOutcome?) {
         var options = ApplyOptions()
-        options.allowTerminate = allowance
+        options.policy.allowTerminate = allowance
         #expect(options.refusal(Self.terminate(protect: protect))?.outcome == expected)
     }
 }

@@ -258,7 +258,7 @@ import Testing
             defer { _ = simulator.stop() }
             let apply = try Self.run(["apply", "--auto-approve"], url: url, in: dir)
             #expect(apply.status == 4, "\(apply.stdout)\(apply.stderr)")
-            #expect(apply.stdout.contains("awaiting-termination: terminate \(Self.icc(3)) (scrapped): awaiting termination: run apply with --allow-terminate \(Self.icc(3))"))
+            #expect(apply.stdout.contains("awaiting-termination: terminate \(Self.icc(3)) (scrapped): not allowed: run apply with --allow-terminate \(Self.icc(3)) (the terminate workflow)"))
             #expect(apply.stdout.contains("Apply complete but for terminations awaiting an allowance: 1 awaiting-termination."))
             let drift = try Self.run(["plan", "--detailed-exitcode"], url: url, in: dir)
             #expect(drift.status == 2, "the drift check keeps showing it")

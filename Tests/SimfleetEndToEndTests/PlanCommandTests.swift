@@ -59,7 +59,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("Live status read from the NexCon API at \(url).\n"))
         #expect(result.stdout.contains("  ~ block     89450100250731070026  truck-045"))
-        #expect(result.stdout.contains("REFUSED, not allowed: run with --allow-terminate 89450100250731070380 (or all)"))
+        #expect(result.stdout.contains("REFUSED, not allowed: run apply with --allow-terminate 89450100250731070380 (the terminate workflow)"))
         #expect(!result.stdout.contains("truck-013"), "protected and already in its state")
         #expect(result.stdout.hasSuffix("Plan: 3 to activate, 2 to block, 4 to restore, 1 to terminate (1 refused).\n"))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when not on a terminal")
