@@ -60,10 +60,23 @@ public struct ApplyOptions: Sendable {
     }
 }
 
+/// What apply needs of NexCon. `NexConClient` is the real one; tests give a stand-in that
+/// runs jobs on the same virtual clock as the reconciler.
+public protocol NexConActions: Sendable {
+    func status(of icc: ICC, facts: Bool) async throws(FatalAPIError) -> Observation
+    func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> NexConClient.Answer
+    /// The pause before sending again an action proven not to have happened.
+    func backoff(after attempt: Int) -> Duration
+}
+
+extension NexConClient: NexConActions {
+    public func backoff(after attempt: Int) -> Duration { retry.backoff(after: attempt) }
+}
+
 /// Carries out a plan's steps: waves in order, compare-and-act before each call, a wait
 /// for each job, and never a second call for an action that may have taken effect.
 public struct Reconciler: Sendable {
-    public let client: NexConClient
+    public let client: any NexConActions
     public let options: ApplyOptions
     public let journal: Journal
     public let stop: StopFlag
@@ -73,7 +86,7 @@ public struct Reconciler: Sendable {
     public let time: ApplyClock
     let jobs = JobClock()
 
-    public init(client: NexConClient, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil,
+    public init(client: any NexConActions, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil,
                 clock: ApplyClock = .continuous) {
         self.client = client
         self.options = options
@@ -183,7 +196,7 @@ public struct Reconciler: Sendable {
     }
 
     func read(_ icc: ICC) async throws(FatalAPIError) -> Reading {
-        switch try await client.status(of: icc) {
+        switch try await client.status(of: icc, facts: true) {
         case .status(let word, _):
             guard let live = options.policy.statusMapping.state(for: word) else { return .unreadable("unrecognised live status '\(word)'") }
             return live.settled.map(Reading.at) ?? .pending(word)
@@ -227,7 +240,7 @@ public struct Reconciler: Sendable {
                 move = decision.read(reading, timeUp: time.now >= deadline,
                                      overdue: schedule.unseenFailureBound.map { accepted && waited > $0 } ?? false)
             case .send(let attempt, let afterBackoff):
-                if afterBackoff { await time.sleep(for: client.retry.backoff(after: attempt - 1)) }
+                if afterBackoff { await time.sleep(for: client.backoff(after: attempt - 1)) }
                 journal.record("intent") { w in
                     w.key("icc"); w.value(step.icc)
                     w.field("action", step.action.rawValue)

@@ -156,6 +156,10 @@ struct APIOptions: ParsableArguments {
     @Flag(help: "No progress line on standard error.")
     var noProgress = false
 
+    /// How often apply prints its progress line in a log; hidden, for short end-to-end tests.
+    @Option(help: .hidden)
+    var progressInterval = DurationArgument(.seconds(10))
+
     @Option(help: "The longest wait a 429's Retry-After may ask for; longer ones are cut to this, and the run says so.")
     var maxRetryWait = DurationArgument(.seconds(60))
 

@@ -78,9 +78,9 @@ struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
 
 extension ApplyProgressLine where C == ContinuousClock {
     /// The line apply shows, or nil with --no-progress.
-    static func forStandardError(_ progress: ApplyProgress, noProgress: Bool) -> ApplyProgressLine? {
+    static func forStandardError(_ progress: ApplyProgress, noProgress: Bool, interval: Duration = .seconds(10)) -> ApplyProgressLine? {
         guard !noProgress else { return nil }
-        return ApplyProgressLine(progress: progress, mode: Terminal.standardErrorIsTerminal ? .redraw : .periodic(.seconds(10)),
+        return ApplyProgressLine(progress: progress, mode: Terminal.standardErrorIsTerminal ? .redraw : .periodic(interval),
                                  clock: ContinuousClock(), write: { Output.errorWithoutNewline($0) })
     }
 }

@@ -172,3 +172,95 @@ import Testing
         }
     }
 }
+
+/// A stand-in NexCon whose jobs run on the reconciler's own virtual clock, so waits of
+/// seconds or minutes are decided exactly and take no real time.
+actor VirtualNexCon: NexConActions {
+    let clock: ImmediateClock<Duration>
+    let jobTime: Duration
+    private var states: [ICC: SIMState]
+    private var jobs: [ICC: (target: SIMState, ends: ImmediateClock<Duration>.Instant)] = [:]
+    private(set) var actions: [String] = []
+
+    init(clock: ImmediateClock<Duration>, jobTime: Duration, states: [ICC: SIMState]) {
+        self.clock = clock
+        self.jobTime = jobTime
+        self.states = states
+    }
+
+    static func word(_ state: SIMState) -> String {
+        switch state {
+        case .active: "ACTIVATED"
+        case .blocked: "BLOCKED"
+        case .inactive: "INACTIVE"
+        case .terminated: "TERMINATED"
+        }
+    }
+
+    private func settle(_ icc: ICC) {
+        if let job = jobs[icc], clock.now >= job.ends {
+            states[icc] = job.target
+            jobs[icc] = nil
+        }
+    }
+
+    func status(of icc: ICC, facts: Bool) async throws(FatalAPIError) -> Observation {
+        settle(icc)
+        guard let state = states[icc] else { return .notFound }
+        if jobs[icc] != nil { return .status("PROCESSING", facts: .null) }
+        return .status(Self.word(state), facts: .null)
+    }
+
+    func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> NexConClient.Answer {
+        settle(icc)
+        actions.append("\(action.rawValue) \(icc)")
+        guard jobs[icc] == nil else { return .refused(code: 409, message: "a job is running") }
+        jobs[icc] = (action.target, clock.now.advanced(by: jobTime))
+        return .ok(.object(["jobId": .string("job-\(actions.count)")]))
+    }
+
+    nonisolated func backoff(after attempt: Int) -> Duration { .milliseconds(100) }
+}
+
+/// The reconciler's waits on virtual time: what the 8 s end-to-end test showed, decided
+/// exactly, in milliseconds.
+@Suite struct VirtualTimeTests {
+    static let icc = TestICC.number(1)
+    static let step = Step(icc: icc, name: "truck-045", action: .block, from: .active, to: .blocked, wave: 1,
+                           location: SourceLocation(path: "m.yaml"))
+
+    static func apply(_ api: VirtualNexCon, clock: ImmediateClock<Duration>, waitTimeout: Duration, in dir: URL, name: String) async throws -> ApplyReport {
+        var options = ApplyOptions()
+        options.waitTimeout = waitTimeout
+        let reconciler = Reconciler(client: api, options: options, journal: try Journal(path: dir.appendingPathComponent(name).path),
+                                    stop: StopFlag(), clock: ApplyClock(clock))
+        return try await reconciler.apply([step], target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:1"))
+    }
+
+    @Test func aJobThatOutlastsTheWaitIsUnknownAndTheNextRunCountsItDone() async throws {
+        try await withTemporaryDirectory { dir in
+            let clock = ImmediateClock()
+            let api = VirtualNexCon(clock: clock, jobTime: .seconds(8), states: [Self.icc: .active])
+            let first = try await Self.apply(api, clock: clock, waitTimeout: .seconds(1), in: dir, name: "a.jsonl")
+            #expect(first.results.map(\.outcome) == [.unknown])
+            #expect(first.results.first?.detail == "the job did not end within 1.0 seconds; check it later with simfleet plan")
+            let second = try await Self.apply(api, clock: clock, waitTimeout: .seconds(600), in: dir, name: "b.jsonl")
+            #expect(second.results.map(\.outcome) == [.alreadyDone])
+            #expect(second.exitCode == 0)
+            #expect(await api.actions == ["block \(Self.icc)"], "sent once, over both runs")
+        }
+    }
+
+    @Test func aJobWithinTheWaitIsConfirmedNearItsEnd() async throws {
+        try await withTemporaryDirectory { dir in
+            let clock = ImmediateClock()
+            let start = clock.now
+            let api = VirtualNexCon(clock: clock, jobTime: .seconds(2), states: [Self.icc: .active])
+            let report = try await Self.apply(api, clock: clock, waitTimeout: .seconds(600), in: dir, name: "a.jsonl")
+            #expect(report.results.map(\.outcome) == [.confirmed])
+            // Read every 100 to 250 ms: confirmed within a quarter second of the job's end.
+            let took = start.duration(to: clock.now)
+            #expect(took >= .seconds(2) && took <= .milliseconds(2_250), "\(took)")
+        }
+    }
+}

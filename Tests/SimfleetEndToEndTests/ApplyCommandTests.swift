@@ -258,10 +258,12 @@ import Testing
         }
     }
 
+    /// A smoke test of the binary; `VirtualTimeTests` decides the same case exactly on
+    /// virtual time.
     @Test func aJobThatOutlastsTheWaitIsUnknownAndFinishedByTheNextRun() async throws {
         try await withTemporaryDirectory { dir in
-            // The job outlasts the first wait by seconds, however slowly this machine runs.
-            let sim = try Sim(["--job-duration", "8s"])
+            // The job outlasts the 1 s wait by 3 s, however slowly this machine runs.
+            let sim = try Sim(["--job-duration", "4s"])
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
             #expect(try Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
@@ -277,15 +279,17 @@ import Testing
         }
     }
 
-    /// Without a terminal, apply prints a progress line every 10 s. The job runs 25 s, so
-    /// the step is still in flight when the first line is due, however slow the machine.
+    /// Without a terminal, apply prints a progress line every 10 s (here every 1 s, by a
+    /// hidden option; `ApplyProgressTests` checks the schedule on a test clock). The job
+    /// runs 4 s, so the step is still in flight when the first line is due.
     @Test func progressEveryTenSecondsInALog() async throws {
         try await withTemporaryDirectory { dir in
-            let sim = try Sim(["--job-duration", "25s"])
+            let sim = try Sim(["--job-duration", "4s"])
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
             #expect(try Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
-            let result = try Simfleet.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("a.jsonl").path],
+            let result = try Simfleet.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("a.jsonl").path,
+                                           "--progress-interval", "1s"],
                                           environment: ["NEXCON_API_KEY": Self.key])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("Applying: wave 1/1 · 0/1 steps done · 1 in flight · 0.0/s · time left unknown\n"), "\(result.stderr)")
