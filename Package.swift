@@ -118,6 +118,7 @@ let package = Package(
             name: "NexConClientTests",
             dependencies: [
                 "NexConClient", "NexConSimulator", "Planning", "FleetModel", "Platform", "TestSupport",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -137,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "TestSupport",
+            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Platform", "TestSupport",
                            .product(name: "Clocks", package: "swift-clocks")]
         ),
         .testTarget(

@@ -12,24 +12,27 @@ public final class Pacer: Sendable {
         var cap: Double?
         /// `X-RateLimit-Limit`, once the server has said it.
         var declared: Double?
-        var nextSlot: ContinuousClock.Instant
-        var pausedUntil: ContinuousClock.Instant
-        var started: ContinuousClock.Instant
+        /// Times since the clock was made.
+        var nextSlot: Duration
+        var pausedUntil: Duration
+        var started: Duration
         var sent = 0
         var successes = 0
     }
 
     private let state: Mutex<State>
+    private let clock: InjectedClock
 
-    public init(cap: Double?) {
-        let now = ContinuousClock.now
+    public init(cap: Double?, clock: InjectedClock = .continuous) {
+        self.clock = clock
+        let now = clock.now
         state = Mutex(State(rate: cap, cap: cap, nextSlot: now, pausedUntil: now, started: now))
     }
 
     /// Waits for the next slot.
     public func acquire() async {
-        let now = ContinuousClock.now
-        let start = state.withLock { state -> ContinuousClock.Instant in
+        let now = clock.now
+        let start = state.withLock { state -> Duration in
             state.sent += 1
             var start = max(now, state.pausedUntil)
             if let rate = state.rate {
@@ -38,7 +41,7 @@ public final class Pacer: Sendable {
             }
             return start
         }
-        if start > now { try? await Task.sleep(until: start, clock: .continuous) }
+        if start > now { await clock.sleep(for: start - now) }
     }
 
     /// The server's declared limit becomes the pace, a little under it to leave slack.
@@ -53,7 +56,7 @@ public final class Pacer: Sendable {
 
     /// A 429: everyone waits `retryAfter`, and without a declared limit the pace halves.
     public func throttled(retryAfter: Duration?) {
-        let now = ContinuousClock.now
+        let now = clock.now
         state.withLock { state in
             state.pausedUntil = max(state.pausedUntil, now + (retryAfter ?? .seconds(1)))
             guard state.declared == nil else { return }

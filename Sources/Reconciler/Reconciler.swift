@@ -83,11 +83,11 @@ public struct Reconciler: Sendable {
     /// Updated as steps start and end, for a progress line.
     public let progress: ApplyProgress?
     /// Every wait (job polls, backoff) and deadline goes by this clock.
-    public let time: ApplyClock
+    public let time: InjectedClock
     let jobs = JobClock()
 
     public init(client: any NexConActions, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil,
-                clock: ApplyClock = .continuous) {
+                clock: InjectedClock = .continuous) {
         self.client = client
         self.options = options
         self.journal = journal

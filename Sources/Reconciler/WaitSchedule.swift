@@ -32,26 +32,3 @@ public struct WaitSchedule: Sendable, Hashable {
         typicalJob.map { max(.seconds(5), $0 * 3) }
     }
 }
-
-/// A clock as apply uses it: time since the run started, and sleeping. Any
-/// `Clock<Duration>` will do, so tests drive it with a `TestClock` in milliseconds.
-public struct ApplyClock: Sendable {
-    private let elapsed: @Sendable () -> Duration
-    private let sleeper: @Sendable (Duration) async throws -> Void
-
-    public init<C: Clock>(_ clock: C) where C.Duration == Duration {
-        let start = clock.now
-        elapsed = { start.duration(to: clock.now) }
-        sleeper = { try await clock.sleep(for: $0) }
-    }
-
-    public static var continuous: ApplyClock { ApplyClock(ContinuousClock()) }
-
-    /// Time since this clock was made.
-    public var now: Duration { elapsed() }
-
-    /// Sleeps; a cancelled sleep ends early, as `Task.sleep` does.
-    public func sleep(for duration: Duration) async {
-        try? await sleeper(duration)
-    }
-}

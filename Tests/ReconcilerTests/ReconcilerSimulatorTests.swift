@@ -4,6 +4,7 @@ import NexConAPI
 import NexConClient
 import NexConSimulator
 import Planning
+import Platform
 @testable import Reconciler
 import Clocks
 import TestSupport
@@ -156,7 +157,7 @@ import Testing
                 let clock = ImmediateClock()
                 let start = clock.now
                 let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: dir.appendingPathComponent("j.jsonl").path),
-                                            stop: StopFlag(), clock: ApplyClock(clock))
+                                            stop: StopFlag(), clock: InjectedClock(clock))
                 let report = try await reconciler.apply([step], target: PlanTarget(kind: .simulator, url: simulator.baseURL))
                 await client.shutdown()
                 #expect(report.results.map(\.outcome) == [.failed])
@@ -233,7 +234,7 @@ actor VirtualNexCon: NexConActions {
         var options = ApplyOptions()
         options.waitTimeout = waitTimeout
         let reconciler = Reconciler(client: api, options: options, journal: try Journal(path: dir.appendingPathComponent(name).path),
-                                    stop: StopFlag(), clock: ApplyClock(clock))
+                                    stop: StopFlag(), clock: InjectedClock(clock))
         return try await reconciler.apply([step], target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:1"))
     }
 
