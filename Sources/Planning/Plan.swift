@@ -42,6 +42,21 @@ public struct Step: Sendable, Hashable {
     }
 }
 
+/// A step's identity: one action for one SIM, which a plan holds at most once.
+public struct StepKey: Hashable, Sendable {
+    public var icc: ICC
+    public var action: SIMAction
+
+    public init(icc: ICC, action: SIMAction) {
+        self.icc = icc
+        self.action = action
+    }
+}
+
+extension Step {
+    public var key: StepKey { StepKey(icc: icc, action: action) }
+}
+
 /// Where a SIM ended up in the plan.
 public enum Outcome: String, Sendable, Hashable {
     case unchanged, change, pending, error

@@ -105,6 +105,26 @@ public enum ChangeOrigin: Sendable, Hashable {
     }
 }
 
+/// Where live statuses came from, stated in every rendering of a plan.
+public struct PlanTarget: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case api, simulator }
+    public var kind: Kind
+    public var url: String
+
+    public init(kind: Kind, url: String) {
+        self.kind = kind
+        self.url = url
+    }
+
+    /// Names the URL as given, so renderers escape it like any outside text.
+    public var sentence: String {
+        switch kind {
+        case .api: "Live status read from the NexCon API at \(url)."
+        case .simulator: "Made against the NexCon simulator at \(url), not the real API."
+        }
+    }
+}
+
 /// The saved plan (`plan --out`, `plan --format json`): a reviewed list of steps and what
 /// it was made from. Writer, reader and the checks that bind it to the manifests live
 /// here together, so the format is declared once.
@@ -439,7 +459,7 @@ public struct PlanFile: Sendable, Hashable {
         /// Each step's action and states, and no step twice.
         mutating func steps(_ saved: [Document.SavedStep]) -> [Step] {
             var steps: [Step] = []
-            var firstIndex: [String: Int] = [:]
+            var firstIndex: [StepKey: Int] = [:]
             for (index, saved) in saved.enumerated() {
                 let number = index + 1
                 let what = "step \(number) (\(saved.action) \(saved.icc))"
@@ -450,13 +470,13 @@ public struct PlanFile: Sendable, Hashable {
                 check(from != nil && to != nil, "\(what): unknown state in 'from' or 'to'")
                 check(action == nil || to == nil || action!.target == to, "\(what): \(saved.action) leads to \(action?.target.rawValue ?? "?"), not \(saved.to)")
                 check(saved.wave >= 1, "\(what): wave \(saved.wave) is not a positive number")
-                let key = "\(saved.icc)/\(saved.action)"
+                guard let action, let from, let to else { continue }
+                let key = StepKey(icc: stepICC, action: action)
                 if let first = firstIndex[key] {
                     check(false, "\(what) is listed twice, as step \(first + 1) and step \(number); a step is sent at most once")
                 } else {
                     firstIndex[key] = index
                 }
-                guard let action, let from, let to else { continue }
                 steps.append(Step(icc: stepICC, name: saved.name, action: action, from: from, to: to, wave: saved.wave,
                                   refused: saved.refused, reason: saved.reason, note: saved.note, manifestNote: saved.manifestNote, callbackURL: saved.callbackUrl,
                                   protect: saved.protect, location: locate(saved.source)))
@@ -541,9 +561,9 @@ public struct PlanFile: Sendable, Hashable {
             rebuilt += expected
         }
         Planner.assignWaves(&rebuilt)
-        let fileWaves = Dictionary(plan.steps.map { ("\($0.icc)/\($0.action.rawValue)", $0.wave) }, uniquingKeysWith: { first, _ in first })
-        for step in rebuilt where fileWaves["\(step.icc)/\(step.action.rawValue)"] != step.wave {
-            problems.append("\(step.action.rawValue) \(step.icc) is in wave \(fileWaves["\(step.icc)/\(step.action.rawValue)"] ?? 0), but its place is wave \(step.wave)")
+        let fileWaves = Dictionary(plan.steps.map { ($0.key, $0.wave) }, uniquingKeysWith: { first, _ in first })
+        for step in rebuilt where fileWaves[step.key] != step.wave {
+            problems.append("\(step.action.rawValue) \(step.icc) is in wave \(fileWaves[step.key] ?? 0), but its place is wave \(step.wave)")
         }
         guard problems.isEmpty else {
             let shown = problems.prefix(Self.problemLimit).map {

@@ -1,25 +1,5 @@
 import FleetModel
 
-/// Where live statuses came from, stated in every rendering of a plan.
-public struct PlanTarget: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case api, simulator }
-    public var kind: Kind
-    public var url: String
-
-    public init(kind: Kind, url: String) {
-        self.kind = kind
-        self.url = url
-    }
-
-    /// Names the URL as given, so renderers escape it like any outside text.
-    public var sentence: String {
-        switch kind {
-        case .api: "Live status read from the NexCon API at \(url)."
-        case .simulator: "Made against the NexCon simulator at \(url), not the real API."
-        }
-    }
-}
-
 /// What a rendering needs besides the plan. All of it is given, nothing is looked up.
 public struct RenderContext: Sendable {
     public var target: PlanTarget

@@ -108,11 +108,11 @@ public struct Reconciler: Sendable {
     public func apply(_ steps: [Step], target: PlanTarget) async throws(FatalAPIError) -> ApplyReport {
         // Each SIM's planned path, so a SIM found further along it counts as done, not stale:
         // a re-run after a crash finds two-step SIMs already blocked.
-        var ahead: [String: Set<SIMState>] = [:]
+        var ahead: [StepKey: Set<SIMState>] = [:]
         for (icc, own) in Dictionary(grouping: steps, by: \.icc) {
             let path = own.sorted { $0.wave < $1.wave }
             for (index, step) in path.enumerated() {
-                ahead["\(icc)/\(step.action.rawValue)"] = Set(path[index...].map(\.to))
+                ahead[step.key] = Set(path[index...].map(\.to))
             }
         }
         var results: [ICC: [SIMAction: StepResult]] = [:]
@@ -144,15 +144,15 @@ public struct Reconciler: Sendable {
             ordered += decided + ran
             journal.sync()
         }
-        let order = Dictionary(steps.enumerated().map { ("\($0.element.icc)/\($0.element.action.rawValue)", $0.offset) },
+        let order = Dictionary(steps.enumerated().map { ($0.element.key, $0.offset) },
                                uniquingKeysWith: { first, _ in first })
-        ordered.sort { order["\($0.step.icc)/\($0.step.action.rawValue)"]! < order["\($1.step.icc)/\($1.step.action.rawValue)"]! }
+        ordered.sort { order[$0.step.key]! < order[$1.step.key]! }
         var report = ApplyReport(results: ordered, interrupted: stop.isSet, target: target)
         report.journalFailure = journal.failure.map { "\(journal.path): \($0)" }
         return report
     }
 
-    private func runConcurrently(_ steps: [Step], ahead: [String: Set<SIMState>]) async throws(FatalAPIError) -> [StepResult] {
+    private func runConcurrently(_ steps: [Step], ahead: [StepKey: Set<SIMState>]) async throws(FatalAPIError) -> [StepResult] {
         let outcome: Result<[StepResult], FatalAPIError> = await withTaskGroup(of: Result<StepResult, FatalAPIError>.self) { group in
             var iterator = steps.makeIterator()
             var results: [StepResult] = []
@@ -165,7 +165,7 @@ public struct Reconciler: Sendable {
                     progress?.finished(converged: false, wasRunning: false)
                     return true
                 }
-                let done = ahead["\(step.icc)/\(step.action.rawValue)"] ?? [step.to]
+                let done = ahead[step.key] ?? [step.to]
                 progress?.started()
                 group.addTask {
                     do throws(FatalAPIError) {
