@@ -66,10 +66,16 @@ public enum ManifestEditor {
                 replacements.append((at..<at, prefix + inserted.map { "\(indent)\($0.0): \($0.1)\(newline)" }.joined()))
             }
         }
-        var out = bytes
-        for replacement in replacements.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-            out.replaceSubrange(replacement.range, with: Array(replacement.text.utf8))
+        // One pass over the file, so thousands of edits cost what one does.
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + replacements.reduce(0) { $0 + $1.text.utf8.count })
+        var position = 0
+        for replacement in replacements.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            out += bytes[position..<replacement.range.lowerBound]
+            out += replacement.text.utf8
+            position = replacement.range.upperBound
         }
+        out += bytes[position...]
         return .success(Result(bytes: out, edited: edited))
     }
 
