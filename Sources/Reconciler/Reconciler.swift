@@ -109,7 +109,7 @@ public struct Reconciler: Sendable {
         // Each SIM's planned path, so a SIM found further along it counts as done, not stale:
         // a re-run after a crash finds two-step SIMs already blocked.
         var ahead: [StepKey: Set<SIMState>] = [:]
-        for (icc, own) in Dictionary(grouping: steps, by: \.icc) {
+        for own in Dictionary(grouping: steps, by: \.icc).values {
             let path = own.sorted { $0.wave < $1.wave }
             for (index, step) in path.enumerated() {
                 ahead[step.key] = Set(path[index...].map(\.to))
