@@ -1,0 +1,232 @@
+import FleetModel
+import Foundation
+
+/// Reading a plan file: the whole file is checked before any of it is used.
+extension PlanFile {
+    private struct Document: Decodable {
+        struct Target: Decodable { var kind: String; var url: String }
+        struct Scope: Decodable {
+            var paths: [String]
+            var targets: [String]
+            var labels: [String: String]
+            var shard: String?
+            var unselected: Int
+            var changedSince: Base?
+        }
+        struct Base: Decodable {
+            struct Removed: Decodable { var icc: String; var name: String?; var source: Location }
+            var ref: String
+            var mergeBase: String
+            var unchanged: Int
+            struct Origin: Decodable { var icc: String; var origin: String; var commit: String?; var subject: String? }
+            var settingsChange: String?
+            var pullRequestBase: String?
+            var origins: [Origin]?
+            var removed: [Removed]
+        }
+        struct Summary: Decodable {
+            var managed, activate, block, restore, terminate, refused, unchanged, errors, pending: Int
+        }
+        struct Radius: Decodable { var disruptive: Int; var managed: Int; var percent: Double; var minimum: Int }
+        struct Location: Decodable { var path: String; var line: Int?; var column: Int? }
+        struct SavedStep: Decodable {
+            var icc: String
+            var name: String?
+            var action: String
+            var from: String
+            var to: String
+            var wave: Int
+            var refused: Bool
+            var reason: String?
+            var note: String?
+            var manifestNote: String?
+            var callbackUrl: String?
+            var protect: Bool
+            var source: Location
+        }
+        struct SavedSIM: Decodable {
+            var icc: String
+            var name: String?
+            var desired: String
+            var observed: String?
+            var live: String?
+            var outcome: String
+            var source: Location
+        }
+        struct Issue: Decodable { var icc: String?; var name: String?; var source: Location?; var message: String }
+        struct Version: Decodable { var formatVersion: Int }
+
+        var simfleetVersion: String
+        var target: Target
+        var manifestDigest: String
+        var scope: Scope
+        var summary: Summary
+        var blastRadius: Radius
+        var steps: [SavedStep]
+        var sims: [SavedSIM]
+        var errors: [Issue]
+        var warnings: [Issue]
+    }
+
+    /// At most this many problems are listed for one file.
+    static let problemLimit = 20
+
+    /// Reads a plan file and checks it whole, without the manifests: its format version,
+    /// every field's type and value, each step's action and states, and no step twice.
+    /// Every problem found is a diagnostic for `path`.
+    public static func decode(_ bytes: [UInt8], path: String) -> Result<PlanFile, PlanFileError> {
+        let location = SourceLocation(path: path)
+        let data = Data(bytes)
+        guard let version = try? JSONDecoder().decode(Document.Version.self, from: data) else {
+            return .failure(PlanFileError([.error(at: location, "not a simfleet plan (it is not JSON with a 'formatVersion'); make one with 'simfleet plan --out FILE'")]))
+        }
+        guard version.formatVersion == formatVersion else {
+            let advice = version.formatVersion < formatVersion
+                ? "was written by an older simfleet; this one reads format \(formatVersion): run 'simfleet plan --out FILE' again"
+                : "was written by a newer simfleet; this one reads format \(formatVersion): upgrade simfleet, or plan again with this one"
+            return .failure(PlanFileError([.error(at: location, "plan format \(version.formatVersion) \(advice)")]))
+        }
+        let document: Document
+        do {
+            document = try JSONDecoder().decode(Document.self, from: data)
+        } catch {
+            return .failure(PlanFileError([.error(at: location, "not a simfleet plan (\(describe(error))); plan again rather than editing the file")]))
+        }
+        var reader = Reader()
+        let kind = PlanTarget.Kind(rawValue: document.target.kind)
+        reader.check(kind != nil, "unknown plan target '\(document.target.kind)'")
+        // Shown in the markdown footer: a version, never markup.
+        reader.check(!document.simfleetVersion.isEmpty && document.simfleetVersion.utf8.count <= 64
+                     && document.simfleetVersion.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".+-_".unicodeScalars.contains($0) },
+                     "'simfleetVersion' is not a version (letters, digits, '.', '+', '-', '_', at most 64)")
+        reader.check(document.manifestDigest.utf8.count == 64 && document.manifestDigest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
+                     "'manifestDigest' is not a SHA-256 digest")
+        let targets = document.scope.targets.enumerated().map { reader.icc($0.element, "scope target \($0.offset + 1)") }
+        let shard = document.scope.shard.flatMap(Shard.init)
+        reader.check(document.scope.shard == nil || shard != nil, "'scope.shard' is not K/N")
+        let changedSince = document.scope.changedSince.map { base in
+            ChangeBase(ref: base.ref, mergeBase: base.mergeBase, unchanged: base.unchanged, removed: base.removed.enumerated().map {
+                RemovedSIM(icc: reader.icc($0.element.icc, "removed SIM \($0.offset + 1)"), name: $0.element.name, location: reader.locate($0.element.source))
+            }, settingsChange: base.settingsChange, pullRequestBase: base.pullRequestBase,
+            origins: Dictionary((base.origins ?? []).enumerated().map { index, saved -> (ICC, ChangeOrigin) in
+                let icc = reader.icc(saved.icc, "origin \(index + 1)")
+                switch (saved.origin, saved.commit, saved.subject) {
+                case ("pull-request", _, _): return (icc, .pullRequest)
+                case ("merged-earlier", let commit?, let subject?) where commit.utf8.count >= 40 && commit.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }):
+                    return (icc, .mergedEarlier(commit: commit, subject: subject))
+                default:
+                    reader.check(false, "origin \(index + 1) is neither 'pull-request' nor 'merged-earlier' with a commit id and subject")
+                    return (icc, .pullRequest)
+                }
+            }, uniquingKeysWith: { first, _ in first }))
+        }
+        reader.check(changedSince.map { $0.mergeBase.utf8.count >= 40 && $0.mergeBase.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } } ?? true,
+                     "'scope.changedSince.mergeBase' is not a commit id")
+        let steps = reader.steps(document.steps)
+        let sims = reader.sims(document.sims)
+        let errors = reader.issues(document.errors, "error"), warnings = reader.issues(document.warnings, "warning")
+        let s = document.summary, r = document.blastRadius
+        reader.check(r.percent.isFinite && r.percent >= 0 && r.minimum >= 0, "'blastRadius' holds a negative or non-finite limit")
+        guard reader.problems.isEmpty, let kind else {
+            return .failure(PlanFileError(reader.problems.map { .error(at: location, $0 + "; plan again rather than editing the file") }))
+        }
+        let summary = PlanSummary(managed: s.managed, activate: s.activate, block: s.block, restore: s.restore, terminate: s.terminate,
+                                  refused: s.refused, unchanged: s.unchanged, pending: s.pending, errors: s.errors)
+        let plan = Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary,
+                        blastRadius: BlastRadius(disruptive: r.disruptive, managed: r.managed,
+                                                 limit: BlastRadiusLimit(percent: r.percent, minimum: r.minimum)))
+        return .success(PlanFile(plan: plan, simfleetVersion: document.simfleetVersion,
+                                 target: PlanTarget(kind: kind, url: document.target.url),
+                                 manifestDigest: document.manifestDigest,
+                                 scope: PlanScope(paths: document.scope.paths, targets: targets, labels: document.scope.labels,
+                                                  shard: shard, unselected: document.scope.unselected, changedSince: changedSince)))
+    }
+
+    /// Turns the decoded document into values, collecting every problem (up to a limit).
+    private struct Reader {
+        var problems: [String] = []
+
+        mutating func check(_ condition: Bool, _ problem: @autoclosure () -> String) {
+            if !condition && problems.count < problemLimit { problems.append(problem()) }
+        }
+
+        mutating func icc(_ text: String, _ what: @autoclosure () -> String) -> ICC {
+            check(ICC.validate(text) == nil, "\(what()): '\(text)' is not a valid ICC")
+            return ICC(unchecked: text)
+        }
+
+        /// A location names a line and column, or the file alone (line 0), as it is written.
+        func locate(_ saved: Document.Location) -> SourceLocation {
+            guard let line = saved.line, line > 0 else { return SourceLocation(path: saved.path) }
+            return SourceLocation(path: saved.path, line: line, column: max(0, saved.column ?? 0))
+        }
+
+        /// Each step's action and states, and no step twice.
+        mutating func steps(_ saved: [Document.SavedStep]) -> [Step] {
+            var steps: [Step] = []
+            var firstIndex: [StepKey: Int] = [:]
+            for (index, saved) in saved.enumerated() {
+                let number = index + 1
+                let what = "step \(number) (\(saved.action) \(saved.icc))"
+                let stepICC = icc(saved.icc, what)
+                let action = SIMAction(rawValue: saved.action)
+                let from = SIMState(rawValue: saved.from), to = SIMState(rawValue: saved.to)
+                check(action != nil, "\(what): unknown action '\(saved.action)' (valid: activate, block, restore, terminate)")
+                check(from != nil && to != nil, "\(what): unknown state in 'from' or 'to'")
+                check(action == nil || to == nil || action!.target == to, "\(what): \(saved.action) leads to \(action?.target.rawValue ?? "?"), not \(saved.to)")
+                check(saved.wave >= 1, "\(what): wave \(saved.wave) is not a positive number")
+                guard let action, let from, let to else { continue }
+                let key = StepKey(icc: stepICC, action: action)
+                if let first = firstIndex[key] {
+                    check(false, "\(what) is listed twice, as step \(first + 1) and step \(number); a step is sent at most once")
+                } else {
+                    firstIndex[key] = index
+                }
+                steps.append(Step(icc: stepICC, name: saved.name, action: action, from: from, to: to, wave: saved.wave,
+                                  refused: saved.refused, reason: saved.reason, note: saved.note, manifestNote: saved.manifestNote, callbackURL: saved.callbackUrl,
+                                  protect: saved.protect, location: locate(saved.source)))
+            }
+            return steps
+        }
+
+        mutating func sims(_ saved: [Document.SavedSIM]) -> [PlannedSIM] {
+            var sims: [PlannedSIM] = []
+            for (index, saved) in saved.enumerated() {
+                let what = "SIM \(index + 1)"
+                let simICC = icc(saved.icc, what)
+                let desired = SIMState(rawValue: saved.desired), outcome = Outcome(rawValue: saved.outcome)
+                let live = saved.live.map(LiveState.init(rawValue:))
+                check(desired != nil, "\(what): unknown desired state '\(saved.desired)'")
+                check(outcome != nil, "\(what): unknown outcome '\(saved.outcome)'")
+                check(live == nil || live! != nil, "\(what): unknown live state '\(saved.live ?? "")'")
+                guard let desired, let outcome else { continue }
+                sims.append(PlannedSIM(icc: simICC, name: saved.name, desired: desired, observed: saved.observed,
+                                       live: live ?? nil, outcome: outcome, location: locate(saved.source)))
+            }
+            return sims
+        }
+
+        mutating func issues(_ saved: [Document.Issue], _ list: String) -> [PlanIssue] {
+            var issues: [PlanIssue] = []
+            for (index, issue) in saved.enumerated() {
+                issues.append(PlanIssue(icc: issue.icc.map { icc($0, "\(list) \(index + 1)") }, name: issue.name,
+                                        location: issue.source.map(locate), message: issue.message))
+            }
+            return issues
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { String($0 + 1) } ?? $0.stringValue }.joined(separator: ".")
+        }
+        return switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "'\(path(context).isEmpty ? key.stringValue : path(context) + "." + key.stringValue)' is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "'\(path(context))' has the wrong type"
+        case DecodingError.dataCorrupted: "it is not valid JSON"
+        default: "it cannot be read"
+        }
+    }
+}
