@@ -99,6 +99,26 @@ public struct Policy: Sendable, Equatable {
     }
 }
 
+extension Policy {
+    /// A saved plan narrowed by `--target`, `--target-file`, `--label` or `--shard`: only its
+    /// steps for the matching SIMs in scope. A targeted ICC no manifest in scope declares,
+    /// or targets that match no step, are errors (at `targetSource` and `planPath`).
+    public static func narrow(_ steps: [Step], by targeting: Targeting, inScope desired: [DesiredSIM],
+                              targetSource: String, planPath: String) -> Result<[Step], PlanFileError> {
+        var problems: [Diagnostic] = []
+        let (selected, unknown) = targeting.select(desired)
+        for icc in unknown {
+            problems.append(.error(at: SourceLocation(path: targetSource), "ICC \(icc) is targeted but no manifest in the plan's scope declares it"))
+        }
+        let chosen = Set(selected.map(\.icc))
+        let narrowed = steps.filter { chosen.contains($0.icc) }
+        if problems.isEmpty && narrowed.isEmpty {
+            problems.append(.error(at: SourceLocation(path: planPath), "no step of this plan matches the targets and labels given"))
+        }
+        return problems.isEmpty ? .success(narrowed) : .failure(PlanFileError(problems))
+    }
+}
+
 /// Why a step is not sent, worded once for the plan and the apply report.
 public enum Refusal: Sendable, Hashable {
     /// The manifest sets `protect: true`: never, whatever the flags say.

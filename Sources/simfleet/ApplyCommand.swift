@@ -161,14 +161,10 @@ extension SimfleetCommand {
             let (targeting, diagnostics) = fleet.targeting()
             guard !targeting.isEmpty else { return (steps, false) }
             var problems = diagnostics
-            let (selected, unknown) = targeting.select(session.desired)
-            for icc in unknown {
-                problems.append(.error(at: SourceLocation(path: fleet.targetFile ?? "--target"), "ICC \(icc) is targeted but no manifest in the plan's scope declares it"))
-            }
-            let chosen = Set(selected.map(\.icc))
-            let narrowed = steps.filter { chosen.contains($0.icc) }
-            if problems.isEmpty && narrowed.isEmpty {
-                problems.append(.error(at: SourceLocation(path: planPath), "no step of this plan matches the targets and labels given"))
+            var narrowed: [Step] = []
+            switch Policy.narrow(steps, by: targeting, inScope: session.desired, targetSource: fleet.targetFile ?? "--target", planPath: planPath) {
+            case .success(let steps): narrowed = steps
+            case .failure(let found): problems += found.diagnostics
             }
             guard !problems.hasErrors else {
                 Output.error(problems.sorted().map(\.formatted).joined(separator: "\n"))

@@ -64,3 +64,18 @@ import Testing
         #expect(Policy(allowTerminate: .all).allowanceProblems(declared: sims).isEmpty)
     }
 }
+
+extension PolicyTests {
+    /// A saved plan narrowed by targets: only matching steps, and never an ICC out of scope.
+    @Test func narrowingASavedPlan() {
+        let desired = [Fleet.sim(1, .blocked), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]
+        let steps = [Self.step(.block, n: 1), Self.step(.block, n: 2)]
+        let one = Policy.narrow(steps, by: Targeting(iccs: [Fleet.icc(2)]), inScope: desired, targetSource: "--target", planPath: "p.json")
+        #expect((try? one.get())?.map(\.icc) == [Fleet.icc(2)])
+        guard case .failure(let unknown) = Policy.narrow(steps, by: Targeting(iccs: [Fleet.icc(9)]), inScope: desired, targetSource: "--target", planPath: "p.json"),
+              case .failure(let none) = Policy.narrow(steps, by: Targeting(iccs: [Fleet.icc(3)]), inScope: desired, targetSource: "--target", planPath: "p.json")
+        else { Issue.record("narrowing to nothing was accepted"); return }
+        #expect(unknown.diagnostics.map(\.formatted) == ["--target: error: ICC \(Fleet.icc(9)) is targeted but no manifest in the plan's scope declares it"])
+        #expect(none.diagnostics.map(\.formatted) == ["p.json: error: no step of this plan matches the targets and labels given"])
+    }
+}
