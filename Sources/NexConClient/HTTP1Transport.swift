@@ -41,7 +41,7 @@ final class HTTP1Transport: Sendable {
 
     typealias Pool = ConnectionPoolState<PoolChannel, CheckedContinuation<Handover, any Error>>
 
-    let origin: APIEndpoint.Origin
+    let origin: NexConConnection.Origin
     let executors: [LoopExecutor]
     private let loops: MultiThreadedEventLoopGroup
     private let tls: NIOSSLContext?
@@ -49,7 +49,7 @@ final class HTTP1Transport: Sendable {
     private let connectTimeout: TimeAmount
     private let maximumBody: Int
 
-    init(origin: APIEndpoint.Origin, maximumConnections: Int, connectTimeout: TimeAmount,
+    init(origin: NexConConnection.Origin, maximumConnections: Int, connectTimeout: TimeAmount,
          tlsConfiguration: TLSConfiguration = .makeClientConfiguration(), maximumBody: Int = 1 << 20) throws {
         self.origin = origin
         pool = Mutex(Pool(maximum: maximumConnections))

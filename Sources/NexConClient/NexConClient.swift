@@ -39,7 +39,7 @@ public struct FatalAPIError: Error, CustomStringConvertible, Sendable {
 /// Unknown fields in answers are ignored, error bodies are read if they are JSON and
 /// shown if not, and the key appears only in the Authorization header.
 public final class NexConClient: Sendable {
-    public let endpoint: APIEndpoint
+    public let endpoint: NexConConnection
     public let pacer: Pacer
     public let retry: RetryPolicy
     private let transport: HTTP1Transport
@@ -54,12 +54,12 @@ public final class NexConClient: Sendable {
     private let heads: [NexConAPI.Endpoint: HTTPRequestHead]
 
     /// `parallelism` sizes the connection pool; `rate` caps requests per second.
-    public convenience init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) throws(ConfigurationError) {
+    public convenience init(endpoint: NexConConnection, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) throws(ConfigurationError) {
         try self.init(endpoint: endpoint, parallelism: parallelism, rate: rate, retry: retry, tls: .makeClientConfiguration())
     }
 
     /// With the TLS settings given: the system's trust roots unless a test says otherwise.
-    init(endpoint: APIEndpoint, parallelism: Int, rate: Double?, retry: RetryPolicy, tls: TLSConfiguration) throws(ConfigurationError) {
+    init(endpoint: NexConConnection, parallelism: Int, rate: Double?, retry: RetryPolicy, tls: TLSConfiguration) throws(ConfigurationError) {
         self.endpoint = endpoint
         self.retry = retry
         responseText = ResponseText(key: endpoint.key)

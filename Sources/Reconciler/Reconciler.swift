@@ -7,7 +7,7 @@ import Platform
 
 /// How long jobs have been taking, so waits poll near when a job should end rather
 /// than on a fixed schedule.
-final class JobClock: Sendable {
+final class JobTimeEstimate: Sendable {
     private let estimate = Mutex<Double?>(nil)
 
     func record(_ duration: Duration) {
@@ -84,7 +84,7 @@ public struct Reconciler: Sendable {
     public let progress: ApplyProgress?
     /// Every wait (job polls, backoff) and deadline goes by this clock.
     public let time: InjectedClock
-    let jobs = JobClock()
+    let jobs = JobTimeEstimate()
 
     public init(client: any NexConActions, options: ApplyOptions, journal: Journal, stop: StopFlag, progress: ApplyProgress? = nil,
                 clock: InjectedClock = .continuous) {

@@ -1,6 +1,6 @@
 /// When apply reads a SIM's status while its job runs, and when a job that never showed
 /// itself has most likely failed unseen. Pure: times are durations since the action was
-/// sent, and the typical job time is what `JobClock` has seen so far.
+/// sent, and the typical job time is what `JobTimeEstimate` has seen so far.
 ///
 /// The budget: the first read comes at 90% of the typical job time; then reads every 100 ms,
 /// growing to one every 250 ms, for the first minute; after it, one every 5 s at most, so

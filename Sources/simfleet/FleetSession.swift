@@ -142,18 +142,18 @@ struct FleetSession {
     static func withClient<T: Sendable>(_ api: APIOptions, seed: [DesiredSIM], _ body: @Sendable (NexConClient, PlanTarget) async throws -> T) async throws -> T {
         if api.simulator {
             return try await EmbeddedSimulator.run(desired: seed, statePath: EmbeddedSimulator.defaultStatePath) { connection in
-                let endpoint = try APIEndpoint(url: connection.url, key: connection.key)
+                let endpoint = try NexConConnection(url: connection.url, key: connection.key)
                 return try await Self.using(try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)) { client in
                     try await body(client, PlanTarget(kind: .simulator, url: connection.url))
                 }
             }
         }
-        let endpoint: APIEndpoint
+        let endpoint: NexConConnection
         let client: NexConClient
         do {
             let environment = ProcessInfo.processInfo.environment
-            let key = try APIEndpoint.key(environment: environment, keyFile: api.apiKeyFile, warn: Output.error)
-            endpoint = try APIEndpoint(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? APIEndpoint.defaultURL, key: key)
+            let key = try NexConConnection.key(environment: environment, keyFile: api.apiKeyFile, warn: Output.error)
+            endpoint = try NexConConnection(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? NexConConnection.defaultURL, key: key)
             client = try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)
         } catch {
             Output.error("error: \(error.description)")

@@ -111,7 +111,7 @@ import Testing
 @Suite struct TransportCancellationTests {
     @Test func aCancelledWaiterReturnsWhileTheHolderStillWaits() async throws {
         try await SilentServer.with { port, _ in
-            let origin = try APIEndpoint(url: "http://127.0.0.1:\(port)", key: "k").origin
+            let origin = try NexConConnection(url: "http://127.0.0.1:\(port)", key: "k").origin
             let transport = try HTTP1Transport(origin: origin, maximumConnections: 1, connectTimeout: .seconds(5))
             let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/simcard/status")
             // The holder's answer never comes; its deadline is an hour away.

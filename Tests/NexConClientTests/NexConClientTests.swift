@@ -20,7 +20,7 @@ import Testing
         var retry = RetryPolicy()
         retry.base = .milliseconds(5)
         retry.attempts = 8
-        return try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: key), parallelism: parallelism, rate: rate, retry: retry)
+        return try NexConClient(endpoint: NexConConnection(url: simulator.baseURL, key: key), parallelism: parallelism, rate: rate, retry: retry)
     }
 
     static func expectComplete(_ observed: [ICC: Observation], _ iccs: [ICC]) {
@@ -95,7 +95,7 @@ import Testing
         retry.attempts = 2
         retry.connectTimeout = .milliseconds(200)
         // Port 9 (discard) on loopback: nothing listens there.
-        let client = try NexConClient(endpoint: APIEndpoint(url: "http://127.0.0.1:9", key: "k"), parallelism: 4, rate: nil, retry: retry)
+        let client = try NexConClient(endpoint: NexConConnection(url: "http://127.0.0.1:9", key: "k"), parallelism: 4, rate: nil, retry: retry)
         let error = await #expect(throws: FatalAPIError.self) {
             _ = try await StatusSweep.run(Self.iccs(10), client: client, parallelism: 4)
         }
@@ -112,7 +112,7 @@ import Testing
             retry.base = .milliseconds(1)
             retry.attempts = 2
             retry.requestTimeout = .milliseconds(150)
-            let client = try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
+            let client = try NexConClient(endpoint: NexConConnection(url: simulator.baseURL, key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
             let observation = try await client.status(of: iccs[0])
             await client.shutdown()
             #expect(observation == .failed("no answer in time (timeout); gave up after 2 attempts"))
@@ -124,7 +124,7 @@ import Testing
             var retry = RetryPolicy()
             retry.base = .milliseconds(1)
             retry.attempts = 3
-            let client = try NexConClient(endpoint: APIEndpoint(url: "http://127.0.0.1:\(port)", key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
+            let client = try NexConClient(endpoint: NexConConnection(url: "http://127.0.0.1:\(port)", key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
             let icc = Self.iccs(1)[0]
             let caller = Task { try await client.status(of: icc) }
             #expect(await eventually { server.connections == 1 })
@@ -164,9 +164,9 @@ import Testing
         ("not a url", "is not a valid URL"),
     ])
     func plainHTTPIsRefusedExceptToLoopback(url: String, problem: String) {
-        #expect(throws: ConfigurationError.self) { _ = try APIEndpoint(url: url, key: "k") }
+        #expect(throws: ConfigurationError.self) { _ = try NexConConnection(url: url, key: "k") }
         do {
-            _ = try APIEndpoint(url: url, key: "k")
+            _ = try NexConConnection(url: url, key: "k")
         } catch {
             #expect(error.description.contains(problem))
         }
@@ -174,15 +174,15 @@ import Testing
 
     @Test(arguments: ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:80", "https://app.nexcon.io/"])
     func loopbackHTTPAndHTTPSAreAccepted(url: String) throws {
-        let endpoint = try APIEndpoint(url: url, key: "k")
+        let endpoint = try NexConConnection(url: url, key: "k")
         #expect(!endpoint.baseURL.hasSuffix("/"))
         #expect(!endpoint.description.contains("k@"))
     }
 
     @Test func keyComesFromTheEnvironmentOrAFileAndNeverAFlag() throws {
-        #expect(try APIEndpoint.key(environment: ["NEXCON_API_KEY": " secret \n"], keyFile: nil) == "secret")
-        #expect(throws: ConfigurationError.self) { try APIEndpoint.key(environment: [:], keyFile: nil) }
-        #expect(throws: ConfigurationError.self) { try APIEndpoint.key(environment: [:], keyFile: "/nonexistent") }
+        #expect(try NexConConnection.key(environment: ["NEXCON_API_KEY": " secret \n"], keyFile: nil) == "secret")
+        #expect(throws: ConfigurationError.self) { try NexConConnection.key(environment: [:], keyFile: nil) }
+        #expect(throws: ConfigurationError.self) { try NexConConnection.key(environment: [:], keyFile: "/nonexistent") }
     }
 }
 
@@ -204,7 +204,7 @@ import Testing
         try await HostileServer.with(Self.once429(value)) { url in
             var retry = RetryPolicy()
             retry.maximumRetryWait = .milliseconds(50)
-            let client = try NexConClient(endpoint: APIEndpoint(url: url, key: "k"), parallelism: 1, rate: nil, retry: retry)
+            let client = try NexConClient(endpoint: NexConConnection(url: url, key: "k"), parallelism: 1, rate: nil, retry: retry)
             let observed = try await client.status(of: Self.icc, facts: false)
             await client.shutdown()
             guard case .status(let word, _) = observed else { Issue.record("\(observed)"); return }
@@ -222,7 +222,7 @@ import Testing
         try await HostileServer.with({ _, _, _ in
             .init(code: 200, headers: [("X-RateLimit-Limit", value)], body: #"{"status":"ACTIVATED"}"#)
         }) { url in
-            let client = try NexConClient(endpoint: APIEndpoint(url: url, key: "k"), parallelism: 4, rate: nil)
+            let client = try NexConClient(endpoint: NexConConnection(url: url, key: "k"), parallelism: 4, rate: nil)
             let observed = try await StatusSweep.run(TestICC.numbers(40), client: client, parallelism: 4)
             await client.shutdown()
             #expect(observed.count == 40)
@@ -241,7 +241,7 @@ import Testing
     @Test(arguments: ["abc\u{0}def", "abc\u{1B}[2Jdef", "abc\u{7F}def", "abc\u{85}def"])
     func aKeyWithControlCharactersIsRefused(key: String) {
         #expect {
-            _ = try APIEndpoint(url: "https://app.nexcon.io", key: key)
+            _ = try NexConConnection(url: "https://app.nexcon.io", key: key)
         } throws: { error in
             let text = (error as? ConfigurationError)?.description ?? ""
             return text.hasPrefix("the API key contains a control character (U+") && !text.contains("abc")
@@ -250,7 +250,7 @@ import Testing
 
     @Test func credentialsInTheURLAreRefusedWithoutRepeatingThem() {
         #expect {
-            _ = try APIEndpoint(url: "https://ops:hunter2@app.nexcon.io", key: "k")
+            _ = try NexConConnection(url: "https://ops:hunter2@app.nexcon.io", key: "k")
         } throws: { error in
             let text = (error as? ConfigurationError)?.description ?? ""
             return text.contains("holds a user name or password") && !text.contains("hunter2")
@@ -261,7 +261,7 @@ import Testing
     @Test(arguments: ["https://app.nexcon.io/?token=abc123", "https://app.nexcon.io/#abc123", "https://app.nexcon.io?"])
     func aQueryOrFragmentIsRefusedWithoutRepeatingIt(url: String) {
         #expect {
-            _ = try APIEndpoint(url: url, key: "k")
+            _ = try NexConConnection(url: url, key: "k")
         } throws: { error in
             let text = (error as? ConfigurationError)?.description ?? ""
             return text.contains("holds a query or fragment") && !text.contains("abc123")
@@ -273,7 +273,7 @@ import Testing
         pipe.fileHandleForWriting.write(Data([0xEF, 0xBB, 0xBF] + Array("s3cret-key\r\n".utf8)))
         try pipe.fileHandleForWriting.close()
         var warnings: [String] = []
-        let key = try APIEndpoint.key(environment: [:], keyFile: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)") { warnings.append($0) }
+        let key = try NexConConnection.key(environment: [:], keyFile: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)") { warnings.append($0) }
         #expect(key == "s3cret-key")
         #expect(warnings.isEmpty, "a pipe has no permissions to warn about")
     }
@@ -283,14 +283,14 @@ import Testing
             let latin1 = dir.appendingPathComponent("latin1.key").path
             #expect(FileManager.default.createFile(atPath: latin1, contents: Data([0x63, 0x61, 0x66, 0xE9]), attributes: [.posixPermissions: 0o600]))
             #expect {
-                _ = try APIEndpoint.key(environment: [:], keyFile: latin1)
+                _ = try NexConConnection.key(environment: [:], keyFile: latin1)
             } throws: { error in
                 (error as? ConfigurationError)?.description.hasSuffix("latin1.key: line 1 is not valid UTF-8; nothing was sent") == true
             }
             let open = dir.appendingPathComponent("open.key").path
             #expect(FileManager.default.createFile(atPath: open, contents: Data("k".utf8), attributes: [.posixPermissions: 0o644]))
             var warnings: [String] = []
-            let key = try APIEndpoint.key(environment: [:], keyFile: open) { warnings.append($0) }
+            let key = try NexConConnection.key(environment: [:], keyFile: open) { warnings.append($0) }
             #expect(key == "k")
             #expect(warnings == ["warning: the API key file \(open) can be read by other users; restrict it with 'chmod 600 \(open)'"])
         }
@@ -300,7 +300,7 @@ import Testing
         try await HostileServer.with({ _, _, _ in
             .init(code: 302, headers: [("Location", "https://evil.example/steal")], body: "")
         }) { url in
-            let client = try NexConClient(endpoint: APIEndpoint(url: url, key: "k"), parallelism: 1, rate: nil)
+            let client = try NexConClient(endpoint: NexConConnection(url: url, key: "k"), parallelism: 1, rate: nil)
             await #expect {
                 _ = try await client.status(of: TestICC.number(1))
             } throws: { error in

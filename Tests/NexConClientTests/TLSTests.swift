@@ -30,12 +30,12 @@ import Testing
     static func trustingClient(_ url: String, parallelism: Int) throws -> NexConClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(certificate)
-        return try NexConClient(endpoint: APIEndpoint(url: url, key: "secret-key"), parallelism: parallelism, rate: nil, retry: retry(), tls: tls)
+        return try NexConClient(endpoint: NexConConnection(url: url, key: "secret-key"), parallelism: parallelism, rate: nil, retry: retry(), tls: tls)
     }
 
     @Test func untrustedCertificateStopsTheSweepBeforeAnyKeyIsSent() async throws {
         try await withTLSServer { port, requests in
-            let client = try NexConClient(endpoint: APIEndpoint(url: "https://localhost:\(port)", key: "secret-key"),
+            let client = try NexConClient(endpoint: NexConConnection(url: "https://localhost:\(port)", key: "secret-key"),
                                           parallelism: 4, rate: nil, retry: Self.retry())
             let error = await #expect(throws: FatalAPIError.self) {
                 _ = try await StatusSweep.run([Self.icc], client: client, parallelism: 4)
@@ -56,7 +56,7 @@ import Testing
         try await SilentServer.with { port, server in
             var retry = Self.retry()
             retry.connectTimeout = .milliseconds(200)
-            let client = try NexConClient(endpoint: APIEndpoint(url: "https://127.0.0.1:\(port)", key: "secret-key"),
+            let client = try NexConClient(endpoint: NexConConnection(url: "https://127.0.0.1:\(port)", key: "secret-key"),
                                           parallelism: 2, rate: nil, retry: retry)
             let error = await #expect(throws: FatalAPIError.self) {
                 _ = try await StatusSweep.run([Self.icc], client: client, parallelism: 2)

@@ -38,7 +38,7 @@ import Testing
         var retry = RetryPolicy()
         retry.base = .milliseconds(5)
         retry.cap = .milliseconds(50)
-        let client = try NexConClient(endpoint: APIEndpoint(url: url, key: SimulatorConfiguration.developmentKey), parallelism: 8, rate: nil, retry: retry)
+        let client = try NexConClient(endpoint: NexConConnection(url: url, key: SimulatorConfiguration.developmentKey), parallelism: 8, rate: nil, retry: retry)
         var options = ApplyOptions()
         options.parallelism = 8
         options.waits.firstPause = .milliseconds(5)
@@ -125,7 +125,7 @@ import Testing
                 let full = open("/dev/full", O_WRONLY)
                 #expect(dup2(full, journal.descriptor) >= 0)
                 close(full)
-                let client = try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey),
+                let client = try NexConClient(endpoint: NexConConnection(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey),
                                               parallelism: 4, rate: nil)
                 let report = try await Reconciler(client: client, options: ApplyOptions(), journal: journal, stop: StopFlag())
                     .apply(steps, target: PlanTarget(kind: .simulator, url: simulator.baseURL))
@@ -151,7 +151,7 @@ import Testing
         try await withSimulator(configuration, sims: [SimulatedSIM(icc: icc.digits, status: "INACTIVE")]) { simulator in
             try await withTemporaryDirectory { dir in
                 let step = Step(icc: icc, name: nil, action: .activate, from: .inactive, to: .active, wave: 1, location: SourceLocation(path: "m.yaml"))
-                let client = try NexConClient(endpoint: APIEndpoint(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey), parallelism: 1, rate: nil)
+                let client = try NexConClient(endpoint: NexConConnection(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey), parallelism: 1, rate: nil)
                 var options = ApplyOptions()
                 options.waits.typicalJob = .seconds(1)
                 let clock = ImmediateClock()

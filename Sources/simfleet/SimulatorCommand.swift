@@ -9,8 +9,9 @@ extension Lifecycle.TransitionalStatus: ExpressibleByArgument {}
 extension SimulatorConfiguration.CallbackReach: ExpressibleByArgument {}
 
 extension SimfleetCommand {
-    struct Simulator: AsyncParsableCommand {
+    struct SimulatorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulator",
             abstract: "Run a stand-in NexCon API server for tests, demos and rehearsals.",
             discussion: """
             Serves POST /api/v1/simcard/{activate,block,restore,terminate,status} as NexCon \

@@ -5,8 +5,9 @@ import Manifests
 extension ValidationFormat: ExpressibleByArgument {}
 
 extension SimfleetCommand {
-    struct Validate: AsyncParsableCommand {
+    struct ValidateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check manifests offline and report every problem at once.",
             discussion: """
             Reads every *.yaml and *.yml file under the given paths. Needs no API key and \

@@ -4,7 +4,7 @@ import NIOCore
 import Platform
 
 /// Where the NexCon API is and the key to it. The key is kept out of every description.
-public struct APIEndpoint: Sendable, CustomStringConvertible {
+public struct NexConConnection: Sendable, CustomStringConvertible {
     public static let defaultURL = "https://app.nexcon.io"
 
     /// The base URL without a trailing slash, e.g. `https://app.nexcon.io`.

@@ -2,8 +2,9 @@ import ArgumentParser
 import Manifests
 
 extension SimfleetCommand {
-    struct Schema: ParsableCommand {
+    struct SchemaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schema",
             abstract: "Print the JSON Schema of the manifest format, for editors."
         )
 
