@@ -163,9 +163,15 @@ struct APIOptions: ParsableArguments {
     @Option(help: "The longest wait a 429's Retry-After may ask for; longer ones are cut to this, and the run says so.")
     var maxRetryWait = DurationArgument(.seconds(60))
 
+    /// The first retry's backoff (then doubling, with jitter); hidden, so tests against
+    /// a hostile server need not wait out real backoffs.
+    @Option(help: .hidden)
+    var retryBase = DurationArgument(.milliseconds(100))
+
     /// Retries as the flags set them.
     var retryPolicy: RetryPolicy {
         var policy = RetryPolicy()
+        policy.base = retryBase.duration
         policy.maximumRetryWait = maxRetryWait.duration
         return policy
     }
