@@ -203,7 +203,7 @@ import Testing
             #expect(!(step.action == .terminate && protected.contains(step.icc)))
             // A fresh plan, made when the SIM is where apply would send this step, holds the same step.
             let sim = sims.first { $0.icc == step.icc }!
-            let fresh = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live(Self.word(step.from))], policy: applyPolicy)
+            let fresh = Planner.plan(desired: [sim], observed: [sim.icc: Fleet.live(TestStatus.word(step.from))], policy: applyPolicy)
             #expect(fresh.steps.contains { $0.action == step.action && $0.from == step.from && !$0.refused },
                     "\(step.action) \(step.icc) from \(step.from) is not in a fresh plan")
         }
@@ -211,12 +211,4 @@ import Testing
         #expect(steps.allSatisfy { $0.protect == protected.contains($0.icc) })
     }
 
-    static func word(_ state: SIMState) -> String {
-        switch state {
-        case .active: "ACTIVATED"
-        case .blocked: "BLOCKED"
-        case .inactive: "INACTIVE"
-        case .terminated: "TERMINATED"
-        }
-    }
 }

@@ -189,14 +189,6 @@ actor VirtualNexCon: NexConActions {
         self.states = states
     }
 
-    static func word(_ state: SIMState) -> String {
-        switch state {
-        case .active: "ACTIVATED"
-        case .blocked: "BLOCKED"
-        case .inactive: "INACTIVE"
-        case .terminated: "TERMINATED"
-        }
-    }
 
     private func settle(_ icc: ICC) {
         if let job = jobs[icc], clock.now >= job.ends {
@@ -209,7 +201,7 @@ actor VirtualNexCon: NexConActions {
         settle(icc)
         guard let state = states[icc] else { return .notFound }
         if jobs[icc] != nil { return .status("PROCESSING", facts: .null) }
-        return .status(Self.word(state), facts: .null)
+        return .status(TestStatus.word(state), facts: .null)
     }
 
     func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> NexConClient.Answer {

@@ -1,4 +1,5 @@
 import FleetModel
+import NexConSimulator
 
 /// Valid ICCs for tests: the n-th one, with its Luhn check digit.
 public enum TestICC {
@@ -8,6 +9,18 @@ public enum TestICC {
     }
 
     public static func numbers(_ count: Int) -> [ICC] { (0..<count).map(number) }
+}
+
+/// The status word the simulator shows for a settled state, for tests that stand in for it.
+public enum TestStatus {
+    public static func word(_ state: SIMState) -> String {
+        switch state {
+        case .active: Lifecycle.activated
+        case .blocked: Lifecycle.blocked
+        case .inactive: Lifecycle.inactive
+        case .terminated: Lifecycle.terminated
+        }
+    }
 }
 
 /// A small seeded generator (SplitMix64), so random tests replay exactly.
