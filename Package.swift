@@ -79,11 +79,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Everything a person or a program reads: plan, apply, validate and show in text,
+        // markdown, JSON and GitHub annotations, with one escaping helper per format.
+        .target(name: "Views", dependencies: ["FleetModel", "Manifests", "Planning", "Platform", "Reconciler"]),
         // The command-line tool: flag parsing and wiring only.
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "GitHistory", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler",
+                "FleetModel", "GitHistory", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -112,8 +115,9 @@ let package = Package(
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport", "Views"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport", "Views"]),
+        .testTarget(name: "ViewsTests", dependencies: ["Views", "Planning", "Reconciler", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NexConClientTests",
             dependencies: [
@@ -138,12 +142,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Platform", "TestSupport",
+            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Platform", "TestSupport", "Views",
                            .product(name: "Clocks", package: "swift-clocks")]
         ),
         .testTarget(
             name: "SimfleetEndToEndTests",
-            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", .product(name: "Clocks", package: "swift-clocks")]
+            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", "Views", .product(name: "Clocks", package: "swift-clocks")]
         ),
     ],
     swiftLanguageModes: [.v6]

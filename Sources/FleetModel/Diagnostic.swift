@@ -36,17 +36,6 @@ public struct Diagnostic: Hashable, Sendable, Comparable {
         return String(String.UnicodeScalarView(scalars.prefix(excerptLimit))) + "… (\(scalars.count) characters)"
     }
 
-    /// `path:line:column: error: message`, the form compilers, editors and CI understand.
-    /// Paths and messages carry outside text, so control characters are shown escaped.
-    public var formatted: String {
-        "\(TerminalText.escape(location.description)): \(severity.rawValue): \(TerminalText.escape(message))"
-    }
-
-    /// A GitHub Actions workflow command that annotates the file in a pull request.
-    public var githubAnnotation: String {
-        GitHubAnnotation.command(severity.rawValue, path: location.path, line: location.line, column: location.column, message: message)
-    }
-
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         (a.location, a.severity, a.message) < (b.location, b.severity, b.message)
     }
@@ -55,15 +44,6 @@ public struct Diagnostic: Hashable, Sendable, Comparable {
 extension Array where Element == Diagnostic {
     public var errorCount: Int { count(where: { $0.severity == .error }) }
     public var hasErrors: Bool { contains(where: { $0.severity == .error }) }
-
-    /// At most `limit` formatted lines, then one saying how many more there are (`omitted`
-    /// counts those never kept), so a file with millions of errors prints a page.
-    public func formattedLines(limit: Int = Diagnostics.shownLimit, omitted: Int = 0) -> [String] {
-        var lines = prefix(limit).map(\.formatted)
-        let more = Swift.max(0, count - limit) + omitted
-        if more > 0 { lines.append("... and \(more) more; fix these first and run again to see the rest") }
-        return lines
-    }
 }
 
 /// Diagnostics kept up to a bound, and a count of the rest.

@@ -150,33 +150,4 @@ extension JSONWriter {
         }
         objectEnd()
     }
-
-    public mutating func value(_ diagnostic: Diagnostic) {
-        objectStart()
-        field("severity", diagnostic.severity.rawValue)
-        field("path", diagnostic.location.path)
-        if diagnostic.location.line > 0 {
-            field("line", diagnostic.location.line)
-            field("column", diagnostic.location.column)
-        }
-        field("message", diagnostic.message)
-        objectEnd()
-    }
-
-    public mutating func value(_ sim: DesiredSIM) {
-        objectStart()
-        key("icc")
-        value(sim.icc)
-        field("name", sim.name)
-        field("state", sim.state.rawValue)
-        field("labels", sorted: sim.labels)
-        field("protect", sim.protect)
-        field("callbackUrl", sim.callbackURL)
-        key("expect")
-        value(ExpectedValue.mapping(sim.expect))
-        field("note", sim.note)
-        key("source")
-        value(sim.location)
-        objectEnd()
-    }
 }

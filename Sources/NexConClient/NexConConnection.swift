@@ -77,7 +77,8 @@ public struct NexConConnection: Sendable, CustomStringConvertible {
     /// can read gets a warning, as ssh gives.
     public static func key(environment: [String: String], keyFile: String?, warn: (String) -> Void = { _ in }) throws(ConfigurationError) -> String {
         if let keyFile {
-            let shown = TerminalText.escape(keyFile)
+            // Callers escape the whole message for where it lands.
+            let shown = keyFile
             let text: String
             switch TextFile.read(keyFile, limit: 64 * 1024) {
             case .success(let read): text = read

@@ -26,7 +26,7 @@ struct ResponseText: Sendable {
         // Controls go first, so a key split by one is still found whole.
         var scalars = String.UnicodeScalarView()
         var count = 0
-        for scalar in text.unicodeScalars where !TerminalText.needsEscape(scalar) {
+        for scalar in text.unicodeScalars where !ControlCharacters.contains(scalar) {
             scalars.append(scalar)
             count += 1
             // Enough to redact a key that starts just inside the limit.

@@ -80,15 +80,6 @@ public struct PlanIssue: Sendable, Hashable {
     public var name: String?
     public var location: SourceLocation?
     public var message: String
-
-    /// `path:line:column: error: SIM ICC (name): message`.
-    public func formatted(_ severity: Diagnostic.Severity) -> String {
-        var subject = ""
-        if let icc { subject = "SIM \(icc)\(name.map { " (\($0))" } ?? ""): " }
-        let text = subject + message
-        guard let location else { return "\(severity.rawValue): \(TerminalText.escape(text))" }
-        return Diagnostic(severity, at: location, text).formatted
-    }
 }
 
 /// Counts a reviewer reads first.

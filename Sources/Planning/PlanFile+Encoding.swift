@@ -143,3 +143,25 @@ extension PlanFile {
         w.objectEnd()
     }
 }
+
+extension JSONWriter {
+    /// `{"icc", "name", "source", "message"}`, as the plan file and apply's report write it.
+    public mutating func value(_ issue: PlanIssue) {
+        objectStart()
+        key("icc")
+        if let icc = issue.icc { value(icc) } else { valueNull() }
+        field("name", issue.name)
+        key("source")
+        if let location = issue.location { value(location) } else { valueNull() }
+        field("message", issue.message)
+        objectEnd()
+    }
+
+    /// `{"kind": "api"|"simulator", "url": ...}`
+    public mutating func value(_ target: PlanTarget) {
+        objectStart()
+        field("kind", target.kind.rawValue)
+        field("url", target.url)
+        objectEnd()
+    }
+}

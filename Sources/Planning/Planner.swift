@@ -144,7 +144,7 @@ public enum Planner {
     }
 
     /// Block first (cutting traffic on a lost SIM is the urgent case), then restore, then activate.
-    static let actionOrder: [SIMAction] = [.block, .restore, .activate, .terminate]
+    public static let actionOrder: [SIMAction] = [.block, .restore, .activate, .terminate]
 
     static func order(_ a: Step, _ b: Step) -> Bool {
         if a.wave != b.wave { return a.wave < b.wave }

@@ -5,8 +5,9 @@ import Foundation
 import Manifests
 import NexConClient
 import Planning
-import Reconciler
 import Platform
+import Reconciler
+import Views
 
 extension SimfleetCommand {
     struct ApplyCommand: AsyncParsableCommand {
@@ -189,9 +190,9 @@ extension SimfleetCommand {
                 // With a machine-readable report, standard output holds only the report.
                 if format == .text {
                     context.color = Terminal.colorOnStandardOutput
-                    Output.write(Array(PlanRenderer.text(plan, context: context).utf8))
+                    Output.write(Array(PlanView.text(plan, context: context).utf8))
                 } else {
-                    Output.error(PlanRenderer.text(plan, context: context))
+                    Output.error(PlanView.text(plan, context: context))
                 }
                 // Per-SIM errors stop only their SIMs; the report lists them and exits 3.
                 let sendable = plan.steps.filter { options.refusal($0) == nil }

@@ -3,6 +3,7 @@ import FleetModel
 import Foundation
 import Planning
 import Platform
+import Views
 
 /// A file a person gave, through the one reader, with its problem as a diagnostic.
 enum BoundedFile {

@@ -6,6 +6,7 @@ import Manifests
 import NexConClient
 import NexConSimulator
 import Planning
+import Views
 
 /// The steps plan and apply share: read config and manifests, choose the SIMs, reach
 /// NexCon (or the embedded simulator) and read live statuses. Anything wrong before a
@@ -152,11 +153,11 @@ struct FleetSession {
         let client: NexConClient
         do {
             let environment = ProcessInfo.processInfo.environment
-            let key = try NexConConnection.key(environment: environment, keyFile: api.apiKeyFile, warn: Output.error)
+            let key = try NexConConnection.key(environment: environment, keyFile: api.apiKeyFile, warn: { Output.error(TerminalText.escape($0)) })
             endpoint = try NexConConnection(url: api.apiURL ?? environment["NEXCON_API_URL"] ?? NexConConnection.defaultURL, key: key)
             client = try NexConClient(endpoint: endpoint, parallelism: api.parallelism, rate: api.rate, retry: api.retryPolicy)
         } catch {
-            Output.error("error: \(error.description)")
+            Output.error("error: \(TerminalText.escape(error.description))")
             throw ExitCode.failure
         }
         return try await Self.using(client) { client in

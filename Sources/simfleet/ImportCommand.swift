@@ -5,6 +5,7 @@ import Manifests
 import Planning
 import Platform
 import SwiftCSV
+import Views
 
 extension SimfleetCommand {
     struct ImportCommand: AsyncParsableCommand {

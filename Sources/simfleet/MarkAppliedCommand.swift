@@ -3,6 +3,7 @@ import FleetModel
 import Foundation
 import GitHistory
 import Platform
+import Views
 
 extension SimfleetCommand {
     struct MarkAppliedCommand: AsyncParsableCommand {

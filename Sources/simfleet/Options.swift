@@ -1,10 +1,11 @@
 import ArgumentParser
 import FleetModel
-import NexConClient
 import Foundation
 import Manifests
+import NexConClient
 import Planning
 import Platform
+import Views
 
 /// Which SIMs a run is about: manifests, config and targeting. Shared by plan and apply.
 struct FleetOptions: ParsableArguments {

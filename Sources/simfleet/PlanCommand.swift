@@ -3,6 +3,7 @@ import FleetModel
 import Foundation
 import Planning
 import Platform
+import Views
 
 extension PlanFormat: ExpressibleByArgument {}
 
@@ -46,15 +47,15 @@ extension SimfleetCommand {
             context.commentKey = comment.commentKey
             if let out {
                 do {
-                    try AtomicFile.write(Array(PlanRenderer.json(plan, context: context).utf8), to: out)
+                    try AtomicFile.write(Array(PlanView.json(plan, context: context).utf8), to: out)
                 } catch {
                     Output.error(Diagnostic.error(at: SourceLocation(path: out), "cannot save the plan (\(error)); check the folder exists and is writable").formatted)
                     throw ExitCode.failure
                 }
             }
-            stepSummary.append { room in PlanRenderer.markdown(plan, context: context, limit: room, elsewhere: "the JSON plan (`--out`)") }
+            stepSummary.append { room in PlanView.markdown(plan, context: context, limit: room, elsewhere: "the JSON plan (`--out`)") }
             context.color = format == .text && Terminal.colorOnStandardOutput
-            Output.write(Array(PlanRenderer.render(plan, as: format, context: context).utf8))
+            Output.write(Array(PlanView.render(plan, as: format, context: context).utf8))
             if !plan.errors.isEmpty { throw ExitCode.failure }
             if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
         }

@@ -2,6 +2,7 @@ import Foundation
 import NexConClient
 import Platform
 import Reconciler
+import Views
 
 /// What the terminal can show.
 enum Terminal {

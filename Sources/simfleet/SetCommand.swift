@@ -3,6 +3,7 @@ import FleetModel
 import Foundation
 import Manifests
 import Platform
+import Views
 
 extension SimfleetCommand {
     struct SetCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import Planning
+import Views
 
 extension SimfleetCommand {
     struct ShowCommand: ParsableCommand {
@@ -29,7 +30,7 @@ extension SimfleetCommand {
                                         manifestDigest: file.manifestDigest, scope: file.scope)
             context.color = format == .text && Terminal.colorOnStandardOutput
             context.commentKey = comment.commentKey
-            Output.write(Array(PlanRenderer.render(file.plan, as: format, context: context).utf8))
+            Output.write(Array(PlanView.render(file.plan, as: format, context: context).utf8))
         }
     }
 }

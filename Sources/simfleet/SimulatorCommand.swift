@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NexConSimulator
 import Platform
+import Views
 
 extension Lifecycle.RepeatPolicy: ExpressibleByArgument {}
 extension Lifecycle.TransitionalStatus: ExpressibleByArgument {}

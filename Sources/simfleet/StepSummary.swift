@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import SystemPackage
+import Views
 
 /// GitHub Actions' job summary: when `GITHUB_STEP_SUMMARY` names a file, plan and apply
 /// append their full markdown to it, within the 1 MiB GitHub shows for a step.

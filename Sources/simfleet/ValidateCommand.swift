@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Manifests
+import Views
 
 extension ValidationFormat: ExpressibleByArgument {}
 
@@ -26,7 +27,7 @@ extension SimfleetCommand {
         func run() async throws {
             let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize,
                                                     followExternalLinks: limits.followExternalLinks)
-            ValidationReport.write(set, as: format, to: Output.write)
+            ValidateView.write(set, as: format, to: Output.write)
             // Exit here rather than free a fleet's worth of values one by one on the way out.
             Foundation.exit(set.isValid ? EXIT_SUCCESS : EXIT_FAILURE)
         }

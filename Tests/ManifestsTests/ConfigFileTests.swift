@@ -1,6 +1,7 @@
 import FleetModel
 import Manifests
 import Testing
+import Views
 
 @Suite struct ConfigFileTests {
     @Test func extendsTheStandardStatusMapAndSetsTheBlastRadius() {

@@ -1,6 +1,7 @@
 import FleetModel
 import Manifests
 import Testing
+import Views
 
 /// One bad manifest and the exact diagnostics it must produce, in order.
 struct BadManifest: CustomTestStringConvertible, Sendable {

@@ -1,6 +1,7 @@
 import FleetModel
 @testable import Manifests
 import Testing
+import Views
 
 /// `simfleet set`'s edits: only the lines a change needs, everything else byte for byte.
 @Suite struct ManifestEditorTests {

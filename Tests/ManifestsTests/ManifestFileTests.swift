@@ -3,6 +3,7 @@ import Foundation
 @testable import Manifests
 import TestSupport
 import Testing
+import Views
 
 /// What the loader does with files and folders that are not plain manifests: nothing is
 /// read that is not a regular file of a bounded size, and nothing is left out silently.
@@ -132,7 +133,7 @@ import Testing
         #expect(set.diagnostics.count == Diagnostics.shownLimit)
         #expect(set.omittedDiagnostics == 2_000)
         #expect(set.errorCount == 3_000)
-        let text = ValidationReport.text(set)
+        let text = ValidateView.text(set)
         #expect(text.contains("... and 2000 more; fix these first and run again to see the rest\n"))
         #expect(text.hasSuffix("Invalid: 3,000 errors in 1 manifest file; fix them and run 'simfleet validate' again.\n"), "\(text.suffix(200))")
     }

@@ -3,6 +3,7 @@ import Foundation
 import Manifests
 import TestSupport
 import Testing
+import Views
 
 @Suite struct ManifestLoaderTests {
     private func write(_ text: String, to url: URL) throws {

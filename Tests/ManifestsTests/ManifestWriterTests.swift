@@ -2,6 +2,7 @@ import FleetModel
 import Manifests
 import TestSupport
 import Testing
+import Views
 
 /// What `simfleet import` writes reads back as written, whatever the names hold.
 @Suite struct ManifestWriterTests {

@@ -2,6 +2,7 @@ import FleetModel
 import Manifests
 import TestSupport
 import Testing
+import Views
 
 /// No input may crash the loader or make it hang.
 @Suite struct RobustnessTests {

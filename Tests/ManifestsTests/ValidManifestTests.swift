@@ -3,6 +3,7 @@ import Foundation
 @testable import Manifests
 import TestSupport
 import Testing
+import Views
 
 @Suite struct ValidManifestTests {
     static let fixtures = Golden.fixtures()
@@ -13,7 +14,7 @@ import Testing
         let bytes = try Array(Data(contentsOf: Self.fixtures.appendingPathComponent(path)))
         let set = ManifestLoader.load(sources: [ManifestSource(path: path, bytes: bytes)])
         #expect(set.diagnostics.isEmpty)
-        Golden.check(String(decoding: ValidationReport.json(set), as: UTF8.self), matches: "valid/\(name).json", in: Self.fixtures)
+        Golden.check(String(decoding: ValidateView.json(set), as: UTF8.self), matches: "valid/\(name).json", in: Self.fixtures)
     }
 
     @Test func appliesDefaultsAndMergesLabels() throws {

@@ -1,5 +1,6 @@
 import FleetModel
 import Planning
+import TestSupport
 import Testing
 
 /// What `simfleet import` declares for each live status, and what it leaves out.

@@ -1,5 +1,6 @@
 import FleetModel
 import Planning
+import TestSupport
 import Testing
 
 /// Which SIMs `--changed-since` plans, from values alone.

@@ -1,5 +1,6 @@
 import FleetModel
 import Planning
+import TestSupport
 import Testing
 
 /// The digest that binds a saved plan to its manifests.

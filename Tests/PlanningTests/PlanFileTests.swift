@@ -4,6 +4,7 @@ import NexConAPI
 @testable import Planning
 import TestSupport
 import Testing
+import Views
 
 /// The plan file: what is written reads back, a damaged file is refused whole, and an
 /// edited one can never make apply do what a fresh plan from the manifests would not.
@@ -40,7 +41,7 @@ import Testing
         #expect(decoded == file)
         // And the renderers' JSON is the file.
         let context = RenderContext(target: file.target, toolVersion: file.simfleetVersion, manifestDigest: file.manifestDigest, scope: file.scope)
-        #expect(PlanRenderer.json(file.plan, context: context) == file.encoded())
+        #expect(PlanView.json(file.plan, context: context) == file.encoded())
     }
 
     /// A genuine plan as JSON, edited by `edit`, must be refused with `message`.

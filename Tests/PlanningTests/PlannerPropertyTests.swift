@@ -3,6 +3,7 @@ import NexConAPI
 @testable import Planning
 import TestSupport
 import Testing
+import Views
 
 /// Properties that hold for every fleet, checked over random ones from fixed seeds.
 @Suite struct PlannerPropertyTests {
@@ -70,7 +71,7 @@ import Testing
         let second = Planner.plan(desired: sims.shuffled(using: &random), observed: observed, policy: policy)
         #expect(first == second)
         for format in PlanFormat.allCases {
-            #expect(PlanRenderer.render(first, as: format, context: context) == PlanRenderer.render(second, as: format, context: context))
+            #expect(PlanView.render(first, as: format, context: context) == PlanView.render(second, as: format, context: context))
         }
     }
 }

@@ -4,24 +4,6 @@ import NexConAPI
 import TestSupport
 import Testing
 
-/// Builds desired SIMs and observations for planner tests.
-enum Fleet {
-    static func icc(_ n: Int) -> ICC { TestICC.number(n) }
-
-    static func sim(_ n: Int, _ state: SIMState, protect: Bool = false, name: String? = nil,
-                    expect: [String: ExpectedValue] = [:]) -> DesiredSIM {
-        DesiredSIM(icc: icc(n), name: name ?? "unit-\(n)", state: state, protect: protect, expect: expect,
-                   location: SourceLocation(path: "fleet.yaml", line: n + 1, column: 5),
-                   stateLocation: SourceLocation(path: "fleet.yaml", line: n + 1, column: 20))
-    }
-
-    static func live(_ status: String, _ facts: [String: JSONValue] = [:]) -> Observation {
-        var all = facts
-        all["status"] = .string(status)
-        return .status(status, facts: .object(all))
-    }
-}
-
 @Suite struct PlannerTableTests {
     enum Expected: Equatable {
         case unchanged

@@ -1,6 +1,8 @@
 import FleetModel
 import Planning
+import TestSupport
 import Testing
+import Views
 
 /// The one home of every safety verdict, as tables.
 @Suite struct PolicyTests {

@@ -1,6 +1,8 @@
 import FleetModel
 import Planning
+import TestSupport
 import Testing
+import Views
 
 /// `--shard K/N`: one Nth of the fleet by ICC, the same for a SIM whatever else changes.
 @Suite struct ShardTests {

@@ -9,6 +9,7 @@ import Platform
 import Clocks
 import TestSupport
 import Testing
+import Views
 
 /// The reconciler in process against the simulator over real loopback HTTP.
 @Suite struct ReconcilerSimulatorTests {

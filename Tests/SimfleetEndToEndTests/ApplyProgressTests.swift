@@ -4,6 +4,7 @@ import Reconciler
 import Synchronization
 import TestSupport
 import Testing
+import Views
 
 /// Apply's progress line, driven by a test clock: nothing here waits on real time.
 @Suite struct ApplyProgressTests {

@@ -17,11 +17,11 @@ public enum FuzzChecks {
         let lines = YAMLLines.split(bytes)
         for diagnostic in set.diagnostics {
             let location = diagnostic.location
-            precondition(location.path == "fuzz.yaml", "a diagnostic names another file: \(diagnostic.formatted)")
+            precondition(location.path == "fuzz.yaml", "a diagnostic names another file: \(diagnostic.location): \(diagnostic.message)")
             guard location.line > 0 else { continue } // the file as a whole
-            precondition(location.line <= lines.count, "line past the input: \(diagnostic.formatted)")
+            precondition(location.line <= lines.count, "line past the input: \(diagnostic.location): \(diagnostic.message)")
             precondition(location.column >= 1 && location.column <= lines[location.line - 1].count + 1,
-                         "column past its line: \(diagnostic.formatted)")
+                         "column past its line: \(diagnostic.location): \(diagnostic.message)")
         }
     }
 

@@ -1,3 +1,5 @@
+import FleetModel
+
 /// Text from outside simfleet (manifests, NexCon's answers, file names, the environment)
 /// made inert for the format it lands in. One helper per format; every renderer uses them.
 /// They work on Unicode scalars: `"\r\n"` is one `Character` but two scalars.
@@ -27,12 +29,7 @@ public enum TerminalText {
     }
 
     /// C0, DEL, C1 and bidirectional overrides.
-    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
-    }
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool { ControlCharacters.contains(scalar) }
 
     /// `\u{1B}`: what a control character looks like once escaped.
     static func visible(_ scalar: Unicode.Scalar) -> String {

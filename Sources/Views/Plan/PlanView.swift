@@ -1,4 +1,5 @@
 import FleetModel
+import Planning
 
 /// What a rendering needs besides the plan. All of it is given, nothing is looked up.
 public struct RenderContext: Sendable {
@@ -34,7 +35,7 @@ public enum PlanFormat: String, CaseIterable, Sendable {
     case text, markdown, json, github
 }
 
-public enum PlanRenderer {
+public enum PlanView {
     public static func render(_ plan: Plan, as format: PlanFormat, context: RenderContext) -> String {
         switch format {
         case .text: text(plan, context: context)
@@ -262,28 +263,6 @@ public enum PlanRenderer {
     public static func json(_ plan: Plan, context: RenderContext) -> String {
         PlanFile(plan: plan, simfleetVersion: context.toolVersion, target: context.target,
                  manifestDigest: context.manifestDigest, scope: context.scope).encoded()
-    }
-}
-
-extension JSONWriter {
-    /// `{"icc", "name", "source", "message"}`, as the plan file and apply's report write it.
-    public mutating func value(_ issue: PlanIssue) {
-        objectStart()
-        key("icc")
-        if let icc = issue.icc { value(icc) } else { valueNull() }
-        field("name", issue.name)
-        key("source")
-        if let location = issue.location { value(location) } else { valueNull() }
-        field("message", issue.message)
-        objectEnd()
-    }
-
-    /// `{"kind": "api"|"simulator", "url": ...}`
-    public mutating func value(_ target: PlanTarget) {
-        objectStart()
-        field("kind", target.kind.rawValue)
-        field("url", target.url)
-        objectEnd()
     }
 }
 

@@ -1,5 +1,6 @@
 import FleetModel
 import Testing
+import Views
 
 /// Outside text stays inert in every output format.
 @Suite struct OutputEscapingTests {

@@ -1,10 +1,11 @@
 import FleetModel
 import NexConAPI
-@testable import Planning
+import Planning
 import TestSupport
 import Testing
+@testable import Views
 
-@Suite struct PlanRendererTests {
+@Suite struct PlanViewTests {
     static let fixtures = Golden.fixtures()
 
     /// A fleet that shows every kind of step, error and warning.
@@ -34,23 +35,23 @@ import Testing
     @Test(arguments: PlanFormat.allCases)
     func goldenOutput(format: PlanFormat) {
         let ext = ["text": "txt", "markdown": "md", "json": "json", "github": "github.txt"][format.rawValue]!
-        Golden.check(PlanRenderer.render(Self.scenario, as: format, context: Self.simulatorContext), matches: "scenario.\(ext)", in: Self.fixtures)
+        Golden.check(PlanView.render(Self.scenario, as: format, context: Self.simulatorContext), matches: "scenario.\(ext)", in: Self.fixtures)
     }
 
     @Test func colourOnlyWhenAskedFor() {
         var context = Self.simulatorContext
-        #expect(!PlanRenderer.text(Self.scenario, context: context).contains("\u{1B}["))
+        #expect(!PlanView.text(Self.scenario, context: context).contains("\u{1B}["))
         context.color = true
-        Golden.check(PlanRenderer.text(Self.scenario, context: context), matches: "scenario.color.txt", in: Self.fixtures)
+        Golden.check(PlanView.text(Self.scenario, context: context), matches: "scenario.color.txt", in: Self.fixtures)
     }
 
     @Test func noChangesSaysHowManySIMsMatch() {
         let sims = (0..<1204).map { Fleet.sim($0, .active) }
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
         let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
-        #expect(PlanRenderer.summaryLine(plan) == "No changes. 1,204 SIMs match their manifests.")
+        #expect(PlanView.summaryLine(plan) == "No changes. 1,204 SIMs match their manifests.")
         let context = RenderContext(target: PlanTarget(kind: .api, url: "https://app.nexcon.io"), toolVersion: "0.1.0", manifestDigest: "x")
-        #expect(PlanRenderer.text(plan, context: context) == "Live status read from the NexCon API at https://app.nexcon.io.\n\nNo changes. 1,204 SIMs match their manifests.\n")
+        #expect(PlanView.text(plan, context: context) == "Live status read from the NexCon API at https://app.nexcon.io.\n\nNo changes. 1,204 SIMs match their manifests.\n")
     }
 
     /// An overrun shows above the table and every folded group, not among the warnings
@@ -60,13 +61,13 @@ import Testing
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
         let plan = Planner.plan(desired: sims, observed: observed, policy: Policy(), managed: 100)
         #expect(plan.blastRadius.exceeded)
-        let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
+        let markdown = PlanView.markdown(plan, context: Self.simulatorContext)
         let caution = "> [!CAUTION]\n> **Blast radius exceeded:** 40 disruptive steps (block, terminate) exceed 10% of 100 managed SIMs. Apply refuses this without `--force`"
         let at = try! #require(markdown.range(of: caution))
         #expect(markdown[..<at.lowerBound].contains("**Plan: 0 to activate, 40 to block"))
         #expect(!markdown[..<at.lowerBound].contains("| activate |"))
         let quiet = Planner.plan(desired: Array(sims.prefix(5)), observed: observed, policy: Policy(), managed: 100)
-        #expect(!PlanRenderer.markdown(quiet, context: Self.simulatorContext).contains("[!CAUTION]"))
+        #expect(!PlanView.markdown(quiet, context: Self.simulatorContext).contains("[!CAUTION]"))
     }
 
     /// A comment too large for GitHub loses whole groups, never half a table: the smaller
@@ -78,8 +79,8 @@ import Testing
         for n in 5000..<5003 { observed[Fleet.icc(n)] = Fleet.live("ACTIVATED") }
         observed[Fleet.icc(6000)] = .notFound
         let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
-        let markdown = PlanRenderer.markdown(plan, context: Self.simulatorContext)
-        #expect(markdown.utf8.count <= PlanRenderer.markdownLimit)
+        let markdown = PlanView.markdown(plan, context: Self.simulatorContext)
+        #expect(markdown.utf8.count <= PlanView.markdownLimit)
         #expect(!markdown.contains("a-rather-long-device-name-"), "the activate group is left out whole")
         #expect(markdown.contains("#### Block (3)") && markdown.contains("stolen-5002"))
         #expect(markdown.contains("#### Errors (1)") && markdown.contains("gone"))
@@ -87,15 +88,15 @@ import Testing
         // The summary table comes first and is never cut.
         #expect(markdown.contains("| 5000 | 3 | 0 | 0 | 0 | 0 | 0 | 1 |"))
         // With room enough (the step summary's megabyte), nothing is cut.
-        let full = PlanRenderer.markdown(plan, context: Self.simulatorContext, limit: 1 << 20, elsewhere: "the JSON plan (`--out`)")
+        let full = PlanView.markdown(plan, context: Self.simulatorContext, limit: 1 << 20, elsewhere: "the JSON plan (`--out`)")
         #expect(full.contains("<details><summary>Activate (5,000)</summary>") && !full.contains("Cut to fit"))
         // And one that cannot fit anything says so for every group.
-        let tiny = PlanRenderer.markdown(plan, context: Self.simulatorContext, limit: 1000, elsewhere: "the JSON plan (`--out`)")
+        let tiny = PlanView.markdown(plan, context: Self.simulatorContext, limit: 1000, elsewhere: "the JSON plan (`--out`)")
         #expect(tiny.contains("**Cut to fit:** Block (3 steps); Activate (5,000 steps); Errors (1 error) are not shown here. The full plan is in the JSON plan (`--out`)."))
     }
 
     @Test func markdownEscapesNamesThatWouldBreakTheTable() {
-        #expect(PlanRenderer.escape("a|b <script> *x*") == #"a\|b &lt;script&gt; \*x\*"#)
+        #expect(PlanView.escape("a|b <script> *x*") == #"a\|b &lt;script&gt; \*x\*"#)
     }
 }
 
@@ -109,14 +110,14 @@ import Testing
         context.commentKey = key
         let sims = [Fleet.sim(1, .blocked)]
         let plan = Planner.plan(desired: sims, observed: [sims[0].icc: Fleet.live("ACTIVATED")], policy: Policy())
-        #expect(PlanRenderer.markdown(plan, context: context).hasPrefix(marker + "\n### simfleet plan\n"))
+        #expect(PlanView.markdown(plan, context: context).hasPrefix(marker + "\n### simfleet plan\n"))
     }
 
     @Test func aPlanWithNoChangesSaysSoInOneLine() {
         let sims = [Fleet.sim(1, .active), Fleet.sim(2, .active)]
         let observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) })
         let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
-        let markdown = PlanRenderer.markdown(plan, context: RenderContext(target: Self.target, toolVersion: "t", manifestDigest: "d"))
+        let markdown = PlanView.markdown(plan, context: RenderContext(target: Self.target, toolVersion: "t", manifestDigest: "d"))
         #expect(markdown == "<!-- simfleet:plan -->\n**simfleet plan:** No changes. 2 SIMs match their manifests. Live status read from the NexCon API at https&#58;//app.nexcon.io.\n")
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import FleetModel
+import Manifests
 
 /// How `simfleet validate` shows its result.
 public enum ValidationFormat: String, CaseIterable, Sendable {
@@ -7,7 +8,7 @@ public enum ValidationFormat: String, CaseIterable, Sendable {
 }
 
 /// Renders a `ManifestSet` for people, for programs and for GitHub Actions.
-public enum ValidationReport {
+public enum ValidateView {
     public static func render(_ set: ManifestSet, as format: ValidationFormat) -> [UInt8] {
         var out: [UInt8] = []
         write(set, as: format) { out += $0 }
@@ -117,5 +118,37 @@ private final class ChunkSlots: @unchecked Sendable {
     func take(_ index: Int) -> [UInt8] {
         defer { slots[index] = [] }
         return slots[index]
+    }
+}
+
+extension JSONWriter {
+    /// `{"severity", "path", "line", "column", "message"}`.
+    public mutating func value(_ diagnostic: Diagnostic) {
+        objectStart()
+        field("severity", diagnostic.severity.rawValue)
+        field("path", diagnostic.location.path)
+        if diagnostic.location.line > 0 {
+            field("line", diagnostic.location.line)
+            field("column", diagnostic.location.column)
+        }
+        field("message", diagnostic.message)
+        objectEnd()
+    }
+
+    public mutating func value(_ sim: DesiredSIM) {
+        objectStart()
+        key("icc")
+        value(sim.icc)
+        field("name", sim.name)
+        field("state", sim.state.rawValue)
+        field("labels", sorted: sim.labels)
+        field("protect", sim.protect)
+        field("callbackUrl", sim.callbackURL)
+        key("expect")
+        value(ExpectedValue.mapping(sim.expect))
+        field("note", sim.note)
+        key("source")
+        value(sim.location)
+        objectEnd()
     }
 }

@@ -3,9 +3,10 @@ import Planning
 @testable import Reconciler
 import TestSupport
 import Testing
+@testable import Views
 
 /// Apply's report: long runs of identical outcomes are one line, and the JSON keeps each.
-@Suite struct ApplyReportTests {
+@Suite struct ApplyViewTests {
     static func result(_ n: Int, _ outcome: StepOutcome, _ detail: String) -> StepResult {
         let step = Step(icc: TestICC.number(n), name: "unit-\(n)", action: .activate, from: .inactive, to: .active, wave: 1,
                         location: SourceLocation(path: "fleet.yaml", line: n + 1, column: 5))

@@ -1,0 +1,69 @@
+import FleetModel
+import Planning
+
+// What a plan's parts say, in plain text; each format escapes it where it lands.
+
+extension PlanScope {
+    /// What every rendering says when the plan covers only some of the SIMs.
+    public var partialSentences: [String] {
+        var sentences: [String] = []
+        if !targeting.isEmpty {
+            var chosen: [String] = []
+            if !targets.isEmpty { chosen.append("the \(Wording.count(targets.count, "targeted ICC"))") }
+            if !labels.isEmpty { chosen.append("labels " + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+            if let shard { chosen.append("shard \(shard.description) (about 1 in \(shard.count) SIMs, chosen by ICC)") }
+            sentences.append("Partial plan: only SIMs matching \(chosen.joined(separator: " and ")); \(Wording.count(unselected, "other SIM")) not checked.")
+        }
+        if let base = changedSince {
+            if let reason = base.settingsChange {
+                sentences.append("Full plan: the settings changed since \(base.ref) (\(reason)), and settings can change any SIM's verdict, so every SIM in scope is checked.")
+            } else {
+                sentences.append("Partial plan: \(Wording.count(base.unchanged, "SIM")) not checked (unchanged since \(base.ref), merge-base \(base.mergeBase.prefix(7))).")
+            }
+        }
+        return sentences
+    }
+}
+
+extension ChangeBase {
+    /// "3 steps come from this pull request; 194 were merged earlier and not applied yet
+    /// (since simfleet/applied): the apply after merge carries out all of them."
+    public func originSentence(_ steps: [Step]) -> String? {
+        guard pullRequestBase != nil, !steps.isEmpty else { return nil }
+        let ours = steps.count { origins[$0.icc] == nil || origins[$0.icc] == .pullRequest }
+        let earlier = steps.count - ours
+        guard earlier > 0 else { return "Every step comes from this pull request." }
+        return "\(Wording.count(ours, "step")) \(ours == 1 ? "comes" : "come") from this pull request; \(Wording.grouped(earlier)) \(earlier == 1 ? "was" : "were") merged earlier and not applied yet (since \(ref)): the apply after merge carries out all of them."
+    }
+}
+
+extension ChangeOrigin {
+    /// "this pull request", "merged earlier, not applied yet: 3f9c2d1 Block stolen trucks (#12)".
+    public var label: String {
+        switch self {
+        case .pullRequest: "this pull request"
+        case .mergedEarlier(let commit, let subject): "merged earlier, not applied yet: \(commit.prefix(7)) \(Diagnostic.excerpt(subject))"
+        }
+    }
+}
+
+extension PlanTarget {
+    /// Names the URL as given, so renderers escape it like any outside text.
+    public var sentence: String {
+        switch kind {
+        case .api: "Live status read from the NexCon API at \(url)."
+        case .simulator: "Made against the NexCon simulator at \(url), not the real API."
+        }
+    }
+}
+
+extension PlanIssue {
+    /// `path:line:column: error: SIM ICC (name): message`.
+    public func formatted(_ severity: Diagnostic.Severity) -> String {
+        var subject = ""
+        if let icc { subject = "SIM \(icc)\(name.map { " (\($0))" } ?? ""): " }
+        let text = subject + message
+        guard let location else { return "\(severity.rawValue): \(TerminalText.escape(text))" }
+        return Diagnostic(severity, at: location, text).formatted
+    }
+}
