@@ -37,9 +37,12 @@ let package = Package(
         // The machine's edges every command shares, with no server code: atomic files,
         // durations, timestamps, loopback hosts.
         .target(name: "Platform", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        // libyaml's events and a small node tree, with source locations; the one place
+        // that calls libyaml. Read by the manifests and the simulator's seed files.
+        .target(name: "YAML", dependencies: ["CYAML", "FleetModel", "Platform"]),
         // YAML manifests and simfleet.yaml -> DesiredSIM values and settings, with source
         // locations and diagnostics.
-        .target(name: "Manifests", dependencies: ["CYAML", "FleetModel", "Platform"]),
+        .target(name: "Manifests", dependencies: ["FleetModel", "Platform", "YAML"]),
         // Pure: desired SIMs + observed statuses + policy -> Plan; renderers; the plan file. No I/O.
         .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The manifests as they were at a commit, read through the git program, for --changed-since.
@@ -70,7 +73,7 @@ let package = Package(
         .target(
             name: "NexConSimulator",
             dependencies: [
-                "NexConAPI", "FleetModel", "Manifests", "Platform",
+                "NexConAPI", "FleetModel", "Platform", "YAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -110,7 +113,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         // The checks the fuzz harnesses apply, shared with the replay of saved cases.
-        .target(name: "FuzzChecks", dependencies: ["FleetModel", "Manifests", "Planning"], path: "Tests/Fuzz/Checks"),
+        .target(name: "FuzzChecks", dependencies: ["FleetModel", "Manifests", "Planning", "YAML"], path: "Tests/Fuzz/Checks"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzChecks"], exclude: []),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),

@@ -1,4 +1,6 @@
-/// A problem found in the input, with where it is and what to do about it.
+/// A problem found in the input, with where it is, a stable code, and what to do about it.
+/// In the spirit of swift-format's `Finding`: the message is for people and may be
+/// reworded; the code is for CI, editors and tests, and never changes meaning.
 public struct Diagnostic: Hashable, Sendable, Comparable {
     public enum Severity: String, Sendable, Comparable {
         case error
@@ -7,22 +9,37 @@ public struct Diagnostic: Hashable, Sendable, Comparable {
         public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
     }
 
+    /// More about a diagnostic, such as where the other half of a conflict is.
+    public struct Note: Hashable, Sendable {
+        public var location: SourceLocation?
+        public var message: String
+
+        public init(at location: SourceLocation? = nil, _ message: String) {
+            self.location = location
+            self.message = message
+        }
+    }
+
     public var severity: Severity
+    public var code: DiagnosticCode
     public var location: SourceLocation
     public var message: String
+    public var notes: [Note]
 
-    public init(_ severity: Severity = .error, at location: SourceLocation, _ message: String) {
+    public init(_ severity: Severity = .error, _ code: DiagnosticCode, at location: SourceLocation, _ message: String, notes: [Note] = []) {
         self.severity = severity
+        self.code = code
         self.location = location
         self.message = message
+        self.notes = notes
     }
 
-    public static func error(at location: SourceLocation, _ message: String) -> Diagnostic {
-        Diagnostic(.error, at: location, message)
+    public static func error(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.error, code, at: location, message, notes: notes)
     }
 
-    public static func warning(at location: SourceLocation, _ message: String) -> Diagnostic {
-        Diagnostic(.warning, at: location, message)
+    public static func warning(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.warning, code, at: location, message, notes: notes)
     }
 
     /// Outside text quoted in a message is cut to this many characters, so a 1 MB value
@@ -63,3 +80,23 @@ public struct Diagnostics: Sendable {
 }
 
 extension Diagnostic: Error {}
+
+/// A stable name for a kind of problem, such as `SF-ICC-CHECKDIGIT`. Each is declared once,
+/// beside the rule that emits it; the README lists them all, and a test keeps the two in
+/// step.
+public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension DiagnosticCode {
+    /// A file simfleet must read is missing, unreadable, not a regular file, or too large.
+    public static let fileRead = DiagnosticCode("SF-FILE-READ")
+    /// A file simfleet must write could not be written.
+    public static let fileWrite = DiagnosticCode("SF-FILE-WRITE")
+}

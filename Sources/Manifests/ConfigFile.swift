@@ -1,6 +1,7 @@
 import FleetModel
-import Platform
 import Foundation
+import Platform
+import YAML
 
 /// `simfleet.yaml`: settings that are not about individual SIMs.
 ///
@@ -35,7 +36,7 @@ public struct SimfleetConfig: Sendable, Equatable {
         case .success(let bytes): return parse(path: path, bytes: bytes)
         case .failure(.missing) where !required: return (SimfleetConfig(), [])
         case .failure(let problem):
-            return (SimfleetConfig(), [.error(at: SourceLocation(path: path), "cannot read the config file: \(problem)")])
+            return (SimfleetConfig(), [.error(.fileRead, at: SourceLocation(path: path), "cannot read the config file: \(problem)")])
         }
     }
 
@@ -44,11 +45,11 @@ public struct SimfleetConfig: Sendable, Equatable {
         var diagnostics = syntax
         var config = SimfleetConfig()
         guard documents.count <= 1 else {
-            return (config, diagnostics + [.error(at: documents[1].location, "simfleet.yaml holds one document; remove the '---'")])
+            return (config, diagnostics + [.error(.configShape, at: documents[1].location, "simfleet.yaml holds one document; remove the '---'")])
         }
         guard let root = documents.first else { return (config, diagnostics) }
         guard case .mapping = root else {
-            return (config, diagnostics + [.error(at: root.location, "simfleet.yaml must be a mapping with keys such as 'statusMap:', found \(root.kindName)")])
+            return (config, diagnostics + [.error(.configShape, at: root.location, "simfleet.yaml must be a mapping with keys such as 'statusMap:', found \(root.kindName)")])
         }
         diagnostics += root.unknownKeys(["statusMap", "blastRadius"], context: "simfleet.yaml")
         if let map = root["statusMap"] { diagnostics += config.readStatusMap(map) }
@@ -60,12 +61,12 @@ public struct SimfleetConfig: Sendable, Equatable {
     private mutating func readStatusMap(_ map: YAMLNode) -> [Diagnostic] {
         var diagnostics = map.unknownKeys(LiveState.allCases.map(\.rawValue) + ["replace"], context: "'statusMap'")
         guard case .mapping(let pairs, _) = map else {
-            return diagnostics + [.error(at: map.location, "'statusMap' must be a mapping of states to status words, found \(map.kindName)")]
+            return diagnostics + [.error(.configStatusMap, at: map.location, "'statusMap' must be a mapping of states to status words, found \(map.kindName)")]
         }
         for pair in pairs {
             if pair.key == "replace" {
                 guard case .scalar(let text, true, _) = pair.value, text == "true" || text == "false" else {
-                    diagnostics.append(.error(at: pair.value.location, "'statusMap.replace' must be true or false"))
+                    diagnostics.append(.error(.configStatusMap, at: pair.value.location, "'statusMap.replace' must be true or false"))
                     continue
                 }
                 replaceStatusMap = text == "true"
@@ -73,7 +74,7 @@ public struct SimfleetConfig: Sendable, Equatable {
             }
             guard let state = LiveState(rawValue: pair.key) else { continue }
             guard case .sequence(let items, _) = pair.value, items.allSatisfy({ $0.text != nil }) else {
-                diagnostics.append(.error(at: pair.value.location, "'statusMap.\(pair.key)' must be a list of status words, e.g. [ACTIVATED]"))
+                diagnostics.append(.error(.configStatusMap, at: pair.value.location, "'statusMap.\(pair.key)' must be a list of status words, e.g. [ACTIVATED]"))
                 continue
             }
             statusWords[state] = items.compactMap(\.text)
@@ -82,7 +83,7 @@ public struct SimfleetConfig: Sendable, Equatable {
         for state in LiveState.allCases {
             for word in statusWords[state] ?? [] {
                 if let other = seen[word.uppercased()], other != state {
-                    diagnostics.append(.error(at: map.location, "status word '\(Diagnostic.excerpt(word))' is mapped to both \(other.rawValue) and \(state.rawValue); keep one"))
+                    diagnostics.append(.error(.configStatusMap, at: map.location, "status word '\(Diagnostic.excerpt(word))' is mapped to both \(other.rawValue) and \(state.rawValue); keep one"))
                 }
                 seen[word.uppercased()] = state
             }
@@ -97,16 +98,25 @@ public struct SimfleetConfig: Sendable, Equatable {
             if let value = node.text.flatMap(Double.init), (0...100).contains(value) {
                 blastRadiusPercent = value
             } else {
-                diagnostics.append(.error(at: node.location, "'blastRadius.percent' must be a number from 0 to 100"))
+                diagnostics.append(.error(.configBlastRadius, at: node.location, "'blastRadius.percent' must be a number from 0 to 100"))
             }
         }
         if let node = radius["minimum"] {
             if let value = node.text.flatMap({ Int($0) }), value >= 0 {
                 blastRadiusMinimum = value
             } else {
-                diagnostics.append(.error(at: node.location, "'blastRadius.minimum' must be a whole number, 0 or more"))
+                diagnostics.append(.error(.configBlastRadius, at: node.location, "'blastRadius.minimum' must be a whole number, 0 or more"))
             }
         }
         return diagnostics
     }
+}
+
+extension DiagnosticCode {
+    /// simfleet.yaml is not one mapping.
+    public static let configShape = DiagnosticCode("SF-CONFIG-SHAPE")
+    /// `statusMap` is malformed, or maps one status word to two states.
+    public static let configStatusMap = DiagnosticCode("SF-CONFIG-STATUSMAP")
+    /// `blastRadius` holds a value out of range.
+    public static let configBlastRadius = DiagnosticCode("SF-CONFIG-BLASTRADIUS")
 }

@@ -1,5 +1,6 @@
 import FleetModel
 import Foundation
+import YAML
 
 /// One manifest file, decoded: its SIMs with defaults applied, and what was wrong with it.
 public struct ManifestFile: Sendable {
@@ -35,7 +36,7 @@ struct ManifestDecoder {
         do {
             return decode(path: path, parser: try YAMLEventParser(contentsOf: path, limit: limit))
         } catch {
-            return ManifestFile(path: path, sims: [], diagnostics: [.error(at: SourceLocation(path: path), error.message)])
+            return ManifestFile(path: path, sims: [], diagnostics: [.error(.fileRead, at: SourceLocation(path: path), error.message)])
         }
     }
 
@@ -44,7 +45,7 @@ struct ManifestDecoder {
         do {
             try decoder.decodeStream()
         } catch {
-            decoder.diagnostics.append(.error(at: SourceLocation(path: path, line: error.line, column: error.column), error.message))
+            decoder.diagnostics.append(error.diagnostic(path: path))
         }
         return ManifestFile(path: path, sims: decoder.sims, diagnostics: decoder.diagnostics.kept,
                             omittedDiagnostics: decoder.diagnostics.omitted)
@@ -73,7 +74,7 @@ struct ManifestDecoder {
     private mutating func decodeDocument(root: YAMLEvent) throws(YAMLSyntaxError) {
         if root.isNull { return }
         guard root.kind == .mappingStart else {
-            report(root, "a manifest document must be a mapping with a 'sims:' list, found \(root.kindName); see manifests/ for examples")
+            report(.manifestShape, root, "a manifest document must be a mapping with a 'sims:' list, found \(root.kindName); see manifests/ for examples")
             try skip(root)
             return
         }
@@ -120,7 +121,7 @@ struct ManifestDecoder {
             let keyEvent = try next()
             if keyEvent.kind == .mappingEnd { return }
             guard keyEvent.kind == .scalar else {
-                if keyEvent.kind != .alias { report(keyEvent, "keys in \(context) must be plain text, found \(keyEvent.kindName)") }
+                if keyEvent.kind != .alias { report(.keyNotText, keyEvent, "keys in \(context) must be plain text, found \(keyEvent.kindName)") }
                 try skip(keyEvent)
                 try skip(try next())
                 continue
@@ -129,12 +130,12 @@ struct ManifestDecoder {
             keyPosition = Position(keyEvent)
             let value = try next()
             guard let index = fields.firstIndex(where: { $0.key == key }) else {
-                report(keyEvent, Self.unknownKeyMessage(key, in: fields, context: context))
+                report(.keyUnknown, keyEvent, Self.unknownKeyMessage(key, in: fields, context: context))
                 try skip(value)
                 continue
             }
             guard seen & (1 << index) == 0 else {
-                report(keyEvent, "key '\(Diagnostic.excerpt(key))' appears twice in \(context); keep one")
+                report(.keyDuplicate, keyEvent, "key '\(Diagnostic.excerpt(key))' appears twice in \(context); keep one")
                 try skip(value)
                 continue
             }
@@ -171,7 +172,7 @@ struct ManifestDecoder {
     private mutating func decodeEntry(_ start: YAMLEvent, fields: [ManifestSchema.Field], context: String) throws(YAMLSyntaxError) -> EntryDraft? {
         guard start.kind == .mappingStart else {
             if start.kind != .alias {
-                report(start, "\(context) must be a mapping of keys such as 'icc:' and 'state:', found \(start.kindName)")
+                report(.manifestShape, start, "\(context) must be a mapping of keys such as 'icc:' and 'state:', found \(start.kindName)")
             }
             try skip(start)
             return nil
@@ -205,24 +206,24 @@ struct ManifestDecoder {
     private mutating func resolve(_ entry: EntryDraft, defaults: EntryDraft?) {
         guard let text = entry.icc, let iccLocation = entry.iccLocation else {
             if !entry.iccGiven {
-                diagnostics.append(.error(at: location(entry.location), "this SIM entry has no 'icc'; add the ICC printed on the SIM card (18 to 20 digits)"))
+                diagnostics.append(.error(.iccMissing, at: location(entry.location), "this SIM entry has no 'icc'; add the ICC printed on the SIM card (18 to 20 digits)"))
             }
             return
         }
         if let problem = ICC.validate(text) {
-            diagnostics.append(.error(at: location(iccLocation), problem.message(icc: text)))
+            diagnostics.append(problem.diagnostic(icc: text, at: location(iccLocation)))
             return
         }
         guard let state = entry.state ?? defaults?.state else {
             if !entry.stateGiven && !(defaults?.stateGiven ?? false) {
-                diagnostics.append(.error(at: location(entry.location), "SIM \(text) has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of \(Self.stateList))"))
+                diagnostics.append(.error(.stateMissing, at: location(entry.location), "SIM \(text) has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of \(Self.stateList))"))
             }
             return
         }
         let protect = entry.protect ?? defaults?.protect ?? false
         if protect && state == .terminated,
            let protectLocation = entry.protect != nil ? entry.protectLocation : defaults?.protectLocation {
-            diagnostics.append(.error(at: location(protectLocation), "SIM \(text) sets protect: true and state: terminated, which no run can satisfy; remove one of the two"))
+            diagnostics.append(.error(.protectTerminated, at: location(protectLocation), "SIM \(text) sets protect: true and state: terminated, which no run can satisfy; remove one of the two"))
             return
         }
         let labels = mergedLabels(entry.labels, over: defaults?.labels)
@@ -257,7 +258,7 @@ struct ManifestDecoder {
     private mutating func decodeVersion(_ event: YAMLEvent) throws(YAMLSyntaxError) {
         guard let text = try text(event, key: "version") else { return }
         if text != String(ManifestSchema.version) {
-            report(event, "unsupported manifest version '\(Diagnostic.excerpt(text))'; this simfleet reads version \(ManifestSchema.version)")
+            report(.versionUnsupported, event, "unsupported manifest version '\(Diagnostic.excerpt(text))'; this simfleet reads version \(ManifestSchema.version)")
         }
     }
 
@@ -265,7 +266,7 @@ struct ManifestDecoder {
     private mutating func text(_ event: YAMLEvent, key: String) throws(YAMLSyntaxError) -> String? {
         switch event.kind {
         case .scalar where event.isNull:
-            report(event, "'\(key)' has no value; write one, or remove the key")
+            report(.valueMissing, event, "'\(key)' has no value; write one, or remove the key")
             return nil
         case .scalar:
             return event.value
@@ -287,7 +288,7 @@ struct ManifestDecoder {
             default: break
             }
         }
-        report(event, "'\(key)' must be true or false, found '\(Diagnostic.excerpt(text))'\(event.isPlain ? "" : " in quotes"); write true or false without quotes")
+        report(.valueType, event, "'\(key)' must be true or false, found '\(Diagnostic.excerpt(text))'\(event.isPlain ? "" : " in quotes"); write true or false without quotes")
         return nil
     }
 
@@ -296,9 +297,9 @@ struct ManifestDecoder {
         if let state = SIMState(rawValue: text) { return state }
         let valid = SIMState.allCases.map(\.rawValue)
         if let suggestion = Suggestion.nearest(to: text, in: valid) {
-            report(event, "unknown state '\(Diagnostic.excerpt(text))'; did you mean '\(suggestion)'? (valid states: \(Self.stateList))")
+            report(.stateUnknown, event, "unknown state '\(Diagnostic.excerpt(text))'; did you mean '\(suggestion)'? (valid states: \(Self.stateList))")
         } else {
-            report(event, "unknown state '\(Diagnostic.excerpt(text))'; valid states are \(Self.stateList)")
+            report(.stateUnknown, event, "unknown state '\(Diagnostic.excerpt(text))'; valid states are \(Self.stateList)")
         }
         return nil
     }
@@ -314,14 +315,14 @@ struct ManifestDecoder {
             let keyEvent = try next()
             if keyEvent.kind == .mappingEnd { break }
             guard keyEvent.kind == .scalar, !keyEvent.isNull else {
-                if keyEvent.kind != .alias { report(keyEvent, "label names must be text, found \(keyEvent.kindName)") }
+                if keyEvent.kind != .alias { report(.keyNotText, keyEvent, "label names must be text, found \(keyEvent.kindName)") }
                 try skip(keyEvent)
                 try skip(try next())
                 continue
             }
             let valueEvent = try next()
             if labels[keyEvent.value] != nil {
-                report(keyEvent, "label '\(Diagnostic.excerpt(keyEvent.value))' appears twice in 'labels'; keep one")
+                report(.keyDuplicate, keyEvent, "label '\(Diagnostic.excerpt(keyEvent.value))' appears twice in 'labels'; keep one")
                 try skip(valueEvent)
                 continue
             }
@@ -335,7 +336,7 @@ struct ManifestDecoder {
     private mutating func callbackURL(_ event: YAMLEvent) throws(YAMLSyntaxError) -> String? {
         guard let text = try text(event, key: "callbackUrl") else { return nil }
         if let problem = CallbackURL.problem(with: text) {
-            report(event, problem)
+            report(.callbackURL, event, problem)
             return nil
         }
         return text
@@ -368,7 +369,7 @@ struct ManifestDecoder {
 
     private mutating func expectedValue(_ event: YAMLEvent, key: String, depth: Int) throws(YAMLSyntaxError) -> ExpectedValue? {
         if depth > Self.maxExpectDepth, event.kind == .mappingStart || event.kind == .sequenceStart {
-            report(event, "'\(key)' nests too deeply; /status facts are at most \(Self.maxExpectDepth) levels deep")
+            report(.yamlDepth, event, "'\(key)' nests too deeply; /status facts are at most \(Self.maxExpectDepth) levels deep")
             try skip(event)
             return nil
         }
@@ -387,14 +388,14 @@ struct ManifestDecoder {
                 let keyEvent = try next()
                 if keyEvent.kind == .mappingEnd { break }
                 guard keyEvent.kind == .scalar, !keyEvent.isNull else {
-                    if keyEvent.kind != .alias { report(keyEvent, "keys in '\(key)' must be text, found \(keyEvent.kindName)") }
+                    if keyEvent.kind != .alias { report(.keyNotText, keyEvent, "keys in '\(key)' must be text, found \(keyEvent.kindName)") }
                     try skip(keyEvent)
                     try skip(try next())
                     continue
                 }
                 let valueEvent = try next()
                 if map[keyEvent.value] != nil {
-                    report(keyEvent, "key '\(Diagnostic.excerpt(keyEvent.value))' appears twice in '\(key)'; keep one")
+                    report(.keyDuplicate, keyEvent, "key '\(Diagnostic.excerpt(keyEvent.value))' appears twice in '\(key)'; keep one")
                     try skip(valueEvent)
                     continue
                 }
@@ -414,7 +415,7 @@ struct ManifestDecoder {
     private mutating func next() throws(YAMLSyntaxError) -> YAMLEvent {
         let event = try parser.next()
         for problem in YAMLRules.unsupported(event, instead: "put shared values under 'defaults:' instead") {
-            report(event, problem)
+            report(.yamlUnsupported, event, problem)
         }
         return event
     }
@@ -442,11 +443,30 @@ struct ManifestDecoder {
         SourceLocation(path: path, line: event.line, column: event.column)
     }
 
-    private mutating func report(_ event: YAMLEvent, _ message: String) {
-        diagnostics.append(.error(at: location(event), message))
+    private mutating func report(_ code: DiagnosticCode, _ event: YAMLEvent, _ message: String) {
+        diagnostics.append(.error(code, at: location(event), message))
     }
 
     private mutating func typeError(_ event: YAMLEvent, key: String, expected: String) {
-        report(event, "'\(key)' must be \(expected), found \(event.kindName)")
+        report(.valueType, event, "'\(key)' must be \(expected), found \(event.kindName)")
     }
+}
+
+extension DiagnosticCode {
+    /// A document, SIM entry or value of the wrong kind (a list where a mapping belongs).
+    public static let manifestShape = DiagnosticCode("SF-MANIFEST-SHAPE")
+    /// A manifest version this simfleet does not read.
+    public static let versionUnsupported = DiagnosticCode("SF-VERSION-UNSUPPORTED")
+    /// A SIM with no `state:`, on the entry or under `defaults:`.
+    public static let stateMissing = DiagnosticCode("SF-STATE-MISSING")
+    /// A state that is not active, blocked, inactive or terminated.
+    public static let stateUnknown = DiagnosticCode("SF-STATE-UNKNOWN")
+    /// `protect: true` with `state: terminated`, which no run can satisfy.
+    public static let protectTerminated = DiagnosticCode("SF-PROTECT-TERMINATED")
+    /// A key written with no value.
+    public static let valueMissing = DiagnosticCode("SF-VALUE-MISSING")
+    /// A value of the wrong type (text where true or false belongs, and so on).
+    public static let valueType = DiagnosticCode("SF-VALUE-TYPE")
+    /// A callback URL that is not an absolute https URL (or http to loopback).
+    public static let callbackURL = DiagnosticCode("SF-CALLBACK-URL")
 }

@@ -1,4 +1,5 @@
 import FleetModel
+import YAML
 
 /// Edits SIM entries in a manifest in place (`simfleet set`): only the bytes of the
 /// values it changes, or one inserted line (or `, key: value` in a flow mapping), so
@@ -30,7 +31,7 @@ public enum ManifestEditor {
         do throws(YAMLSyntaxError) {
             entries = try scan(bytes)
         } catch {
-            return .failure(.error(at: SourceLocation(path: path, line: error.line, column: error.column),
+            return .failure(.error(error.code, at: SourceLocation(path: path, line: error.line, column: error.column),
                                    "cannot edit this file: \(error.message); fix it first"))
         }
         let lines = LineIndex(bytes)

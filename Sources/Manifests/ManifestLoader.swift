@@ -1,5 +1,6 @@
 import FleetModel
 import Foundation
+import YAML
 
 /// Every SIM the manifests declare, and every problem found on the way.
 public struct ManifestSet: Sendable {
@@ -53,8 +54,9 @@ struct FleetAssembler {
         for sim in file.sims {
             if let first = firstDeclared[sim.icc] {
                 diagnostics.append(.error(
-                    at: sim.location,
-                    "ICC \(sim.icc) is declared twice: here and at \(sims[first].location); keep one entry per SIM"
+                    .iccDuplicate, at: sim.location,
+                    "ICC \(sim.icc) is declared twice; keep one entry per SIM",
+                    notes: [Diagnostic.Note(at: sims[first].location, "first declared here")]
                 ))
                 continue
             }
@@ -113,7 +115,7 @@ public enum ManifestLoader {
         for root in roots where requireSIMs {
             if root.files.allSatisfy(silentFiles.contains) {
                 set.diagnostics.append(.error(
-                    at: SourceLocation(path: root.path),
+                    .noSIMs, at: SourceLocation(path: root.path),
                     "no SIMs found under \(root.path); check the path (manifests are *.yaml or *.yml files with a 'sims:' list)"
                 ))
             }
@@ -172,7 +174,7 @@ public enum ManifestLoader {
     static func discover(_ path: String, confinedTo boundary: String? = nil) -> (files: [String], problems: [Diagnostic]) {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            return ([], [.error(at: SourceLocation(path: path), "no such file or folder; pass a manifest file or a folder of *.yaml files")])
+            return ([], [.error(.fileRead, at: SourceLocation(path: path), "no such file or folder; pass a manifest file or a folder of *.yaml files")])
         }
         if let boundary, let problem = FolderWalk.leavesBoundary(path, boundary) { return ([], [problem]) }
         guard info.st_mode & S_IFMT == S_IFDIR else { return ([path], []) }
@@ -224,7 +226,7 @@ struct FolderWalk {
         guard let real = ManifestLoader.realPath(path) else { return nil }
         let inside = boundary == "/" || real == boundary || real.hasPrefix(boundary + "/")
         guard !inside else { return nil }
-        return .error(at: SourceLocation(path: path), "this link leads outside the repository at \(boundary) (to \(real)); simfleet does not follow it, since a pull request could read the machine's files through it. Keep manifests inside the repository, or pass --follow-external-links")
+        return .error(.linkOutside, at: SourceLocation(path: path), "this link leads outside the repository at \(boundary) (to \(real)); simfleet does not follow it, since a pull request could read the machine's files through it. Keep manifests inside the repository, or pass --follow-external-links")
     }
 
     mutating func visit(folder: String) {
@@ -233,7 +235,7 @@ struct FolderWalk {
             guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return }
         }
         guard let directory = opendir(folder) else {
-            problems.append(.error(at: SourceLocation(path: folder), "cannot list this folder (\(String(cString: strerror(errno)))); check its permissions"))
+            problems.append(.error(.fileRead, at: SourceLocation(path: folder), "cannot list this folder (\(String(cString: strerror(errno)))); check its permissions"))
             return
         }
         defer { closedir(directory) }
@@ -244,7 +246,7 @@ struct FolderWalk {
             // Hidden files and folders (.git, .simfleet), and . and .., are not searched.
             guard bytes.first != UInt8(ascii: ".") else { continue }
             guard let name = String(validating: bytes, as: UTF8.self) else {
-                problems.append(.error(at: SourceLocation(path: prefix + String(decoding: bytes, as: UTF8.self)),
+                problems.append(.error(.nameNotUTF8, at: SourceLocation(path: prefix + String(decoding: bytes, as: UTF8.self)),
                                        "this name is not valid UTF-8, so simfleet cannot name it in a plan; rename it"))
                 continue
             }
@@ -255,7 +257,7 @@ struct FolderWalk {
             var info = stat()
             guard stat(path, &info) == 0 else {
                 if ManifestLoader.isManifestName(name) {
-                    problems.append(.error(at: SourceLocation(path: path), "cannot read this manifest (\(String(cString: strerror(errno)))); a link that leads nowhere, or a missing permission"))
+                    problems.append(.error(.fileRead, at: SourceLocation(path: path), "cannot read this manifest (\(String(cString: strerror(errno)))); a link that leads nowhere, or a missing permission"))
                 }
                 continue
             }
@@ -274,4 +276,13 @@ struct FolderWalk {
             }
         }
     }
+}
+
+extension DiagnosticCode {
+    /// A link that leads outside the repository, not followed.
+    public static let linkOutside = DiagnosticCode("SF-LINK-OUTSIDE")
+    /// A file or folder name that is not UTF-8, so no plan could name it.
+    public static let nameNotUTF8 = DiagnosticCode("SF-NAME-NOT-UTF8")
+    /// A manifest path under which no file declares a SIM.
+    public static let noSIMs = DiagnosticCode("SF-NO-SIMS")
 }

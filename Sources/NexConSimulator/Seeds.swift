@@ -1,8 +1,8 @@
 import FleetModel
 import Foundation
-import Manifests
-import Platform
 import NexConAPI
+import Platform
+import YAML
 
 /// Where a simulator's first SIMs come from: seed files and manifests.
 public enum Seeds {
@@ -20,7 +20,7 @@ public enum Seeds {
         let data: [UInt8]
         switch RegularFile.read(path, limit: maximumSize) {
         case .success(let bytes): data = bytes
-        case .failure(let problem): return ([], [.error(at: SourceLocation(path: path), "cannot read the seed file: \(problem)")])
+        case .failure(let problem): return ([], [.error(.fileRead, at: SourceLocation(path: path), "cannot read the seed file: \(problem)")])
         }
         let (documents, syntax) = YAMLNode.documents(path: path, bytes: data)
         var diagnostics = syntax
@@ -29,25 +29,25 @@ public enum Seeds {
         for document in documents {
             let list = document["sims"] ?? document
             guard case .sequence(let records, _) = list else {
-                diagnostics.append(.error(at: list.location, "a seed file must be a list of SIM records, found \(list.kindName)"))
+                diagnostics.append(.error(.seedShape, at: list.location, "a seed file must be a list of SIM records, found \(list.kindName)"))
                 continue
             }
             for record in records {
                 guard case .mapping = record else {
-                    diagnostics.append(.error(at: record.location, "a SIM record must be a mapping such as {icc: ..., status: ACTIVATED}, found \(record.kindName)"))
+                    diagnostics.append(.error(.seedShape, at: record.location, "a SIM record must be a mapping such as {icc: ..., status: ACTIVATED}, found \(record.kindName)"))
                     continue
                 }
                 diagnostics += record.unknownKeys(recordKeys + ["job"], context: "a SIM record")
                 guard let iccNode = record["icc"], let icc = iccNode.text else {
-                    diagnostics.append(.error(at: record.location, "this SIM record has no 'icc'"))
+                    diagnostics.append(.error(.iccMissing, at: record.location, "this SIM record has no 'icc'"))
                     continue
                 }
                 if let problem = ICC.validate(icc) {
-                    diagnostics.append(.error(at: iccNode.location, problem.message(icc: icc)))
+                    diagnostics.append(problem.diagnostic(icc: icc, at: iccNode.location))
                     continue
                 }
                 if let first = seen[icc] {
-                    diagnostics.append(.error(at: iccNode.location, "ICC \(icc) is seeded twice; the first is at \(first)"))
+                    diagnostics.append(.error(.iccDuplicate, at: iccNode.location, "ICC \(icc) is seeded twice; keep one record per SIM", notes: [Diagnostic.Note(at: first, "first seeded here")]))
                     continue
                 }
                 seen[icc] = iccNode.location
@@ -56,7 +56,7 @@ public enum Seeds {
                     if case .sequence(let items, _) = tags, items.allSatisfy({ $0.text != nil }) {
                         sim.live.tags = items.compactMap(\.text)
                     } else {
-                        diagnostics.append(.error(at: tags.location, "'tags' must be a list of text"))
+                        diagnostics.append(.error(.seedShape, at: tags.location, "'tags' must be a list of text"))
                     }
                 }
                 sim.live.countryCode = record["countryCode"]?.text
@@ -64,7 +64,7 @@ public enum Seeds {
                 for key in ["product", "pool"] {
                     guard let node = record[key], !node.isNull else { continue }
                     guard let id = node["id"]?.text.flatMap({ Int($0) }), let name = node["name"]?.text else {
-                        diagnostics.append(.error(at: node.location, "'\(key)' must be {id: <number>, name: <text>}"))
+                        diagnostics.append(.error(.seedShape, at: node.location, "'\(key)' must be {id: <number>, name: <text>}"))
                         continue
                     }
                     if key == "product" { sim.live.product = NamedRef(id: id, name: name) } else { sim.live.pool = NamedRef(id: id, name: name) }
@@ -118,4 +118,9 @@ public enum Seeds {
         }
         return hash
     }
+}
+
+extension DiagnosticCode {
+    /// A seed file or record of the wrong shape.
+    public static let seedShape = DiagnosticCode("SF-SEED-SHAPE")
 }

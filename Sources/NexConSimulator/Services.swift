@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import Manifests
 import NexConAPI
 import NIOCore
 import ServiceLifecycle

@@ -1,5 +1,4 @@
 import FleetModel
-import Manifests
 
 /// Assembles the simulator's starting fleet from its sources.
 public enum SimulatorFleet {
@@ -13,8 +12,10 @@ public enum SimulatorFleet {
         return fleet.values.sorted { $0.icc < $1.icc }
     }
 
-    /// Reads seed files and manifests; every problem in them is returned, none is fatal here.
-    public static func load(seedFiles: [String], manifestPaths: [String], statePath: String?) async
+    /// Reads seed files and the state file, and takes the SIMs the manifests declare from
+    /// the caller (which reads manifests; the simulator does not); every problem is
+    /// returned, none is fatal here.
+    public static func load(seedFiles: [String], declared: [DesiredSIM], statePath: String?)
         -> (sims: [SimulatedSIM], diagnostics: [Diagnostic], stateError: String?)
     {
         var diagnostics: [Diagnostic] = []
@@ -24,12 +25,7 @@ public enum SimulatorFleet {
             seeds += read.sims
             diagnostics += read.diagnostics
         }
-        var fromManifests: [SimulatedSIM] = []
-        if !manifestPaths.isEmpty {
-            let set = await ManifestLoader.load(paths: manifestPaths)
-            diagnostics += set.diagnostics
-            fromManifests = Seeds.fromManifests(set.sims)
-        }
+        let fromManifests = Seeds.fromManifests(declared)
         var saved: [SimulatedSIM] = []
         var stateError: String?
         if let statePath {

@@ -43,12 +43,18 @@ extension PlanFile {
         }
         guard problems.isEmpty else {
             let shown = problems.prefix(Self.problemLimit).map {
-                Diagnostic.error(at: location, "step \($0); plan again rather than editing the file. Nothing was sent.")
+                Diagnostic.error(.planUnauthorized, at: location, "step \($0); plan again rather than editing the file. Nothing was sent.")
             }
             let more = problems.count > Self.problemLimit
-                ? [Diagnostic.error(at: location, "and \(problems.count - Self.problemLimit) more steps like these")] : []
+                ? [Diagnostic.error(.planUnauthorized, at: location, "and \(problems.count - Self.problemLimit) more steps like these")] : []
             return .failure(PlanFileError(shown + more))
         }
         return .success(rebuilt)
     }
+}
+
+extension DiagnosticCode {
+    /// A saved plan holds a step a fresh plan from the manifests could not contain (an
+    /// edited file, a protected termination, a wrong wave); nothing is sent.
+    public static let planUnauthorized = DiagnosticCode("SF-PLAN-UNAUTHORIZED")
 }

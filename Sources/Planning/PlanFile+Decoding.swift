@@ -78,19 +78,19 @@ extension PlanFile {
         let location = SourceLocation(path: path)
         let data = Data(bytes)
         guard let version = try? JSONDecoder().decode(Document.Version.self, from: data) else {
-            return .failure(PlanFileError([.error(at: location, "not a simfleet plan (it is not JSON with a 'formatVersion'); make one with 'simfleet plan --out FILE'")]))
+            return .failure(PlanFileError([.error(.planNotAPlan, at: location, "not a simfleet plan (it is not JSON with a 'formatVersion'); make one with 'simfleet plan --out FILE'")]))
         }
         guard version.formatVersion == formatVersion else {
             let advice = version.formatVersion < formatVersion
                 ? "was written by an older simfleet; this one reads format \(formatVersion): run 'simfleet plan --out FILE' again"
                 : "was written by a newer simfleet; this one reads format \(formatVersion): upgrade simfleet, or plan again with this one"
-            return .failure(PlanFileError([.error(at: location, "plan format \(version.formatVersion) \(advice)")]))
+            return .failure(PlanFileError([.error(.planFormat, at: location, "plan format \(version.formatVersion) \(advice)")]))
         }
         let document: Document
         do {
             document = try JSONDecoder().decode(Document.self, from: data)
         } catch {
-            return .failure(PlanFileError([.error(at: location, "not a simfleet plan (\(describe(error))); plan again rather than editing the file")]))
+            return .failure(PlanFileError([.error(.planNotAPlan, at: location, "not a simfleet plan (\(describe(error))); plan again rather than editing the file")]))
         }
         var reader = Reader()
         let kind = PlanTarget.Kind(rawValue: document.target.kind)
@@ -128,7 +128,7 @@ extension PlanFile {
         let s = document.summary, r = document.blastRadius
         reader.check(r.percent.isFinite && r.percent >= 0 && r.minimum >= 0, "'blastRadius' holds a negative or non-finite limit")
         guard reader.problems.isEmpty, let kind else {
-            return .failure(PlanFileError(reader.problems.map { .error(at: location, $0 + "; plan again rather than editing the file") }))
+            return .failure(PlanFileError(reader.problems.map { .error(.planInvalid, at: location, $0 + "; plan again rather than editing the file") }))
         }
         let summary = PlanSummary(managed: s.managed, activate: s.activate, block: s.block, restore: s.restore, terminate: s.terminate,
                                   refused: s.refused, unchanged: s.unchanged, pending: s.pending, errors: s.errors)
@@ -229,4 +229,13 @@ extension PlanFile {
         default: "it cannot be read"
         }
     }
+}
+
+extension DiagnosticCode {
+    /// Not a simfleet plan file at all.
+    public static let planNotAPlan = DiagnosticCode("SF-PLAN-NOT-A-PLAN")
+    /// A plan file written by another simfleet's format (older or newer).
+    public static let planFormat = DiagnosticCode("SF-PLAN-FORMAT")
+    /// A plan file whose fields are out of range or inconsistent.
+    public static let planInvalid = DiagnosticCode("SF-PLAN-INVALID")
 }

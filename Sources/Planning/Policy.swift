@@ -86,13 +86,13 @@ public struct Policy: Sendable, Equatable {
         let flag = SourceLocation(path: "--allow-terminate")
         return iccs.sorted().compactMap { icc in
             guard let sim = declared[icc] else {
-                return .error(at: flag, "ICC \(icc) is not in the manifests; declare it with state: terminated in a reviewed change first")
+                return .error(.allowTerminateUndeclared, at: flag, "ICC \(icc) is not in the manifests; declare it with state: terminated in a reviewed change first")
             }
             if sim.protect {
-                return .error(at: flag, "ICC \(icc) is protected (protect: true at \(sim.location)); it is never terminated. Remove protect in a reviewed change first")
+                return .error(.allowTerminateProtected, at: flag, "ICC \(icc) is protected (protect: true at \(sim.location)); it is never terminated. Remove protect in a reviewed change first")
             }
             if sim.state != .terminated {
-                return .error(at: flag, "ICC \(icc) is declared state: \(sim.state.rawValue) at \(sim.stateLocation), not terminated; declare state: terminated in a reviewed change first")
+                return .error(.allowTerminateNotDeclared, at: flag, "ICC \(icc) is declared state: \(sim.state.rawValue) at \(sim.stateLocation), not terminated; declare state: terminated in a reviewed change first")
             }
             return nil
         }
@@ -108,12 +108,12 @@ extension Policy {
         var problems: [Diagnostic] = []
         let (selected, unknown) = targeting.select(desired)
         for icc in unknown {
-            problems.append(.error(at: SourceLocation(path: targetSource), "ICC \(icc) is targeted but no manifest in the plan's scope declares it"))
+            problems.append(Targeting.undeclared(icc, at: targetSource, within: " in the plan's scope"))
         }
         let chosen = Set(selected.map(\.icc))
         let narrowed = steps.filter { chosen.contains($0.icc) }
         if problems.isEmpty && narrowed.isEmpty {
-            problems.append(.error(at: SourceLocation(path: planPath), "no step of this plan matches the targets and labels given"))
+            problems.append(Targeting.noMatch(at: planPath, "no step of this plan matches"))
         }
         return problems.isEmpty ? .success(narrowed) : .failure(PlanFileError(problems))
     }
@@ -161,4 +161,13 @@ public struct BlastRadius: Sendable, Hashable {
     static func counts(_ step: Step) -> Bool {
         step.action == .block || step.action == .terminate && !step.protect
     }
+}
+
+extension DiagnosticCode {
+    /// `--allow-terminate` names an ICC no manifest declares.
+    public static let allowTerminateUndeclared = DiagnosticCode("SF-ALLOW-TERMINATE-UNDECLARED")
+    /// `--allow-terminate` names a protected SIM.
+    public static let allowTerminateProtected = DiagnosticCode("SF-ALLOW-TERMINATE-PROTECTED")
+    /// `--allow-terminate` names a SIM its manifest does not declare `state: terminated`.
+    public static let allowTerminateNotDeclared = DiagnosticCode("SF-ALLOW-TERMINATE-NOT-DECLARED")
 }

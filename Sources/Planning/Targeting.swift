@@ -63,3 +63,22 @@ public struct Shard: Sendable, Hashable {
         return Int(hash % UInt64(count)) == index - 1
     }
 }
+
+extension Targeting {
+    /// A targeted ICC no manifest declares (`within` narrows the claim, as " in the plan's scope").
+    public static func undeclared(_ icc: ICC, at source: String, within: String = "") -> Diagnostic {
+        .error(.targetUndeclared, at: SourceLocation(path: source), "ICC \(icc) is targeted but no manifest\(within) declares it")
+    }
+
+    /// Targets and labels that select nothing: "no SIMs match", "no step of this plan matches".
+    public static func noMatch(at path: String, _ subject: String) -> Diagnostic {
+        .error(.targetNoMatch, at: SourceLocation(path: path), "\(subject) the targets and labels given")
+    }
+}
+
+extension DiagnosticCode {
+    /// `--target` names an ICC no manifest in scope declares.
+    public static let targetUndeclared = DiagnosticCode("SF-TARGET-UNDECLARED")
+    /// The targets and labels match nothing.
+    public static let targetNoMatch = DiagnosticCode("SF-TARGET-NO-MATCH")
+}

@@ -119,17 +119,17 @@ extension SimfleetCommand {
         func applySaved(_ path: String, stop: StopFlag) async throws {
             let file = try PlanFile.read(path)
             if file.target.kind == .simulator && !api.simulator {
-                Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.").formatted)
+                Output.error(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.").formatted)
                 throw ExitCode.failure
             }
             if file.target.kind == .api && api.simulator {
-                Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against the NexCon API at \(file.target.url); it cannot be applied to the simulator.").formatted)
+                Output.error(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan was made against the NexCon API at \(file.target.url); it cannot be applied to the simulator.").formatted)
                 throw ExitCode.failure
             }
             let session = try await FleetSession.load(scope: file.scope, fleet: fleet)
             let digest = ManifestDigest.of(session.desired)
             guard digest == file.manifestDigest else {
-                Output.error(Diagnostic.error(at: SourceLocation(path: path), "the manifests changed since this plan was made (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.").formatted)
+                Output.error(Diagnostic.error(.planStale, at: SourceLocation(path: path), "the manifests changed since this plan was made (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.").formatted)
                 throw ExitCode.failure
             }
             let authorized: [Step]
@@ -145,7 +145,7 @@ extension SimfleetCommand {
             let options = options(session.policy)
             var report = try await session.withClient(api) { client, target in
                 if file.target.kind == .api && file.target.url != target.url {
-                    Output.error(Diagnostic.error(at: SourceLocation(path: path), "the plan was made against \(file.target.url), not \(target.url); plan again against this API.").formatted)
+                    Output.error(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan was made against \(file.target.url), not \(target.url); plan again against this API.").formatted)
                     throw ExitCode.failure
                 }
                 return try await execute(steps, client: client, target: target, digest: file.manifestDigest, options: options, stop: stop)
@@ -232,7 +232,7 @@ extension SimfleetCommand {
             // The header is on disk before the first action, or nothing is sent.
             journal.sync()
             if let failure = journal.failure {
-                Output.error(Diagnostic.error(at: SourceLocation(path: journalPath), "cannot write the journal: \(failure); nothing was sent. Free some space or pass --journal FILE elsewhere").formatted)
+                Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: journalPath), "cannot write the journal: \(failure); nothing was sent. Free some space or pass --journal FILE elsewhere").formatted)
                 throw ExitCode.failure
             }
             let progress = ApplyProgress(total: steps.count, waves: Set(steps.map(\.wave)).count)
@@ -304,4 +304,11 @@ final class InterruptHandler: @unchecked Sendable {
     func cancel() {
         for source in sources { source.cancel() }
     }
+}
+
+extension DiagnosticCode {
+    /// A saved plan made against another API (or the simulator) than this apply's.
+    static let planTarget = DiagnosticCode("SF-PLAN-TARGET")
+    /// The manifests changed since the saved plan was made.
+    static let planStale = DiagnosticCode("SF-PLAN-STALE")
 }

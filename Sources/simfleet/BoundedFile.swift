@@ -11,9 +11,9 @@ enum BoundedFile {
         RegularFile.read(path, limit: limit).mapError { problem in
             let location = SourceLocation(path: path)
             return switch problem {
-            case .missing, .cannotOpen, .cannotRead: .error(at: location, "cannot read the \(what): \(problem)")
-            case .notRegular(let kind): .error(at: location, "the \(what) is \(kind), not a regular file; name the file itself")
-            case .tooLarge(let size, let limit): .error(at: location, "the \(what) is \(size) bytes, more than the \(limit) this simfleet reads")
+            case .missing, .cannotOpen, .cannotRead: .error(.fileRead, at: location, "cannot read the \(what): \(problem)")
+            case .notRegular(let kind): .error(.fileRead, at: location, "the \(what) is \(kind), not a regular file; name the file itself")
+            case .tooLarge(let size, let limit): .error(.fileRead, at: location, "the \(what) is \(size) bytes, more than the \(limit) this simfleet reads")
             }
         }
     }

@@ -50,11 +50,11 @@ struct FleetSession {
         var diagnostics = configDiagnostics + set.diagnostics + extraDiagnostics
         let (selected, unknown) = targeting.select(set.sims)
         for icc in unknown {
-            diagnostics.append(.error(at: SourceLocation(path: targetSource), "ICC \(icc) is targeted but no manifest declares it"))
+            diagnostics.append(Targeting.undeclared(icc, at: targetSource))
         }
         // An empty shard of a small fleet is no mistake; empty targets or labels are.
         if set.isValid && !(targeting.iccs.isEmpty && targeting.labels.isEmpty) && selected.isEmpty {
-            diagnostics.append(.error(at: SourceLocation(path: targetSource), "no SIMs match the targets and labels given"))
+            diagnostics.append(Targeting.noMatch(at: targetSource, "no SIMs match"))
         }
         let policy = Policy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping,
                             blastRadiusPercent: config.blastRadiusPercent, blastRadiusMinimum: config.blastRadiusMinimum)

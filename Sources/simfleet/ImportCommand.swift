@@ -63,7 +63,7 @@ extension SimfleetCommand {
             var diagnostics: [Diagnostic] = []
             let wanted = gather(&diagnostics)
             if FileManager.default.fileExists(atPath: out) && !force {
-                diagnostics.append(.error(at: SourceLocation(path: out), "this file exists; choose another --out, or pass --force to replace it"))
+                diagnostics.append(.error(.outputExists, at: SourceLocation(path: out), "this file exists; choose another --out, or pass --force to replace it"))
             }
             let (settings, configDiagnostics) = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil)
             diagnostics += configDiagnostics
@@ -112,7 +112,7 @@ extension SimfleetCommand {
             }
             for (index, text) in iccs.enumerated() {
                 if let problem = ICC.validate(text) {
-                    diagnostics.append(.error(at: SourceLocation(path: "argument \(index + 1)"), problem.message(icc: text)))
+                    diagnostics.append(problem.diagnostic(icc: text, at: SourceLocation(path: "argument \(index + 1)")))
                 } else {
                     add(ICC(unchecked: text), nil)
                 }
@@ -155,7 +155,7 @@ extension SimfleetCommand {
             do {
                 try AtomicFile.write(Array(ManifestWriter.manifest(entries, header: header).utf8), to: out)
             } catch {
-                Output.error(Diagnostic.error(at: SourceLocation(path: out), "cannot write the manifest (\(error)); check the folder exists and is writable").formatted)
+                Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: out), "cannot write the manifest (\(error)); check the folder exists and is writable").formatted)
                 throw ExitCode.failure
             }
         }
@@ -180,19 +180,19 @@ enum CSVImport {
         let text: String
         switch TextFile.read(path, limit: 64 << 20) {
         case .success(let read): text = read
-        case .failure(let problem): return ([], [.error(at: SourceLocation(path: path), "cannot use the CSV file: \(problem)")])
+        case .failure(let problem): return ([], [.error(.fileRead, at: SourceLocation(path: path), "cannot use the CSV file: \(problem)")])
         }
         let table: CSV<Enumerated>
         do {
             table = try CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false)
         } catch {
-            return ([], [.error(at: SourceLocation(path: path), "not a CSV file simfleet can read (\(error)); check its quoting")])
+            return ([], [.error(.csvInvalid, at: SourceLocation(path: path), "not a CSV file simfleet can read (\(error)); check its quoting")])
         }
         let header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
         var diagnostics: [Diagnostic] = []
         func index(of name: String) -> Int? {
             if let found = header.firstIndex(of: name) { return found }
-            diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1),
+            diagnostics.append(.error(.csvColumn, at: SourceLocation(path: path, line: 1, column: 1),
                                       "no column named '\(name)'; the header has \(header.map { "'\($0)'" }.joined(separator: ", "))"))
             return nil
         }
@@ -207,7 +207,7 @@ enum CSVImport {
             guard record.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { continue }
             let value = iccIndex < record.count ? record[iccIndex].trimmingCharacters(in: .whitespaces) : ""
             if let problem = ICC.validate(value) {
-                diagnostics.append(.error(at: SourceLocation(path: path, line: line, column: 1), "column '\(column)': " + problem.message(icc: value)))
+                diagnostics.append(.error(problem.code, at: SourceLocation(path: path, line: line, column: 1), "column '\(column)': " + problem.message(icc: value)))
                 continue
             }
             let name = nameIndex.flatMap { $0 < record.count ? record[$0].trimmingCharacters(in: .whitespaces) : nil }
@@ -215,4 +215,13 @@ enum CSVImport {
         }
         return (rows, diagnostics)
     }
+}
+
+extension DiagnosticCode {
+    /// `import --out` names a file that exists, without `--force`.
+    static let outputExists = DiagnosticCode("SF-OUTPUT-EXISTS")
+    /// An `import --csv` file that is not CSV simfleet can read.
+    static let csvInvalid = DiagnosticCode("SF-CSV-INVALID")
+    /// An `import --csv` column that the header does not have.
+    static let csvColumn = DiagnosticCode("SF-CSV-COLUMN")
 }

@@ -39,10 +39,10 @@ extension SimfleetCommand {
             let code: Int
             switch RegularFile.read(report, limit: 512 << 20) {
             case .failure(let problem):
-                throw refuse(Diagnostic.error(at: SourceLocation(path: report), "cannot read the apply report: \(problem)").formatted)
+                throw refuse(Diagnostic.error(.fileRead, at: SourceLocation(path: report), "cannot read the apply report: \(problem)").formatted)
             case .success(let bytes):
                 guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], let exitCode = json["exitCode"] as? Int else {
-                    throw refuse(Diagnostic.error(at: SourceLocation(path: report), "not an apply report (apply --format json) with an 'exitCode'").formatted)
+                    throw refuse(Diagnostic.error(.reportInvalid, at: SourceLocation(path: report), "not an apply report (apply --format json) with an 'exitCode'").formatted)
                 }
                 code = exitCode
             }
@@ -65,4 +65,9 @@ extension SimfleetCommand {
             return ExitCode.failure
         }
     }
+}
+
+extension DiagnosticCode {
+    /// `mark-applied --report` names a file that is not `apply --format json`'s report.
+    static let reportInvalid = DiagnosticCode("SF-REPORT-INVALID")
 }

@@ -91,7 +91,7 @@ enum ICCList {
         switch TextFile.read(path, limit: 64 << 20) {
         case .success(let read): text = read
         case .failure(let problem):
-            return ([], [.error(at: SourceLocation(path: path), "cannot use the \(what): \(problem)")])
+            return ([], [.error(.fileRead, at: SourceLocation(path: path), "cannot use the \(what): \(problem)")])
         }
         var iccs: [ICC] = []
         var diagnostics: [Diagnostic] = []
@@ -101,7 +101,7 @@ enum ICCList {
             guard !line.isEmpty else { continue }
             if let problem = ICC.validate(line) {
                 let column = (rawLine.firstIndex { !$0.isWhitespace }).map { rawLine.distance(from: rawLine.startIndex, to: $0) + 1 } ?? 1
-                diagnostics.append(.error(at: SourceLocation(path: path, line: number + 1, column: column), problem.message(icc: line)))
+                diagnostics.append(problem.diagnostic(icc: line, at: SourceLocation(path: path, line: number + 1, column: column)))
             } else {
                 iccs.append(ICC(unchecked: line))
             }

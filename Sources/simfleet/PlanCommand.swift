@@ -49,7 +49,7 @@ extension SimfleetCommand {
                 do {
                     try AtomicFile.write(Array(PlanView.json(plan, context: context).utf8), to: out)
                 } catch {
-                    Output.error(Diagnostic.error(at: SourceLocation(path: out), "cannot save the plan (\(error)); check the folder exists and is writable").formatted)
+                    Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: out), "cannot save the plan (\(error)); check the folder exists and is writable").formatted)
                     throw ExitCode.failure
                 }
             }

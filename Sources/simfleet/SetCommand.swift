@@ -54,7 +54,7 @@ extension SimfleetCommand {
             let declared = Dictionary(set.sims.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
             let wanted = iccs.map(ICC.init(unchecked:))
             for icc in wanted where declared[icc] == nil && set.isValid {
-                problems.append(.error(at: SourceLocation(path: "set"), "ICC \(icc) is not declared in \(roots.joined(separator: ", ")); set edits declared SIMs only (bring it in with simfleet import first)"))
+                problems.append(.error(.setUndeclared, at: SourceLocation(path: "set"), "ICC \(icc) is not declared in \(roots.joined(separator: ", ")); set edits declared SIMs only (bring it in with simfleet import first)"))
             }
             guard problems.isEmpty else { throw fail(problems, omitted: set.omittedDiagnostics) }
 
@@ -65,13 +65,13 @@ extension SimfleetCommand {
                 let bytes: [UInt8]
                 switch RegularFile.read(path, limit: limits.maximumFileSize) {
                 case .success(let read): bytes = read
-                case .failure(let problem): throw fail([.error(at: SourceLocation(path: path), "cannot edit it: \(problem)")])
+                case .failure(let problem): throw fail([.error(.fileRead, at: SourceLocation(path: path), "cannot edit it: \(problem)")])
                 }
                 switch ManifestEditor.apply(Dictionary(uniqueKeysWithValues: inFile.map { ($0, edit) }), to: bytes, path: path) {
                 case .failure(let problem): throw fail([problem])
                 case .success(let result):
                     for icc in Set(inFile).subtracting(result.edited).sorted() {
-                        problems.append(.error(at: declared[icc]!.location, "could not find this entry's 'icc:' to edit; edit it by hand"))
+                        problems.append(.error(.setNotEditable, at: declared[icc]!.location, "could not find this entry's 'icc:' to edit; edit it by hand"))
                     }
                     written.append((path, result.bytes))
                 }
@@ -85,7 +85,7 @@ extension SimfleetCommand {
                     done.append(path)
                 } catch {
                     // Each file is replaced whole; say which ones already were.
-                    Output.error(Diagnostic.error(at: SourceLocation(path: path), "cannot write it (\(error)); \(done.isEmpty ? "nothing was written" : "already written: " + done.joined(separator: ", ") + "; review them with git diff")").formatted)
+                    Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: path), "cannot write it (\(error)); \(done.isEmpty ? "nothing was written" : "already written: " + done.joined(separator: ", ") + "; review them with git diff")").formatted)
                     throw ExitCode.failure
                 }
             }
@@ -107,11 +107,11 @@ extension SimfleetCommand {
             }
             let after = ManifestLoader.load(sources: sources)
             var problems = after.diagnostics.filter { $0.severity == .error && edited.contains($0.location.path) }
-                .map { Diagnostic.error(at: $0.location, "after the edit: \($0.message); nothing was written") }
+                .map { Diagnostic.error($0.code, at: $0.location, "after the edit: \($0.message); nothing was written") }
             let now = Dictionary(after.sims.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
             for icc in wanted where problems.isEmpty {
                 guard let sim = now[icc], sim.state == edit.state, edit.note == nil || sim.note == edit.note else {
-                    problems.append(.error(at: SourceLocation(path: "set"), "ICC \(icc) would not read back as state \(edit.state.rawValue) after the edit (a defaults: block or an unusual layout); edit it by hand. Nothing was written"))
+                    problems.append(.error(.setNotEditable, at: SourceLocation(path: "set"), "ICC \(icc) would not read back as state \(edit.state.rawValue) after the edit (a defaults: block or an unusual layout); edit it by hand. Nothing was written"))
                     continue
                 }
             }
@@ -124,4 +124,11 @@ extension SimfleetCommand {
             return ExitCode.failure
         }
     }
+}
+
+extension DiagnosticCode {
+    /// `set` names an ICC no manifest declares.
+    static let setUndeclared = DiagnosticCode("SF-SET-UNDECLARED")
+    /// `set` cannot make this edit safely in place; edit the file by hand.
+    static let setNotEditable = DiagnosticCode("SF-SET-NOT-EDITABLE")
 }

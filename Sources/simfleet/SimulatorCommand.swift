@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Manifests
 import NexConSimulator
 import Platform
 import Views
@@ -110,10 +111,12 @@ extension SimfleetCommand {
 
         func run() async throws {
             let configuration = simulatorConfiguration
-            let fleet = await SimulatorFleet.load(seedFiles: seed, manifestPaths: seedFromManifests, statePath: state)
-            for diagnostic in fleet.diagnostics { Output.error(diagnostic.formatted) }
-            if let stateError = fleet.stateError { Output.error(stateError) }
-            if fleet.diagnostics.hasErrors || fleet.stateError != nil { throw ExitCode.failure }
+            let manifests = seedFromManifests.isEmpty ? nil : await ManifestLoader.load(paths: seedFromManifests)
+            let fleet = SimulatorFleet.load(seedFiles: seed, declared: manifests?.sims ?? [], statePath: state)
+            let diagnostics = (manifests?.diagnostics ?? []) + fleet.diagnostics
+            for diagnostic in diagnostics { Output.error(diagnostic.formatted) }
+            if let stateError = fleet.stateError { Output.error(TerminalText.escape(stateError)) }
+            if diagnostics.hasErrors || fleet.stateError != nil { throw ExitCode.failure }
 
             let host = configuration.host
             let (application, _) = buildApplication(configuration: configuration, sims: fleet.sims) { port in

@@ -3,9 +3,9 @@ import Testing
 
 @Suite struct DiagnosticTests {
     @Test func sortByFileThenLineThenColumn() {
-        let b = Diagnostic.error(at: SourceLocation(path: "b.yaml", line: 1, column: 1), "x")
-        let a2 = Diagnostic.error(at: SourceLocation(path: "a.yaml", line: 10, column: 1), "x")
-        let a1 = Diagnostic.error(at: SourceLocation(path: "a.yaml", line: 2, column: 7), "x")
+        let b = Diagnostic.error(.iccCheckDigit, at: SourceLocation(path: "b.yaml", line: 1, column: 1), "x")
+        let a2 = Diagnostic.error(.iccCheckDigit, at: SourceLocation(path: "a.yaml", line: 10, column: 1), "x")
+        let a1 = Diagnostic.error(.iccCheckDigit, at: SourceLocation(path: "a.yaml", line: 2, column: 7), "x")
         #expect([b, a2, a1].sorted() == [a1, a2, b])
     }
 }

@@ -1,5 +1,6 @@
 import FleetModel
 import Manifests
+import TestSupport
 import Testing
 import Views
 
@@ -35,18 +36,19 @@ import Views
             blastRadius: {percent: 300, minumum: 1}
             colour: red
             """.utf8))
-        #expect(diagnostics.map(\.formatted) == [
-            "s.yaml:2:3: error: unknown key 'activ' in 'statusMap'; did you mean 'active'?",
-            "s.yaml:3:12: error: 'statusMap.blocked' must be a list of status words, e.g. [ACTIVATED]",
-            "s.yaml:5:24: error: 'blastRadius.percent' must be a number from 0 to 100",
-            "s.yaml:5:29: error: unknown key 'minumum' in 'blastRadius'; did you mean 'minimum'?",
-            "s.yaml:6:1: error: unknown key 'colour' in simfleet.yaml; valid keys are statusMap, blastRadius",
+        #expect(coded(diagnostics) == [
+            "s.yaml:2:3: error: SF-KEY-UNKNOWN",
+            "s.yaml:3:12: error: SF-CONFIG-STATUSMAP",
+            "s.yaml:5:24: error: SF-CONFIG-BLASTRADIUS",
+            "s.yaml:5:29: error: SF-KEY-UNKNOWN",
+            "s.yaml:6:1: error: SF-KEY-UNKNOWN",
         ])
+        Golden.check(diagnostics.map { $0.formatted + "\n" }.joined(), matches: "config-mistakes.txt", in: Golden.fixtures())
     }
 
     @Test func aWordMappedTwiceIsAnError() {
         let (_, diagnostics) = SimfleetConfig.parse(path: "s.yaml", bytes: Array("statusMap: {active: [ON], blocked: [on]}\n".utf8))
-        #expect(diagnostics.map(\.formatted) == ["s.yaml:1:12: error: status word 'on' is mapped to both active and blocked; keep one"])
+        #expect(coded(diagnostics) == ["s.yaml:1:12: error: SF-CONFIG-STATUSMAP"])
     }
 
     @Test func missingDefaultFileIsAnEmptyConfig() {

@@ -1,15 +1,19 @@
 import FleetModel
 import Manifests
+import TestSupport
 import Testing
 import Views
 
-/// One bad manifest and the exact diagnostics it must produce, in order.
+/// One bad manifest and the diagnostics it must produce, in order, as
+/// `path:line:column: severity: CODE`. The wording of every case is pinned once, in
+/// `Fixtures/invalid-manifests.txt`.
 struct BadManifest: CustomTestStringConvertible, Sendable {
     let name: String
     let yaml: String
     let expected: [String]
     var testDescription: String { name }
 }
+
 
 private let ok = #"icc: "89450100250731069754""#
 
@@ -20,67 +24,67 @@ private let ok = #"icc: "89450100250731069754""#
               - \(ok)
                 stat: active
             """, expected: [
-                "m.yaml:3:5: error: unknown key 'stat' in a SIM entry; did you mean 'state'?",
-                "m.yaml:2:5: error: SIM 89450100250731069754 has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of active, blocked, inactive, terminated)",
+                "m.yaml:3:5: error: \(DiagnosticCode.keyUnknown)",
+                "m.yaml:2:5: error: \(DiagnosticCode.stateMissing)",
             ].sorted()),
         BadManifest(name: "unknown key without suggestion", yaml: """
             fleet: trucks
             sims: []
             """, expected: [
-                "m.yaml:1:1: error: unknown key 'fleet' in a manifest document; valid keys are version, defaults, sims",
+                "m.yaml:1:1: error: \(DiagnosticCode.keyUnknown)",
             ]),
         BadManifest(name: "wrong check digit names the right one", yaml: """
             sims:
               - icc: 89450100250731069755
                 state: active
             """, expected: [
-                "m.yaml:2:10: error: ICC '89450100250731069755' fails its Luhn check: the last digit should be 4, not 5; look for transposed or mistyped digits",
+                "m.yaml:2:10: error: \(DiagnosticCode.iccCheckDigit)",
             ]),
         BadManifest(name: "non-digit ICC", yaml: """
             sims:
               - icc: "8945 0100 2507 3106 9754"
                 state: active
             """, expected: [
-                "m.yaml:2:10: error: ICC '8945 0100 2507 3106 9754' must be digits only, but character 5 is ' '; remove spaces, dashes and letters",
+                "m.yaml:2:10: error: \(DiagnosticCode.iccDigits)",
             ]),
         BadManifest(name: "ICC too short", yaml: """
             sims:
               - {icc: 8945010025073106, state: active}
             """, expected: [
-                "m.yaml:2:11: error: ICC '8945010025073106' has 16 digits, but an ICC has 18 to 20; check for a missing or extra digit",
+                "m.yaml:2:11: error: \(DiagnosticCode.iccLength)",
             ]),
         BadManifest(name: "ICC as a float is read as written, not converted", yaml: """
             sims:
               - {icc: 8.945010025073106e19, state: active}
             """, expected: [
-                "m.yaml:2:11: error: ICC '8.945010025073106e19' must be digits only, but character 2 is '.'; remove spaces, dashes and letters",
+                "m.yaml:2:11: error: \(DiagnosticCode.iccDigits)",
             ]),
         BadManifest(name: "missing icc", yaml: """
             sims:
               - name: truck-1
                 state: active
             """, expected: [
-                "m.yaml:2:5: error: this SIM entry has no 'icc'; add the ICC printed on the SIM card (18 to 20 digits)",
+                "m.yaml:2:5: error: \(DiagnosticCode.iccMissing)",
             ]),
         BadManifest(name: "missing state", yaml: """
             sims:
               - \(ok)
             """, expected: [
-                "m.yaml:2:5: error: SIM 89450100250731069754 has no 'state'; set 'state:' on the entry or under this document's 'defaults:' (one of active, blocked, inactive, terminated)",
+                "m.yaml:2:5: error: \(DiagnosticCode.stateMissing)",
             ]),
         BadManifest(name: "unknown state with suggestion", yaml: """
             sims:
               - \(ok)
                 state: blokced
             """, expected: [
-                "m.yaml:3:12: error: unknown state 'blokced'; did you mean 'blocked'? (valid states: active, blocked, inactive, terminated)",
+                "m.yaml:3:12: error: \(DiagnosticCode.stateUnknown)",
             ]),
         BadManifest(name: "unknown state without suggestion", yaml: """
             sims:
               - \(ok)
                 state: suspended
             """, expected: [
-                "m.yaml:3:12: error: unknown state 'suspended'; valid states are active, blocked, inactive, terminated",
+                "m.yaml:3:12: error: \(DiagnosticCode.stateUnknown)",
             ]),
         BadManifest(name: "duplicate key", yaml: """
             sims:
@@ -88,7 +92,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 state: blocked
             """, expected: [
-                "m.yaml:4:5: error: key 'state' appears twice in a SIM entry; keep one",
+                "m.yaml:4:5: error: \(DiagnosticCode.keyDuplicate)",
             ]),
         BadManifest(name: "duplicate label", yaml: """
             sims:
@@ -96,7 +100,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 labels: {depot: aarhus, depot: odense}
             """, expected: [
-                "m.yaml:4:29: error: label 'depot' appears twice in 'labels'; keep one",
+                "m.yaml:4:29: error: \(DiagnosticCode.keyDuplicate)",
             ]),
         BadManifest(name: "duplicate ICC names both places", yaml: """
             sims:
@@ -105,7 +109,7 @@ private let ok = #"icc: "89450100250731069754""#
               - \(ok)
                 state: blocked
             """, expected: [
-                "m.yaml:4:5: error: ICC 89450100250731069754 is declared twice: here and at m.yaml:2:5; keep one entry per SIM",
+                "m.yaml:4:5: error: \(DiagnosticCode.iccDuplicate)",
             ]),
         BadManifest(name: "wrong types", yaml: """
             defaults:
@@ -117,10 +121,10 @@ private let ok = #"icc: "89450100250731069754""#
                 protect: "true"
                 expect: DK
             """, expected: [
-                "m.yaml:2:11: error: 'labels' must be a mapping of text to text, e.g. {depot: aarhus}, found a sequence",
-                "m.yaml:5:11: error: 'name' must be text, found a mapping",
-                "m.yaml:7:14: error: 'protect' must be true or false, found 'true' in quotes; write true or false without quotes",
-                "m.yaml:8:13: error: 'expect' must be a mapping of status facts, e.g. {countryCode: DK}, found text",
+                "m.yaml:2:11: error: \(DiagnosticCode.valueType)",
+                "m.yaml:5:11: error: \(DiagnosticCode.valueType)",
+                "m.yaml:7:14: error: \(DiagnosticCode.valueType)",
+                "m.yaml:8:13: error: \(DiagnosticCode.valueType)",
             ]),
         BadManifest(name: "yes is not a boolean", yaml: """
             sims:
@@ -128,7 +132,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 protect: yes
             """, expected: [
-                "m.yaml:4:14: error: 'protect' must be true or false, found 'yes'; write true or false without quotes",
+                "m.yaml:4:14: error: \(DiagnosticCode.valueType)",
             ]),
         BadManifest(name: "protect contradicts terminated", yaml: """
             sims:
@@ -136,7 +140,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: terminated
                 protect: true
             """, expected: [
-                "m.yaml:4:5: error: SIM 89450100250731069754 sets protect: true and state: terminated, which no run can satisfy; remove one of the two",
+                "m.yaml:4:5: error: \(DiagnosticCode.protectTerminated)",
             ]),
         BadManifest(name: "protect from defaults contradicts terminated", yaml: """
             defaults:
@@ -147,24 +151,24 @@ private let ok = #"icc: "89450100250731069754""#
               - icc: "89450100250731069937"
                 state: active
             """, expected: [
-                "m.yaml:2:3: error: SIM 89450100250731069754 sets protect: true and state: terminated, which no run can satisfy; remove one of the two",
+                "m.yaml:2:3: error: \(DiagnosticCode.protectTerminated)",
             ]),
         BadManifest(name: "sims must be a list", yaml: """
             sims:
               icc: "89450100250731069754"
             """, expected: [
-                "m.yaml:2:3: error: 'sims' must be a list of SIM entries ('- icc: ...'), found a mapping",
+                "m.yaml:2:3: error: \(DiagnosticCode.valueType)",
             ]),
         BadManifest(name: "document must be a mapping", yaml: """
             - icc: "89450100250731069754"
             """, expected: [
-                "m.yaml:1:1: error: a manifest document must be a mapping with a 'sims:' list, found a sequence; see manifests/ for examples",
+                "m.yaml:1:1: error: \(DiagnosticCode.manifestShape)",
             ]),
         BadManifest(name: "unsupported version", yaml: """
             version: 2
             sims: []
             """, expected: [
-                "m.yaml:1:10: error: unsupported manifest version '2'; this simfleet reads version 1",
+                "m.yaml:1:10: error: \(DiagnosticCode.versionUnsupported)",
             ]),
         BadManifest(name: "plain http callback", yaml: """
             sims:
@@ -172,7 +176,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 callbackUrl: http://ops.example.com/jobs
             """, expected: [
-                "m.yaml:4:18: error: callbackUrl 'http://ops.example.com/jobs' uses plain http; use https (plain http is allowed only for loopback hosts such as 127.0.0.1)",
+                "m.yaml:4:18: error: \(DiagnosticCode.callbackURL)",
             ]),
         BadManifest(name: "callback to a host that only looks like loopback", yaml: """
             sims:
@@ -180,7 +184,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 callbackUrl: http://127.example.com/jobs
             """, expected: [
-                "m.yaml:4:18: error: callbackUrl 'http://127.example.com/jobs' uses plain http; use https (plain http is allowed only for loopback hosts such as 127.0.0.1)",
+                "m.yaml:4:18: error: \(DiagnosticCode.callbackURL)",
             ]),
         BadManifest(name: "callback that is not a URL", yaml: """
             sims:
@@ -188,7 +192,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 callbackUrl: ops.example.com
             """, expected: [
-                "m.yaml:4:18: error: callbackUrl 'ops.example.com' is not a valid URL; write it as https://host/path",
+                "m.yaml:4:18: error: \(DiagnosticCode.callbackURL)",
             ]),
         BadManifest(name: "anchors and aliases point to defaults", yaml: """
             sims:
@@ -197,15 +201,15 @@ private let ok = #"icc: "89450100250731069754""#
               - icc: "89450100250731069812"
                 state: *s
             """, expected: [
-                "m.yaml:3:12: error: anchors (&s) are not supported; put shared values under 'defaults:' instead",
-                "m.yaml:5:12: error: aliases (*s) are not supported; put shared values under 'defaults:' instead",
+                "m.yaml:3:12: error: \(DiagnosticCode.yamlUnsupported)",
+                "m.yaml:5:12: error: \(DiagnosticCode.yamlUnsupported)",
             ]),
         BadManifest(name: "explicit tag", yaml: """
             sims:
               - \(ok)
                 state: !!str active
             """, expected: [
-                "m.yaml:3:12: error: explicit tags ('!!str') are not supported; remove the tag and quote the value if it must be text",
+                "m.yaml:3:12: error: \(DiagnosticCode.yamlUnsupported)",
             ]),
         BadManifest(name: "unknown expect key and wrong expect type", yaml: """
             sims:
@@ -213,15 +217,15 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 expect: {country: DK, tags: gps}
             """, expected: [
-                "m.yaml:4:14: error: unknown key 'country' in 'expect'; did you mean 'countryCode'?",
-                "m.yaml:4:33: error: 'expect.tags' must be a list, e.g. [gps, eu], found text",
+                "m.yaml:4:14: error: \(DiagnosticCode.keyUnknown)",
+                "m.yaml:4:33: error: \(DiagnosticCode.valueType)",
             ]),
         BadManifest(name: "null value", yaml: """
             sims:
               - \(ok)
                 state:
             """, expected: [
-                "m.yaml:3:11: error: 'state' has no value; write one, or remove the key",
+                "m.yaml:3:11: error: \(DiagnosticCode.valueMissing)",
             ]),
         BadManifest(name: "syntax error keeps earlier findings", yaml: """
             sims:
@@ -229,17 +233,17 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                bad: [
             """, expected: [
-                "m.yaml:4:4: error: YAML syntax error: did not find expected '-' indicator while parsing a block collection at line 2, column 3",
+                "m.yaml:4:4: error: \(DiagnosticCode.yamlSyntax)",
             ]),
         BadManifest(name: "unclosed quote", yaml: """
             sims:
               - icc: "89450100250731069754
                 state: active
             """, expected: [
-                "m.yaml:4:1: error: YAML syntax error: found unexpected end of stream while scanning a quoted scalar at line 2, column 10",
+                "m.yaml:4:1: error: \(DiagnosticCode.yamlSyntax)",
             ]),
         BadManifest(name: "tab indentation", yaml: "sims:\n\t- icc: x\n", expected: [
-            "m.yaml:2:1: error: YAML syntax error: found character that cannot start any token while scanning for the next token at line 2, column 1",
+            "m.yaml:2:1: error: \(DiagnosticCode.yamlSyntax)",
         ]),
         BadManifest(name: "every problem of a file at once", yaml: """
             version: 1
@@ -252,26 +256,38 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 colour: red
             """, expected: [
-                "m.yaml:3:3: error: unknown key 'stat' in 'defaults'; did you mean 'state'?",
-                "m.yaml:5:10: error: ICC '89450100250731069755' fails its Luhn check: the last digit should be 4, not 5; look for transposed or mistyped digits",
-                "m.yaml:6:12: error: unknown state 'activ'; did you mean 'active'? (valid states: active, blocked, inactive, terminated)",
-                "m.yaml:9:5: error: unknown key 'colour' in a SIM entry; valid keys are icc, name, state, labels, protect, callbackUrl, expect, note",
+                "m.yaml:3:3: error: \(DiagnosticCode.keyUnknown)",
+                "m.yaml:5:10: error: \(DiagnosticCode.iccCheckDigit)",
+                "m.yaml:6:12: error: \(DiagnosticCode.stateUnknown)",
+                "m.yaml:9:5: error: \(DiagnosticCode.keyUnknown)",
             ]),
     ]
 
+    static func load(_ bad: BadManifest) -> ManifestSet {
+        ManifestLoader.load(sources: [ManifestSource(path: "m.yaml", text: bad.yaml + "\n")])
+    }
+
     @Test(arguments: cases)
     func reportsExactDiagnostics(_ bad: BadManifest) {
-        let set = ManifestLoader.load(sources: [ManifestSource(path: "m.yaml", text: bad.yaml + "\n")])
-        #expect(set.diagnostics.map(\.formatted) == bad.expected)
+        let set = Self.load(bad)
+        #expect(coded(set.diagnostics) == bad.expected)
         #expect(!set.isValid)
+    }
+
+    /// Every case's messages as a person reads them, in one golden file.
+    @Test func wordingOfEveryCase() {
+        let text = Self.cases.map { bad in
+            "# \(bad.name)\n" + Self.load(bad).diagnostics.map { $0.formatted + "\n" }.joined()
+        }.joined(separator: "\n")
+        Golden.check(text, matches: "invalid-manifests.txt", in: Golden.fixtures())
     }
 
     @Test func invalidUTF8IsReportedWhereItIs() {
         var bytes = Array("sims:\n  - icc: \"89450100250731069754\"\n    name: ".utf8)
         bytes += [0xFF, 0xFE, 0x0A]
         let set = ManifestLoader.load(sources: [ManifestSource(path: "m.yaml", bytes: bytes)])
-        #expect(set.diagnostics.map(\.formatted) == [
-            "m.yaml:3:11: error: the file is not valid UTF-8 (invalid leading UTF-8 octet at byte 48); save it as UTF-8",
+        #expect(coded(set.diagnostics) == [
+            "m.yaml:3:11: error: \(DiagnosticCode.yamlEncoding)",
         ])
     }
 
@@ -287,8 +303,9 @@ private let ok = #"icc: "89450100250731069754""#
         let a = ManifestSource(path: "a.yaml", text: "sims:\n  - {\(ok), state: active}\n")
         let b = ManifestSource(path: "b.yaml", text: "sims:\n  - {name: x, \(ok), state: blocked}\n")
         let set = ManifestLoader.load(sources: [a, b])
-        #expect(set.diagnostics.map(\.formatted) == [
-            "b.yaml:2:5: error: ICC 89450100250731069754 is declared twice: here and at a.yaml:2:5; keep one entry per SIM",
+        #expect(coded(set.diagnostics) == [
+            "b.yaml:2:5: error: \(DiagnosticCode.iccDuplicate)",
         ])
+        #expect(set.diagnostics.first?.notes == [Diagnostic.Note(at: SourceLocation(path: "a.yaml", line: 2, column: 5), "first declared here")])
     }
 }

@@ -92,15 +92,16 @@ import Views
         switch PlanFile.decode(bytes, path: "plan.json") {
         case .success: Issue.record("an edited file was accepted")
         case .failure(let error):
-            let text = error.diagnostics.map(\.formatted).joined(separator: "\n")
-            #expect(text.contains(message), "\(text)")
-            #expect(text.hasPrefix("plan.json: error: "))
+            #expect(Set(error.diagnostics.map(\.code)).isSubset(of: [.planInvalid, .planNotAPlan, .planFormat]), "\(error.diagnostics)")
+            #expect(error.diagnostics.allSatisfy { $0.location == SourceLocation(path: "plan.json") })
+            // Which field is wrong is told in the message; the code only names the rule.
+            #expect(error.diagnostics.contains { $0.message.contains(message) }, "\(error.diagnostics)")
         }
     }
 
     @Test func notJSONIsNotAPlan() {
         guard case .failure(let error) = PlanFile.decode(Array("steps: []".utf8), path: "p.json") else { Issue.record("accepted"); return }
-        #expect(error.diagnostics.map(\.formatted) == ["p.json: error: not a simfleet plan (it is not JSON with a 'formatVersion'); make one with 'simfleet plan --out FILE'"])
+        #expect(coded(error.diagnostics) == ["p.json: error: SF-PLAN-NOT-A-PLAN"])
     }
 
     // MARK: Binding to the manifests
@@ -145,9 +146,9 @@ import Views
             file.plan.steps[0].wave = 3
         }
         guard case .failure(let error) = authorize(file) else { Issue.record("an edited plan was authorized"); return }
-        let text = error.diagnostics.map(\.formatted).joined(separator: "\n")
-        #expect(text.contains(message), "\(text)")
-        #expect(text.contains("plan again rather than editing the file. Nothing was sent."))
+        #expect(error.diagnostics.allSatisfy { $0.code == .planUnauthorized }, "\(error.diagnostics)")
+        #expect(error.diagnostics.contains { $0.message.contains(message) && $0.message.hasSuffix("plan again rather than editing the file. Nothing was sent.") },
+                "\(error.diagnostics)")
     }
 
     // MARK: The property

@@ -269,7 +269,7 @@ import Testing
             #expect(github.status == 1)
             let lines = github.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.filter { $0.hasPrefix("::") }.count == 1, "\(github.stdout)")
-            #expect(lines[0].hasPrefix("::error file=manifests/m.yaml,line=3,col=12::unknown state 'x%0D%0A::error file=forged.yaml::forged'"), "\(lines[0])")
+            #expect(lines[0].hasPrefix("::error file=manifests/m.yaml,line=3,col=12,title=SF-STATE-UNKNOWN::unknown state 'x%0D%0A::error file=forged.yaml::forged'"), "\(lines[0])")
             let plain = try Simfleet.run(["validate"], in: dir)
             #expect(!plain.stdout.contains("\r"))
         }

@@ -31,13 +31,15 @@ import Testing
 
             let github = try Simfleet.run(["validate", "--format", "github", "manifests"], in: dir)
             #expect(github.status == 1)
-            #expect(github.stdout.hasPrefix("::error file=manifests/meters.yaml,line=12,col=11::ICC '89460200311200044253' fails"))
+            #expect(github.stdout.hasPrefix("::error file=manifests/meters.yaml,line=12,col=11,title=SF-ICC-CHECKDIGIT::ICC '89460200311200044253' fails"))
 
             let json = try Simfleet.run(["validate", "--format", "json", "manifests"], in: dir)
             #expect(json.status == 1)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["valid"] as? Bool == false)
-            #expect((object["diagnostics"] as? [Any])?.count == 2)
+            #expect(object["formatVersion"] as? Int == 2)
+            let codes = (object["diagnostics"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(codes == ["SF-ICC-CHECKDIGIT", "SF-STATE-UNKNOWN"])
             #expect(object["sims"] == nil)
         }
     }

@@ -56,9 +56,9 @@ import Views
     }
 
     @Test func diagnosticsUseTheHelpers() {
-        let diagnostic = Diagnostic.error(at: SourceLocation(path: "m\u{1B}.yaml", line: 2, column: 3), "unknown state 'x\r\n::error::forged'")
+        let diagnostic = Diagnostic.error(.iccCheckDigit, at: SourceLocation(path: "m\u{1B}.yaml", line: 2, column: 3), "unknown state 'x\r\n::error::forged'")
         #expect(diagnostic.formatted == "m\\u{1B}.yaml:2:3: error: unknown state 'x\\u{D}\\u{A}::error::forged'")
-        #expect(diagnostic.githubAnnotation == "::error file=m\\u{1B}.yaml,line=2,col=3::unknown state 'x%0D%0A::error::forged'")
+        #expect(diagnostic.githubAnnotation == "::error file=m\\u{1B}.yaml,line=2,col=3,title=SF-ICC-CHECKDIGIT::unknown state 'x%0D%0A::error::forged'")
         #expect(diagnostic.githubAnnotation.split(separator: "\n").count == 1)
     }
 

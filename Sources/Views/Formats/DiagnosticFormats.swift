@@ -4,12 +4,25 @@ extension Diagnostic {
     /// `path:line:column: error: message`, the form compilers, editors and CI understand.
     /// Paths and messages carry outside text, so control characters are shown escaped.
     public var formatted: String {
-        "\(TerminalText.escape(location.description)): \(severity.rawValue): \(TerminalText.escape(message))"
+        var line = Self.line(severity.rawValue, at: location, message)
+        for note in notes {
+            line += "\n" + (note.location.map { Self.line("note", at: $0, note.message) } ?? "note: " + TerminalText.escape(note.message))
+        }
+        return line
     }
 
-    /// A GitHub Actions workflow command that annotates the file in a pull request.
+    /// `path:line:column: severity: message`, escaped for a terminal.
+    static func line(_ severity: String, at location: SourceLocation, _ message: String) -> String {
+        "\(TerminalText.escape(location.description)): \(severity): \(TerminalText.escape(message))"
+    }
+
+    /// A GitHub Actions workflow command that annotates the file in a pull request, titled
+    /// with the code; notes follow the message on lines of their own.
     public var githubAnnotation: String {
-        GitHubAnnotation.command(severity.rawValue, path: location.path, line: location.line, column: location.column, message: message)
+        var text = message
+        for note in notes { text += "\nnote: " + (note.location.map { "\($0): " } ?? "") + note.message }
+        return GitHubAnnotation.command(severity.rawValue, path: location.path, line: location.line, column: location.column,
+                                        title: code.rawValue, message: text)
     }
 }
 

@@ -122,10 +122,12 @@ public enum GitHubAnnotation {
         }
     }
 
-    /// `::error file=F,line=L,col=C::message`, or without a line when there is none.
-    public static func command(_ severity: String, path: String, line: Int, column: Int, message: String) -> String {
+    /// `::error file=F,line=L,col=C,title=T::message`, without a line when there is none and
+    /// without a title when none is given.
+    public static func command(_ severity: String, path: String, line: Int, column: Int, title: String? = nil, message: String) -> String {
         var properties = "file=\(escapeProperty(path))"
         if line > 0 { properties += ",line=\(line),col=\(column)" }
+        if let title { properties += ",title=\(escapeProperty(title))" }
         return "::\(severity) \(properties)::\(escapeData(message))"
     }
 

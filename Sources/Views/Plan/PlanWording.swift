@@ -64,6 +64,6 @@ extension PlanIssue {
         if let icc { subject = "SIM \(icc)\(name.map { " (\($0))" } ?? ""): " }
         let text = subject + message
         guard let location else { return "\(severity.rawValue): \(TerminalText.escape(text))" }
-        return Diagnostic(severity, at: location, text).formatted
+        return Diagnostic.line(severity.rawValue, at: location, text)
     }
 }

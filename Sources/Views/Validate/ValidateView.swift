@@ -9,6 +9,9 @@ public enum ValidationFormat: String, CaseIterable, Sendable {
 
 /// Renders a `ManifestSet` for people, for programs and for GitHub Actions.
 public enum ValidateView {
+    /// 2: each diagnostic carries its `code`, and `notes` when it has any.
+    public static let formatVersion = 2
+
     public static func render(_ set: ManifestSet, as format: ValidationFormat) -> [UInt8] {
         var out: [UInt8] = []
         write(set, as: format) { out += $0 }
@@ -56,7 +59,7 @@ public enum ValidateView {
     public static func writeJSON(_ set: ManifestSet, to sink: ([UInt8]) -> Void) {
         var writer = JSONWriter()
         writer.objectStart()
-        writer.field("formatVersion", 1)
+        writer.field("formatVersion", ValidateView.formatVersion)
         writer.field("valid", set.isValid)
         if set.omittedDiagnostics > 0 { writer.field("omittedDiagnostics", set.omittedDiagnostics) }
         writer.key("files")
@@ -122,16 +125,25 @@ private final class ChunkSlots: @unchecked Sendable {
 }
 
 extension JSONWriter {
-    /// `{"severity", "path", "line", "column", "message"}`.
+    /// `{"severity", "code", "path", "line", "column", "message", "notes"}`; `notes` only
+    /// when there are any, each `{"path", "line", "column", "message"}`.
     public mutating func value(_ diagnostic: Diagnostic) {
         objectStart()
         field("severity", diagnostic.severity.rawValue)
-        field("path", diagnostic.location.path)
-        if diagnostic.location.line > 0 {
-            field("line", diagnostic.location.line)
-            field("column", diagnostic.location.column)
-        }
+        field("code", diagnostic.code.rawValue)
+        place(diagnostic.location)
         field("message", diagnostic.message)
+        if !diagnostic.notes.isEmpty {
+            key("notes")
+            arrayStart()
+            for note in diagnostic.notes {
+                objectStart()
+                if let location = note.location { place(location) }
+                field("message", note.message)
+                objectEnd()
+            }
+            arrayEnd()
+        }
         objectEnd()
     }
 
@@ -150,5 +162,13 @@ extension JSONWriter {
         key("source")
         value(sim.location)
         objectEnd()
+    }
+
+    private mutating func place(_ location: SourceLocation) {
+        field("path", location.path)
+        if location.line > 0 {
+            field("line", location.line)
+            field("column", location.column)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import FleetModel
 import Manifests
 import Planning
+import YAML
 
 /// What each fuzz harness feeds its parser, and the invariants it checks: no crash, no
 /// hang (libFuzzer's -timeout), bounded memory (-rss_limit_mb), and for the manifest

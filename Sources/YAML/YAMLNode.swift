@@ -35,7 +35,7 @@ public indirect enum YAMLNode: Sendable {
         }
     }
 
-    static func isNull(_ value: String) -> Bool {
+    public static func isNull(_ value: String) -> Bool {
         value.isEmpty || value == "~" || value == "null" || value == "Null" || value == "NULL"
     }
 
@@ -53,7 +53,7 @@ public indirect enum YAMLNode: Sendable {
                 _ = try reader.next() // documentEnd
             }
         } catch {
-            reader.diagnostics.append(.error(at: SourceLocation(path: path, line: error.line, column: error.column), error.message))
+            reader.diagnostics.append(error.diagnostic(path: path))
         }
         return (documents, reader.diagnostics.sorted())
     }
@@ -66,14 +66,14 @@ public indirect enum YAMLNode: Sendable {
 
         mutating func next() throws(YAMLSyntaxError) -> YAMLEvent {
             let event = try parser.next()
-            for problem in YAMLRules.unsupported(event, instead: "write the value out") { report(event, problem) }
+            for problem in YAMLRules.unsupported(event, instead: "write the value out") { report(.yamlUnsupported, event, problem) }
             return event
         }
 
         mutating func node(_ event: YAMLEvent, depth: Int) throws(YAMLSyntaxError) -> YAMLNode? {
             let location = SourceLocation(path: path, line: event.line, column: event.column)
             if depth > Self.maxDepth, event.kind == .mappingStart || event.kind == .sequenceStart {
-                report(event, "nesting deeper than \(Self.maxDepth) levels is not supported")
+                report(.yamlDepth, event, "nesting deeper than \(Self.maxDepth) levels is not supported")
                 try YAMLRules.skip(event) { () throws(YAMLSyntaxError) in try next() }
                 return nil
             }
@@ -96,11 +96,11 @@ public indirect enum YAMLNode: Sendable {
                     let keyNode = try node(keyEvent, depth: depth + 1)
                     let valueNode = try node(try next(), depth: depth + 1)
                     guard let keyNode, let key = keyNode.text else {
-                        if keyNode != nil { report(keyEvent, "keys must be text") }
+                        if keyNode != nil { report(.keyNotText, keyEvent, "keys must be text") }
                         continue
                     }
                     if let first = pairs.first(where: { $0.key == key }) {
-                        report(keyEvent, "key '\(Diagnostic.excerpt(key))' appears twice in this mapping; the first is at line \(first.keyLocation.line), column \(first.keyLocation.column); keep one")
+                        report(.keyDuplicate, keyEvent, "key '\(Diagnostic.excerpt(key))' appears twice in this mapping; the first is at line \(first.keyLocation.line), column \(first.keyLocation.column); keep one")
                         continue
                     }
                     if let valueNode { pairs.append((key, keyNode.location, valueNode)) }
@@ -111,8 +111,8 @@ public indirect enum YAMLNode: Sendable {
             }
         }
 
-        mutating func report(_ event: YAMLEvent, _ message: String) {
-            diagnostics.append(.error(at: SourceLocation(path: path, line: event.line, column: event.column), message))
+        mutating func report(_ code: DiagnosticCode, _ event: YAMLEvent, _ message: String) {
+            diagnostics.append(.error(code, at: SourceLocation(path: path, line: event.line, column: event.column), message))
         }
     }
 }
@@ -128,7 +128,7 @@ extension YAMLNode {
     public func unknownKeys(_ known: [String], context: String) -> [Diagnostic] {
         guard case .mapping(let pairs, _) = self else { return [] }
         return pairs.filter { !known.contains($0.key) }.map { pair in
-            .error(at: pair.keyLocation, YAMLRules.unknownKeyMessage(pair.key, known: known, context: context))
+            .error(.keyUnknown, at: pair.keyLocation, YAMLRules.unknownKeyMessage(pair.key, known: known, context: context))
         }
     }
 }

@@ -8,38 +8,38 @@ import Darwin
 #endif
 
 /// One libyaml parsing event, copied out of C memory.
-struct YAMLEvent {
-    enum Kind: Equatable {
+public struct YAMLEvent {
+    public enum Kind: Equatable {
         case streamStart, streamEnd, documentStart, documentEnd
         case mappingStart, mappingEnd, sequenceStart, sequenceEnd
         case scalar, alias
     }
 
-    var kind: Kind
+    public var kind: Kind
     /// 1-based position where the event starts.
-    var line: Int
-    var column: Int
+    public var line: Int
+    public var column: Int
     /// A scalar's text, exactly as written after YAML unquoting; an alias's name.
-    var value: String = ""
+    public var value: String = ""
     /// True for an unquoted scalar, whose text may mean null or a boolean.
-    var isPlain: Bool = false
-    var anchor: String?
+    public var isPlain: Bool = false
+    public var anchor: String?
     /// Only explicit tags (`!!str`, `!custom`): libyaml reports no tag for untagged nodes.
-    var tag: String?
+    public var tag: String?
     /// 1-based position just past the event's text (for editing in place).
-    var endLine = 0
-    var endColumn = 0
+    public var endLine = 0
+    public var endColumn = 0
     /// A `{...}` mapping or `[...]` sequence.
-    var isFlow = false
+    public var isFlow = false
     /// A `|` or `>` scalar, whose text runs over the following lines.
-    var isBlockScalar = false
+    public var isBlockScalar = false
 
-    var isNull: Bool {
+    public var isNull: Bool {
         guard kind == .scalar && isPlain && value.utf8.count <= 4 else { return false }
         return value.isEmpty || value == "~" || value == "null" || value == "Null" || value == "NULL"
     }
 
-    var kindName: String {
+    public var kindName: String {
         switch kind {
         case .mappingStart: "a mapping"
         case .sequenceStart: "a sequence"
@@ -51,24 +51,29 @@ struct YAMLEvent {
 }
 
 /// A syntax or encoding error reported by libyaml, with its 1-based position.
-struct YAMLSyntaxError: Error {
-    var line: Int
-    var column: Int
-    var message: String
+public struct YAMLSyntaxError: Error {
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var code: DiagnosticCode = .yamlSyntax
+
+    public func diagnostic(path: String) -> Diagnostic {
+        .error(code, at: SourceLocation(path: path, line: line, column: column), message)
+    }
 }
 
 /// A file that could not be read, with the system's reason.
 /// Why a manifest file was not read; shown as an error at its path.
-struct FileReadError: Error {
-    var message: String
+public struct FileReadError: Error {
+    public var message: String
 
-    init(errno code: Int32) {
+    public init(errno code: Int32) {
         message = "cannot read this file (\(String(cString: strerror(code)))); check that it exists and is readable"
     }
 
-    init(message: String) { self.message = message }
+    public init(message: String) { self.message = message }
 
-    static func tooLarge(_ size: Int, limit: Int) -> FileReadError {
+    public static func tooLarge(_ size: Int, limit: Int) -> FileReadError {
         FileReadError(message: "this file is \(size) bytes, more than the \(limit / (1 << 20)) MiB simfleet reads (--max-manifest-size); split it, or raise the limit")
     }
 }
@@ -76,7 +81,7 @@ struct FileReadError: Error {
 /// The only place that calls libyaml: a pull parser over one in-memory document stream.
 ///
 /// Input is read as UTF-8 only; anything else is reported as an encoding error.
-final class YAMLEventParser {
+public final class YAMLEventParser {
     // Behind a pointer: libyaml keeps pointers into it, and Swift must not check
     // exclusive access on every event.
     private let parser: UnsafeMutablePointer<yaml_parser_t>
@@ -91,12 +96,12 @@ final class YAMLEventParser {
     /// Mappings and sequences open now. libyaml's scanner slows quadratically with depth,
     /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
     private var depth = 0
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
     /// Whether events carry where they end: only editing needs it.
-    var keepsExtents = false
+    public var keepsExtents = false
 
     /// Parses `input`, which the parser owns and frees.
-    init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
+    public init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
         self.input = input
         self.count = count
         parser = .allocate(capacity: 1)
@@ -106,7 +111,7 @@ final class YAMLEventParser {
         yaml_parser_set_input_string(parser, input.baseAddress, count)
     }
 
-    convenience init(bytes: some Collection<UInt8>) {
+    public convenience init(bytes: some Collection<UInt8>) {
         let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
         _ = input.initialize(from: bytes)
         self.init(owning: input, count: bytes.count)
@@ -114,7 +119,7 @@ final class YAMLEventParser {
 
     /// Reads a whole regular file of at most `limit` bytes through the one reader
     /// (`RegularFile`: never blocks on a FIFO, never reads a device).
-    convenience init(contentsOf path: String, limit: Int) throws(FileReadError) {
+    public convenience init(contentsOf path: String, limit: Int) throws(FileReadError) {
         switch RegularFile.read(path, limit: limit) {
         case .success(let bytes): self.init(bytes: bytes)
         case .failure(.missing): throw FileReadError(errno: ENOENT)
@@ -132,7 +137,7 @@ final class YAMLEventParser {
         input.deallocate()
     }
 
-    func next() throws(YAMLSyntaxError) -> YAMLEvent {
+    public func next() throws(YAMLSyntaxError) -> YAMLEvent {
         var event = yaml_event_t()
         guard yaml_parser_parse(parser, &event) == 1 else { throw syntaxError() }
         defer { yaml_event_delete(&event) }
@@ -143,7 +148,8 @@ final class YAMLEventParser {
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             depth += 1
             if depth > Self.maximumDepth {
-                throw YAMLSyntaxError(line: line, column: column, message: "nesting deeper than \(Self.maximumDepth) levels; simfleet stops reading this file here (a manifest needs four)")
+                throw YAMLSyntaxError(line: line, column: column, message: "nesting deeper than \(Self.maximumDepth) levels; simfleet stops reading this file here (a manifest needs four)",
+                                      code: .yamlDepth)
             }
         case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
             depth -= 1
@@ -198,7 +204,7 @@ final class YAMLEventParser {
             let offset = characterStart(before: parser.problem_offset, problem: problem)
             let (line, column) = position(ofByte: offset)
             return YAMLSyntaxError(line: line, column: column,
-                                   message: "the file is not valid UTF-8 (\(problem) at byte \(offset)); save it as UTF-8")
+                                   message: "the file is not valid UTF-8 (\(problem) at byte \(offset)); save it as UTF-8", code: .yamlEncoding)
         }
         if parser.error == YAML_MEMORY_ERROR {
             return YAMLSyntaxError(line: 1, column: 1, message: "out of memory while reading YAML")
@@ -259,10 +265,10 @@ final class YAMLEventParser {
 }
 
 /// The rules both YAML readers (manifests, and `YAMLNode` for settings and seeds) share.
-enum YAMLRules {
+public enum YAMLRules {
     /// Why `event` uses a YAML feature simfleet leaves out on purpose (anchors, aliases,
     /// explicit tags), so no file can make it expand anything; `instead` says what to do.
-    static func unsupported(_ event: YAMLEvent, instead: String) -> [String] {
+    public static func unsupported(_ event: YAMLEvent, instead: String) -> [String] {
         var problems: [String] = []
         if let anchor = event.anchor {
             problems.append("anchors (&\(anchor)) are not supported; \(instead)")
@@ -278,7 +284,7 @@ enum YAMLRules {
     }
 
     /// Consumes the rest of the node that `start` opened, without recursion.
-    static func skip(_ start: YAMLEvent, next: () throws(YAMLSyntaxError) -> YAMLEvent) throws(YAMLSyntaxError) {
+    public static func skip(_ start: YAMLEvent, next: () throws(YAMLSyntaxError) -> YAMLEvent) throws(YAMLSyntaxError) {
         guard start.kind == .mappingStart || start.kind == .sequenceStart else { return }
         var depth = 1
         while depth > 0 {
@@ -291,7 +297,7 @@ enum YAMLRules {
     }
 
     /// "unknown key 'stat' in a SIM entry; did you mean 'state'?", or the valid keys.
-    static func unknownKeyMessage(_ key: String, known: [String], context: String) -> String {
+    public static func unknownKeyMessage(_ key: String, known: [String], context: String) -> String {
         if let suggestion = Suggestion.nearest(to: key, in: known) {
             return "unknown key '\(Diagnostic.excerpt(key))' in \(context); did you mean '\(suggestion)'?"
         }
@@ -320,7 +326,7 @@ public enum YAMLLines {
     }
 
     /// The bytes of the line break starting at `index`, or 0 where none does.
-    static func breakLength(at index: Int, in bytes: some RandomAccessCollection<UInt8>) -> Int {
+    public static func breakLength(at index: Int, in bytes: some RandomAccessCollection<UInt8>) -> Int {
         func at(_ offset: Int) -> UInt8? {
             guard index + offset < bytes.count else { return nil }
             return bytes[bytes.index(bytes.startIndex, offsetBy: index + offset)]
@@ -352,4 +358,21 @@ public enum YAMLLines {
         lines.append(Array(bytes[start...]))
         return lines
     }
+}
+
+extension DiagnosticCode {
+    /// The file is not valid YAML (libyaml's own message, at its position).
+    public static let yamlSyntax = DiagnosticCode("SF-YAML-SYNTAX")
+    /// The file is not UTF-8.
+    public static let yamlEncoding = DiagnosticCode("SF-YAML-ENCODING")
+    /// Nesting deeper than simfleet reads.
+    public static let yamlDepth = DiagnosticCode("SF-YAML-DEPTH")
+    /// An anchor, alias or explicit tag: left out on purpose, so no file expands anything.
+    public static let yamlUnsupported = DiagnosticCode("SF-YAML-UNSUPPORTED")
+    /// A key that is not plain text.
+    public static let keyNotText = DiagnosticCode("SF-KEY-NOT-TEXT")
+    /// A key simfleet does not know, with the nearest known one when there is one.
+    public static let keyUnknown = DiagnosticCode("SF-KEY-UNKNOWN")
+    /// A key written twice in one mapping.
+    public static let keyDuplicate = DiagnosticCode("SF-KEY-DUPLICATE")
 }
