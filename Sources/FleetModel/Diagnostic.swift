@@ -80,23 +80,3 @@ public struct Diagnostics: Sendable {
 }
 
 extension Diagnostic: Error {}
-
-/// A stable name for a kind of problem, such as `SF-ICC-CHECKDIGIT`. Each is declared once,
-/// beside the rule that emits it; the README lists them all, and a test keeps the two in
-/// step.
-public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let rawValue: String
-
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-
-    public var description: String { rawValue }
-
-    public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
-}
-
-extension DiagnosticCode {
-    /// A file simfleet must read is missing, unreadable, not a regular file, or too large.
-    public static let fileRead = DiagnosticCode("SF-FILE-READ")
-    /// A file simfleet must write could not be written.
-    public static let fileWrite = DiagnosticCode("SF-FILE-WRITE")
-}

@@ -139,16 +139,3 @@ extension ICC.Problem {
         .error(code, at: location, message(icc: icc))
     }
 }
-
-extension DiagnosticCode {
-    /// An ICC holds a character that is not a digit.
-    public static let iccDigits = DiagnosticCode("SF-ICC-DIGITS")
-    /// An ICC has fewer than 18 or more than 20 digits.
-    public static let iccLength = DiagnosticCode("SF-ICC-LENGTH")
-    /// An ICC's last digit is not its Luhn check digit.
-    public static let iccCheckDigit = DiagnosticCode("SF-ICC-CHECKDIGIT")
-    /// A SIM entry or record without an ICC.
-    public static let iccMissing = DiagnosticCode("SF-ICC-MISSING")
-    /// One ICC declared by two entries, or seeded twice (the note points at the first).
-    public static let iccDuplicate = DiagnosticCode("SF-ICC-DUPLICATE")
-}

@@ -108,44 +108,32 @@ private struct JSONParser {
         }
     }
 
-    /// Steps over one value, checking it, without building it.
-    mutating func skip(depth: Int) -> Bool {
-        guard depth < 64 else { return false }
+    /// Steps over one value, checking it, without building its objects and arrays.
+    mutating func skip(depth: Int) -> Bool { value(depth: depth, keep: false) != nil }
+
+    /// The items of an object or array whose opening bracket was just read, up to and
+    /// including `close`; `item` reads one and says whether it was valid.
+    mutating func eachItem(until close: UInt8, _ item: (inout JSONParser) -> Bool) -> Bool {
         skipSpace()
-        guard index < bytes.count else { return false }
-        switch bytes[index] {
-        case UInt8(ascii: "{"):
-            index += 1
+        if index < bytes.count, bytes[index] == close { index += 1; return true }
+        while true {
+            guard item(&self) else { return false }
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return true }
-            while true {
-                skipSpace()
-                guard string() != nil else { return false }
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-                index += 1
-                guard skip(depth: depth + 1) else { return false }
-                skipSpace()
-                guard index < bytes.count else { return false }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return true }
-                return false
-            }
-        case UInt8(ascii: "["):
-            index += 1
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return true }
-            while true {
-                guard skip(depth: depth + 1) else { return false }
-                skipSpace()
-                guard index < bytes.count else { return false }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return true }
-                return false
-            }
-        default:
-            return value(depth: depth) != nil
+            guard index < bytes.count else { return false }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == close { index += 1; return true }
+            return false
         }
+    }
+
+    /// An object member's key and its colon.
+    mutating func memberKey() -> String? {
+        skipSpace()
+        guard let key = string() else { return nil }
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+        index += 1
+        return key
     }
 
     mutating func skipSpace() {
@@ -154,7 +142,9 @@ private struct JSONParser {
         }
     }
 
-    mutating func value(depth: Int) -> JSONValue? {
+    /// One value; with `keep` false it is only checked, objects and arrays are not built,
+    /// and `.null` stands for any valid value.
+    mutating func value(depth: Int, keep: Bool = true) -> JSONValue? {
         guard depth < 64 else { return nil }
         skipSpace()
         guard index < bytes.count else { return nil }
@@ -162,36 +152,21 @@ private struct JSONParser {
         case UInt8(ascii: "{"):
             index += 1
             var map: [String: JSONValue] = [:]
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(map) }
-            while true {
-                skipSpace()
-                guard let key = string() else { return nil }
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-                index += 1
-                guard let item = value(depth: depth + 1) else { return nil }
-                map[key] = item
-                skipSpace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(map) }
-                return nil
+            let read = eachItem(until: UInt8(ascii: "}")) { parser in
+                guard let key = parser.memberKey(), let item = parser.value(depth: depth + 1, keep: keep) else { return false }
+                if keep { map[key] = item }
+                return true
             }
+            return read ? (keep ? .object(map) : .null) : nil
         case UInt8(ascii: "["):
             index += 1
             var items: [JSONValue] = []
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            while true {
-                guard let item = value(depth: depth + 1) else { return nil }
-                items.append(item)
-                skipSpace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-                return nil
+            let read = eachItem(until: UInt8(ascii: "]")) { parser in
+                guard let item = parser.value(depth: depth + 1, keep: keep) else { return false }
+                if keep { items.append(item) }
+                return true
             }
+            return read ? (keep ? .array(items) : .null) : nil
         case UInt8(ascii: "\""):
             return string().map(JSONValue.string)
         case UInt8(ascii: "t"): return literal("true", .bool(true))

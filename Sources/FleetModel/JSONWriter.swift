@@ -66,6 +66,30 @@ public struct JSONWriter: Sendable {
 
     public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
 
+    public mutating func field(_ name: String, _ icc: ICC?) { key(name); if let icc { value(icc) } else { valueNull() } }
+    public mutating func field(_ name: String, _ location: SourceLocation?) { key(name); if let location { value(location) } else { valueNull() } }
+
+    /// `"name": {...}`, `body` writing its fields.
+    public mutating func object(_ name: String, _ body: (inout JSONWriter) -> Void) {
+        key(name)
+        object(body)
+    }
+
+    /// `{...}`, `body` writing its fields.
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        objectStart()
+        body(&self)
+        objectEnd()
+    }
+
+    /// `"name": [...]`, `body` writing each item.
+    public mutating func array<Items: Sequence>(_ name: String, _ items: Items, _ body: (inout JSONWriter, Items.Element) -> Void) {
+        key(name)
+        arrayStart()
+        for item in items { body(&self, item) }
+        arrayEnd()
+    }
+
     private mutating func separator() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

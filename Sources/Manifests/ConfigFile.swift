@@ -111,12 +111,3 @@ public struct SimfleetConfig: Sendable, Equatable {
         return diagnostics
     }
 }
-
-extension DiagnosticCode {
-    /// simfleet.yaml is not one mapping.
-    public static let configShape = DiagnosticCode("SF-CONFIG-SHAPE")
-    /// `statusMap` is malformed, or maps one status word to two states.
-    public static let configStatusMap = DiagnosticCode("SF-CONFIG-STATUSMAP")
-    /// `blastRadius` holds a value out of range.
-    public static let configBlastRadius = DiagnosticCode("SF-CONFIG-BLASTRADIUS")
-}

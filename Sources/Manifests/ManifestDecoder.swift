@@ -305,32 +305,10 @@ struct ManifestDecoder {
     }
 
     private mutating func labels(_ event: YAMLEvent) throws(YAMLSyntaxError) -> [String: String]? {
-        guard event.kind == .mappingStart else {
-            if event.kind != .alias { typeError(event, key: "labels", expected: "a mapping of text to text, e.g. {depot: aarhus}") }
-            try skip(event)
-            return nil
+        guard try opensMapping(event, key: "labels", expected: "a mapping of text to text, e.g. {depot: aarhus}") else { return nil }
+        return try textKeyedMapping(keysAre: "label names", keyNoun: "label", in: "'labels'") { decoder, name, value throws(YAMLSyntaxError) in
+            try decoder.text(value, key: "labels.\(name)")
         }
-        var labels: [String: String] = [:]
-        while true {
-            let keyEvent = try next()
-            if keyEvent.kind == .mappingEnd { break }
-            guard keyEvent.kind == .scalar, !keyEvent.isNull else {
-                if keyEvent.kind != .alias { report(.keyNotText, keyEvent, "label names must be text, found \(keyEvent.kindName)") }
-                try skip(keyEvent)
-                try skip(try next())
-                continue
-            }
-            let valueEvent = try next()
-            if labels[keyEvent.value] != nil {
-                report(.keyDuplicate, keyEvent, "label '\(Diagnostic.excerpt(keyEvent.value))' appears twice in 'labels'; keep one")
-                try skip(valueEvent)
-                continue
-            }
-            if let value = try text(valueEvent, key: "labels.\(keyEvent.value)") {
-                labels[keyEvent.value] = value
-            }
-        }
-        return labels
     }
 
     private mutating func callbackURL(_ event: YAMLEvent) throws(YAMLSyntaxError) -> String? {
@@ -343,11 +321,7 @@ struct ManifestDecoder {
     }
 
     private mutating func expect(_ event: YAMLEvent) throws(YAMLSyntaxError) -> [String: ExpectedValue]? {
-        guard event.kind == .mappingStart else {
-            if event.kind != .alias { typeError(event, key: "expect", expected: "a mapping of status facts, e.g. {countryCode: DK}") }
-            try skip(event)
-            return nil
-        }
+        guard try opensMapping(event, key: "expect", expected: "a mapping of status facts, e.g. {countryCode: DK}") else { return nil }
         var facts: [String: ExpectedValue] = [:]
         try forEachKey(in: event, fields: ManifestSchema.expectFields, context: "'expect'") { decoder, field, value throws(YAMLSyntaxError) in
             let wanted: (YAMLEvent.Kind, String) = switch field.type {
@@ -383,30 +357,51 @@ struct ManifestDecoder {
             }
             return .list(items)
         case .mappingStart:
-            var map: [String: ExpectedValue] = [:]
-            while true {
-                let keyEvent = try next()
-                if keyEvent.kind == .mappingEnd { break }
-                guard keyEvent.kind == .scalar, !keyEvent.isNull else {
-                    if keyEvent.kind != .alias { report(.keyNotText, keyEvent, "keys in '\(key)' must be text, found \(keyEvent.kindName)") }
-                    try skip(keyEvent)
-                    try skip(try next())
-                    continue
-                }
-                let valueEvent = try next()
-                if map[keyEvent.value] != nil {
-                    report(.keyDuplicate, keyEvent, "key '\(Diagnostic.excerpt(keyEvent.value))' appears twice in '\(key)'; keep one")
-                    try skip(valueEvent)
-                    continue
-                }
-                if let value = try expectedValue(valueEvent, key: "\(key).\(keyEvent.value)", depth: depth + 1) {
-                    map[keyEvent.value] = value
-                }
+            let map = try textKeyedMapping(keysAre: "keys in '\(key)'", keyNoun: "key", in: "'\(key)'") { decoder, name, value throws(YAMLSyntaxError) in
+                try decoder.expectedValue(value, key: "\(key).\(name)", depth: depth + 1)
             }
             return .mapping(map)
         default:
             return try text(event, key: key).map(ExpectedValue.text)
         }
+    }
+
+    /// Whether `event` opens a mapping; if not, says what `key` must be and skips the value.
+    private mutating func opensMapping(_ event: YAMLEvent, key: String, expected: String) throws(YAMLSyntaxError) -> Bool {
+        guard event.kind == .mappingStart else {
+            if event.kind != .alias { typeError(event, key: key, expected: expected) }
+            try skip(event)
+            return false
+        }
+        return true
+    }
+
+    /// The rest of a mapping whose keys are free text (labels, `expect` facts): a key that
+    /// is not text, or comes twice, is reported and its value skipped; `read` reads each
+    /// value, nil leaving it out.
+    private mutating func textKeyedMapping<Value>(
+        keysAre: String, keyNoun: String, in container: String,
+        _ read: (inout ManifestDecoder, String, YAMLEvent) throws(YAMLSyntaxError) -> Value?
+    ) throws(YAMLSyntaxError) -> [String: Value] {
+        var map: [String: Value] = [:]
+        while true {
+            let keyEvent = try next()
+            if keyEvent.kind == .mappingEnd { break }
+            guard keyEvent.kind == .scalar, !keyEvent.isNull else {
+                if keyEvent.kind != .alias { report(.keyNotText, keyEvent, "\(keysAre) must be text, found \(keyEvent.kindName)") }
+                try skip(keyEvent)
+                try skip(try next())
+                continue
+            }
+            let valueEvent = try next()
+            if map[keyEvent.value] != nil {
+                report(.keyDuplicate, keyEvent, "\(keyNoun) '\(Diagnostic.excerpt(keyEvent.value))' appears twice in \(container); keep one")
+                try skip(valueEvent)
+                continue
+            }
+            if let value = try read(&self, keyEvent.value, valueEvent) { map[keyEvent.value] = value }
+        }
+        return map
     }
 
     // MARK: Events
@@ -450,23 +445,4 @@ struct ManifestDecoder {
     private mutating func typeError(_ event: YAMLEvent, key: String, expected: String) {
         report(.valueType, event, "'\(key)' must be \(expected), found \(event.kindName)")
     }
-}
-
-extension DiagnosticCode {
-    /// A document, SIM entry or value of the wrong kind (a list where a mapping belongs).
-    public static let manifestShape = DiagnosticCode("SF-MANIFEST-SHAPE")
-    /// A manifest version this simfleet does not read.
-    public static let versionUnsupported = DiagnosticCode("SF-VERSION-UNSUPPORTED")
-    /// A SIM with no `state:`, on the entry or under `defaults:`.
-    public static let stateMissing = DiagnosticCode("SF-STATE-MISSING")
-    /// A state that is not active, blocked, inactive or terminated.
-    public static let stateUnknown = DiagnosticCode("SF-STATE-UNKNOWN")
-    /// `protect: true` with `state: terminated`, which no run can satisfy.
-    public static let protectTerminated = DiagnosticCode("SF-PROTECT-TERMINATED")
-    /// A key written with no value.
-    public static let valueMissing = DiagnosticCode("SF-VALUE-MISSING")
-    /// A value of the wrong type (text where true or false belongs, and so on).
-    public static let valueType = DiagnosticCode("SF-VALUE-TYPE")
-    /// A callback URL that is not an absolute https URL (or http to loopback).
-    public static let callbackURL = DiagnosticCode("SF-CALLBACK-URL")
 }

@@ -277,12 +277,3 @@ struct FolderWalk {
         }
     }
 }
-
-extension DiagnosticCode {
-    /// A link that leads outside the repository, not followed.
-    public static let linkOutside = DiagnosticCode("SF-LINK-OUTSIDE")
-    /// A file or folder name that is not UTF-8, so no plan could name it.
-    public static let nameNotUTF8 = DiagnosticCode("SF-NAME-NOT-UTF8")
-    /// A manifest path under which no file declares a SIM.
-    public static let noSIMs = DiagnosticCode("SF-NO-SIMS")
-}

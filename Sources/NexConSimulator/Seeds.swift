@@ -119,8 +119,3 @@ public enum Seeds {
         return hash
     }
 }
-
-extension DiagnosticCode {
-    /// A seed file or record of the wrong shape.
-    public static let seedShape = DiagnosticCode("SF-SEED-SHAPE")
-}

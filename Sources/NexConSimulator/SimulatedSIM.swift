@@ -31,9 +31,10 @@ public struct SimulatedSIM: Sendable, Equatable {
 }
 
 /// An action NexCon has accepted and not finished.
-public struct Job: Sendable, Equatable {
+public struct Job: Sendable, Equatable, Decodable {
     public var id: String
-    public var icc: String
+    /// Not in a state file's job record: it is the record's own ICC.
+    public var icc: String = ""
     public var action: SIMAction
     public var from: String
     public var to: String
@@ -42,6 +43,11 @@ public struct Job: Sendable, Equatable {
     /// Decided when the job starts, so a seeded run repeats exactly.
     public var fails: Bool
     public var callbackURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, action, from, to, finishesAt, fails
+        case callbackURL = "callbackUrl"
+    }
 }
 
 /// One API call as the simulator saw it, for tests and audits.

@@ -15,26 +15,17 @@ public enum StateFile {
     struct Record: Decodable {
         var icc: String
         var live: StatusResponse
-        var job: JobRecord?
+        var job: Job?
 
         enum Keys: String, CodingKey { case icc, job }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             icc = try container.decode(String.self, forKey: .icc)
-            job = try container.decodeIfPresent(JobRecord.self, forKey: .job)
+            job = try container.decodeIfPresent(Job.self, forKey: .job)
+            job?.icc = icc
             live = try StatusResponse(from: decoder)
         }
-    }
-
-    struct JobRecord: Decodable {
-        var id: String
-        var action: SIMAction
-        var from: String
-        var to: String
-        var finishesAt: Date
-        var fails: Bool
-        var callbackUrl: String?
     }
 
     public struct ReadError: Error, CustomStringConvertible {
@@ -63,13 +54,7 @@ public enum StateFile {
                 throw ReadError(description: "\(path): error: state file format \(document.formatVersion) is not supported; move the file away to start afresh")
             }
             return document.sims.map { record in
-                SimulatedSIM(
-                    icc: record.icc, live: record.live,
-                    job: record.job.map {
-                        Job(id: $0.id, icc: record.icc, action: $0.action, from: $0.from, to: $0.to,
-                            finishesAt: $0.finishesAt, fails: $0.fails, callbackURL: $0.callbackUrl)
-                    }
-                )
+                SimulatedSIM(icc: record.icc, live: record.live, job: record.job)
             }
         } catch let error as ReadError {
             throw error

@@ -52,9 +52,3 @@ extension PlanFile {
         return .success(rebuilt)
     }
 }
-
-extension DiagnosticCode {
-    /// A saved plan holds a step a fresh plan from the manifests could not contain (an
-    /// edited file, a protected termination, a wrong wave); nothing is sent.
-    public static let planUnauthorized = DiagnosticCode("SF-PLAN-UNAUTHORIZED")
-}

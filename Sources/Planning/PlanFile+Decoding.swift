@@ -230,12 +230,3 @@ extension PlanFile {
         }
     }
 }
-
-extension DiagnosticCode {
-    /// Not a simfleet plan file at all.
-    public static let planNotAPlan = DiagnosticCode("SF-PLAN-NOT-A-PLAN")
-    /// A plan file written by another simfleet's format (older or newer).
-    public static let planFormat = DiagnosticCode("SF-PLAN-FORMAT")
-    /// A plan file whose fields are out of range or inconsistent.
-    public static let planInvalid = DiagnosticCode("SF-PLAN-INVALID")
-}

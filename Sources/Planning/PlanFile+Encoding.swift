@@ -13,155 +13,121 @@ extension PlanFile {
         w.field("manifestDigest", manifestDigest)
         writeScope(&w)
         writeSummary(&w)
-        w.key("steps")
-        w.arrayStart()
-        for step in plan.steps { writeStep(&w, step) }
-        w.arrayEnd()
-        w.key("sims")
-        w.arrayStart()
-        for sim in plan.sims {
-            w.objectStart()
-            w.key("icc")
-            w.value(sim.icc)
-            w.field("name", sim.name)
-            w.field("desired", sim.desired.rawValue)
-            w.field("observed", sim.observed)
-            w.field("live", sim.live?.rawValue)
-            w.field("outcome", sim.outcome.rawValue)
-            w.key("source")
-            w.value(sim.location)
-            w.objectEnd()
+        w.array("steps", plan.steps) { w, step in Self.writeStep(&w, step) }
+        w.array("sims", plan.sims) { w, sim in
+            w.object { w in
+                w.field("icc", sim.icc)
+                w.field("name", sim.name)
+                w.field("desired", sim.desired.rawValue)
+                w.field("observed", sim.observed)
+                w.field("live", sim.live?.rawValue)
+                w.field("outcome", sim.outcome.rawValue)
+                w.field("source", sim.location)
+            }
         }
-        w.arrayEnd()
-        for (key, issues) in [("errors", plan.errors), ("warnings", plan.warnings)] {
-            w.key(key)
-            w.arrayStart()
-            for issue in issues { w.value(issue) }
-            w.arrayEnd()
-        }
+        w.array("errors", plan.errors) { w, issue in w.value(issue) }
+        w.array("warnings", plan.warnings) { w, issue in w.value(issue) }
         w.objectEnd()
         w.newline()
         return w.string
     }
 
     private func writeScope(_ w: inout JSONWriter) {
-        w.key("scope")
-        w.objectStart()
-        w.key("paths")
-        w.arrayStart()
-        for path in scope.paths { w.value(path) }
-        w.arrayEnd()
-        w.key("targets")
-        w.arrayStart()
-        for icc in scope.targets { w.value(icc) }
-        w.arrayEnd()
-        w.field("labels", sorted: scope.labels)
-        w.field("shard", scope.shard?.description)
-        w.field("partial", scope.isPartial)
-        w.field("unselected", scope.unselected)
-        w.key("changedSince")
-        if let base = scope.changedSince {
-            w.objectStart()
-            w.field("ref", base.ref)
-            w.field("mergeBase", base.mergeBase)
-            w.field("unchanged", base.unchanged)
-            w.field("settingsChange", base.settingsChange)
-            w.field("pullRequestBase", base.pullRequestBase)
-            w.key("origins")
-            w.arrayStart()
-            for (icc, origin) in base.origins.sorted(by: { $0.key < $1.key }) {
-                w.objectStart()
-                w.key("icc")
-                w.value(icc)
-                switch origin {
-                case .pullRequest:
-                    w.field("origin", "pull-request")
-                case .mergedEarlier(let commit, let subject):
-                    w.field("origin", "merged-earlier")
-                    w.field("commit", commit)
-                    w.field("subject", subject)
+        w.object("scope") { w in
+            w.array("paths", scope.paths) { w, path in w.value(path) }
+            w.array("targets", scope.targets) { w, icc in w.value(icc) }
+            w.field("labels", sorted: scope.labels)
+            w.field("shard", scope.shard?.description)
+            w.field("partial", scope.isPartial)
+            w.field("unselected", scope.unselected)
+            guard let base = scope.changedSince else {
+                w.key("changedSince")
+                w.valueNull()
+                return
+            }
+            w.object("changedSince") { w in
+                w.field("ref", base.ref)
+                w.field("mergeBase", base.mergeBase)
+                w.field("unchanged", base.unchanged)
+                w.field("settingsChange", base.settingsChange)
+                w.field("pullRequestBase", base.pullRequestBase)
+                w.array("origins", base.origins.sorted(by: { $0.key < $1.key })) { w, entry in
+                    w.object { w in
+                        w.field("icc", entry.key)
+                        switch entry.value {
+                        case .pullRequest:
+                            w.field("origin", "pull-request")
+                        case .mergedEarlier(let commit, let subject):
+                            w.field("origin", "merged-earlier")
+                            w.field("commit", commit)
+                            w.field("subject", subject)
+                        }
+                    }
                 }
-                w.objectEnd()
+                w.array("removed", base.removed) { w, sim in
+                    w.object { w in
+                        w.field("icc", sim.icc)
+                        w.field("name", sim.name)
+                        w.field("source", sim.location)
+                    }
+                }
             }
-            w.arrayEnd()
-            w.key("removed")
-            w.arrayStart()
-            for sim in base.removed {
-                w.objectStart()
-                w.key("icc")
-                w.value(sim.icc)
-                w.field("name", sim.name)
-                w.key("source")
-                w.value(sim.location)
-                w.objectEnd()
-            }
-            w.arrayEnd()
-            w.objectEnd()
-        } else {
-            w.valueNull()
         }
-        w.objectEnd()
     }
 
     private func writeSummary(_ w: inout JSONWriter) {
         let s = plan.summary
-        w.key("summary")
-        w.objectStart()
-        for (key, value) in [("managed", s.managed), ("activate", s.activate), ("block", s.block), ("restore", s.restore),
-                             ("terminate", s.terminate), ("refused", s.refused), ("unchanged", s.unchanged),
-                             ("errors", s.errors), ("pending", s.pending)] {
-            w.field(key, value)
+        w.object("summary") { w in
+            for (key, value) in [("managed", s.managed), ("activate", s.activate), ("block", s.block), ("restore", s.restore),
+                                 ("terminate", s.terminate), ("refused", s.refused), ("unchanged", s.unchanged),
+                                 ("errors", s.errors), ("pending", s.pending)] {
+                w.field(key, value)
+            }
         }
-        w.objectEnd()
-        w.key("blastRadius")
-        w.objectStart()
-        w.field("disruptive", plan.blastRadius.disruptive)
-        w.field("managed", plan.blastRadius.managed)
-        w.field("percent", plan.blastRadius.limit.percent)
-        w.field("minimum", plan.blastRadius.limit.minimum)
-        w.field("exceeded", plan.blastRadius.exceeded)
-        w.objectEnd()
+        w.object("blastRadius") { w in
+            w.field("disruptive", plan.blastRadius.disruptive)
+            w.field("managed", plan.blastRadius.managed)
+            w.field("percent", plan.blastRadius.limit.percent)
+            w.field("minimum", plan.blastRadius.limit.minimum)
+            w.field("exceeded", plan.blastRadius.exceeded)
+        }
     }
 
-    private func writeStep(_ w: inout JSONWriter, _ step: Step) {
-        w.objectStart()
-        w.key("icc")
-        w.value(step.icc)
-        w.field("name", step.name)
-        w.field("action", step.action.rawValue)
-        w.field("from", step.from.rawValue)
-        w.field("to", step.to.rawValue)
-        w.field("wave", step.wave)
-        w.field("refused", step.refused)
-        w.field("reason", step.reason)
-        w.field("note", step.note)
-        w.field("manifestNote", step.manifestNote)
-        w.field("callbackUrl", step.callbackURL)
-        w.field("protect", step.protect)
-        w.key("source")
-        w.value(step.location)
-        w.objectEnd()
+    private static func writeStep(_ w: inout JSONWriter, _ step: Step) {
+        w.object { w in
+            w.field("icc", step.icc)
+            w.field("name", step.name)
+            w.field("action", step.action.rawValue)
+            w.field("from", step.from.rawValue)
+            w.field("to", step.to.rawValue)
+            w.field("wave", step.wave)
+            w.field("refused", step.refused)
+            w.field("reason", step.reason)
+            w.field("note", step.note)
+            w.field("manifestNote", step.manifestNote)
+            w.field("callbackUrl", step.callbackURL)
+            w.field("protect", step.protect)
+            w.field("source", step.location)
+        }
     }
 }
 
 extension JSONWriter {
     /// `{"icc", "name", "source", "message"}`, as the plan file and apply's report write it.
     public mutating func value(_ issue: PlanIssue) {
-        objectStart()
-        key("icc")
-        if let icc = issue.icc { value(icc) } else { valueNull() }
-        field("name", issue.name)
-        key("source")
-        if let location = issue.location { value(location) } else { valueNull() }
-        field("message", issue.message)
-        objectEnd()
+        object { w in
+            w.field("icc", issue.icc)
+            w.field("name", issue.name)
+            w.field("source", issue.location)
+            w.field("message", issue.message)
+        }
     }
 
     /// `{"kind": "api"|"simulator", "url": ...}`
     public mutating func value(_ target: PlanTarget) {
-        objectStart()
-        field("kind", target.kind.rawValue)
-        field("url", target.url)
-        objectEnd()
+        object { w in
+            w.field("kind", target.kind.rawValue)
+            w.field("url", target.url)
+        }
     }
 }

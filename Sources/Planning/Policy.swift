@@ -162,12 +162,3 @@ public struct BlastRadius: Sendable, Hashable {
         step.action == .block || step.action == .terminate && !step.protect
     }
 }
-
-extension DiagnosticCode {
-    /// `--allow-terminate` names an ICC no manifest declares.
-    public static let allowTerminateUndeclared = DiagnosticCode("SF-ALLOW-TERMINATE-UNDECLARED")
-    /// `--allow-terminate` names a protected SIM.
-    public static let allowTerminateProtected = DiagnosticCode("SF-ALLOW-TERMINATE-PROTECTED")
-    /// `--allow-terminate` names a SIM its manifest does not declare `state: terminated`.
-    public static let allowTerminateNotDeclared = DiagnosticCode("SF-ALLOW-TERMINATE-NOT-DECLARED")
-}

@@ -75,10 +75,3 @@ extension Targeting {
         .error(.targetNoMatch, at: SourceLocation(path: path), "\(subject) the targets and labels given")
     }
 }
-
-extension DiagnosticCode {
-    /// `--target` names an ICC no manifest in scope declares.
-    public static let targetUndeclared = DiagnosticCode("SF-TARGET-UNDECLARED")
-    /// The targets and labels match nothing.
-    public static let targetNoMatch = DiagnosticCode("SF-TARGET-NO-MATCH")
-}

@@ -359,20 +359,3 @@ public enum YAMLLines {
         return lines
     }
 }
-
-extension DiagnosticCode {
-    /// The file is not valid YAML (libyaml's own message, at its position).
-    public static let yamlSyntax = DiagnosticCode("SF-YAML-SYNTAX")
-    /// The file is not UTF-8.
-    public static let yamlEncoding = DiagnosticCode("SF-YAML-ENCODING")
-    /// Nesting deeper than simfleet reads.
-    public static let yamlDepth = DiagnosticCode("SF-YAML-DEPTH")
-    /// An anchor, alias or explicit tag: left out on purpose, so no file expands anything.
-    public static let yamlUnsupported = DiagnosticCode("SF-YAML-UNSUPPORTED")
-    /// A key that is not plain text.
-    public static let keyNotText = DiagnosticCode("SF-KEY-NOT-TEXT")
-    /// A key simfleet does not know, with the nearest known one when there is one.
-    public static let keyUnknown = DiagnosticCode("SF-KEY-UNKNOWN")
-    /// A key written twice in one mapping.
-    public static let keyDuplicate = DiagnosticCode("SF-KEY-DUPLICATE")
-}

@@ -305,10 +305,3 @@ final class InterruptHandler: @unchecked Sendable {
         for source in sources { source.cancel() }
     }
 }
-
-extension DiagnosticCode {
-    /// A saved plan made against another API (or the simulator) than this apply's.
-    static let planTarget = DiagnosticCode("SF-PLAN-TARGET")
-    /// The manifests changed since the saved plan was made.
-    static let planStale = DiagnosticCode("SF-PLAN-STALE")
-}

@@ -216,12 +216,3 @@ enum CSVImport {
         return (rows, diagnostics)
     }
 }
-
-extension DiagnosticCode {
-    /// `import --out` names a file that exists, without `--force`.
-    static let outputExists = DiagnosticCode("SF-OUTPUT-EXISTS")
-    /// An `import --csv` file that is not CSV simfleet can read.
-    static let csvInvalid = DiagnosticCode("SF-CSV-INVALID")
-    /// An `import --csv` column that the header does not have.
-    static let csvColumn = DiagnosticCode("SF-CSV-COLUMN")
-}

@@ -66,8 +66,3 @@ extension SimfleetCommand {
         }
     }
 }
-
-extension DiagnosticCode {
-    /// `mark-applied --report` names a file that is not `apply --format json`'s report.
-    static let reportInvalid = DiagnosticCode("SF-REPORT-INVALID")
-}

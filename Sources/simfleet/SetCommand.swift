@@ -125,10 +125,3 @@ extension SimfleetCommand {
         }
     }
 }
-
-extension DiagnosticCode {
-    /// `set` names an ICC no manifest declares.
-    static let setUndeclared = DiagnosticCode("SF-SET-UNDECLARED")
-    /// `set` cannot make this edit safely in place; edit the file by hand.
-    static let setNotEditable = DiagnosticCode("SF-SET-NOT-EDITABLE")
-}

@@ -24,67 +24,67 @@ private let ok = #"icc: "89450100250731069754""#
               - \(ok)
                 stat: active
             """, expected: [
-                "m.yaml:3:5: error: \(DiagnosticCode.keyUnknown)",
-                "m.yaml:2:5: error: \(DiagnosticCode.stateMissing)",
+                "m.yaml:3:5: error: SF-KEY-UNKNOWN",
+                "m.yaml:2:5: error: SF-STATE-MISSING",
             ].sorted()),
         BadManifest(name: "unknown key without suggestion", yaml: """
             fleet: trucks
             sims: []
             """, expected: [
-                "m.yaml:1:1: error: \(DiagnosticCode.keyUnknown)",
+                "m.yaml:1:1: error: SF-KEY-UNKNOWN",
             ]),
         BadManifest(name: "wrong check digit names the right one", yaml: """
             sims:
               - icc: 89450100250731069755
                 state: active
             """, expected: [
-                "m.yaml:2:10: error: \(DiagnosticCode.iccCheckDigit)",
+                "m.yaml:2:10: error: SF-ICC-CHECKDIGIT",
             ]),
         BadManifest(name: "non-digit ICC", yaml: """
             sims:
               - icc: "8945 0100 2507 3106 9754"
                 state: active
             """, expected: [
-                "m.yaml:2:10: error: \(DiagnosticCode.iccDigits)",
+                "m.yaml:2:10: error: SF-ICC-DIGITS",
             ]),
         BadManifest(name: "ICC too short", yaml: """
             sims:
               - {icc: 8945010025073106, state: active}
             """, expected: [
-                "m.yaml:2:11: error: \(DiagnosticCode.iccLength)",
+                "m.yaml:2:11: error: SF-ICC-LENGTH",
             ]),
         BadManifest(name: "ICC as a float is read as written, not converted", yaml: """
             sims:
               - {icc: 8.945010025073106e19, state: active}
             """, expected: [
-                "m.yaml:2:11: error: \(DiagnosticCode.iccDigits)",
+                "m.yaml:2:11: error: SF-ICC-DIGITS",
             ]),
         BadManifest(name: "missing icc", yaml: """
             sims:
               - name: truck-1
                 state: active
             """, expected: [
-                "m.yaml:2:5: error: \(DiagnosticCode.iccMissing)",
+                "m.yaml:2:5: error: SF-ICC-MISSING",
             ]),
         BadManifest(name: "missing state", yaml: """
             sims:
               - \(ok)
             """, expected: [
-                "m.yaml:2:5: error: \(DiagnosticCode.stateMissing)",
+                "m.yaml:2:5: error: SF-STATE-MISSING",
             ]),
         BadManifest(name: "unknown state with suggestion", yaml: """
             sims:
               - \(ok)
                 state: blokced
             """, expected: [
-                "m.yaml:3:12: error: \(DiagnosticCode.stateUnknown)",
+                "m.yaml:3:12: error: SF-STATE-UNKNOWN",
             ]),
         BadManifest(name: "unknown state without suggestion", yaml: """
             sims:
               - \(ok)
                 state: suspended
             """, expected: [
-                "m.yaml:3:12: error: \(DiagnosticCode.stateUnknown)",
+                "m.yaml:3:12: error: SF-STATE-UNKNOWN",
             ]),
         BadManifest(name: "duplicate key", yaml: """
             sims:
@@ -92,7 +92,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 state: blocked
             """, expected: [
-                "m.yaml:4:5: error: \(DiagnosticCode.keyDuplicate)",
+                "m.yaml:4:5: error: SF-KEY-DUPLICATE",
             ]),
         BadManifest(name: "duplicate label", yaml: """
             sims:
@@ -100,7 +100,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 labels: {depot: aarhus, depot: odense}
             """, expected: [
-                "m.yaml:4:29: error: \(DiagnosticCode.keyDuplicate)",
+                "m.yaml:4:29: error: SF-KEY-DUPLICATE",
             ]),
         BadManifest(name: "duplicate ICC names both places", yaml: """
             sims:
@@ -109,7 +109,7 @@ private let ok = #"icc: "89450100250731069754""#
               - \(ok)
                 state: blocked
             """, expected: [
-                "m.yaml:4:5: error: \(DiagnosticCode.iccDuplicate)",
+                "m.yaml:4:5: error: SF-ICC-DUPLICATE",
             ]),
         BadManifest(name: "wrong types", yaml: """
             defaults:
@@ -121,10 +121,10 @@ private let ok = #"icc: "89450100250731069754""#
                 protect: "true"
                 expect: DK
             """, expected: [
-                "m.yaml:2:11: error: \(DiagnosticCode.valueType)",
-                "m.yaml:5:11: error: \(DiagnosticCode.valueType)",
-                "m.yaml:7:14: error: \(DiagnosticCode.valueType)",
-                "m.yaml:8:13: error: \(DiagnosticCode.valueType)",
+                "m.yaml:2:11: error: SF-VALUE-TYPE",
+                "m.yaml:5:11: error: SF-VALUE-TYPE",
+                "m.yaml:7:14: error: SF-VALUE-TYPE",
+                "m.yaml:8:13: error: SF-VALUE-TYPE",
             ]),
         BadManifest(name: "yes is not a boolean", yaml: """
             sims:
@@ -132,7 +132,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 protect: yes
             """, expected: [
-                "m.yaml:4:14: error: \(DiagnosticCode.valueType)",
+                "m.yaml:4:14: error: SF-VALUE-TYPE",
             ]),
         BadManifest(name: "protect contradicts terminated", yaml: """
             sims:
@@ -140,7 +140,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: terminated
                 protect: true
             """, expected: [
-                "m.yaml:4:5: error: \(DiagnosticCode.protectTerminated)",
+                "m.yaml:4:5: error: SF-PROTECT-TERMINATED",
             ]),
         BadManifest(name: "protect from defaults contradicts terminated", yaml: """
             defaults:
@@ -151,24 +151,24 @@ private let ok = #"icc: "89450100250731069754""#
               - icc: "89450100250731069937"
                 state: active
             """, expected: [
-                "m.yaml:2:3: error: \(DiagnosticCode.protectTerminated)",
+                "m.yaml:2:3: error: SF-PROTECT-TERMINATED",
             ]),
         BadManifest(name: "sims must be a list", yaml: """
             sims:
               icc: "89450100250731069754"
             """, expected: [
-                "m.yaml:2:3: error: \(DiagnosticCode.valueType)",
+                "m.yaml:2:3: error: SF-VALUE-TYPE",
             ]),
         BadManifest(name: "document must be a mapping", yaml: """
             - icc: "89450100250731069754"
             """, expected: [
-                "m.yaml:1:1: error: \(DiagnosticCode.manifestShape)",
+                "m.yaml:1:1: error: SF-MANIFEST-SHAPE",
             ]),
         BadManifest(name: "unsupported version", yaml: """
             version: 2
             sims: []
             """, expected: [
-                "m.yaml:1:10: error: \(DiagnosticCode.versionUnsupported)",
+                "m.yaml:1:10: error: SF-VERSION-UNSUPPORTED",
             ]),
         BadManifest(name: "plain http callback", yaml: """
             sims:
@@ -176,7 +176,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 callbackUrl: http://ops.example.com/jobs
             """, expected: [
-                "m.yaml:4:18: error: \(DiagnosticCode.callbackURL)",
+                "m.yaml:4:18: error: SF-CALLBACK-URL",
             ]),
         BadManifest(name: "callback to a host that only looks like loopback", yaml: """
             sims:
@@ -184,7 +184,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 callbackUrl: http://127.example.com/jobs
             """, expected: [
-                "m.yaml:4:18: error: \(DiagnosticCode.callbackURL)",
+                "m.yaml:4:18: error: SF-CALLBACK-URL",
             ]),
         BadManifest(name: "callback that is not a URL", yaml: """
             sims:
@@ -192,7 +192,7 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 callbackUrl: ops.example.com
             """, expected: [
-                "m.yaml:4:18: error: \(DiagnosticCode.callbackURL)",
+                "m.yaml:4:18: error: SF-CALLBACK-URL",
             ]),
         BadManifest(name: "anchors and aliases point to defaults", yaml: """
             sims:
@@ -201,15 +201,15 @@ private let ok = #"icc: "89450100250731069754""#
               - icc: "89450100250731069812"
                 state: *s
             """, expected: [
-                "m.yaml:3:12: error: \(DiagnosticCode.yamlUnsupported)",
-                "m.yaml:5:12: error: \(DiagnosticCode.yamlUnsupported)",
+                "m.yaml:3:12: error: SF-YAML-UNSUPPORTED",
+                "m.yaml:5:12: error: SF-YAML-UNSUPPORTED",
             ]),
         BadManifest(name: "explicit tag", yaml: """
             sims:
               - \(ok)
                 state: !!str active
             """, expected: [
-                "m.yaml:3:12: error: \(DiagnosticCode.yamlUnsupported)",
+                "m.yaml:3:12: error: SF-YAML-UNSUPPORTED",
             ]),
         BadManifest(name: "unknown expect key and wrong expect type", yaml: """
             sims:
@@ -217,15 +217,15 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 expect: {country: DK, tags: gps}
             """, expected: [
-                "m.yaml:4:14: error: \(DiagnosticCode.keyUnknown)",
-                "m.yaml:4:33: error: \(DiagnosticCode.valueType)",
+                "m.yaml:4:14: error: SF-KEY-UNKNOWN",
+                "m.yaml:4:33: error: SF-VALUE-TYPE",
             ]),
         BadManifest(name: "null value", yaml: """
             sims:
               - \(ok)
                 state:
             """, expected: [
-                "m.yaml:3:11: error: \(DiagnosticCode.valueMissing)",
+                "m.yaml:3:11: error: SF-VALUE-MISSING",
             ]),
         BadManifest(name: "syntax error keeps earlier findings", yaml: """
             sims:
@@ -233,17 +233,17 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                bad: [
             """, expected: [
-                "m.yaml:4:4: error: \(DiagnosticCode.yamlSyntax)",
+                "m.yaml:4:4: error: SF-YAML-SYNTAX",
             ]),
         BadManifest(name: "unclosed quote", yaml: """
             sims:
               - icc: "89450100250731069754
                 state: active
             """, expected: [
-                "m.yaml:4:1: error: \(DiagnosticCode.yamlSyntax)",
+                "m.yaml:4:1: error: SF-YAML-SYNTAX",
             ]),
         BadManifest(name: "tab indentation", yaml: "sims:\n\t- icc: x\n", expected: [
-            "m.yaml:2:1: error: \(DiagnosticCode.yamlSyntax)",
+            "m.yaml:2:1: error: SF-YAML-SYNTAX",
         ]),
         BadManifest(name: "every problem of a file at once", yaml: """
             version: 1
@@ -256,10 +256,10 @@ private let ok = #"icc: "89450100250731069754""#
                 state: active
                 colour: red
             """, expected: [
-                "m.yaml:3:3: error: \(DiagnosticCode.keyUnknown)",
-                "m.yaml:5:10: error: \(DiagnosticCode.iccCheckDigit)",
-                "m.yaml:6:12: error: \(DiagnosticCode.stateUnknown)",
-                "m.yaml:9:5: error: \(DiagnosticCode.keyUnknown)",
+                "m.yaml:3:3: error: SF-KEY-UNKNOWN",
+                "m.yaml:5:10: error: SF-ICC-CHECKDIGIT",
+                "m.yaml:6:12: error: SF-STATE-UNKNOWN",
+                "m.yaml:9:5: error: SF-KEY-UNKNOWN",
             ]),
     ]
 
@@ -287,7 +287,7 @@ private let ok = #"icc: "89450100250731069754""#
         bytes += [0xFF, 0xFE, 0x0A]
         let set = ManifestLoader.load(sources: [ManifestSource(path: "m.yaml", bytes: bytes)])
         #expect(coded(set.diagnostics) == [
-            "m.yaml:3:11: error: \(DiagnosticCode.yamlEncoding)",
+            "m.yaml:3:11: error: SF-YAML-ENCODING",
         ])
     }
 
@@ -304,7 +304,7 @@ private let ok = #"icc: "89450100250731069754""#
         let b = ManifestSource(path: "b.yaml", text: "sims:\n  - {name: x, \(ok), state: blocked}\n")
         let set = ManifestLoader.load(sources: [a, b])
         #expect(coded(set.diagnostics) == [
-            "b.yaml:2:5: error: \(DiagnosticCode.iccDuplicate)",
+            "b.yaml:2:5: error: SF-ICC-DUPLICATE",
         ])
         #expect(set.diagnostics.first?.notes == [Diagnostic.Note(at: SourceLocation(path: "a.yaml", line: 2, column: 5), "first declared here")])
     }

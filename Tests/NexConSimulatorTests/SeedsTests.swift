@@ -34,7 +34,7 @@ import Testing
             - 42
             """.write(to: yaml, atomically: true, encoding: .utf8)
             let read = Seeds.read(path: yaml.path)
-            #expect(read.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.code)" } == [
+            #expect(read.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.code.rawValue)" } == [
                 "1:42 SF-SEED-SHAPE", "2:3 SF-ICC-MISSING", "3:9 SF-ICC-DUPLICATE", "4:3 SF-SEED-SHAPE",
             ])
             #expect(read.diagnostics[2].notes == [Diagnostic.Note(at: SourceLocation(path: yaml.path, line: 1, column: 9), "first seeded here")])

@@ -148,35 +148,24 @@ extension ApplyReport {
         w.field("journalFailure", journalFailure)
         w.key("narrowedFrom")
         if let narrowedFrom { w.value(narrowedFrom) } else { w.valueNull() }
-        w.key("summary")
-        w.objectStart()
-        for outcome in StepOutcome.allCases { w.field(outcome.rawValue, count(outcome)) }
-        w.field("not-planned", planErrors.count)
-        w.field("not-settled", unsettled.count)
-        w.objectEnd()
-        w.key("steps")
-        w.arrayStart()
-        for result in results {
-            w.objectStart()
-            w.key("icc")
-            w.value(result.step.icc)
-            w.field("name", result.step.name)
-            w.field("action", result.step.action.rawValue)
-            w.field("wave", result.step.wave)
-            w.field("outcome", result.outcome.rawValue)
-            w.field("detail", result.detail)
-            w.field("jobId", result.jobId)
-            w.objectEnd()
+        w.object("summary") { w in
+            for outcome in StepOutcome.allCases { w.field(outcome.rawValue, count(outcome)) }
+            w.field("not-planned", planErrors.count)
+            w.field("not-settled", unsettled.count)
         }
-        w.arrayEnd()
-        w.key("notPlanned")
-        w.arrayStart()
-        for issue in planErrors { w.value(issue) }
-        w.arrayEnd()
-        w.key("notSettled")
-        w.arrayStart()
-        for issue in unsettled { w.value(issue) }
-        w.arrayEnd()
+        w.array("steps", results) { w, result in
+            w.object { w in
+                w.field("icc", result.step.icc)
+                w.field("name", result.step.name)
+                w.field("action", result.step.action.rawValue)
+                w.field("wave", result.step.wave)
+                w.field("outcome", result.outcome.rawValue)
+                w.field("detail", result.detail)
+                w.field("jobId", result.jobId)
+            }
+        }
+        w.array("notPlanned", planErrors) { w, issue in w.value(issue) }
+        w.array("notSettled", unsettled) { w, issue in w.value(issue) }
         w.objectEnd()
         w.newline()
         return w.string

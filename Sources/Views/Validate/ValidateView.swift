@@ -62,14 +62,8 @@ public enum ValidateView {
         writer.field("formatVersion", ValidateView.formatVersion)
         writer.field("valid", set.isValid)
         if set.omittedDiagnostics > 0 { writer.field("omittedDiagnostics", set.omittedDiagnostics) }
-        writer.key("files")
-        writer.arrayStart()
-        for file in set.files { writer.value(file) }
-        writer.arrayEnd()
-        writer.key("diagnostics")
-        writer.arrayStart()
-        for diagnostic in set.diagnostics { writer.value(diagnostic) }
-        writer.arrayEnd()
+        writer.array("files", set.files) { w, file in w.value(file) }
+        writer.array("diagnostics", set.diagnostics) { w, diagnostic in w.value(diagnostic) }
         if set.isValid {
             writer.key("sims")
             writer.arrayStart()
@@ -134,34 +128,29 @@ extension JSONWriter {
         place(diagnostic.location)
         field("message", diagnostic.message)
         if !diagnostic.notes.isEmpty {
-            key("notes")
-            arrayStart()
-            for note in diagnostic.notes {
-                objectStart()
-                if let location = note.location { place(location) }
-                field("message", note.message)
-                objectEnd()
+            array("notes", diagnostic.notes) { w, note in
+                w.object { w in
+                    if let location = note.location { w.place(location) }
+                    w.field("message", note.message)
+                }
             }
-            arrayEnd()
         }
         objectEnd()
     }
 
     public mutating func value(_ sim: DesiredSIM) {
-        objectStart()
-        key("icc")
-        value(sim.icc)
-        field("name", sim.name)
-        field("state", sim.state.rawValue)
-        field("labels", sorted: sim.labels)
-        field("protect", sim.protect)
-        field("callbackUrl", sim.callbackURL)
-        key("expect")
-        value(ExpectedValue.mapping(sim.expect))
-        field("note", sim.note)
-        key("source")
-        value(sim.location)
-        objectEnd()
+        object { w in
+            w.field("icc", sim.icc)
+            w.field("name", sim.name)
+            w.field("state", sim.state.rawValue)
+            w.field("labels", sorted: sim.labels)
+            w.field("protect", sim.protect)
+            w.field("callbackUrl", sim.callbackURL)
+            w.key("expect")
+            w.value(ExpectedValue.mapping(sim.expect))
+            w.field("note", sim.note)
+            w.field("source", sim.location)
+        }
     }
 
     private mutating func place(_ location: SourceLocation) {
