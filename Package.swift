@@ -85,11 +85,14 @@ let package = Package(
         // Everything a person or a program reads: plan, apply, validate and show in text,
         // markdown, JSON and GitHub annotations, with one escaping helper per format.
         .target(name: "Views", dependencies: ["FleetModel", "Manifests", "Planning", "Platform", "Reconciler"]),
+        // What `simfleet init` writes: example manifests, settings, and the CI workflows of
+        // the loop, held in one place (Workflows.swift) and compiled into the binary.
+        .target(name: "Scaffold"),
         // The command-line tool: flag parsing and wiring only.
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "GitHistory", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler", "Views",
+                "FleetModel", "GitHistory", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler", "Scaffold", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,20 +1,20 @@
 #!/usr/bin/env python3
-"""Checks every GitHub Actions workflow in the README's "Running in CI" section against
-GitHub's workflow schema, with check-jsonschema (its bundled vendor.github-workflows).
+"""Checks the GitHub Actions workflows `simfleet init --ci github` writes: the loop's
+rules, GitHub's workflow schema (check-jsonschema's bundled vendor.github-workflows), and
+zizmor's audits, which must find nothing.
 
-    .ci/check-workflows.py CHECK_JSONSCHEMA_BINARY
+    .ci/check-workflows.py WORKFLOWS_FOLDER CHECK_JSONSCHEMA_BINARY ZIZMOR_BINARY
 """
 import os
 import re
 import subprocess
 import sys
-import tempfile
 
-readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8").read()
-section = readme.split("\n## Running in CI\n", 1)[1].split("\n## ", 1)[0]
-blocks = [b for b in re.findall(r"^```yaml\n(.*?)^```$", section, re.M | re.S) if re.search(r"^jobs:", b, re.M)]
-if len(blocks) < 6:
-    sys.exit(f"expected the build, plan, apply, drift, terminate and break-glass workflows in the README, found {len(blocks)}")
+folder, check_jsonschema, zizmor = sys.argv[1:4]
+paths = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".yml"))
+blocks = [open(path, encoding="utf-8").read() for path in paths]
+if len(blocks) != 5:
+    sys.exit(f"expected the plan, apply, drift, terminate and break-glass workflows, found {len(blocks)} in {folder}")
 # The loop's promises that live in the workflows, checked here so a README edit cannot
 # quietly drop one.
 by_name = {re.search(r"^name: (.*)$", b, re.M).group(1): b for b in blocks}
@@ -45,15 +45,14 @@ if "--pull-request-base" not in by_name.get("simfleet plan", "") or ".blastRadiu
 if "--shard" not in by_name.get("simfleet drift", "") or "result === 'failed'" not in by_name.get("simfleet drift", ""):
     problems.append("simfleet drift: shards, and a distinct report when the plan could not be made")
 if problems:
-    sys.exit("README workflows break the loop's rules:\n- " + "\n- ".join(problems))
+    sys.exit("the generated workflows break the loop's rules:\n- " + "\n- ".join(problems))
 
-with tempfile.TemporaryDirectory() as folder:
-    paths = []
-    for index, block in enumerate(blocks):
-        path = os.path.join(folder, f"workflow-{index + 1}.yml")
-        open(path, "w", encoding="utf-8").write(block)
-        paths.append(path)
-    result = subprocess.run([sys.argv[1], "--builtin-schema", "vendor.github-workflows", *paths])
-    if result.returncode != 0:
-        sys.exit("a README workflow does not match GitHub's workflow schema (workflow-N is the N-th yaml block under Running in CI)")
-print(f"{len(blocks)} README workflows match GitHub's workflow schema")
+result = subprocess.run([check_jsonschema, "--builtin-schema", "vendor.github-workflows", *paths])
+if result.returncode != 0:
+    sys.exit("a generated workflow does not match GitHub's workflow schema")
+# zizmor exits non-zero when it finds anything; a finding is suppressed only by an inline
+# `# zizmor: ignore[...]` comment in Sources/Scaffold/Workflows.swift that says why.
+result = subprocess.run([zizmor, "--offline", folder])
+if result.returncode != 0:
+    sys.exit("zizmor found problems in the generated workflows")
+print(f"{len(blocks)} generated workflows keep the loop's rules, match GitHub's workflow schema, and pass zizmor")

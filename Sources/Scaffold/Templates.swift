@@ -1,0 +1,166 @@
+/// The repository files `init` writes besides the workflows.
+enum Templates {
+    static let exampleManifest = #"""
+    # yaml-language-server: $schema=manifest.schema.json
+    #
+    # One document per group of SIMs that share defaults. Replace these with your own
+    # (`simfleet import` writes entries for SIMs you already have), then plan:
+    #   simfleet plan manifests
+    version: 1
+    defaults:
+      state: active
+      labels: {fleet: example}
+    sims:
+      - icc: "89450100250731069754"   # 18 to 20 digits, the last a Luhn check digit
+        name: tracker-0001
+      - icc: "89450100250731069812"
+        name: tracker-0002
+        state: blocked                 # this entry's own value wins over defaults
+        note: reported stolen, ticket OPS-1
+      - icc: "89450100250731069937"
+        name: tracker-0003
+        protect: true                  # never terminated, whatever a plan or flag says
+
+    """#
+
+    static let settings = #"""
+    # simfleet.yaml: optional settings, read with the same loader and diagnostics as
+    # manifests. Every key is shown with its default; uncomment to change one.
+
+    # Extra NexCon status words, by the state they mean. NexCon's documentation does not
+    # list them all; an unmapped word is an error for that SIM, never a guess.
+    # statusMap:
+    #   replace: false      # true: only the words listed here are known
+    #   active: [LIVE]
+    #   blocked: [SUSPENDED]
+    #   pending: [QUEUED]   # a job in progress: plan waits, apply waits for it to end
+
+    # Apply refuses, without --force, a plan whose block and terminate steps exceed this
+    # share of the managed SIMs (and are at least `minimum` steps).
+    # blastRadius:
+    #   percent: 10
+    #   minimum: 5
+
+    """#
+}
+
+extension Templates {
+    /// SIMFLEET.md: the loop, its secrets and settings, and why it is safe.
+    static let guide = #"""
+    # Running simfleet from this repository
+
+    `simfleet init --ci github` wrote five workflows into `.github/workflows/`. Git is the
+    state: the tag `simfleet/applied` marks the last commit whose apply converged, and every
+    plan and apply covers what changed since it, every commit in between included.
+
+    ```mermaid
+    flowchart LR
+      PR[pull request] -->|simfleet-plan: plan, one comment| Review
+      Review -->|merge to main| Plan[simfleet-apply: plan on main]
+      Plan -->|reviewer approves nexcon-production| Apply[apply that plan file]
+      Apply -->|exit 0 or 4| Tag[move simfleet/applied forward]
+      Night[simfleet-drift, nightly] -->|fleet differs| Issue[one drift issue]
+      Terminate[simfleet-terminate, by hand] --> Apply
+      Glass[simfleet-break-glass, by hand] -->|block now, pull request after| PR
+    ```
+
+    ## Set up once
+
+    1. **Where simfleet comes from.** Set two repository variables (Settings → Secrets and
+       variables → Actions → Variables): `SIMFLEET_REPOSITORY` (for example
+       `your-org/simfleet`) and `SIMFLEET_REF` (a release tag of it). Only administrators
+       can change them, so no pull request can swap the binary that holds the key. Each
+       workflow's build job compiles that ref once, caches the binary, and checks it
+       against its SHA-256 on every run. If the simfleet repository is private, give the
+       build job's checkout a `token:` from a secret holding a fine-grained token that can
+       read that repository alone, or an `ssh-key:` holding a read-only deploy key of it.
+    2. **Environments** (Settings → Environments), each holding the secret `NEXCON_API_KEY`
+       and each limited to the branch `main` (Deployment branches and tags → Selected
+       branches → `main`):
+       - `nexcon-plan`: plans read statuses with it. No reviewers: it runs on every pull
+         request. If NexCon ever offers read-only keys, this is where one goes, and the
+         plan and drift jobs need nothing more.
+       - `nexcon-production`: required reviewers. Every apply and every termination waits
+         for one of them, and the reviewer approves a run whose plan is already in its
+         step summary and artifacts.
+       - `nexcon-break-glass`: no reviewers (it is for 3 a.m.); it can only block, and
+         leaves a pull request behind.
+    3. **Branch protection** on `main` (a ruleset): pull requests required, with one
+       approval, and the `simfleet plan` check required. Nobody pushes to `main` directly.
+    4. **Tag protection**: a tag ruleset on `simfleet/*` that restricts creation, update
+       and deletion to the `github-actions[bot]` bypass, so only the apply workflow moves
+       the tag (and `simfleet mark-applied` moves it forward only).
+    5. Actions settings: "Require approval for all outside collaborators" for fork pull
+       requests, and workflow permissions "Read repository contents" by default; each job
+       asks for what it needs.
+
+    ## Threat model
+
+    The NexCon key can terminate SIMs, which is forever. The promise: **a person who can
+    push a branch or open a pull request can neither obtain the key nor make anything run
+    with it, except by merging reviewed changes to `main`.** Forks never see it.
+
+    - The plan workflow runs on `pull_request_target`: GitHub takes the workflow file, and
+      everything its jobs run, from the base branch, so a pull request that edits a
+      workflow changes nothing until it is merged; the binary comes from the ref the
+      repository variables name, which a pull request cannot change.
+      The pull request's files are checked out and read by simfleet as data: manifests and
+      `simfleet.yaml` are parsed, never executed, links leading out of the repository are
+      not followed, and no step runs a script from the pull request. Fork pull requests
+      are not planned at all.
+    - Every environment that holds the key admits `main` only. A workflow a branch pusher
+      edits and runs with `pull_request` or `workflow_dispatch` on their branch gets no key:
+      the environment refuses the branch.
+    - Apply, terminate and break glass refuse to run from any ref but `main`, in the job
+      condition and again in the first step.
+    - Permissions are declared per job, and the workflows grant nothing at the top. Actions
+      are pinned by commit. Checkouts keep no credentials, except the two jobs that push (the
+      tag, the break-glass branch), which upload nothing from the checkout.
+    - The key is redacted from everything simfleet prints, even when a server repeats it.
+
+    What this does not cover: a reviewer who approves a malicious change, and a compromised
+    GitHub account with write access to `main`. Required reviews and the `nexcon-production`
+    reviewers are the control there.
+
+    ## How the pieces fit
+
+    1. A pull request plans everything the apply after merge would do: `--changed-since
+       simfleet/applied --pull-request-base origin/main`. Each step says whether it is this
+       pull request's or was merged earlier and not applied yet, so nobody approves "No
+       changes" while steps wait. The plan is one comment, edited in place on each push and
+       headed by the commit it was made for; when simfleet cannot plan (invalid manifests,
+       a bad key), the comment says why, so no stale plan survives. A blast-radius overrun
+       opens the comment as a caution and fails the check.
+    2. A merge to `main` plans again, on `main`, and shows that plan in the run; the
+       `nexcon-production` reviewer approves a run whose plan is visible, and the approved
+       job applies *that plan file* (which is refused whole if the manifests moved on).
+       Only after apply exits 0, or 4 (only declared terminations await their allowance),
+       does `simfleet mark-applied` move the tag, and only forward.
+    3. By hand, the apply workflow takes `scope: full` to repair drift (every SIM, not only
+       what changed since the tag) and `accept-blast-radius: true` to pass `--force`, both
+       behind the same reviewers and in the run's record.
+    4. Every night the drift workflow plans every SIM (or `shards: 7`, a seventh a night)
+       and keeps one issue labelled `simfleet-drift` open while the fleet differs; a run
+       that could not plan at all says so there and fails.
+    5. Terminations happen only in the terminate workflow, for the ICCs typed into it, each
+       declared `state: terminated` on `main` and not protected.
+    6. Break glass blocks the ICCs given at once, writes the block and the reason into their
+       manifest entries on a branch, and opens a pull request to review after the fact.
+
+    **Which runs may wait, and which may be dropped.** GitHub keeps one run pending per
+    concurrency group and cancels the older pending one when another queues. Applies share
+    `simfleet-apply`: a pending apply replaced by a newer one loses nothing, since the newer
+    one covers everything since the tag. Terminations have their own group and break glass
+    one group per run, so neither can be cancelled by an apply queueing behind it, nor
+    cancel one. `cancel-in-progress` is false wherever SIMs are acted on.
+
+    ## Every day
+
+    - Change SIMs with a pull request that edits `manifests/`; read the plan comment.
+    - `simfleet validate` and `simfleet plan --simulator` run locally without a key.
+    - Keep `.simfleet/` (apply's journals and lock) out of Git; `.gitignore` does.
+    - Fetch the moved tag with `git fetch --tags --force` before planning locally with
+      `--changed-since simfleet/applied`.
+
+    """#
+}

@@ -1,0 +1,501 @@
+/// The GitHub Actions workflows of the loop, in one place: `init --ci github` writes them,
+/// `.ci/run` writes them out and checks them (GitHub's schema, zizmor, the loop's rules),
+/// and the README explains them without holding a second copy.
+///
+/// Actions are pinned by commit, with the version in a comment; permissions are declared
+/// per job; no checkout keeps credentials unless the job pushes, and those jobs upload
+/// nothing from the checkout. Each workflow carries its own build job (written once, here)
+/// rather than calling a shared workflow file, so what a run executes is the one file
+/// GitHub took from the default branch.
+enum Workflows {
+    struct Workflow {
+        var name: String
+        var text: String
+    }
+
+    static let all = [
+        Workflow(name: "simfleet-plan", text: plan),
+        Workflow(name: "simfleet-apply", text: apply),
+        Workflow(name: "simfleet-drift", text: drift),
+        Workflow(name: "simfleet-terminate", text: terminate),
+        Workflow(name: "simfleet-break-glass", text: breakGlass),
+    ]
+
+    /// The release binary, built once per simfleet ref and cached as a binary (an urgent run
+    /// with a warm cache never compiles), checked against its SHA-256, and handed to the
+    /// workflow's other jobs as an artifact. Where simfleet comes from is two repository
+    /// variables, which only administrators can change.
+    static func buildJob(if condition: String?) -> String {
+        let guardLine = condition.map { "    if: \($0)\n" } ?? ""
+        return #"""
+          build:
+        """# + "\n" + guardLine + #"""
+            runs-on: ubuntu-24.04
+            permissions:
+              contents: read
+            env:
+              SIMFLEET_REPOSITORY: ${{ vars.SIMFLEET_REPOSITORY }}   # e.g. your-org/simfleet
+              SIMFLEET_REF: ${{ vars.SIMFLEET_REF }}                 # a release tag, e.g. v0.1.0
+            steps:
+              - name: Say where simfleet comes from
+                run: |
+                  if [ -z "$SIMFLEET_REPOSITORY" ] || [ -z "$SIMFLEET_REF" ]; then
+                    echo "::error::Set the repository variables SIMFLEET_REPOSITORY and SIMFLEET_REF (Settings, Secrets and variables, Actions); SIMFLEET.md says how."
+                    exit 1
+                  fi
+              - name: Restore the binary built for this ref
+                id: cache
+                uses: actions/cache@9255dc7a253b0ccc959486e2bca901246202afeb # v5.0.1
+                with:
+                  path: bin
+                  key: simfleet-bin-${{ runner.os }}-${{ env.SIMFLEET_REPOSITORY }}-${{ env.SIMFLEET_REF }}
+              - name: Check out simfleet
+                if: steps.cache.outputs.cache-hit != 'true'
+                uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+                with:
+                  repository: ${{ env.SIMFLEET_REPOSITORY }}
+                  ref: ${{ env.SIMFLEET_REF }}
+                  path: simfleet-source
+                  persist-credentials: false
+              - name: Build it, only when no binary is cached for this ref
+                if: steps.cache.outputs.cache-hit != 'true'
+                run: |
+                  docker run --rm -v "$PWD/simfleet-source:/source" -w /source swift:6.1-noble bash -c \
+                    'apt-get update -qq && apt-get install -y -qq libyaml-dev && swift build -c release --static-swift-stdlib --product simfleet'
+                  mkdir -p bin
+                  cp simfleet-source/.build/release/simfleet bin/simfleet
+                  (cd bin && sha256sum simfleet > simfleet.sha256)
+              - name: Check the binary against its SHA-256
+                run: cd bin && sha256sum --check --strict simfleet.sha256
+              - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+                with:
+                  name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+                  path: bin/
+                  retention-days: 1
+        """#
+    }
+
+    static let plan = #"""
+    # simfleet: plan every pull request against the live fleet and keep one comment on it.
+    #
+    # The key must never reach code a branch pusher controls, so this runs on
+    # pull_request_target: GitHub takes this file from the base branch, never from the
+    # pull request, and the binary is built from the simfleet the repository variables name. The pull request's manifests are
+    # checked out and read by simfleet as data; no step runs anything from them. Forks are
+    # not planned, and the nexcon-plan environment admits main only (SIMFLEET.md).
+    name: simfleet plan
+    on:
+      pull_request_target: # zizmor: ignore[dangerous-triggers] runs only the base branch's workflow and binary; the pull request's files are read as data
+        types: [opened, synchronize, reopened]
+        paths: ["manifests/**", "simfleet.yaml"]
+    permissions: {}
+    concurrency:
+      group: simfleet-plan-${{ github.event.pull_request.number }}
+      cancel-in-progress: true
+    jobs:
+    \#(buildJob(if: "github.event.pull_request.head.repo.full_name == github.repository"))
+      plan:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-plan   # the key that reads statuses; admits main only
+        permissions:
+          contents: read
+          pull-requests: write   # the one plan comment
+        steps:
+          - name: Check out the pull request's manifests, as data
+            uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              ref: ${{ github.event.pull_request.head.sha }}
+              fetch-depth: 0   # history and tags: --changed-since needs every commit since the tag
+              persist-credentials: false
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+              path: bin
+          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2 jq
+          - name: Plan everything the apply after merge would do
+            id: plan
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              BASE_REF: ${{ github.base_ref }}
+              HEAD_SHA: ${{ github.event.pull_request.head.sha }}
+            run: |
+              since=()
+              if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
+                since=(--changed-since simfleet/applied --pull-request-base "origin/$BASE_REF")
+              fi   # no tag yet: the first plan covers every SIM
+              set +e
+              bin/simfleet validate --format github manifests
+              bin/simfleet plan "${since[@]}" --format markdown --detailed-exitcode --out plan.json manifests > plan.md 2> errors.txt
+              code=$?
+              cat errors.txt >&2
+              if [ "$code" -eq 1 ] && [ ! -s plan.md ]; then
+                # No plan: the comment shows why, so no earlier plan survives this push.
+                { echo '<!-- simfleet:plan -->'; echo '### simfleet plan'; echo
+                  echo "**No plan for ${HEAD_SHA:0:7}**: simfleet stopped before planning. Fix these and push again:"; echo
+                  echo '<pre>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/@/\&#64;/g' errors.txt; echo '</pre>'; } > plan.md
+              fi
+              echo "exitcode=$code" >> "$GITHUB_OUTPUT"
+              test "$code" -ne 1   # 0: no changes, 2: changes; 1: errors, in the comment too
+          - name: Post or update the plan comment
+            if: always() && steps.plan.outputs.exitcode != ''
+            uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd # v8.0.0
+            env:
+              HEAD_SHA: ${{ github.event.pull_request.head.sha }}
+            with:
+              script: |
+                const fs = require('fs');
+                const plan = fs.existsSync('plan.md') ? fs.readFileSync('plan.md', 'utf8') : '';
+                if (!plan.trim()) return;
+                const [marker, ...rest] = plan.split('\n');  // <!-- simfleet:plan -->
+                const body = [marker, `Commit ${process.env.HEAD_SHA.slice(0, 7)}`, ...rest].join('\n');
+                const { owner, repo } = context.repo;
+                const comments = await github.paginate(github.rest.issues.listComments,
+                  { owner, repo, issue_number: context.issue.number, per_page: 100 });
+                const mine = comments.find(c => c.user.login === 'github-actions[bot]' && c.body.startsWith(marker + '\n'));
+                if (mine) {
+                  await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+                } else {
+                  await github.rest.issues.createComment({ owner, repo, issue_number: context.issue.number, body });
+                }
+          - name: Fail the check on a blast-radius overrun
+            run: jq -e '.blastRadius.exceeded == false' plan.json > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            if: always()
+            with:
+              name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
+              path: plan.json
+              if-no-files-found: ignore
+
+    """#
+
+    static let apply = #"""
+    # simfleet: on merge to main, plan on main and show it; after a reviewer approves, apply
+    # that plan file and move the simfleet/applied tag forward. By hand: scope full repairs
+    # drift, accept-blast-radius passes --force; both behind the same reviewers.
+    name: simfleet apply
+    on:
+      push:
+        branches: [main]
+        paths: ["manifests/**", "simfleet.yaml"]
+      workflow_dispatch:
+        inputs:
+          scope:
+            description: "changed: what changed since simfleet/applied; full: every SIM (repairs drift)"
+            type: choice
+            options: [changed, full]
+            default: changed
+          accept-blast-radius:
+            description: "Apply even past the blast-radius limit (--force); the reviewers see the plan first"
+            type: boolean
+            default: false
+    permissions: {}
+    concurrency:
+      group: simfleet-apply
+      cancel-in-progress: false   # never cancel a running apply
+    jobs:
+    \#(buildJob(if: "github.ref == 'refs/heads/main'"))
+      plan:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-plan
+        permissions:
+          contents: read
+        steps:
+          - name: Only main is applied
+            if: github.ref != 'refs/heads/main'
+            run: exit 1
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              fetch-depth: 0   # history and tags, for --changed-since simfleet/applied
+              persist-credentials: false
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+              path: bin
+          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+          - name: Plan what the approved job will apply
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              SCOPE: ${{ inputs.scope || 'changed' }}
+            run: |
+              since=()
+              if [ "$SCOPE" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
+                since=(--changed-since simfleet/applied)
+              fi   # no tag yet, or scope full: every SIM
+              bin/simfleet plan "${since[@]}" --format markdown --out plan.json manifests > /dev/null
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            with:
+              name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
+              path: plan.json
+      apply:
+        needs: [build, plan]
+        runs-on: ubuntu-24.04
+        environment: nexcon-production   # required reviewers approve the plan shown above
+        permissions:
+          contents: write   # to move the simfleet/applied tag
+        steps:
+          - name: Only main is applied
+            if: github.ref != 'refs/heads/main'
+            run: exit 1
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              fetch-depth: 0
+              persist-credentials: true   # pushes the tag; this job uploads journal/ and apply.json only, never the checkout
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+              path: bin
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
+              path: .
+          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+          - name: Apply the plan shown in the plan job's summary
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              FORCE: ${{ inputs.accept-blast-radius && '--force' || '' }}
+            run: |
+              mkdir -p journal
+              set +e
+              bin/simfleet apply plan.json $FORCE --format json --journal journal/apply.jsonl > apply.json
+              code=$?
+              bin/simfleet mark-applied --report apply.json --branch origin/main && \
+                git push --force origin refs/tags/simfleet/applied
+              # 0 converged, 4 converged but for terminations awaiting the terminate workflow.
+              test "$code" -eq 0 || test "$code" -eq 4
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            if: always()
+            with:
+              name: simfleet-journal-${{ github.run_id }}-${{ github.run_attempt }}
+              path: |
+                journal/
+                apply.json
+              if-no-files-found: ignore
+
+    """#
+
+    static let drift = #"""
+    # simfleet: every night, plan every SIM (or one shard of them) and keep one drift issue
+    # open while the fleet differs from the manifests.
+    name: simfleet drift
+    on:
+      schedule:
+        - cron: "17 3 * * *"
+      workflow_dispatch:
+        inputs:
+          shards:
+            description: "Check one Nth of the fleet per run (1: all of it)"
+            type: number
+            default: 1
+    permissions: {}
+    concurrency:
+      group: simfleet-drift
+      cancel-in-progress: false
+    jobs:
+    \#(buildJob(if: nil))
+      drift:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-plan
+        permissions:
+          contents: read
+          issues: write   # the one drift issue
+        timeout-minutes: 350   # 100,000 SIMs at 10 requests a second take about 3 hours
+        steps:
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              persist-credentials: false
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+              path: bin
+          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+          - name: Plan every SIM (or this night's shard)
+            id: plan
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              SHARDS: ${{ inputs.shards || 1 }}
+            run: |
+              shard=$(( $(date -u +%j | sed 's/^0*//') % SHARDS + 1 ))
+              set +e
+              bin/simfleet plan --detailed-exitcode --rate 10 --format markdown --comment-key drift \
+                --shard "$shard/$SHARDS" --out drift.json manifests > drift.md
+              code=$?
+              # 1 with a plan file: SIMs that could not be read or reached, drift too.
+              # 1 without one: the run could not plan at all.
+              if [ "$code" -eq 1 ] && [ ! -s drift.json ]; then code=failed; fi
+              echo "result=$code" >> "$GITHUB_OUTPUT"
+              echo "shard=$shard/$SHARDS" >> "$GITHUB_OUTPUT"
+          - name: Open, update or close the drift issue
+            if: always() && steps.plan.outputs.result != ''
+            uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd # v8.0.0
+            env:
+              RESULT: ${{ steps.plan.outputs.result }}
+              SHARD: ${{ steps.plan.outputs.shard }}
+              RUN_URL: ${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}
+            with:
+              script: |
+                const { owner, repo } = context.repo;
+                const open = await github.paginate(github.rest.issues.listForRepo,
+                  { owner, repo, state: 'open', labels: 'simfleet-drift', per_page: 100 });
+                const result = process.env.RESULT;
+                if (result === '0') {
+                  for (const issue of open) {
+                    await github.rest.issues.createComment({ owner, repo, issue_number: issue.number,
+                      body: `The fleet matches the manifests (shard ${process.env.SHARD}).` });
+                    await github.rest.issues.update({ owner, repo, issue_number: issue.number, state: 'closed' });
+                  }
+                  return;
+                }
+                const body = result === 'failed'
+                  ? `<!-- simfleet:plan:drift -->\n**simfleet could not plan at all** (shard ${process.env.SHARD}): see ${process.env.RUN_URL}. The drift check did not run; fix the key or the network.`
+                  : require('fs').readFileSync('drift.md', 'utf8');
+                if (open.length) {
+                  await github.rest.issues.update({ owner, repo, issue_number: open[0].number, body });
+                } else {
+                  await github.rest.issues.create({ owner, repo, body, labels: ['simfleet-drift'],
+                    title: 'simfleet: the fleet differs from the manifests' });
+                }
+                if (result === 'failed') core.setFailed('simfleet could not plan');
+
+    """#
+
+    static let terminate = #"""
+    # simfleet: the only place terminations are allowed, for the ICCs typed in, each
+    # declared state: terminated on main and not protected.
+    name: simfleet terminate
+    on:
+      workflow_dispatch:
+        inputs:
+          iccs:
+            description: "ICCs to terminate, separated by spaces; each must be declared state: terminated on main, and not protected"
+            required: true
+            type: string
+    permissions: {}
+    concurrency:
+      group: simfleet-terminate   # never cancelled by an apply queueing, nor cancelling one
+      cancel-in-progress: false
+    jobs:
+    \#(buildJob(if: "github.ref == 'refs/heads/main'"))
+      terminate:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-production   # required reviewers
+        permissions:
+          contents: read
+        steps:
+          - name: Only main may terminate
+            if: github.ref != 'refs/heads/main'
+            run: exit 1
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              persist-credentials: false
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+              path: bin
+          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+          - name: Terminate the ICCs given, and nothing else
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              ICCS: ${{ inputs.iccs }}
+            run: |
+              read -ra iccs <<< "$ICCS"   # never evaluated; simfleet rejects anything not an ICC
+              args=()
+              for icc in "${iccs[@]}"; do args+=(--target "$icc" --allow-terminate "$icc"); done
+              mkdir -p journal
+              bin/simfleet apply --auto-approve "${args[@]}" --journal journal/terminate.jsonl manifests
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            if: always()
+            with:
+              name: simfleet-terminate-journal-${{ github.run_id }}-${{ github.run_attempt }}
+              path: journal/
+              if-no-files-found: ignore
+
+    """#
+
+    static let breakGlass = #"""
+    # simfleet: an urgent block with a record. Writes state: blocked and the reason into the
+    # manifests on a branch, blocks those SIMs at once, and opens a pull request so the
+    # change is reviewed after the fact.
+    name: simfleet break glass
+    on:
+      workflow_dispatch:
+        inputs:
+          iccs:
+            description: "ICCs to block now, separated by spaces"
+            required: true
+            type: string
+          reason:
+            description: "Why (a ticket, what happened); written into each SIM's note"
+            required: true
+            type: string
+    permissions: {}
+    concurrency:
+      group: simfleet-break-glass-${{ github.run_id }}   # never cancelled by anything queueing
+      cancel-in-progress: false
+    jobs:
+    \#(buildJob(if: "github.ref == 'refs/heads/main'"))
+      block:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-break-glass
+        permissions:
+          contents: write        # the branch with the change
+          pull-requests: write   # the pull request for review after the fact
+        steps:
+          - name: Only from main
+            if: github.ref != 'refs/heads/main'
+            run: exit 1
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              persist-credentials: true   # pushes the branch; this job uploads journal/ only, never the checkout
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+              path: bin
+          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2 jq
+          - name: Write the block into the manifests, on a branch
+            env:
+              ICCS: ${{ inputs.iccs }}
+              REASON: ${{ inputs.reason }}
+              ACTOR: ${{ github.actor }}
+              RUN_ID: ${{ github.run_id }}
+            run: |
+              read -ra iccs <<< "$ICCS"
+              bin/simfleet set "${iccs[@]}" --state blocked --note "break glass by $ACTOR, run $RUN_ID: $REASON"
+              git switch -c "break-glass/$RUN_ID"
+              git -c user.name="$ACTOR" -c user.email="$ACTOR@users.noreply.github.com" commit -qam "Break glass: block ${iccs[*]}"
+              git push origin "break-glass/$RUN_ID"
+          - name: Block them now, and nothing else
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              ICCS: ${{ inputs.iccs }}
+            run: |
+              read -ra iccs <<< "$ICCS"
+              args=()
+              for icc in "${iccs[@]}"; do args+=(--target "$icc"); done
+              bin/simfleet plan "${args[@]}" --format json --out break-glass.json manifests > /dev/null || test $? -eq 2
+              jq -e '[.steps[].action] | all(. == "block")' break-glass.json > /dev/null \
+                || { echo "::error::Break glass only blocks; this plan has other steps (an inactive SIM needs activating first). Nothing was sent."; exit 1; }
+              mkdir -p journal
+              bin/simfleet apply break-glass.json --force --journal journal/break-glass.jsonl
+          - name: Open the pull request for review after the fact
+            if: always()
+            env:
+              GH_TOKEN: ${{ github.token }}
+              REASON: ${{ inputs.reason }}
+              RUN_ID: ${{ github.run_id }}
+            run: |
+              gh pr create --base main --head "break-glass/$RUN_ID" --title "Break glass: $REASON" \
+                --body "Blocked by the break-glass workflow, run $RUN_ID. Review and merge, so the manifests say what the fleet is."
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            if: always()
+            with:
+              name: simfleet-break-glass-journal-${{ github.run_id }}-${{ github.run_attempt }}
+              path: journal/
+              if-no-files-found: ignore
+
+    """#
+}

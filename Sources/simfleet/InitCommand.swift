@@ -1,0 +1,121 @@
+import ArgumentParser
+import FleetModel
+import Foundation
+import Manifests
+import Platform
+import Scaffold
+import Views
+
+extension SimfleetCommand {
+    struct InitCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Make a working GitOps repository for a fleet: example manifests, settings, and with --ci the workflows.",
+            discussion: """
+            Writes manifests/ (an example and the schema its modeline names), simfleet.yaml with \
+            every setting commented, and a .gitignore holding .simfleet/. With --ci github, also \
+            the six workflows of the loop and SIMFLEET.md, which explains the secrets, \
+            environments, branch and tag protection to set, and the threat model.
+
+            Existing files are left alone unless --force is given; .simfleet/ is added to an \
+            existing .gitignore that lacks it. Run it again at any time: it says what it wrote \
+            and what it left alone.
+            """
+        )
+
+        @Argument(help: "The repository's folder.")
+        var directory: String = "."
+
+        @Option(help: "Also write the CI workflows: github.")
+        var ci: Scaffold.CI?
+
+        @Flag(help: "Replace files that exist.")
+        var force = false
+
+        func run() throws {
+            var wrote: [String] = [], kept: [String] = [], problems: [String] = []
+            for file in Scaffold.files(ci: ci, schema: ManifestJSONSchema.rendered()) {
+                let path = (directory as NSString).appendingPathComponent(file.path)
+                switch Self.existing(path) {
+                case .regular where file.path == ".gitignore":
+                    switch Self.addIgnoreLine(to: path) {
+                    case .success(true): wrote.append(file.path + " (added \(Scaffold.ignoreLine))")
+                    case .success(false): kept.append(file.path + " (it ignores \(Scaffold.ignoreLine) already)")
+                    case .failure(let problem): problems.append("\(file.path): \(problem)")
+                    }
+                    continue
+                case .regular where !force:
+                    kept.append(file.path + " (it exists; --force replaces it)")
+                    continue
+                case .other(let kind):
+                    problems.append("\(file.path): \(kind), not a regular file; left alone")
+                    continue
+                case .regular, .none:
+                    break
+                }
+                do {
+                    try AtomicFile.write(Array(file.contents.utf8), to: path)
+                    wrote.append(file.path)
+                } catch {
+                    problems.append("\(file.path): cannot write it (\(error)); check the folder is writable")
+                }
+            }
+            Self.report(directory: directory, wrote: wrote, kept: kept, problems: problems, ci: ci)
+            if !problems.isEmpty { throw ExitCode.failure }
+        }
+
+        enum Existing { case none, regular, other(String) }
+
+        /// What is at `path`, without following a final link: a link is never written through.
+        static func existing(_ path: String) -> Existing {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return .none }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: return .regular
+            case S_IFLNK: return .other("a symbolic link")
+            case S_IFDIR: return .other("a folder")
+            default: return .other("a special file")
+            }
+        }
+
+        /// Adds `.simfleet/` to an existing `.gitignore` that does not ignore it yet.
+        static func addIgnoreLine(to path: String) -> Result<Bool, InitProblem> {
+            let text: String
+            switch TextFile.read(path, limit: 1 << 20) {
+            case .success(let read): text = read
+            case .failure(let problem): return .failure(InitProblem(description: "cannot read it (\(problem))"))
+            }
+            let ignored = TextFile.lines(text).contains { line in
+                let entry = line.trimmingCharacters(in: .whitespaces)
+                return entry == ".simfleet" || entry == ".simfleet/" || entry == "/.simfleet" || entry == "/.simfleet/"
+            }
+            guard !ignored else { return .success(false) }
+            let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
+            do {
+                try AtomicFile.write(Array((text + separator + Scaffold.ignoreLine + "\n").utf8), to: path)
+                return .success(true)
+            } catch {
+                return .failure(InitProblem(description: "cannot write it (\(error))"))
+            }
+        }
+
+        static func report(directory: String, wrote: [String], kept: [String], problems: [String], ci: Scaffold.CI?) {
+            let root = TerminalText.escape(directory)
+            for path in wrote { Output.print("wrote       \(TerminalText.escape(path))") }
+            for path in kept { Output.print("left alone  \(TerminalText.escape(path))") }
+            for problem in problems { Output.error("error: \(TerminalText.escape(problem))") }
+            guard problems.isEmpty else { return }
+            Output.print("")
+            Output.print("Next: edit \(root)/manifests/, then run 'simfleet validate' and 'simfleet plan --simulator' in \(root).")
+            if ci == .github {
+                Output.print("Before the first pull request, set the environments, secrets and protections \(root)/SIMFLEET.md lists.")
+            }
+        }
+    }
+}
+
+struct InitProblem: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension Scaffold.CI: ExpressibleByArgument {}
