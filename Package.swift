@@ -85,6 +85,17 @@ let package = Package(
         // Everything a person or a program reads: plan, apply, validate and show in text,
         // markdown, JSON and GitHub annotations, with one escaping helper per format.
         .target(name: "Views", dependencies: ["FleetModel", "Manifests", "Planning", "Platform", "Reconciler"]),
+        // GitHub's REST API for the pull request's one plan comment and the drift issue:
+        // what to post decided purely (Posting), sent with AsyncHTTPClient.
+        .target(
+            name: "GitHub",
+            dependencies: [
+                "FleetModel", "Platform",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // What `simfleet init` writes: example manifests, settings, and the CI workflows of
         // the loop, held in one place (Workflows.swift) and compiled into the binary.
         .target(name: "Scaffold"),
@@ -92,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "GitHistory", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler", "Scaffold", "Views",
+                "FleetModel", "GitHistory", "GitHub", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler", "Scaffold", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -120,6 +131,7 @@ let package = Package(
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzChecks"], exclude: []),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
+        .testTarget(name: "GitHubTests", dependencies: ["GitHub"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport", "Views"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport", "Views"]),

@@ -40,10 +40,19 @@ if "--force" in apply and "inputs.accept-blast-radius && '--force'" not in apply
 for name, block in by_name.items():
     if name not in ("simfleet apply", "simfleet break glass") and "--force" in block:
         problems.append(f"{name}: --force is for the apply workflow's reviewed input and break glass only")
-if "--pull-request-base" not in by_name.get("simfleet plan", "") or ".blastRadius.exceeded" not in by_name.get("simfleet plan", ""):
-    problems.append("simfleet plan: plan since the tag with --pull-request-base, and fail the check on a blast-radius overrun")
-if "--shard" not in by_name.get("simfleet drift", "") or "result === 'failed'" not in by_name.get("simfleet drift", ""):
-    problems.append("simfleet drift: shards, and a distinct report when the plan could not be made")
+plan = by_name.get("simfleet plan", "")
+if "--pull-request-base" not in plan or ".blastRadius.exceeded" not in plan or "--pr-comment" not in plan:
+    problems.append("simfleet plan: plan since the tag with --pull-request-base, post with --pr-comment, and fail the check on a blast-radius overrun")
+if "pull_request_target:" not in plan or "head.repo.full_name == github.repository" not in plan:
+    problems.append("simfleet plan: pull_request_target (the base branch's workflow) and no forks, so no branch pusher reaches the key")
+drift = by_name.get("simfleet drift", "")
+if "--shard" not in drift or "--drift-issue" not in drift or "[ ! -s drift.json ]; then exit 1" not in drift:
+    problems.append("simfleet drift: shards, the drift issue, and a failed run when the plan could not be made")
+for name, block in by_name.items():
+    if "actions/github-script" in block:
+        problems.append(f"{name}: simfleet posts its own comments and issues; no inline scripts")
+    if re.search(r"^\s*(- )?uses: [^\s#]+@(?![0-9a-f]{40}\b)", block, re.M):
+        problems.append(f"{name}: every action is pinned by commit")
 if problems:
     sys.exit("the generated workflows break the loop's rules:\n- " + "\n- ".join(problems))
 

@@ -113,51 +113,23 @@ enum Workflows {
               name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
               path: bin
           - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2 jq
-          - name: Plan everything the apply after merge would do
-            id: plan
+          - name: Annotate the manifests (no secrets needed)
+            run: bin/simfleet validate --format github manifests || true
+          - name: Plan everything the apply after merge would do, and keep the pull request's comment
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              GITHUB_TOKEN: ${{ github.token }}
               BASE_REF: ${{ github.base_ref }}
-              HEAD_SHA: ${{ github.event.pull_request.head.sha }}
             run: |
               since=()
               if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
                 since=(--changed-since simfleet/applied --pull-request-base "origin/$BASE_REF")
               fi   # no tag yet: the first plan covers every SIM
+              # simfleet edits its one comment in place, headed by the commit; when it cannot
+              # plan (invalid manifests, a bad key), the comment shows why instead.
               set +e
-              bin/simfleet validate --format github manifests
-              bin/simfleet plan "${since[@]}" --format markdown --detailed-exitcode --out plan.json manifests > plan.md 2> errors.txt
-              code=$?
-              cat errors.txt >&2
-              if [ "$code" -eq 1 ] && [ ! -s plan.md ]; then
-                # No plan: the comment shows why, so no earlier plan survives this push.
-                { echo '<!-- simfleet:plan -->'; echo '### simfleet plan'; echo
-                  echo "**No plan for ${HEAD_SHA:0:7}**: simfleet stopped before planning. Fix these and push again:"; echo
-                  echo '<pre>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/@/\&#64;/g' errors.txt; echo '</pre>'; } > plan.md
-              fi
-              echo "exitcode=$code" >> "$GITHUB_OUTPUT"
-              test "$code" -ne 1   # 0: no changes, 2: changes; 1: errors, in the comment too
-          - name: Post or update the plan comment
-            if: always() && steps.plan.outputs.exitcode != ''
-            uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd # v8.0.0
-            env:
-              HEAD_SHA: ${{ github.event.pull_request.head.sha }}
-            with:
-              script: |
-                const fs = require('fs');
-                const plan = fs.existsSync('plan.md') ? fs.readFileSync('plan.md', 'utf8') : '';
-                if (!plan.trim()) return;
-                const [marker, ...rest] = plan.split('\n');  // <!-- simfleet:plan -->
-                const body = [marker, `Commit ${process.env.HEAD_SHA.slice(0, 7)}`, ...rest].join('\n');
-                const { owner, repo } = context.repo;
-                const comments = await github.paginate(github.rest.issues.listComments,
-                  { owner, repo, issue_number: context.issue.number, per_page: 100 });
-                const mine = comments.find(c => c.user.login === 'github-actions[bot]' && c.body.startsWith(marker + '\n'));
-                if (mine) {
-                  await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-                } else {
-                  await github.rest.issues.createComment({ owner, repo, issue_number: context.issue.number, body });
-                }
+              bin/simfleet plan "${since[@]}" --pr-comment --format markdown --detailed-exitcode --out plan.json manifests > /dev/null
+              test $? -ne 1   # 0: no changes, 2: changes; 1: errors, in the comment too
           - name: Fail the check on a blast-radius overrun
             run: jq -e '.blastRadius.exceeded == false' plan.json > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
@@ -311,53 +283,22 @@ enum Workflows {
               name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
               path: bin
           - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
-          - name: Plan every SIM (or this night's shard)
-            id: plan
+          - name: Plan every SIM (or this night's shard), and keep the drift issue
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              GITHUB_TOKEN: ${{ github.token }}
               SHARDS: ${{ inputs.shards || 1 }}
             run: |
               shard=$(( $(date -u +%j | sed 's/^0*//') % SHARDS + 1 ))
+              # simfleet keeps one issue labelled simfleet-drift: opened or updated while the
+              # fleet differs (unreadable or unmapped SIMs included), closed with a comment when
+              # it matches, and saying so when the run could not plan at all.
               set +e
-              bin/simfleet plan --detailed-exitcode --rate 10 --format markdown --comment-key drift \
-                --shard "$shard/$SHARDS" --out drift.json manifests > drift.md
+              bin/simfleet plan --drift-issue --detailed-exitcode --rate 10 --format markdown --comment-key drift \
+                --shard "$shard/$SHARDS" --out drift.json manifests > /dev/null
               code=$?
-              # 1 with a plan file: SIMs that could not be read or reached, drift too.
-              # 1 without one: the run could not plan at all.
-              if [ "$code" -eq 1 ] && [ ! -s drift.json ]; then code=failed; fi
-              echo "result=$code" >> "$GITHUB_OUTPUT"
-              echo "shard=$shard/$SHARDS" >> "$GITHUB_OUTPUT"
-          - name: Open, update or close the drift issue
-            if: always() && steps.plan.outputs.result != ''
-            uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd # v8.0.0
-            env:
-              RESULT: ${{ steps.plan.outputs.result }}
-              SHARD: ${{ steps.plan.outputs.shard }}
-              RUN_URL: ${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}
-            with:
-              script: |
-                const { owner, repo } = context.repo;
-                const open = await github.paginate(github.rest.issues.listForRepo,
-                  { owner, repo, state: 'open', labels: 'simfleet-drift', per_page: 100 });
-                const result = process.env.RESULT;
-                if (result === '0') {
-                  for (const issue of open) {
-                    await github.rest.issues.createComment({ owner, repo, issue_number: issue.number,
-                      body: `The fleet matches the manifests (shard ${process.env.SHARD}).` });
-                    await github.rest.issues.update({ owner, repo, issue_number: issue.number, state: 'closed' });
-                  }
-                  return;
-                }
-                const body = result === 'failed'
-                  ? `<!-- simfleet:plan:drift -->\n**simfleet could not plan at all** (shard ${process.env.SHARD}): see ${process.env.RUN_URL}. The drift check did not run; fix the key or the network.`
-                  : require('fs').readFileSync('drift.md', 'utf8');
-                if (open.length) {
-                  await github.rest.issues.update({ owner, repo, issue_number: open[0].number, body });
-                } else {
-                  await github.rest.issues.create({ owner, repo, body, labels: ['simfleet-drift'],
-                    title: 'simfleet: the fleet differs from the manifests' });
-                }
-                if (result === 'failed') core.setFailed('simfleet could not plan');
+              # 1 with a plan file: drift too. 1 without one: no plan at all, so the run fails.
+              if [ "$code" -eq 1 ] && [ ! -s drift.json ]; then exit 1; fi
 
     """#
 

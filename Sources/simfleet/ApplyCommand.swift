@@ -56,6 +56,7 @@ extension SimfleetCommand {
 
         @OptionGroup var comment: CommentOptions
         @OptionGroup var stepSummary: StepSummaryOptions
+        @OptionGroup var gitHub: GitHubOptions
 
         func validate() throws {
             if planFile != nil && fleet.changedSince != nil {
@@ -153,7 +154,7 @@ extension SimfleetCommand {
             report.planErrors = planErrors
             report.unsettled = unsettled
             if narrowed { report.narrowedFrom = authorized.count }
-            finish(report)
+            await finish(report)
         }
 
         /// `--target`, `--target-file` and `--label` with a saved plan apply the plan's
@@ -209,7 +210,7 @@ extension SimfleetCommand {
                 report.unsettled = plan.unsettled
                 return report
             }
-            finish(report)
+            await finish(report)
         }
 
         func execute(_ steps: [Step], client: NexConClient, target: PlanTarget, digest: String,
@@ -266,8 +267,15 @@ extension SimfleetCommand {
             }
         }
 
-        func finish(_ report: ApplyReport) {
+        func finish(_ report: ApplyReport) async {
             stepSummary.append { _ in report.markdown(commentKey: comment.commentKey) }
+            // Posted after the run, so a slow GitHub never delays an action; a failure to post
+            // is a warning, and the exit status stays the apply's.
+            if gitHub.prComment, let target = gitHub.target(needsPullRequest: true) {
+                let marker = MarkdownText.commentMarker("apply", key: comment.commentKey)
+                await GitHubOptions.postComment(PostedMarkdown.headed(report.markdown(commentKey: comment.commentKey), commit: target.commit),
+                                                marker: marker, to: target, what: "the apply report")
+            }
             let text = switch format {
             case .text: report.text()
             case .markdown: report.markdown(commentKey: comment.commentKey)

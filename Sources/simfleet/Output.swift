@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SystemPackage
 
 /// Writes to standard output and standard error without buffering surprises.
@@ -11,7 +12,19 @@ enum Output {
 
     static func error(_ text: String) {
         errorWithoutNewline(text + "\n")
+        captured.withLock { lines in
+            if lines != nil && lines!.count < capturedLimit { lines!.append(text) }
+        }
     }
+
+    /// Error lines kept as well as printed, once `captureErrors()` was called: a pull
+    /// request's comment shows them when simfleet stops before planning.
+    private static let captured = Mutex<[String]?>(nil)
+    static let capturedLimit = 200
+
+    static func captureErrors() { captured.withLock { $0 = [] } }
+
+    static var capturedErrors: [String] { captured.withLock { $0 ?? [] } }
 
     /// A failed write (a full disk, a closed pipe) is ignored: what was sent is in the
     /// journal, and the exit status still tells the outcome.

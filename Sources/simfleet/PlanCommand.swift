@@ -36,8 +36,47 @@ extension SimfleetCommand {
 
         @OptionGroup var comment: CommentOptions
         @OptionGroup var stepSummary: StepSummaryOptions
+        @OptionGroup var gitHub: GitHubOptions
+
+        @Flag(help: "Open, update or close the one drift issue (labelled --drift-label, found by its marker): open while the fleet differs, closed with a comment when it matches.")
+        var driftIssue = false
+
+        @Option(help: "The drift issue's label.")
+        var driftLabel = "simfleet-drift"
 
         func run() async throws {
+            let posting = gitHub.prComment || driftIssue
+            // Checked before anything else: a bad GitHub setting is a warning up front, and
+            // the plan goes on.
+            let target = posting ? gitHub.target(needsPullRequest: gitHub.prComment) : nil
+            if posting { Output.captureErrors() }
+            let marker = MarkdownText.commentMarker("plan", key: comment.commentKey)
+            let plan: (plan: Plan, context: RenderContext)
+            do {
+                plan = try await makePlan()
+            } catch {
+                if let target {
+                    let body = PostedMarkdown.stopped(marker: marker, title: "simfleet plan", commit: target.commit, errors: Output.capturedErrors)
+                    if gitHub.prComment { await GitHubOptions.postComment(body, marker: marker, to: target) }
+                    if driftIssue { await GitHubOptions.updateDriftIssue(.failed(body: body), marker: marker, label: driftLabel, to: target) }
+                }
+                throw error
+            }
+            if let target {
+                let markdown = PostedMarkdown.headed(PlanView.markdown(plan.plan, context: plan.context, elsewhere: "this run's step summary and the JSON plan (`--out`)"),
+                                                     commit: target.commit)
+                if gitHub.prComment { await GitHubOptions.postComment(markdown, marker: marker, to: target) }
+                if driftIssue {
+                    let converged = !plan.plan.hasChanges && plan.plan.errors.isEmpty
+                    await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(body: markdown), marker: marker, label: driftLabel, to: target)
+                }
+            }
+            if !plan.plan.errors.isEmpty { throw ExitCode.failure }
+            if detailedExitcode && plan.plan.hasChanges { throw ExitCode(2) }
+        }
+
+        /// Plans, saves `--out`, appends the step summary and prints the plan.
+        func makePlan() async throws -> (plan: Plan, context: RenderContext) {
             let session = try await FleetSession.load(fleet)
             let (plan, target) = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
@@ -54,10 +93,10 @@ extension SimfleetCommand {
                 }
             }
             stepSummary.append { room in PlanView.markdown(plan, context: context, limit: room, elsewhere: "the JSON plan (`--out`)") }
-            context.color = format == .text && Terminal.colorOnStandardOutput
-            Output.write(Array(PlanView.render(plan, as: format, context: context).utf8))
-            if !plan.errors.isEmpty { throw ExitCode.failure }
-            if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+            var printed = context
+            printed.color = format == .text && Terminal.colorOnStandardOutput
+            Output.write(Array(PlanView.render(plan, as: format, context: printed).utf8))
+            return (plan, context)
         }
     }
 }

@@ -1,23 +1,22 @@
-import FleetModel
-
-/// Text from NexCon's answers (error bodies, messages, status words, job ids, facts), made
-/// safe to store, print and journal: the API key redacted wherever the server repeats it,
-/// control characters removed, and cut to `limit` characters.
-struct ResponseText: Sendable {
-    static let limit = 200
-    static let redaction = "[redacted]"
+/// Text from a server's answers (NexCon's error bodies, messages, status words, job ids,
+/// facts; GitHub's error messages), made safe to store, print and journal: the credential
+/// redacted wherever the server repeats it, control characters removed, and cut to
+/// `limit` characters.
+public struct ResponseText: Sendable {
+    public static let limit = 200
+    public static let redaction = "[redacted]"
     /// The key, and its JSON-escaped spelling where that differs.
     private let secrets: [String]
 
-    init(key: String) {
+    public init(key: String) {
         var secrets = [key]
-        let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/")
-            .replacingOccurrences(of: "\"", with: "\\\"")
+        let escaped = key.replacing("\\", with: "\\\\").replacing("/", with: "\\/")
+            .replacing("\"", with: "\\\"")
         if escaped != key { secrets.append(escaped) }
         self.secrets = secrets.filter { !$0.isEmpty }
     }
 
-    func clean(_ text: some StringProtocol) -> String {
+    public func clean(_ text: some StringProtocol) -> String {
         // The common case, a short status word, costs one pass over its bytes.
         let utf8 = text.utf8
         if utf8.count <= Self.limit, utf8.count < (secrets.first?.utf8.count ?? 0), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
@@ -34,7 +33,7 @@ struct ResponseText: Sendable {
         }
         var cleaned = String(scalars)
         for secret in secrets where cleaned.contains(secret) {
-            cleaned = cleaned.replacingOccurrences(of: secret, with: Self.redaction)
+            cleaned = cleaned.replacing(secret, with: Self.redaction)
         }
         if cleaned.unicodeScalars.count > Self.limit {
             cleaned = String(String.UnicodeScalarView(cleaned.unicodeScalars.prefix(Self.limit))) + "…"
@@ -43,7 +42,7 @@ struct ResponseText: Sendable {
     }
 
     /// Every string in an answer, keys included, cleaned.
-    func clean(_ json: JSONValue) -> JSONValue {
+    public func clean(_ json: JSONValue) -> JSONValue {
         switch json {
         case .string(let text): .string(clean(text))
         case .number(let text): .number(clean(text))

@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import FleetModel
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// GitHub's REST API for the pull request's comment and the drift issue: a handful of
+/// calls, each failure one clear line with the token redacted, no redirects followed, and
+/// pagination followed only within the API's own origin.
+public final class GitHubClient: Sendable {
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    public let target: GitHubTarget
+    private let http: HTTPClient
+    private let text: ResponseText
+    /// More comments or issues than this are not read: a pull request with 10,000 comments
+    /// gets a new comment rather than an endless scan.
+    static let pageLimit = 100
+    static let bodyLimit = 16 << 20
+
+    public init(target: GitHubTarget) {
+        self.target = target
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(30)))
+        configuration.decompression = .disabled
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        text = ResponseText(key: target.token)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    var repositoryPath: String { "/repos/\(target.owner)/\(target.repository)" }
+
+    // MARK: Comments and issues
+
+    public func comments(onIssue number: Int) async throws(Failure) -> [Posting.Item] {
+        try await list("\(repositoryPath)/issues/\(number)/comments?per_page=100").compactMap(Self.item)
+    }
+
+    public func openIssues(label: String) async throws(Failure) -> [Posting.Item] {
+        try await list("\(repositoryPath)/issues?state=open&labels=\(Self.queryEscape(label))&per_page=100").compactMap(Self.item)
+    }
+
+    public func createComment(onIssue number: Int, body: String) async throws(Failure) {
+        _ = try await send(.POST, "\(repositoryPath)/issues/\(number)/comments", ["body": .string(body)])
+    }
+
+    /// False when the comment is gone (deleted since it was listed).
+    public func updateComment(id: Int, body: String) async throws(Failure) -> Bool {
+        try await send(.PATCH, "\(repositoryPath)/issues/comments/\(id)", ["body": .string(body)], missingIsFine: true) != nil
+    }
+
+    public func createIssue(title: String, body: String, labels: [String]) async throws(Failure) {
+        _ = try await send(.POST, "\(repositoryPath)/issues", ["title": .string(title), "body": .string(body), "labels": .array(labels.map(JSONValue.string))])
+    }
+
+    public func updateIssue(number: Int, fields: [String: JSONValue]) async throws(Failure) {
+        _ = try await send(.PATCH, "\(repositoryPath)/issues/\(number)", fields)
+    }
+
+    static func item(_ json: JSONValue) -> Posting.Item? {
+        guard case .object(let object) = json else { return nil }
+        let id: Int? = switch (object["number"], object["id"]) {
+        case (.number(let number)?, _): Int(number)
+        case (_, .number(let id)?): Int(id)
+        default: nil
+        }
+        guard let id, case .object(let user)? = object["user"], case .string(let login)? = user["login"] else { return nil }
+        let body: String = if case .string(let text)? = object["body"] { text } else { "" }
+        return Posting.Item(id: id, author: login, body: body, isPullRequest: object["pull_request"] != nil)
+    }
+
+    // MARK: HTTP
+
+    /// Every page of a list, following `Link: <...>; rel="next"` within the API's origin.
+    func list(_ path: String) async throws(Failure) -> [JSONValue] {
+        var url = target.apiURL + path
+        var items: [JSONValue] = []
+        for _ in 0..<Self.pageLimit {
+            let (json, headers) = try await exchange(.GET, url: url, body: nil, missingIsFine: false)
+            guard case .array(let page)? = json else { throw Failure(description: "GitHub answered GET \(Self.shown(url)) with something other than a list") }
+            items += page
+            guard let next = Self.nextPage(headers["link"].first), next.hasPrefix(Self.origin(of: target.apiURL) + "/") else { return items }
+            url = next
+        }
+        return items
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, _ fields: [String: JSONValue], missingIsFine: Bool = false) async throws(Failure) -> JSONValue? {
+        var writer = JSONWriter()
+        writer.object { w in
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                w.key(key)
+                w.value(value)
+            }
+        }
+        return try await exchange(method, url: target.apiURL + path, body: writer.bytes, missingIsFine: missingIsFine).json
+    }
+
+    func exchange(_ method: HTTPMethod, url: String, body: [UInt8]?, missingIsFine: Bool) async throws(Failure) -> (json: JSONValue?, headers: HTTPHeaders) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(target.token)")
+        request.headers.add(name: "Accept", value: "application/vnd.github+json")
+        request.headers.add(name: "X-GitHub-Api-Version", value: "2022-11-28")
+        request.headers.add(name: "User-Agent", value: "simfleet")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let what = "\(method.rawValue) \(Self.shown(url))"
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: .seconds(30))
+            bytes = try await response.body.collect(upTo: Self.bodyLimit)
+        } catch {
+            throw Failure(description: "cannot reach GitHub for \(what): \(text.clean(String(describing: error)))")
+        }
+        let json = JSONValue(parsing: Array(buffer: bytes))
+        let code = Int(response.status.code)
+        if (200..<300).contains(code) { return (json, response.headers) }
+        if code == 404 && missingIsFine { return (nil, response.headers) }
+        throw Failure(description: Self.explain(code: code, headers: response.headers, json: json, what: what, clean: text.clean))
+    }
+
+    /// One line a person can act on, for each way GitHub says no.
+    static func explain(code: Int, headers: HTTPHeaders, json: JSONValue?, what: String, clean: (String) -> String) -> String {
+        var message = ""
+        if case .object(let object)? = json, case .string(let text)? = object["message"] { message = " (\(clean(text)))" }
+        if let retry = headers["retry-after"].first.flatMap(Int.init), code == 403 || code == 429 {
+            return "GitHub's secondary rate limit stopped \(what)\(message); retry after \(retry) s"
+        }
+        if headers["x-ratelimit-remaining"].first == "0", let reset = headers["x-ratelimit-reset"].first.flatMap(Int.init) {
+            return "GitHub's rate limit is used up for this token\(message); it resets at \(Date(timeIntervalSince1970: TimeInterval(reset)).formatted(.iso8601))"
+        }
+        return switch code {
+        case 401: "GitHub refused the token for \(what)\(message); check GITHUB_TOKEN"
+        case 403: "GitHub denied \(what)\(message); the token needs pull-requests: write (comments) or issues: write (the drift issue)"
+        case 404: "GitHub found nothing at \(what)\(message); check GITHUB_REPOSITORY, the pull request number and GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3)"
+        case 422: "GitHub rejected \(what)\(message); the body or label may be invalid"
+        default: "GitHub answered \(code) to \(what)\(message)"
+        }
+    }
+
+    /// The `rel="next"` URL of a Link header, if any.
+    static func nextPage(_ link: String?) -> String? {
+        guard let link else { return nil }
+        for part in link.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count >= 2, pieces.dropFirst().contains(where: { $0 == #"rel="next""# }) else { continue }
+            let target = pieces[0]
+            guard target.hasPrefix("<"), target.hasSuffix(">") else { return nil }
+            return String(target.dropFirst().dropLast())
+        }
+        return nil
+    }
+
+    /// `https://host[:port]`, the part a next page must share with the API URL.
+    static func origin(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let afterScheme = url[schemeEnd.upperBound...]
+        return String(url[..<schemeEnd.upperBound]) + afterScheme.prefix { $0 != "/" }
+    }
+
+    /// A URL as printed: its path and query, never a token (there is none in URLs here).
+    static func shown(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        return String(rest.drop { $0 != "/" })
+    }
+
+    static func queryEscape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+}
+
+extension JSONWriter {
+    /// Any JSON value, as read.
+    mutating func value(_ json: JSONValue) {
+        switch json {
+        case .string(let text): value(text)
+        case .number(let text): value(Int(text) ?? 0)
+        case .bool(let flag): value(flag)
+        case .null: valueNull()
+        case .array(let items):
+            arrayStart()
+            for item in items { value(item) }
+            arrayEnd()
+        case .object(let fields):
+            object { w in
+                for (key, item) in fields.sorted(by: { $0.key < $1.key }) {
+                    w.key(key)
+                    w.value(item)
+                }
+            }
+        }
+    }
+}

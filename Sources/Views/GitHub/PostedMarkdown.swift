@@ -1,0 +1,30 @@
+import FleetModel
+
+/// The markdown simfleet posts on GitHub: a plan or apply headed by the commit it was made
+/// for, or, when simfleet stopped before planning, why, so no earlier plan survives.
+public enum PostedMarkdown {
+    /// `markdown` (whose first line is its hidden marker) with the commit under the marker.
+    public static func headed(_ markdown: String, commit: String?) -> String {
+        guard let commit else { return markdown }
+        let (marker, rest) = split(markdown)
+        return marker + "\n" + "_For commit `\(commit.prefix(12))`._\n\n" + rest
+    }
+
+    /// The body for a run that stopped before it had a plan: the errors it printed, each
+    /// escaped, at most `shown` of them.
+    public static func stopped(marker: String, title: String, commit: String?, errors: [String], shown: Int = 100) -> String {
+        var out = marker + "\n### \(title)\n\n"
+        let subject = commit.map { "for commit `\($0.prefix(12))`" } ?? "for this commit"
+        out += "**No plan \(subject)**: simfleet stopped before planning. Fix these, then push again:\n\n"
+        let lines = errors.filter { !$0.isEmpty }
+        for line in lines.prefix(shown) { out += "- " + MarkdownText.escape(line) + "\n" }
+        if lines.count > shown { out += "- … and \(lines.count - shown) more, in the run's log\n" }
+        if lines.isEmpty { out += "- see the run's log\n" }
+        return out
+    }
+
+    static func split(_ markdown: String) -> (String, String) {
+        guard let newline = markdown.firstIndex(of: "\n") else { return (markdown, "") }
+        return (String(markdown[..<newline]), String(markdown[markdown.index(after: newline)...]))
+    }
+}

@@ -1,0 +1,73 @@
+@testable import GitHub
+import Testing
+
+/// What to post, decided without I/O.
+@Suite struct PostingTests {
+    static let marker = "<!-- simfleet:plan -->"
+    static let bot = "github-actions[bot]"
+
+    @Test(arguments: [
+        ([], Posting.CommentAction.create),
+        ([Posting.Item(id: 1, author: bot, body: marker + "\nplan")], .update(id: 1)),
+        ([Posting.Item(id: 1, author: "mallory", body: marker + "\nforged")], .create),
+        ([Posting.Item(id: 1, author: bot, body: "<!-- simfleet:plan:other -->\nplan")], .create),
+        ([Posting.Item(id: 1, author: bot, body: marker + "x\nlonger marker")], .create),
+        ([Posting.Item(id: 1, author: "mallory", body: marker + "\nforged"), Posting.Item(id: 2, author: bot, body: marker)], .update(id: 2)),
+    ] as [([Posting.Item], Posting.CommentAction)])
+    func theOneMarkedCommentOfOurs(comments: [Posting.Item], expected: Posting.CommentAction) {
+        #expect(Posting.comment(among: comments, marker: Self.marker, identity: Self.bot) == expected)
+    }
+
+    @Test func theDriftIssueLivesWhileDriftDoes() {
+        let ours = Posting.Item(id: 5, author: Self.bot, body: Self.marker + "\nold")
+        let pull = Posting.Item(id: 6, author: Self.bot, body: Self.marker + "\npr", isPullRequest: true)
+        func decide(_ issues: [Posting.Item], _ found: Posting.Drift) -> [Posting.IssueAction] {
+            Posting.driftIssue(among: issues, marker: Self.marker, identity: Self.bot, found: found, matchedNote: "matches")
+        }
+        #expect(decide([], .matches) == [])
+        #expect(decide([pull], .differs(body: "b")) == [.create(body: "b")])
+        #expect(decide([ours], .differs(body: "b")) == [.update(number: 5, body: "b")])
+        #expect(decide([ours], .differs(body: ours.body)) == [])
+        #expect(decide([ours], .failed(body: "f")) == [.update(number: 5, body: "f")])
+        #expect(decide([ours], .matches) == [.comment(number: 5, body: "matches"), .close(number: 5)])
+    }
+
+    @Test func aNextPageIsReadFromTheLinkHeader() {
+        #expect(GitHubClient.nextPage(#"<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last""#)
+            == "https://api.github.com/x?page=2")
+        #expect(GitHubClient.nextPage(#"<https://api.github.com/x?page=1>; rel="prev""#) == nil)
+        #expect(GitHubClient.nextPage(nil) == nil)
+        #expect(GitHubClient.origin(of: "https://ghe.example:8443/api/v3") == "https://ghe.example:8443")
+    }
+
+    @Test(arguments: [
+        ("https://api.github.com", nil),
+        ("https://ghe.example/api/v3", nil),
+        ("http://127.0.0.1:8080/api/v3", nil),
+        ("http://github.example", "uses plain http"),
+        ("ftp://x", "must start with https://"),
+        ("https://user@github.example", "no user, query or fragment"),
+        ("https://github.example/?q=1", "no user, query or fragment"),
+        ("https://github.example/\u{1B}[2J", "control characters"),
+    ] as [(String, String?)])
+    func theAPIURLIsHttpsOrLoopback(url: String, problem: String?) {
+        let found = GitHubTarget.urlProblem(url)
+        if let problem { #expect(found?.contains(problem) == true, "\(found ?? "nil")") } else { #expect(found == nil) }
+    }
+
+    @Test func theEnvironmentIsCheckedWhole() {
+        let good = ["GITHUB_TOKEN": "t0k", "GITHUB_REPOSITORY": "acme/fleet"]
+        func problem(_ environment: [String: String], pullRequest: Int? = 3) -> String? {
+            if case .failure(let problem) = GitHubTarget.from(environment: environment, token: nil, pullRequest: pullRequest, needsPullRequest: true, identity: nil) {
+                return problem.description
+            }
+            return nil
+        }
+        #expect(problem(good) == nil)
+        #expect(problem(good, pullRequest: nil)?.hasPrefix("no pull request") == true)
+        #expect(problem(["GITHUB_REPOSITORY": "acme/fleet"])?.hasPrefix("no GitHub token") == true)
+        #expect(problem(["GITHUB_TOKEN": "a b", "GITHUB_REPOSITORY": "acme/fleet"])?.contains("spaces, controls") == true)
+        #expect(problem(["GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "acme/../x"])?.hasPrefix("GITHUB_REPOSITORY must be owner/repository") == true)
+        #expect(problem(["GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "acme/fleet", "GITHUB_API_URL": "http://evil.example"])?.contains("plain http") == true)
+    }
+}
