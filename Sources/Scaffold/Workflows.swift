@@ -75,6 +75,26 @@ enum Workflows {
         """#
     }
 
+    /// The build job's binary, unpacked in a job, with what it needs to run (libyaml until the
+    /// binary links it statically) and `extra` packages.
+    static func installBinary(with extra: String = "") -> String {
+        #"""
+              - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+                with:
+                  name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
+                  path: bin
+              - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2\#(extra.isEmpty ? "" : " " + extra)
+        """#
+    }
+
+    /// What acts on SIMs runs from `main` only: the job's condition says so, and this first
+    /// step refuses again, so a job condition edited away still stops here.
+    static let mainOnly = #"""
+              - name: Only main acts on SIMs
+                if: github.ref != 'refs/heads/main'
+                run: exit 1
+        """#
+
     static let plan = #"""
     # simfleet: plan every pull request against the live fleet and keep one comment on it.
     #
@@ -108,11 +128,7 @@ enum Workflows {
               ref: ${{ github.event.pull_request.head.sha }}
               fetch-depth: 0   # history and tags: --changed-since needs every commit since the tag
               persist-credentials: false
-          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
-            with:
-              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
-              path: bin
-          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2 jq
+    \#(installBinary(with: "jq"))
           - name: Annotate the manifests (no secrets needed)
             run: bin/simfleet validate --format github manifests || true
           - name: Plan everything the apply after merge would do, and keep the pull request's comment
@@ -174,18 +190,12 @@ enum Workflows {
         permissions:
           contents: read
         steps:
-          - name: Only main is applied
-            if: github.ref != 'refs/heads/main'
-            run: exit 1
+    \#(mainOnly)
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               fetch-depth: 0   # history and tags, for --changed-since simfleet/applied
               persist-credentials: false
-          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
-            with:
-              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
-              path: bin
-          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+    \#(installBinary())
           - name: Plan what the approved job will apply
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
@@ -207,22 +217,16 @@ enum Workflows {
         permissions:
           contents: write   # to move the simfleet/applied tag
         steps:
-          - name: Only main is applied
-            if: github.ref != 'refs/heads/main'
-            run: exit 1
+    \#(mainOnly)
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               fetch-depth: 0
               persist-credentials: true   # pushes the tag; this job uploads journal/ and apply.json only, never the checkout
           - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
             with:
-              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
-              path: bin
-          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
-            with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
               path: .
-          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+    \#(installBinary())
           - name: Apply the plan shown in the plan job's summary
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
@@ -278,11 +282,7 @@ enum Workflows {
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               persist-credentials: false
-          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
-            with:
-              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
-              path: bin
-          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+    \#(installBinary())
           - name: Plan every SIM (or this night's shard), and keep the drift issue
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
@@ -326,17 +326,11 @@ enum Workflows {
         permissions:
           contents: read
         steps:
-          - name: Only main may terminate
-            if: github.ref != 'refs/heads/main'
-            run: exit 1
+    \#(mainOnly)
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               persist-credentials: false
-          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
-            with:
-              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
-              path: bin
-          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2
+    \#(installBinary())
           - name: Terminate the ICCs given, and nothing else
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
@@ -386,17 +380,11 @@ enum Workflows {
           contents: write        # the branch with the change
           pull-requests: write   # the pull request for review after the fact
         steps:
-          - name: Only from main
-            if: github.ref != 'refs/heads/main'
-            run: exit 1
+    \#(mainOnly)
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               persist-credentials: true   # pushes the branch; this job uploads journal/ only, never the checkout
-          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
-            with:
-              name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
-              path: bin
-          - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2 jq
+    \#(installBinary(with: "jq"))
           - name: Write the block into the manifests, on a branch
             env:
               ICCS: ${{ inputs.iccs }}
