@@ -165,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimfleetEndToEndTests",
-            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", "Views", .product(name: "Clocks", package: "swift-clocks")]
+            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", "Views", "YAML", .product(name: "Clocks", package: "swift-clocks")]
         ),
     ],
     swiftLanguageModes: [.v6]

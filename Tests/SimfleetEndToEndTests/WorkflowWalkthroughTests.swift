@@ -1,0 +1,275 @@
+import FleetModel
+import Foundation
+import TestSupport
+import Testing
+import YAML
+
+/// The loop, walked through: the workflows `simfleet init --ci github` writes are read as
+/// YAML and their steps run in order, as Actions would run them, on a temporary origin with
+/// pull-request refs, against a simulator process and a loopback GitHub. Each `run:` step
+/// runs under bash as Actions runs it (`-eo pipefail`); `uses:` steps are played by the
+/// walk-through (checkout is a clone of the origin at the run's ref, artifacts are copied
+/// between jobs, the binary is the one under test); only the step that installs packages
+/// on the runner is left out.
+@Suite struct WorkflowWalkthroughTests {
+    @Test func pullRequestMergeApplyDriftTerminateAndBreakGlass() async throws {
+        try await withTemporaryDirectory { dir in
+            let walk = try Walkthrough(dir)
+            defer { walk.stop() }
+            let stub = GitHubStub()
+            try await stub.serve { api in
+                walk.context["github.api"] = api
+
+                // The first apply, through the pipeline, brings the fleet to main and sets the tag.
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                #expect(try walk.plan().status == 0)
+
+                // A pull request that blocks a SIM is planned (since the tag), and the plan is
+                // its one comment.
+                let branch = GitRepository(existing: walk.work)
+                try branch.run(["switch", "-q", "-c", "block-tracker-1"])
+                try branch.write("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001", with: "name: tracker-0001\n    state: blocked"))
+                try branch.commit("Block tracker-0001")
+                try branch.run(["push", "-q", "origin", "block-tracker-1"])
+                let head = try branch.run(["rev-parse", "HEAD"])
+                try walk.origin.run(["update-ref", "refs/pull/1/head", head])
+                try walk.run("simfleet-plan", job: "plan", ref: "refs/pull/1/head", pullRequest: (1, head))
+                let comment = try #require(stub.snapshot.comments.first)
+                #expect(stub.snapshot.comments.count == 1 && comment.issue == 1 && comment.author == "github-actions[bot]")
+                #expect(comment.body.hasPrefix("<!-- simfleet:plan -->\n_For commit `\(head.prefix(12))`._"), "\(comment.body.prefix(300))")
+                #expect(comment.body.contains("| `89450100250731069754` | tracker-0001 | active → blocked | 1 | _this pull request_ |"), "\(comment.body)")
+
+                // Merged: planned on main, approved, applied, and the tag moved to main.
+                try walk.merge("block-tracker-1")
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                let main = try walk.origin.run(["rev-parse", "refs/heads/main"])
+                #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == main)
+                #expect(try walk.plan().status == 0, "the fleet matches main")
+
+                // Drift: a change merged but never applied keeps one drift issue open.
+                try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "state: blocked                 # this entry's own value wins over defaults", with: "state: active"))
+                try walk.run("simfleet-drift", job: "drift", ref: "refs/heads/main")
+                let issue = try #require(stub.snapshot.issues.first)
+                #expect(issue.open && issue.labels == ["simfleet-drift"] && issue.body.contains("89450100250731069812"), "\(issue.body)")
+                // Applied through the pipeline, the next drift check closes it.
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.run("simfleet-drift", job: "drift", ref: "refs/heads/main")
+                #expect(stub.snapshot.issues.first?.open == false)
+
+                // Terminate: declared on main, awaiting its allowance after apply (exit 4 moves
+                // the tag), then carried out by the terminate workflow for that ICC alone.
+                try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0002\n    state: active", with: "name: tracker-0002\n    state: terminated"))
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == walk.origin.run(["rev-parse", "refs/heads/main"]))
+                #expect(try walk.plan().status == 2, "the termination still waits")
+                walk.context["inputs.iccs"] = "89450100250731069812"
+                try walk.run("simfleet-terminate", job: "terminate", ref: "refs/heads/main")
+                #expect(try walk.plan().status == 0)
+
+                // Break glass: blocked at once, written into the manifests on a branch, and a
+                // pull request opened for review after the fact.
+                walk.context["inputs.iccs"] = "89450100250731069754"
+                walk.context["inputs.reason"] = "stolen, OPS-9"
+                try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001\n    state: blocked", with: "name: tracker-0001"))
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.run("simfleet-break-glass", job: "block", ref: "refs/heads/main")
+                let glass = try walk.origin.run(["show", "refs/heads/break-glass/4242:manifests/example.yaml"])
+                #expect(glass.contains("note: \"break glass by walker, run 4242: stolen, OPS-9\""), "\(glass)")
+                let pr = try String(contentsOf: walk.ghLog, encoding: .utf8)
+                #expect(pr.contains("pr create --base main --head break-glass/4242 --title Break glass: stolen, OPS-9"), "\(pr)")
+                #expect(try walk.plan(ref: "refs/heads/break-glass/4242").status == 0, "the branch says what the fleet is")
+            }
+        }
+    }
+}
+
+/// Runs workflow jobs the way Actions would, on a temporary origin.
+final class Walkthrough: @unchecked Sendable {
+    let root: URL
+    let origin: GitRepository
+    let work: URL
+    let ghLog: URL
+    let simulator: RunningProcess
+    let apiURL: String
+    var context: [String: String]
+    var artifacts: [String: URL] = [:]
+    var runs = 0
+
+    init(_ root: URL) throws {
+        self.root = root
+        origin = try GitRepository(at: root.appendingPathComponent("origin.git"))
+        try origin.run(["config", "receive.denyCurrentBranch", "ignore"])
+        work = root.appendingPathComponent("work")
+        let scaffold = try Simfleet.run(["init", work.path, "--ci", "github"])
+        guard scaffold.status == 0 else { throw WalkFailure(description: scaffold.stderr) }
+        let repo = try GitRepository(at: work)
+        try repo.commit("simfleet init --ci github")
+        try repo.run(["remote", "add", "origin", origin.root.path])
+        try repo.run(["push", "-q", "origin", "main"])
+        // A simulator process holding the example fleet, with instant jobs.
+        simulator = try RunningProcess(["simulator", "--port", "0", "--seed-from-manifests", "manifests", "--job-duration", "0"], in: work)
+        apiURL = simulator.firstLine().replacingOccurrences(of: "listening on ", with: "")
+        // `gh` records what it was asked to do.
+        let bin = root.appendingPathComponent("tools")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        ghLog = root.appendingPathComponent("gh.log")
+        let gh = bin.appendingPathComponent("gh")
+        try "#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n".write(to: gh, atomically: true, encoding: .utf8)
+        chmod(gh.path, 0o755)
+        context = [
+            "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
+            "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",
+            "inputs.scope || 'changed'": "changed", "inputs.accept-blast-radius && '--force' || ''": "", "inputs.shards || 1": "1",
+        ]
+    }
+
+    func stop() { _ = simulator.stop() }
+
+    func manifest() throws -> String {
+        try origin.run(["show", "refs/heads/main:manifests/example.yaml"]) + "\n"
+    }
+
+    /// `simfleet plan` of `ref` against the simulator, as a person would check the fleet.
+    func plan(ref: String = "refs/heads/main") throws -> RunResult {
+        let folder = try checkout(ref, into: "check-\(UUID().uuidString)")
+        return try Simfleet.run(["plan", "--detailed-exitcode", "--no-progress", "manifests"], in: folder,
+                                environment: ["NEXCON_API_URL": apiURL, "NEXCON_API_KEY": "dev-key", "GITHUB_STEP_SUMMARY": ""])
+    }
+
+    func merge(_ branch: String) throws {
+        let repo = GitRepository(existing: work)
+        try repo.run(["switch", "-q", "main"])
+        try repo.run(["merge", "-q", "--no-ff", "--no-edit", branch])
+        try repo.run(["push", "-q", "origin", "main"])
+    }
+
+    func commitOnMain(_ path: String, _ text: String) throws {
+        let repo = GitRepository(existing: work)
+        try repo.run(["switch", "-q", "main"])
+        try repo.run(["pull", "-q", "--ff-only", "origin", "main"])
+        try repo.write(path, text)
+        try repo.commit("Change \(path)")
+        try repo.run(["push", "-q", "origin", "main"])
+    }
+
+    func checkout(_ ref: String, into name: String) throws -> URL {
+        let folder = root.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: folder)
+        let clone = Process()
+        clone.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        clone.arguments = ["git", "clone", "-q", origin.root.path, folder.path]
+        clone.environment = ProcessInfo.processInfo.environment.merging(GitRepository.environment) { $1 }
+        try clone.run()
+        clone.waitUntilExit()
+        let repo = GitRepository(existing: folder)
+        try repo.run(["fetch", "-q", "--tags", "origin", "+\(ref):refs/remotes/origin/run"])
+        try repo.run(["checkout", "-q", "--detach", "refs/remotes/origin/run"])
+        return folder
+    }
+
+    /// Runs one job's steps in order; a step that fails fails the walk-through.
+    func run(_ workflow: String, job name: String, ref: String, pullRequest: (Int, String)? = nil) throws {
+        runs += 1
+        let text = try String(contentsOf: work.appendingPathComponent(".github/workflows/\(workflow).yml"), encoding: .utf8)
+        let (documents, diagnostics) = YAMLNode.documents(path: workflow, bytes: Array(text.utf8))
+        guard diagnostics.isEmpty, let jobs = documents.first?["jobs"], let job = jobs[name], case .sequence(let steps, _)? = job["steps"] else {
+            throw WalkFailure(description: "\(workflow): no job \(name)")
+        }
+        let folder = root.appendingPathComponent("\(workflow)-\(name)-\(runs)")
+        let output = root.appendingPathComponent("output-\(runs)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        var event: URL?
+        if let (number, head) = pullRequest {
+            event = root.appendingPathComponent("event-\(runs).json")
+            try #"{"pull_request":{"number":\#(number),"head":{"sha":"\#(head)"}}}"#.write(to: event!, atomically: true, encoding: .utf8)
+        }
+        for step in steps {
+            if let uses = step["uses"]?.text {
+                try play(uses, with: step["with"], in: folder, ref: ref)
+                continue
+            }
+            guard let script = step["run"]?.text else { continue }
+            if script.hasPrefix("chmod +x bin/simfleet") { continue }   // the runner's packages
+            if let condition = step["if"]?.text, !holds(condition, ref: ref) { continue }
+            var environment = ProcessInfo.processInfo.environment.merging(GitRepository.environment) { $1 }
+            environment["PATH"] = root.appendingPathComponent("tools").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+            environment["NEXCON_API_URL"] = apiURL
+            environment["GITHUB_API_URL"] = context["github.api"]
+            environment["GITHUB_REPOSITORY"] = "acme/fleet"
+            environment["GITHUB_EVENT_PATH"] = event?.path ?? ""
+            environment["GITHUB_SHA"] = try GitRepository(existing: folder).run(["rev-parse", "HEAD"])
+            environment["GITHUB_OUTPUT"] = output.path
+            environment["GITHUB_STEP_SUMMARY"] = ""
+            environment["NO_COLOR"] = "1"
+            if case .mapping(let pairs, _)? = step["env"] {
+                for pair in pairs { environment[pair.key] = try evaluate(pair.value.text ?? "") }
+            }
+            let bash = Process()
+            bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+            bash.arguments = ["--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+            bash.currentDirectoryURL = folder
+            bash.environment = environment
+            let log = Pipe()
+            bash.standardOutput = log
+            bash.standardError = log
+            bash.standardInput = FileHandle.nullDevice
+            try bash.run()
+            let printed = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            bash.waitUntilExit()
+            guard bash.terminationStatus == 0 else {
+                throw WalkFailure(description: "\(workflow)/\(name): step '\(step["name"]?.text ?? script.prefix(60).description)' exited \(bash.terminationStatus):\n\(printed)")
+            }
+        }
+    }
+
+    /// What an action would have done.
+    func play(_ uses: String, with: YAMLNode?, in folder: URL, ref: String) throws {
+        let name = with?["name"]?.text ?? ""
+        switch uses.split(separator: "@").first.map(String.init) ?? "" {
+        case "actions/checkout":
+            _ = try checkout(ref, into: folder.lastPathComponent)
+        case "actions/download-artifact" where name.hasPrefix("simfleet-plan-"):
+            try FileManager.default.copyItem(at: artifacts["plan"]!, to: folder.appendingPathComponent("plan.json"))
+        case "actions/download-artifact":
+            let bin = folder.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("simfleet"), withDestinationURL: Simfleet.executable)
+        case "actions/upload-artifact" where name.hasPrefix("simfleet-plan-"):
+            let kept = root.appendingPathComponent("artifact-plan-\(runs).json")
+            try FileManager.default.copyItem(at: folder.appendingPathComponent("plan.json"), to: kept)
+            artifacts["plan"] = kept
+        case "actions/upload-artifact":
+            break
+        default:
+            throw WalkFailure(description: "the walk-through does not know \(uses)")
+        }
+    }
+
+    func holds(_ condition: String, ref: String) -> Bool {
+        switch condition {
+        case "always()": true
+        case "github.ref != 'refs/heads/main'": ref != "refs/heads/main"
+        default: false
+        }
+    }
+
+    /// `${{ expression }}` from the context; an expression it does not know fails the walk.
+    func evaluate(_ value: String) throws -> String {
+        var out = value
+        while let start = out.range(of: "${{ "), let end = out.range(of: " }}", range: start.upperBound..<out.endIndex) {
+            let expression = String(out[start.upperBound..<end.lowerBound])
+            guard let known = context[expression] else { throw WalkFailure(description: "unknown expression ${{ \(expression) }}") }
+            out.replaceSubrange(start.lowerBound..<end.upperBound, with: known)
+        }
+        return out
+    }
+}
+
+struct WalkFailure: Error, CustomStringConvertible {
+    var description: String
+}
