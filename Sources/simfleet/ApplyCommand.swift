@@ -30,7 +30,7 @@ extension SimfleetCommand {
             0 converged, 1 nothing sent, 3 partial (including SIMs that could not be planned \
             or had a job in progress), 4 converged but for declared terminations awaiting \
             --allow-terminate (the tag may move; the drift check still shows them).
-            """
+            """ + "\n\n" + Help.apply
         )
 
         @OptionGroup var fleet: FleetOptions

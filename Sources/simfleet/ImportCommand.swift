@@ -20,7 +20,7 @@ extension SimfleetCommand {
             be read, have a job running or an unknown status are left out, each with its \
             reason. Never overwrites a file without --force. Exit status: 0 all imported \
             (or nothing to import), 1 errors or SIMs left out.
-            """
+            """ + "\n\n" + Help.importing
         )
 
         @Argument(help: "ICCs to import.")

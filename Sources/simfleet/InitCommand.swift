@@ -20,7 +20,7 @@ extension SimfleetCommand {
             Existing files are left alone unless --force is given; .simfleet/ is added to an \
             existing .gitignore that lacks it. Run it again at any time: it says what it wrote \
             and what it left alone.
-            """
+            """ + "\n\n" + Help.initializing
         )
 
         @Argument(help: "The repository's folder.")

@@ -17,7 +17,7 @@ extension SimfleetCommand {
             re-run of an older workflow run never moves it back. It moves the local tag; push \
             it with 'git push --force origin refs/tags/simfleet/applied'. Exit status: 0 moved \
             or already there, 1 refused (nothing moved).
-            """
+            """ + "\n\n" + Help.markApplied
         )
 
         @Option(help: "apply's JSON report (apply --format json).")

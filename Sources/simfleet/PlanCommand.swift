@@ -19,7 +19,7 @@ extension SimfleetCommand {
             --detailed-exitcode 2 when there are changes or SIMs with a job in progress. \
             Terminations are refused unless --allow-terminate allows them; protect: true \
             always wins.
-            """
+            """ + "\n\n" + Help.plan
         )
 
         @OptionGroup var fleet: FleetOptions

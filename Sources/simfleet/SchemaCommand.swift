@@ -5,7 +5,8 @@ extension SimfleetCommand {
     struct SchemaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "schema",
-            abstract: "Print the JSON Schema of the manifest format, for editors."
+            abstract: "Print the JSON Schema of the manifest format, for editors.",
+            discussion: Help.schema
         )
 
         func run() throws {

@@ -17,7 +17,7 @@ extension SimfleetCommand {
             plan and apply it (the break-glass workflow does both). Every ICC must be declared \
             in the manifests, and the edited manifests must still validate; otherwise nothing \
             is written. Exit status: 0 written, 1 nothing written.
-            """
+            """ + "\n\n" + Help.set
         )
 
         @Argument(help: "ICCs of declared SIMs.")

@@ -13,7 +13,7 @@ extension SimfleetCommand {
             Reads a plan saved by 'simfleet plan --out' and prints it as text, markdown or \
             JSON, byte for byte as plan did for the same run. Reads no manifests, no key, and \
             nothing from the network.
-            """
+            """ + "\n\n" + Help.show
         )
 
         @Argument(help: "A plan file saved by 'simfleet plan --out'.")

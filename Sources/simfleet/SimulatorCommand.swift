@@ -21,7 +21,7 @@ extension SimfleetCommand {
             'listening on http://HOST:PORT' as its first line. Stops gracefully on SIGINT or \
             SIGTERM, saving the state. The API key comes from --api-key, else \
             NEXCON_SIMULATOR_API_KEY, else the development key 'dev-key'.
-            """
+            """ + "\n\n" + Help.simulator
         )
 
         @Option(help: "Address to bind. Anything but loopback exposes the simulator to the network.")

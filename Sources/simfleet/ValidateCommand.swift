@@ -13,7 +13,7 @@ extension SimfleetCommand {
             discussion: """
             Reads every *.yaml and *.yml file under the given paths. Needs no API key and \
             sends nothing. Exits 0 when the manifests are valid and 1 when they are not.
-            """
+            """ + "\n\n" + Help.validate
         )
 
         @Argument(help: "Manifest files or folders.")
