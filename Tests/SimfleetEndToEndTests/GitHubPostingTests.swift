@@ -73,7 +73,7 @@ import Testing
             let environment = try Self.repository(dir)
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nold")
-            stub.state.withLock { $0.deleted.insert($0.comments[0].id) }
+            _ = stub.state.withLock { $0.deleted.insert($0.comments[0].id) }
             try await stub.serve { api in
                 Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
             }

@@ -182,7 +182,7 @@ final class Walkthrough: @unchecked Sendable {
         }
         let folder = root.appendingPathComponent("\(workflow)-\(name)-\(runs)")
         let output = root.appendingPathComponent("output-\(runs)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         var event: URL?
         if let (number, head) = pullRequest {
             event = root.appendingPathComponent("event-\(runs).json")
