@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply, static-binary (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
@@ -525,9 +525,32 @@ def bench_simulator(runs):
     print(f"| non-2xx responses | {errors} |")
 
 
+def bench_static_binary(runs):
+    """The binary the generated workflows build (.ci/build-static): what it links, its size,
+    and validate's speed beside the dynamically linked release build."""
+    built = subprocess.run([os.path.join(ROOT, ".ci", "build-static")], cwd=ROOT, check=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
+    binary = os.path.join(ROOT, built)
+    linked = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, check=True).stdout.decode()
+    stripped = os.path.join(WORK, "simfleet-stripped")
+    sh("strip", "-o", stripped, binary)
+    fleet, _ = fleet_files()
+    static = statistics.median(measure([binary, "validate", fleet])[0] for _ in range(runs))
+    dynamic = statistics.median(measure([SIMFLEET, "validate", fleet])[0] for _ in range(runs))
+    print(f"\n## static-binary: `.ci/build-static`, median of {runs} runs")
+    print("\n`ldd` (the check fails on libyaml, libswift*, libFoundation*, libdispatch):\n\n```")
+    print("\n".join(line.split(" (0x")[0].strip() for line in linked.strip().splitlines()))
+    print("```\n")
+    print("| | size | validate, 100,000 SIMs |")
+    print("|---|---|---|")
+    print(f"| static | {os.path.getsize(binary) / 1e6:.0f} MB ({os.path.getsize(stripped) / 1e6:.0f} MB stripped) | {static:.3f} s, {static / dynamic:.2f}x the dynamic build |")
+    print(f"| dynamic release build | {os.path.getsize(SIMFLEET) / 1e6:.0f} MB | {dynamic:.3f} s, 1.00x |")
+
+
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "latency": bench_latency,
          "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since,
-         "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply}
+         "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply,
+         "static-binary": bench_static_binary}
 
 
 def main():

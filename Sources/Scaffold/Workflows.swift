@@ -60,10 +60,11 @@ enum Workflows {
               - name: Build it, only when no binary is cached for this ref
                 if: steps.cache.outputs.cache-hit != 'true'
                 run: |
+                  # Static: the Swift runtime and libyaml linked in, so the runner needs nothing.
                   docker run --rm -v "$PWD/simfleet-source:/source" -w /source swift:6.1-noble bash -c \
-                    'apt-get update -qq && apt-get install -y -qq libyaml-dev && swift build -c release --static-swift-stdlib --product simfleet'
+                    'apt-get update -qq && apt-get install -y -qq libyaml-dev pkg-config && .ci/build-static .build-static'
                   mkdir -p bin
-                  cp simfleet-source/.build/release/simfleet bin/simfleet
+                  cp simfleet-source/.build-static/release/simfleet bin/simfleet
                   (cd bin && sha256sum simfleet > simfleet.sha256)
               - name: Check the binary against its SHA-256
                 run: cd bin && sha256sum --check --strict simfleet.sha256
@@ -75,15 +76,15 @@ enum Workflows {
         """#
     }
 
-    /// The build job's binary, unpacked in a job, with what it needs to run (libyaml until the
-    /// binary links it statically) and `extra` packages.
+    /// The build job's binary, unpacked in a job (it needs nothing installed), and `extra`
+    /// packages the job's steps use.
     static func installBinary(with extra: String = "") -> String {
         #"""
               - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
                 with:
                   name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
                   path: bin
-              - run: chmod +x bin/simfleet && sudo apt-get update -qq && sudo apt-get install -y -qq libyaml-0-2\#(extra.isEmpty ? "" : " " + extra)
+              - run: chmod +x bin/simfleet\#(extra.isEmpty ? "" : " && sudo apt-get update -qq && sudo apt-get install -y -qq " + extra)
         """#
     }
 
