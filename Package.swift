@@ -109,8 +109,12 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // import --csv: quoted fields, embedded commas and line breaks.
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
+        // `simfleet --version` names the commit: a build tool plugin asks git at build time.
+        .executableTarget(name: "BuildInfoTool", path: "Plugins/BuildInfoTool"),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool(), dependencies: ["BuildInfoTool"]),
         // For the test targets: golden files, temporary folders, the built binary, a
         // simulator on a free port, and a hostile loopback server.
         .target(

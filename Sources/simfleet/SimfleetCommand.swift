@@ -7,7 +7,7 @@ struct SimfleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simfleet",
         abstract: "Keep a fleet of NexCon SIM cards in the state your YAML manifests declare.",
-        version: SimfleetVersion.current,
+        version: SimfleetVersion.described,
         subcommands: [InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self, ImportCommand.self, SetCommand.self, MarkAppliedCommand.self, SchemaCommand.self, SimulatorCommand.self]
     )
 
@@ -22,4 +22,7 @@ struct SimfleetCommand: AsyncParsableCommand {
 
 enum SimfleetVersion {
     static let current = "0.1.0"
+
+    /// `0.1.0 (commit 0123456789ab)`: what `--version` prints, so a run names its build.
+    static var described: String { BuildInfo.commit.map { "\(current) (commit \($0.prefix(12)))" } ?? current }
 }

@@ -78,3 +78,12 @@ import Testing
         }
     }
 }
+
+/// `simfleet --version` names the build: the version and the commit it was built from.
+@Suite struct VersionTests {
+    @Test func theVersionNamesTheCommit() throws {
+        let head = try GitRepository(existing: Golden.packageRoot()).run(["rev-parse", "HEAD"])
+        let result = try Simfleet.run(["--version"])
+        #expect(result.stdout == "0.1.0 (commit \(head.prefix(12)))\n", "\(result.stdout)")
+    }
+}
