@@ -17,6 +17,9 @@ public enum Scaffold {
         case github
     }
 
+    /// The example `init` writes unless it imports a fleet instead.
+    public static let exampleManifestPath = "manifests/example.yaml"
+
     /// The line `.gitignore` needs: apply's journals and lock live in `.simfleet/`.
     public static let ignoreLine = ".simfleet/"
 
@@ -24,7 +27,7 @@ public enum Scaffold {
     /// the example's modeline names so editors check manifests as they are typed.
     public static func files(ci: CI?, schema: String) -> [File] {
         var files = [
-            File("manifests/example.yaml", Templates.exampleManifest),
+            File(exampleManifestPath, Templates.exampleManifest),
             File("manifests/manifest.schema.json", schema),
             File("simfleet.yaml", Templates.settings),
             File(".gitignore", ignoreLine + "\n"),

@@ -7,7 +7,7 @@ import Scaffold
 import Views
 
 extension SimfleetCommand {
-    struct InitCommand: ParsableCommand {
+    struct InitCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "init",
             abstract: "Make a working GitOps repository for a fleet: example manifests, settings, and with --ci the workflows.",
@@ -20,6 +20,11 @@ extension SimfleetCommand {
             Existing files are left alone unless --force is given; .simfleet/ is added to an \
             existing .gitignore that lacks it. Run it again at any time: it says what it wrote \
             and what it left alone.
+
+            With --import FILE, the SIMs a fleet already has are brought in instead of the \
+            example: each one's live status is read from NexCon (as simfleet import does, with \
+            the same key and API options) and declared as it is in manifests/imported.yaml, so \
+            the first plan shows no changes.
             """ + "\n\n" + Help.initializing
         )
 
@@ -32,9 +37,25 @@ extension SimfleetCommand {
         @Flag(help: "Replace files that exist.")
         var force = false
 
-        func run() throws {
+        @Option(name: .customLong("import"), help: "Declare the SIMs this file names, as they are live, in manifests/imported.yaml instead of writing the example: ICCs one a line, or a CSV file with --import-column.")
+        var importFile: String?
+
+        @Option(help: "With --import: read it as CSV, the ICCs in the column with this header.")
+        var importColumn: String?
+
+        @OptionGroup var api: APIOptions
+
+        func validate() throws {
+            if importColumn != nil && importFile == nil {
+                throw ValidationError("--import-column reads the --import file as CSV; pass --import FILE")
+            }
+        }
+
+        func run() async throws {
             var wrote: [String] = [], kept: [String] = [], problems: [String] = []
-            for file in Scaffold.files(ci: ci, schema: ManifestJSONSchema.rendered()) {
+            let files = Scaffold.files(ci: ci, schema: ManifestJSONSchema.rendered())
+                .filter { importFile == nil || $0.path != Scaffold.exampleManifestPath }
+            for file in files {
                 let path = (directory as NSString).appendingPathComponent(file.path)
                 switch Self.existing(path) {
                 case .regular where file.path == ".gitignore":
@@ -62,6 +83,20 @@ extension SimfleetCommand {
             }
             Self.report(directory: directory, wrote: wrote, kept: kept, problems: problems, ci: ci)
             if !problems.isEmpty { throw ExitCode.failure }
+            if let importFile { try await importFleet(from: importFile) }
+        }
+
+        /// `simfleet import` into manifests/imported.yaml, with this run's API options.
+        func importFleet(from file: String) async throws {
+            let out = (directory as NSString).appendingPathComponent("manifests/imported.yaml")
+            // The SIMs already declared are the new repository's, never the current folder's.
+            var arguments = ["--out", out, "--config", (directory as NSString).appendingPathComponent("simfleet.yaml"),
+                             "--manifests", (directory as NSString).appendingPathComponent("manifests")]
+            arguments += importColumn.map { ["--csv", file, "--column", $0] } ?? ["--icc-file", file]
+            if force { arguments.append("--force") }
+            var command = try ImportCommand.parse(arguments)
+            command.api = api
+            try await command.run()
         }
 
         enum Existing { case none, regular, other(String) }

@@ -79,6 +79,29 @@ import Testing
     }
 }
 
+/// `init --import` brings an existing fleet in, as it is: the first plan shows no changes.
+@Suite struct InitImportTests {
+    @Test func anExistingFleetIsDeclaredAsItIs() async throws {
+        try await withTemporaryDirectory { dir in
+            try #"[{"icc":"89450100250731069754","status":"ACTIVATED"},{"icc":"89450100250731069812","status":"BLOCKED"}]"#
+                .write(to: dir.appendingPathComponent("seeds.json"), atomically: true, encoding: .utf8)
+            try "89450100250731069754\n89450100250731069812\n".write(to: dir.appendingPathComponent("iccs.txt"), atomically: true, encoding: .utf8)
+            let simulator = try RunningProcess(["simulator", "--seed", "seeds.json", "--port", "0"], in: dir)
+            defer { _ = simulator.stop() }
+            let api = ["NEXCON_API_URL": simulator.firstLine().replacingOccurrences(of: "listening on ", with: ""), "NEXCON_API_KEY": "dev-key",
+                       "GITHUB_STEP_SUMMARY": ""]
+            let result = try Simfleet.run(["init", "repo", "--import", "iccs.txt", "--no-progress"], in: dir, environment: api)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("Imported 2 SIMs to repo/manifests/imported.yaml."), "\(result.stderr)")
+            let repo = dir.appendingPathComponent("repo")
+            #expect(!FileManager.default.fileExists(atPath: repo.appendingPathComponent("manifests/example.yaml").path))
+            let plan = try Simfleet.run(["plan", "--no-progress", "--detailed-exitcode"], in: repo, environment: api)
+            #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+            #expect(plan.stdout.contains("No changes. 2 SIMs match their manifests."))
+        }
+    }
+}
+
 /// `simfleet --version` names the build: the version and the commit it was built from.
 @Suite struct VersionTests {
     @Test func theVersionNamesTheCommit() throws {
