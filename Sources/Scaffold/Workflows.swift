@@ -62,7 +62,7 @@ enum Workflows {
                 run: |
                   # Static: the Swift runtime and libyaml linked in, so the runner needs nothing.
                   docker run --rm -v "$PWD/simfleet-source:/source" -w /source swift:6.1-noble bash -c \
-                    'apt-get update -qq && apt-get install -y -qq libyaml-dev pkg-config && .ci/build-static .build-static'
+                    'apt-get update -qq && apt-get install -y -qq libyaml-dev pkg-config git && git config --global --add safe.directory /source && .ci/build-static .build-static'
                   mkdir -p bin
                   cp simfleet-source/.build-static/release/simfleet bin/simfleet
                   (cd bin && sha256sum simfleet > simfleet.sha256)
