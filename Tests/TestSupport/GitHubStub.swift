@@ -1,7 +1,4 @@
 import Foundation
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import Synchronization
 
 /// GitHub's REST API for issue comments and issues, in memory on 127.0.0.1: pagination
@@ -75,21 +72,12 @@ public final class GitHubStub: Sendable {
 
     /// Runs `body` with the API's base URL (with the prefix), then closes the server.
     public func serve<T>(_ body: (String) async throws -> T) async throws -> T {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { child in
-                child.pipeline.configureHTTPServerPipeline().flatMap { child.pipeline.addHandler(Handler(stub: self)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let base = "http://127.0.0.1:\(channel.localAddress!.port!)"
-        do {
-            let result = try await body(base + prefix)
-            try await channel.close()
-            return result
-        } catch {
-            try? await channel.close()
-            throw error
-        }
+        try await LoopbackServer.serve({ request in
+            let base = "http://" + (request.headers.first(name: "Host") ?? "127.0.0.1")
+            let (code, headers, text) = self.answer(method: request.method, uri: request.uri,
+                                                    authorization: request.headers.first(name: "Authorization") ?? "", body: request.body, base: base)
+            return LoopbackServer.Response(code: code, headers: headers, body: text)
+        }, { base in try await body(base + prefix) })
     }
 
     func answer(method: String, uri: String, authorization: String, body: String, base: String) -> (Int, [(String, String)], String) {
@@ -166,35 +154,5 @@ public final class GitHubStub: Sendable {
         }
         let data = (try? JSONSerialization.data(withJSONObject: slice)) ?? Data("[]".utf8)
         return (200, headers, String(decoding: data, as: UTF8.self))
-    }
-
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
-        let stub: GitHubStub
-        var head: HTTPRequestHead?
-        var body = ""
-
-        init(stub: GitHubStub) { self.stub = stub }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body = ""
-            case .body(let buffer):
-                body += String(buffer: buffer)
-            case .end:
-                guard let head else { return }
-                let base = "http://" + (head.headers.first(name: "Host") ?? "127.0.0.1")
-                let (code, extra, text) = stub.answer(method: head.method.rawValue, uri: head.uri,
-                                                      authorization: head.headers.first(name: "Authorization") ?? "", body: body, base: base)
-                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(text.utf8.count))] + extra)
-                headers.add(name: "Connection", value: "keep-alive")
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            }
-        }
     }
 }
