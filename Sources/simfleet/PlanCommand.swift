@@ -57,7 +57,7 @@ extension SimfleetCommand {
             } catch {
                 if let target {
                     let body = PostedMarkdown.stopped(marker: marker, title: "simfleet plan", commit: target.commit, errors: Output.capturedErrors)
-                    if gitHub.prComment { await GitHubOptions.postComment(body, marker: marker, to: target) }
+                    if gitHub.prComment { await GitHubOptions.postComment(body, marker: marker, to: target, what: "why there is no plan") }
                     if driftIssue { await GitHubOptions.updateDriftIssue(.failed(body: body), marker: marker, label: driftLabel, to: target) }
                 }
                 throw error
