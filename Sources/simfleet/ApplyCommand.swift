@@ -57,6 +57,7 @@ extension SimfleetCommand {
         @OptionGroup var comment: CommentOptions
         @OptionGroup var stepSummary: StepSummaryOptions
         @OptionGroup var gitHub: GitHubOptions
+        @OptionGroup var metrics: MetricsOptions
 
         func validate() throws {
             if planFile != nil && fleet.changedSince != nil {
@@ -85,10 +86,16 @@ extension SimfleetCommand {
             let stop = StopFlag()
             let signals = InterruptHandler(stop: stop)
             defer { signals.cancel() }
-            if let planFile {
-                try await applySaved(planFile, stop: stop)
-            } else {
-                try await applyFresh(stop: stop)
+            let recorder = metrics.recorder("apply")
+            do {
+                if let planFile {
+                    try await applySaved(planFile, stop: stop, recorder: recorder)
+                } else {
+                    try await applyFresh(stop: stop, recorder: recorder)
+                }
+            } catch {
+                recorder.finish(success: false)
+                throw error
             }
         }
 
@@ -117,8 +124,9 @@ extension SimfleetCommand {
 
         /// A saved plan is a reviewed list of steps, checked whole against the manifests it
         /// was made from before anything is sent; the manifests are the authority.
-        func applySaved(_ path: String, stop: StopFlag) async throws {
+        func applySaved(_ path: String, stop: StopFlag, recorder: MetricsRecorder) async throws {
             let file = try PlanFile.read(path)
+            recorder.count(file.plan)
             if file.target.kind == .simulator && !api.simulator {
                 Output.error(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.").formatted)
                 throw ExitCode.failure
@@ -154,7 +162,7 @@ extension SimfleetCommand {
             report.planErrors = planErrors
             report.unsettled = unsettled
             if narrowed { report.narrowedFrom = authorized.count }
-            await finish(report)
+            await finish(report, recorder: recorder)
         }
 
         /// `--target`, `--target-file` and `--label` with a saved plan apply the plan's
@@ -176,7 +184,7 @@ extension SimfleetCommand {
             return (narrowed, true)
         }
 
-        func applyFresh(stop: StopFlag) async throws {
+        func applyFresh(stop: StopFlag, recorder: MetricsRecorder) async throws {
             let session = try await FleetSession.load(fleet)
             let options = options(session.policy)
             let isTerminal = isatty(STDIN_FILENO) == 1
@@ -187,6 +195,7 @@ extension SimfleetCommand {
             let report: ApplyReport = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
                 let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed)
+                recorder.count(plan)
                 var context = session.context(target)
                 // With a machine-readable report, standard output holds only the report.
                 if format == .text {
@@ -210,7 +219,7 @@ extension SimfleetCommand {
                 report.unsettled = plan.unsettled
                 return report
             }
-            await finish(report)
+            await finish(report, recorder: recorder)
         }
 
         func execute(_ steps: [Step], client: NexConClient, target: PlanTarget, digest: String,
@@ -267,7 +276,7 @@ extension SimfleetCommand {
             }
         }
 
-        func finish(_ report: ApplyReport) async {
+        func finish(_ report: ApplyReport, recorder: MetricsRecorder) async {
             stepSummary.append { _ in report.markdown(commentKey: comment.commentKey) }
             // Posted after the run, so a slow GitHub never delays an action; a failure to post
             // is a warning, and the exit status stays the apply's.
@@ -283,6 +292,8 @@ extension SimfleetCommand {
             case .json: report.json()
             }
             Output.write(Array(text.utf8))
+            recorder.count(report)
+            recorder.finish(success: report.exitCode == 0 || report.exitCode == 4)
             Foundation.exit(report.exitCode)
         }
     }

@@ -37,6 +37,7 @@ extension SimfleetCommand {
         @OptionGroup var comment: CommentOptions
         @OptionGroup var stepSummary: StepSummaryOptions
         @OptionGroup var gitHub: GitHubOptions
+        @OptionGroup var metrics: MetricsOptions
 
         @Flag(help: "Open, update or close the one drift issue (labelled --drift-label, found by its marker): open while the fleet differs, closed with a comment when it matches.")
         var driftIssue = false
@@ -51,10 +52,12 @@ extension SimfleetCommand {
             let target = posting ? gitHub.target(needsPullRequest: gitHub.prComment) : nil
             if posting { Output.captureErrors() }
             let marker = MarkdownText.commentMarker("plan", key: comment.commentKey)
+            let recorder = metrics.recorder("plan")
             let plan: (plan: Plan, context: RenderContext)
             do {
                 plan = try await makePlan()
             } catch {
+                recorder.finish(success: false)
                 if let target {
                     let body = PostedMarkdown.stopped(marker: marker, title: "simfleet plan", commit: target.commit, errors: Output.capturedErrors)
                     if gitHub.prComment { await GitHubOptions.postComment(body, marker: marker, to: target, what: "why there is no plan") }
@@ -71,6 +74,8 @@ extension SimfleetCommand {
                     await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(body: markdown), marker: marker, label: driftLabel, to: target)
                 }
             }
+            recorder.count(plan.plan)
+            recorder.finish(success: plan.plan.errors.isEmpty)
             if !plan.plan.errors.isEmpty { throw ExitCode.failure }
             if detailedExitcode && plan.plan.hasChanges { throw ExitCode(2) }
         }

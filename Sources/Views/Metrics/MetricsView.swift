@@ -1,0 +1,113 @@
+import FleetModel
+import Planning
+import Reconciler
+
+/// What one run of plan or apply tells a dashboard, as Prometheus's text format for
+/// node_exporter's textfile collector: counts by state, drift by transition, steps by action
+/// or outcome, and when the run ended, whether it succeeded and how long it took.
+public struct RunMetrics: Sendable, Equatable {
+    public var command: String
+    public var success: Bool
+    /// Seconds since 1970, when the run ended.
+    public var finishedAt: Double
+    public var durationSeconds: Double
+    /// The SIMs the run covered, by the state their manifests declare.
+    public var declared: [String: Int] = [:]
+    /// The same SIMs by live state (`unknown` when it could not be read).
+    public var live: [String: Int] = [:]
+    /// SIMs that differ from their manifests, by live state and desired state.
+    public var drift: [Transition: Int] = [:]
+    public var planSteps: [String: Int] = [:]
+    public var applySteps: [String: Int] = [:]
+
+    public struct Transition: Sendable, Hashable, Comparable {
+        public var from: String
+        public var to: String
+
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
+
+        public static func < (a: Transition, b: Transition) -> Bool { (a.from, a.to) < (b.from, b.to) }
+    }
+
+    public init(command: String, success: Bool, finishedAt: Double, durationSeconds: Double) {
+        self.command = command
+        self.success = success
+        self.finishedAt = finishedAt
+        self.durationSeconds = durationSeconds
+    }
+
+    /// The counts a plan gives: every SIM it covered, its drift and its steps.
+    public mutating func count(_ plan: Plan) {
+        for state in SIMState.allCases { declared[state.rawValue] = 0 }
+        for state in LiveState.allCases { live[state.rawValue] = 0 }
+        for action in SIMAction.allCases { planSteps[action.rawValue] = 0 }
+        for sim in plan.sims {
+            declared[sim.desired.rawValue, default: 0] += 1
+            live[sim.live?.rawValue ?? "unknown", default: 0] += 1
+            if sim.outcome != .unchanged {
+                drift[Transition(from: sim.live?.rawValue ?? "unknown", to: sim.desired.rawValue), default: 0] += 1
+            }
+        }
+        for step in plan.steps { planSteps[step.action.rawValue, default: 0] += 1 }
+    }
+
+    /// The counts an apply gives: its steps by outcome.
+    public mutating func count(_ report: ApplyReport) {
+        for outcome in StepOutcome.allCases { applySteps[outcome.rawValue] = report.count(outcome) }
+    }
+}
+
+/// Prometheus's text exposition format, version 0.0.4.
+public enum MetricsView {
+    public static func prometheus(_ metrics: RunMetrics) -> String {
+        var out = ""
+        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
+            guard !samples.isEmpty else { return }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+            for sample in samples {
+                let labels = sample.labels.map { "\($0.0)=\"\(PrometheusText.escapeLabel($0.1))\"" }.joined(separator: ",")
+                out += name + (labels.isEmpty ? "" : "{\(labels)}") + " " + PrometheusText.number(sample.value) + "\n"
+            }
+        }
+        func byKey(_ label: String, _ counts: [String: Int]) -> [(labels: [(String, String)], value: Double)] {
+            counts.sorted { $0.key < $1.key }.map { ([(label, $0.key)], Double($0.value)) }
+        }
+        family("simfleet_sims", "SIMs the run covered, by the state their manifests declare.", byKey("state", metrics.declared))
+        family("simfleet_sims_live", "SIMs the run covered, by live state (unknown: could not be read).", byKey("state", metrics.live))
+        family("simfleet_drift_sims", "SIMs that differ from their manifests, by live and desired state.",
+               metrics.drift.sorted { $0.key < $1.key }.map { ([("from", $0.key.from), ("to", $0.key.to)], Double($0.value)) })
+        family("simfleet_plan_steps", "Steps the plan holds, by action.", byKey("action", metrics.planSteps))
+        family("simfleet_apply_steps", "Steps the apply carried out, by outcome.", byKey("outcome", metrics.applySteps))
+        let command = [("command", metrics.command)]
+        family("simfleet_last_run_timestamp_seconds", "When the last run ended, in seconds since 1970.", [(command, metrics.finishedAt)])
+        family("simfleet_last_run_success", "1 when the last run succeeded (plan: made; apply: converged), else 0.", [(command, metrics.success ? 1 : 0)])
+        family("simfleet_run_duration_seconds", "How long the last run took.", [(command, metrics.durationSeconds)])
+        return out
+    }
+}
+
+/// Escaping for Prometheus's text format.
+public enum PrometheusText {
+    /// A label value: backslash, double quote and line feed escaped, as the format requires;
+    /// other control characters made visible, as everywhere else.
+    public static func escapeLabel(_ text: String) -> String {
+        TerminalText.replacing(text) { scalar in
+            switch scalar {
+            case "\\": "\\\\"
+            case "\"": "\\\""
+            case "\n": "\\n"
+            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
+            }
+        }
+    }
+
+    /// A sample value: integers without a fraction, others as Swift prints them (Go's float
+    /// syntax, which the format uses, reads them).
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+}

@@ -1,0 +1,42 @@
+import FleetModel
+import Planning
+import Reconciler
+import TestSupport
+import Testing
+import Views
+
+/// A run's metrics in Prometheus's text format.
+@Suite struct MetricsViewTests {
+    @Test func aPlanIsCountedByStateDriftAndAction() {
+        let desired = [Fleet.sim(1, .active), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]
+        let observed = [Fleet.icc(1): Fleet.live("ACTIVATED"), Fleet.icc(2): Fleet.live("ACTIVATED"), Fleet.icc(3): Observation.failed("timeout")]
+        let plan = Planner.plan(desired: desired, observed: observed, policy: Policy(), managed: 3)
+        var metrics = RunMetrics(command: "plan", success: true, finishedAt: 1_796_000_000, durationSeconds: 1.5)
+        metrics.count(plan)
+        let text = MetricsView.prometheus(metrics)
+        for line in [
+            #"simfleet_sims{state="active"} 2"#, #"simfleet_sims{state="blocked"} 1"#, #"simfleet_sims{state="terminated"} 0"#,
+            #"simfleet_sims_live{state="active"} 2"#, #"simfleet_sims_live{state="unknown"} 1"#,
+            #"simfleet_drift_sims{from="active",to="blocked"} 1"#, #"simfleet_drift_sims{from="unknown",to="active"} 1"#,
+            #"simfleet_plan_steps{action="block"} 1"#, #"simfleet_plan_steps{action="activate"} 0"#,
+            #"simfleet_last_run_timestamp_seconds{command="plan"} 1796000000"#, #"simfleet_last_run_success{command="plan"} 1"#,
+            #"simfleet_run_duration_seconds{command="plan"} 1.5"#,
+        ] {
+            #expect(text.contains("\n" + line + "\n"), "missing \(line) in\n\(text)")
+        }
+        #expect(text.hasPrefix("# HELP simfleet_sims "))
+        #expect(!text.contains("simfleet_apply_steps"), "a plan has no apply outcomes")
+        // Every family is declared once, as a gauge, before its samples.
+        #expect(text.components(separatedBy: "# TYPE ").count - 1 == 7)
+    }
+
+    @Test(arguments: [
+        ("plain", "plain"),
+        (#"a"b\c"#, #"a\"b\\c"#),
+        ("line\nbreak", #"line\nbreak"#),
+        ("bell\u{07}", #"bell\u{7}"#),
+    ])
+    func labelValuesAreEscapedAsTheFormatRequires(value: String, escaped: String) {
+        #expect(PrometheusText.escapeLabel(value) == escaped)
+    }
+}
