@@ -45,6 +45,9 @@ extension SimfleetCommand {
         @Option(help: "The drift issue's label.")
         var driftLabel = "simfleet-drift"
 
+        @Option(help: "Also break the drift picture (in the drift issue and the step summary) down by this label's values.")
+        var groupBy: String?
+
         func run() async throws {
             let posting = gitHub.prComment || driftIssue
             // Checked before anything else: a bad GitHub setting is a warning up front, and
@@ -53,7 +56,7 @@ extension SimfleetCommand {
             if posting { Output.captureErrors() }
             let marker = MarkdownText.commentMarker("plan", key: comment.commentKey)
             let recorder = metrics.recorder("plan")
-            let plan: (plan: Plan, context: RenderContext)
+            let plan: (plan: Plan, context: RenderContext, picture: String?)
             do {
                 plan = try await makePlan()
             } catch {
@@ -66,12 +69,13 @@ extension SimfleetCommand {
                 throw error
             }
             if let target {
-                let markdown = PostedMarkdown.headed(PlanView.markdown(plan.plan, context: plan.context, elsewhere: "this run's step summary and the JSON plan (`--out`)"),
-                                                     commit: target.commit)
-                if gitHub.prComment { await GitHubOptions.postComment(markdown, marker: marker, to: target) }
+                let markdown = PlanView.markdown(plan.plan, context: plan.context, elsewhere: "this run's step summary and the JSON plan (`--out`)")
+                if gitHub.prComment { await GitHubOptions.postComment(PostedMarkdown.headed(markdown, commit: target.commit), marker: marker, to: target) }
                 if driftIssue {
                     let converged = !plan.plan.hasChanges && plan.plan.errors.isEmpty
-                    await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(body: markdown), marker: marker, label: driftLabel, to: target)
+                    let body = PostedMarkdown.headed(PostedMarkdown.pictured(markdown, plan.picture), commit: target.commit)
+                    await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(body: body),
+                                                         marker: marker, label: driftLabel, to: target)
                 }
             }
             recorder.count(plan.plan)
@@ -80,8 +84,9 @@ extension SimfleetCommand {
             if detailedExitcode && plan.plan.hasChanges { throw ExitCode(2) }
         }
 
-        /// Plans, saves `--out`, appends the step summary and prints the plan.
-        func makePlan() async throws -> (plan: Plan, context: RenderContext) {
+        /// Plans, saves `--out`, appends the step summary (with the drift picture) and prints
+        /// the plan.
+        func makePlan() async throws -> (plan: Plan, context: RenderContext, picture: String?) {
             let session = try await FleetSession.load(fleet)
             let (plan, target) = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
@@ -97,11 +102,18 @@ extension SimfleetCommand {
                     throw ExitCode.failure
                 }
             }
-            stepSummary.append { room in PlanView.markdown(plan, context: context, limit: room, elsewhere: "the JSON plan (`--out`)") }
+            let groups = groupBy.map { label in
+                Dictionary(session.desired.compactMap { sim in sim.labels[label].map { (sim.icc, $0) } }, uniquingKeysWith: { first, _ in first })
+            } ?? [:]
+            let picture = DriftPicture.markdown(plan, groupBy: groupBy, groups: groups)
+            stepSummary.append { room in
+                PostedMarkdown.pictured(PlanView.markdown(plan, context: context, limit: room - (picture?.utf8.count ?? 0) - 2,
+                                                          elsewhere: "the JSON plan (`--out`)"), picture)
+            }
             var printed = context
             printed.color = format == .text && Terminal.colorOnStandardOutput
             Output.write(Array(PlanView.render(plan, as: format, context: printed).utf8))
-            return (plan, context)
+            return (plan, context, picture)
         }
     }
 }

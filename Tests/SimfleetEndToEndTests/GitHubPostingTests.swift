@@ -168,6 +168,8 @@ import Testing
             var state = stub.snapshot
             let opened = try #require(state.issues.first { $0.number == 3 })
             #expect(opened.labels == ["simfleet-drift"] && opened.open && opened.body.contains("to activate"))
+            // The picture opens the issue, above the table.
+            #expect(opened.body.contains("### simfleet plan\n\n```mermaid\npie showData title Drift: 2 SIMs by transition\n"), "\(opened.body.prefix(300))")
             #expect(state.issues.count == 3, "the second run found the open issue: \(state.issues.map(\.number))")
             #expect(state.issues[1].body == Self.marker + "\nforged" && state.issues[0].body == Self.marker + "\nnot an issue")
 

@@ -22,4 +22,18 @@ import Testing
             #expect(!text.contains("simfleet_sims{"), "no counts from a plan that was not made")
         }
     }
+
+    /// The step summary opens with the drift picture, broken down by a label.
+    @Test func theStepSummaryOpensWithThePicture() async throws {
+        try await withTemporaryDirectory { dir in
+            _ = try Simfleet.run(["init", dir.path])
+            let summary = dir.appendingPathComponent("summary.md")
+            let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--group-by", "fleet"], in: dir,
+                                          environment: ["GITHUB_STEP_SUMMARY": summary.path])
+            #expect(result.status == 0)
+            let text = try String(contentsOf: summary, encoding: .utf8)
+            #expect(text.contains("### simfleet plan\n\n```mermaid\npie showData title Drift: "), "\(text.prefix(400))")
+            #expect(text.contains("pie showData title Drift by fleet\n  \"example\" : "), "\(text.prefix(600))")
+        }
+    }
 }

@@ -23,6 +23,16 @@ public enum PostedMarkdown {
         return out
     }
 
+    /// `markdown` with `picture` under its heading (`### ...`), or under the marker.
+    public static func pictured(_ markdown: String, _ picture: String?) -> String {
+        guard let picture else { return markdown }
+        let (marker, rest) = split(markdown)
+        if rest.hasPrefix("### "), let end = rest.firstIndex(of: "\n") {
+            return marker + "\n" + rest[...end] + "\n" + picture + String(rest[rest.index(after: end)...])
+        }
+        return marker + "\n" + picture + "\n" + rest
+    }
+
     static func split(_ markdown: String) -> (String, String) {
         guard let newline = markdown.firstIndex(of: "\n") else { return (markdown, "") }
         return (String(markdown[..<newline]), String(markdown[markdown.index(after: newline)...]))
