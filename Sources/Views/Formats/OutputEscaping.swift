@@ -136,3 +136,42 @@ public enum GitHubAnnotation {
         "::\(severity)::\(escapeData(message))"
     }
 }
+
+/// Escaping for Prometheus's text format.
+public enum PrometheusText {
+    /// A label value: backslash, double quote and line feed escaped, as the format requires;
+    /// other control characters made visible, as everywhere else.
+    public static func escapeLabel(_ text: String) -> String {
+        TerminalText.replacing(text) { scalar in
+            switch scalar {
+            case "\\": "\\\\"
+            case "\"": "\\\""
+            case "\n": "\\n"
+            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
+            }
+        }
+    }
+
+    /// A sample value: integers without a fraction, others as Swift prints them (Go's float
+    /// syntax, which the format uses, reads them).
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+}
+
+/// Text inside a mermaid diagram in markdown: no quote can end a label, no backtick can end
+/// the code fence, no line break can start a statement; controls shown escaped; cut to 60.
+public enum MermaidText {
+    public static func label(_ text: String) -> String {
+        let cleaned = TerminalText.replacing(text) { scalar in
+            switch scalar {
+            case "\"", "`": "'"
+            case "#", ";": " "
+            case "\r", "\n": " "
+            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
+            }
+        }
+        return cleaned.unicodeScalars.count > 60 ? String(String.UnicodeScalarView(cleaned.unicodeScalars.prefix(60))) + "…" : cleaned
+    }
+}

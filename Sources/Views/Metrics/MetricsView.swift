@@ -88,26 +88,3 @@ public enum MetricsView {
         return out
     }
 }
-
-/// Escaping for Prometheus's text format.
-public enum PrometheusText {
-    /// A label value: backslash, double quote and line feed escaped, as the format requires;
-    /// other control characters made visible, as everywhere else.
-    public static func escapeLabel(_ text: String) -> String {
-        TerminalText.replacing(text) { scalar in
-            switch scalar {
-            case "\\": "\\\\"
-            case "\"": "\\\""
-            case "\n": "\\n"
-            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
-            }
-        }
-    }
-
-    /// A sample value: integers without a fraction, others as Swift prints them (Go's float
-    /// syntax, which the format uses, reads them).
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return value.description
-    }
-}

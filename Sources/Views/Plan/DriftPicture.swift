@@ -34,19 +34,3 @@ public enum DriftPicture {
         return out + "```\n"
     }
 }
-
-/// Text inside a mermaid diagram in markdown: no quote can end a label, no backtick can end
-/// the code fence, no line break can start a statement; controls shown escaped; cut to 60.
-public enum MermaidText {
-    public static func label(_ text: String) -> String {
-        let cleaned = TerminalText.replacing(text) { scalar in
-            switch scalar {
-            case "\"", "`": "'"
-            case "#", ";": " "
-            case "\r", "\n": " "
-            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
-            }
-        }
-        return cleaned.unicodeScalars.count > 60 ? String(String.UnicodeScalarView(cleaned.unicodeScalars.prefix(60))) + "…" : cleaned
-    }
-}
