@@ -92,7 +92,8 @@ extension SimfleetCommand {
             // The SIMs already declared are the new repository's, never the current folder's.
             var arguments = ["--out", out, "--config", (directory as NSString).appendingPathComponent("simfleet.yaml"),
                              "--manifests", (directory as NSString).appendingPathComponent("manifests")]
-            arguments += importColumn.map { ["--csv", file, "--column", $0] } ?? ["--icc-file", file]
+            // `--name=value`: a file named like an option ("-fleet.txt") stays a value.
+            arguments += importColumn.map { ["--csv=\(file)", "--column=\($0)"] } ?? ["--icc-file=\(file)"]
             if force { arguments.append("--force") }
             var command = try ImportCommand.parse(arguments)
             command.api = api

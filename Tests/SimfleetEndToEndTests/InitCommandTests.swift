@@ -85,12 +85,13 @@ import Testing
         try await withTemporaryDirectory { dir in
             try #"[{"icc":"89450100250731069754","status":"ACTIVATED"},{"icc":"89450100250731069812","status":"BLOCKED"}]"#
                 .write(to: dir.appendingPathComponent("seeds.json"), atomically: true, encoding: .utf8)
-            try "89450100250731069754\n89450100250731069812\n".write(to: dir.appendingPathComponent("iccs.txt"), atomically: true, encoding: .utf8)
+            // Named like an option, as a hostile or careless file name can be.
+            try "89450100250731069754\n89450100250731069812\n".write(to: dir.appendingPathComponent("-iccs.txt"), atomically: true, encoding: .utf8)
             let simulator = try RunningProcess(["simulator", "--seed", "seeds.json", "--port", "0"], in: dir)
             defer { _ = simulator.stop() }
             let api = ["NEXCON_API_URL": simulator.firstLine().replacingOccurrences(of: "listening on ", with: ""), "NEXCON_API_KEY": "dev-key",
                        "GITHUB_STEP_SUMMARY": ""]
-            let result = try Simfleet.run(["init", "repo", "--import", "iccs.txt", "--no-progress"], in: dir, environment: api)
+            let result = try Simfleet.run(["init", "repo", "--import=-iccs.txt", "--no-progress"], in: dir, environment: api)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("Imported 2 SIMs to repo/manifests/imported.yaml."), "\(result.stderr)")
             let repo = dir.appendingPathComponent("repo")
