@@ -30,6 +30,8 @@ public struct JSONWriter: Sendable {
 
     public mutating func value(_ text: String) { separator(); appendQuoted(text); needsComma = true }
     public mutating func value(_ number: Int) { separator(); appendDecimal(number); needsComma = true }
+    /// A number as JSON text already spelled it (a `JSONValue.number` read back), unchanged.
+    public mutating func value(numberText text: String) { separator(); bytes.append(contentsOf: text.utf8); needsComma = true }
     public mutating func value(_ flag: Bool) { separator(); bytes.append(contentsOf: (flag ? "true" : "false").utf8); needsComma = true }
     public mutating func valueNull() { separator(); bytes.append(contentsOf: "null".utf8); needsComma = true }
     public mutating func value(_ text: String?) { if let text { value(text) } else { valueNull() } }

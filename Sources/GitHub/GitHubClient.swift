@@ -183,7 +183,7 @@ extension JSONWriter {
     mutating func value(_ json: JSONValue) {
         switch json {
         case .string(let text): value(text)
-        case .number(let text): value(Int(text) ?? 0)
+        case .number(let text): value(numberText: text)
         case .bool(let flag): value(flag)
         case .null: valueNull()
         case .array(let items):
