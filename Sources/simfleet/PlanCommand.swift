@@ -73,7 +73,7 @@ extension SimfleetCommand {
                 if gitHub.prComment { await GitHubOptions.postComment(PostedMarkdown.headed(markdown, commit: target.commit), marker: marker, to: target) }
                 if driftIssue {
                     let converged = !plan.plan.hasChanges && plan.plan.errors.isEmpty
-                    let body = PostedMarkdown.headed(PostedMarkdown.pictured(markdown, plan.picture), commit: target.commit)
+                    let body = PostedMarkdown.driftIssue(plan.plan, context: plan.context, picture: plan.picture, commit: target.commit)
                     await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(body: body),
                                                          marker: marker, label: driftLabel, to: target)
                 }

@@ -47,3 +47,18 @@ import Views
         #expect(PostedMarkdown.pictured("<!-- m -->\n### simfleet plan\n\ntable\n", nil) == "<!-- m -->\n### simfleet plan\n\ntable\n")
     }
 }
+
+extension DriftPictureTests {
+    /// The picture and the commit line come out of the body's budget: the whole stays within
+    /// GitHub's 65,536 characters.
+    @Test(arguments: [3_000])
+    func theDriftIssueFitsGitHub(count: Int) {
+        let plan = Self.plan(Array(repeating: (SIMState.blocked, "ACTIVATED"), count: count))
+        let groups = Dictionary(uniqueKeysWithValues: (1...count).map { (Fleet.icc($0), String(repeating: "depot ", count: 9) + "\($0)") })
+        let picture = DriftPicture.markdown(plan, groupBy: "depot", groups: groups)
+        let context = RenderContext(target: PlanTarget(kind: .api, url: "https://app.nexcon.io"), toolVersion: "t", manifestDigest: "d")
+        let body = PostedMarkdown.driftIssue(plan, context: context, picture: picture, commit: String(repeating: "a", count: 40))
+        #expect(body.count <= 65_536, "\(body.count)")
+        #expect(body.contains("```mermaid") && body.contains("to block"))
+    }
+}

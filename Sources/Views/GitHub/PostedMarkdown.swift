@@ -1,4 +1,5 @@
 import FleetModel
+import Planning
 
 /// The markdown simfleet posts on GitHub: a plan or apply headed by the commit it was made
 /// for, or, when simfleet stopped before planning, why, so no earlier plan survives.
@@ -21,6 +22,14 @@ public enum PostedMarkdown {
         if lines.count > shown { out += "- … and \(lines.count - shown) more, in the run's log\n" }
         if lines.isEmpty { out += "- see the run's log\n" }
         return out
+    }
+
+    /// The drift issue's body: the picture, the commit and the plan's markdown together within
+    /// the plan's 65,000 characters (GitHub refuses a body over 65,536).
+    public static func driftIssue(_ plan: Plan, context: RenderContext, picture: String?, commit: String?) -> String {
+        let room = PlanView.markdownLimit - (picture?.utf8.count ?? 0) - 64
+        let table = PlanView.markdown(plan, context: context, limit: room, elsewhere: "this run's step summary and the JSON plan (`--out`)")
+        return headed(pictured(table, picture), commit: commit)
     }
 
     /// `markdown` with `picture` under its heading (`### ...`), or under the marker.
