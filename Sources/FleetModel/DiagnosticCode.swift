@@ -44,6 +44,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case callbackURL = "SF-CALLBACK-URL"
     /// `blastRadius` holds a value out of range.
     case configBlastRadius = "SF-CONFIG-BLASTRADIUS"
+    /// A `policy` rule's `freeze` names an unknown day or time zone, or a time that is not HH:MM.
+    case configFreeze = "SF-CONFIG-FREEZE"
+    /// A `policy` rule is malformed: no name or a repeated one, an unknown action or mode,
+    /// a `match` that is not labels, or a `maxSteps` that is not a positive number.
+    case configPolicy = "SF-CONFIG-POLICY"
     /// simfleet.yaml is not one mapping.
     case configShape = "SF-CONFIG-SHAPE"
     /// `statusMap` is malformed, or maps one status word to two states.

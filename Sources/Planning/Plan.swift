@@ -22,10 +22,12 @@ public struct Step: Sendable, Hashable {
     /// From the manifest: apply refuses to terminate a protected SIM whatever it is told.
     public var protect: Bool
     public var location: SourceLocation
+    /// What simfleet.yaml's policy rules say of this step (`Policy.judge`).
+    public var verdicts: [RuleVerdict]
 
     public init(icc: ICC, name: String?, action: SIMAction, from: SIMState, to: SIMState, wave: Int,
                 refused: Bool = false, reason: String? = nil, note: String? = nil, manifestNote: String? = nil,
-                callbackURL: String? = nil, protect: Bool = false, location: SourceLocation) {
+                callbackURL: String? = nil, protect: Bool = false, location: SourceLocation, verdicts: [RuleVerdict] = []) {
         self.icc = icc
         self.name = name
         self.action = action
@@ -39,6 +41,7 @@ public struct Step: Sendable, Hashable {
         self.callbackURL = callbackURL
         self.protect = protect
         self.location = location
+        self.verdicts = verdicts
     }
 }
 
@@ -137,6 +140,8 @@ public struct Plan: Sendable, Hashable {
     public var warnings: [PlanIssue]
     public var summary: PlanSummary
     public var blastRadius: BlastRadius
+    /// Where each changed SIM's desired state was declared, when git could tell.
+    public var explanations = Explanations.none
 
     /// Whether the manifests and the fleet differ: any step, refused terminations included,
     /// since a drift check must see them, or any SIM with a job in progress, which is not

@@ -29,6 +29,18 @@ extension PlanFile {
         }
         struct Radius: Decodable { var disruptive: Int; var managed: Int; var percent: Double; var minimum: Int }
         struct Location: Decodable { var path: String; var line: Int?; var column: Int? }
+        struct Verdict: Decodable { var rule: String; var effect: String; var reason: String }
+        struct Declared: Decodable {
+            var source: Location
+            var committed: Bool
+            var commit: String?
+            var author: String?
+            var authorTime: Int64?
+            var authorZone: String?
+            var subject: String?
+            var pullRequest: Int?
+        }
+        struct Explained: Decodable { var unavailable: String? }
         struct SavedStep: Decodable {
             var icc: String
             var name: String?
@@ -43,6 +55,8 @@ extension PlanFile {
             var callbackUrl: String?
             var protect: Bool
             var source: Location
+            var policy: [Verdict]
+            var declared: Declared?
         }
         struct SavedSIM: Decodable {
             var icc: String
@@ -52,6 +66,7 @@ extension PlanFile {
             var live: String?
             var outcome: String
             var source: Location
+            var declared: Declared?
         }
         struct Issue: Decodable { var icc: String?; var name: String?; var source: Location?; var message: String }
         struct Version: Decodable { var formatVersion: Int }
@@ -62,6 +77,7 @@ extension PlanFile {
         var scope: Scope
         var summary: Summary
         var blastRadius: Radius
+        var explanations: Explained
         var steps: [SavedStep]
         var sims: [SavedSIM]
         var errors: [Issue]
@@ -124,6 +140,17 @@ extension PlanFile {
                      "'scope.changedSince.mergeBase' is not a commit id")
         let steps = reader.steps(document.steps)
         let sims = reader.sims(document.sims)
+        var declared: [ICC: Declaration] = [:]
+        for (index, saved) in document.sims.enumerated() {
+            guard let found = saved.declared else { continue }
+            declared[ICC(unchecked: saved.icc)] = reader.declaration(found, "SIM \(index + 1)")
+        }
+        for (index, saved) in document.steps.enumerated() {
+            guard let found = saved.declared else { continue }
+            let declaration = reader.declaration(found, "step \(index + 1)")
+            reader.check(declared[ICC(unchecked: saved.icc)].map { $0 == declaration } ?? true,
+                         "step \(index + 1): 'declared' differs from its SIM's")
+        }
         let errors = reader.issues(document.errors, "error"), warnings = reader.issues(document.warnings, "warning")
         let s = document.summary, r = document.blastRadius
         reader.check(r.percent.isFinite && r.percent >= 0 && r.minimum >= 0, "'blastRadius' holds a negative or non-finite limit")
@@ -134,7 +161,8 @@ extension PlanFile {
                                   refused: s.refused, unchanged: s.unchanged, pending: s.pending, errors: s.errors)
         let plan = Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary,
                         blastRadius: BlastRadius(disruptive: r.disruptive, managed: r.managed,
-                                                 limit: BlastRadiusLimit(percent: r.percent, minimum: r.minimum)))
+                                                 limit: BlastRadiusLimit(percent: r.percent, minimum: r.minimum)),
+                        explanations: Explanations(declared: declared, unavailable: document.explanations.unavailable))
         return .success(PlanFile(plan: plan, simfleetVersion: document.simfleetVersion,
                                  target: PlanTarget(kind: kind, url: document.target.url),
                                  manifestDigest: document.manifestDigest,
@@ -182,11 +210,31 @@ extension PlanFile {
                 } else {
                     firstIndex[key] = index
                 }
+                var verdicts: [RuleVerdict] = []
+                for (position, verdict) in saved.policy.enumerated() {
+                    let effect = RuleVerdict.Effect(rawValue: verdict.effect)
+                    check(effect != nil, "\(what): policy verdict \(position + 1) has unknown effect '\(verdict.effect)' (valid: deny, warn, freeze)")
+                    if let effect { verdicts.append(RuleVerdict(rule: verdict.rule, effect: effect, reason: verdict.reason)) }
+                }
                 steps.append(Step(icc: stepICC, name: saved.name, action: action, from: from, to: to, wave: saved.wave,
                                   refused: saved.refused, reason: saved.reason, note: saved.note, manifestNote: saved.manifestNote, callbackURL: saved.callbackUrl,
-                                  protect: saved.protect, location: locate(saved.source)))
+                                  protect: saved.protect, location: locate(saved.source), verdicts: verdicts))
             }
             return steps
+        }
+
+        /// A `declared` object: shown, never trusted, so only its shape is checked.
+        mutating func declaration(_ saved: Document.Declared, _ what: String) -> Declaration {
+            let location = locate(saved.source)
+            guard saved.committed else { return Declaration(line: location, commit: nil) }
+            let id = saved.commit ?? ""
+            check((id.utf8.count == 40 || id.utf8.count == 64) && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
+                  "\(what): 'declared.commit' is not a commit id")
+            check(saved.pullRequest.map { $0 > 0 } ?? true, "\(what): 'declared.pullRequest' is not a positive number")
+            return Declaration(line: location, commit: DeclaringCommit(
+                id: id, author: String((saved.author ?? "").prefix(200)), authorTime: saved.authorTime ?? 0,
+                authorZone: String((saved.authorZone ?? "+0000").prefix(5)), subject: String((saved.subject ?? "").prefix(500)),
+                pullRequest: saved.pullRequest))
         }
 
         mutating func sims(_ saved: [Document.SavedSIM]) -> [PlannedSIM] {

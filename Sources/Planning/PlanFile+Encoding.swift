@@ -13,7 +13,10 @@ extension PlanFile {
         w.field("manifestDigest", manifestDigest)
         writeScope(&w)
         writeSummary(&w)
-        w.array("steps", plan.steps) { w, step in Self.writeStep(&w, step) }
+        w.object("explanations") { w in w.field("unavailable", plan.explanations.unavailable) }
+        writePolicy(&w)
+        let declared = plan.explanations.declared
+        w.array("steps", plan.steps) { w, step in Self.writeStep(&w, step, declared: declared[step.icc]) }
         w.array("sims", plan.sims) { w, sim in
             w.object { w in
                 w.field("icc", sim.icc)
@@ -23,6 +26,7 @@ extension PlanFile {
                 w.field("live", sim.live?.rawValue)
                 w.field("outcome", sim.outcome.rawValue)
                 w.field("source", sim.location)
+                Self.writeDeclared(&w, declared[sim.icc])
             }
         }
         w.array("errors", plan.errors) { w, issue in w.value(issue) }
@@ -75,6 +79,25 @@ extension PlanFile {
         }
     }
 
+    /// The rules that caught steps, in the order they first catch one, with counts; each
+    /// step's own verdicts are under the step.
+    private func writePolicy(_ w: inout JSONWriter) {
+        var order: [String] = []
+        var counts: [String: [RuleVerdict.Effect: Int]] = [:]
+        for verdict in plan.steps.lazy.flatMap(\.verdicts) {
+            if counts[verdict.rule] == nil { order.append(verdict.rule) }
+            counts[verdict.rule, default: [:]][verdict.effect, default: 0] += 1
+        }
+        w.array("policy", order) { w, rule in
+            w.object { w in
+                w.field("rule", rule)
+                w.field("denied", counts[rule]?[.deny] ?? 0)
+                w.field("warned", counts[rule]?[.warn] ?? 0)
+                w.field("frozen", counts[rule]?[.freeze] ?? 0)
+            }
+        }
+    }
+
     private func writeSummary(_ w: inout JSONWriter) {
         let s = plan.summary
         w.object("summary") { w in
@@ -93,7 +116,7 @@ extension PlanFile {
         }
     }
 
-    private static func writeStep(_ w: inout JSONWriter, _ step: Step) {
+    private static func writeStep(_ w: inout JSONWriter, _ step: Step, declared: Declaration?) {
         w.object { w in
             w.field("icc", step.icc)
             w.field("name", step.name)
@@ -108,7 +131,22 @@ extension PlanFile {
             w.field("callbackUrl", step.callbackURL)
             w.field("protect", step.protect)
             w.field("source", step.location)
+            w.array("policy", step.verdicts) { w, verdict in
+                w.object { w in
+                    w.field("rule", verdict.rule)
+                    w.field("effect", verdict.effect.rawValue)
+                    w.field("reason", verdict.reason)
+                }
+            }
+            writeDeclared(&w, declared)
         }
+    }
+
+    /// `"declared": {...}` when git told where the state was written; absent otherwise.
+    static func writeDeclared(_ w: inout JSONWriter, _ declared: Declaration?) {
+        guard let declared else { return }
+        w.key("declared")
+        w.value(declared)
     }
 }
 
@@ -120,6 +158,24 @@ extension JSONWriter {
             w.field("name", issue.name)
             w.field("source", issue.location)
             w.field("message", issue.message)
+        }
+    }
+
+    /// `{"source", "committed", "commit", "author", "date", "authorTime", "authorZone",
+    /// "subject", "pullRequest"}`: the plan file's and the journal's `declared`.
+    public mutating func value(_ declared: Declaration) {
+        object { w in
+            w.field("source", declared.line)
+            w.field("committed", declared.commit != nil)
+            guard let commit = declared.commit else { return }
+            w.field("commit", commit.id)
+            w.field("author", commit.author)
+            w.field("date", commit.date)
+            w.field("authorTime", Int(commit.authorTime))
+            w.field("authorZone", commit.authorZone)
+            w.field("subject", commit.subject)
+            w.key("pullRequest")
+            if let number = commit.pullRequest { w.value(number) } else { w.valueNull() }
         }
     }
 

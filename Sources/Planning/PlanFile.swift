@@ -89,8 +89,9 @@ public struct PlanTarget: Sendable, Hashable {
 /// manifests, and a file whose steps a fresh plan could not contain is refused whole.
 public struct PlanFile: Sendable, Hashable {
     /// 4: `--changed-since` covers every commit since the merge-base, shards, origins,
-    /// and `ManifestDigest`'s own canonical form (version 1).
-    public static let formatVersion = 4
+    /// and `ManifestDigest`'s own canonical form (version 1). 5: each step's and SIM's
+    /// `declared` (where its desired state was written) and each step's `policy` verdicts.
+    public static let formatVersion = 5
     /// Larger files are refused unread.
     public static let maximumSize = 512 * 1024 * 1024
 

@@ -3,8 +3,10 @@ import FleetModel
 /// Turns desired SIMs and observed statuses into a `Plan`. Pure: no I/O, no clock.
 public enum Planner {
     /// `managed` is every SIM the manifests declare, for the blast radius; by default the
-    /// SIMs planned, when they are all of them.
-    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: Policy, managed: Int? = nil) -> Plan {
+    /// SIMs planned, when they are all of them. `clock` is apply's moment, at which freezes
+    /// are judged; a plan alone (nil) only marks the steps a freeze covers.
+    public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: Policy, managed: Int? = nil,
+                            clock: PolicyClock? = nil) -> Plan {
         let managed = managed ?? desired.count
         var steps: [Step] = []
         var sims: [PlannedSIM] = []
@@ -18,6 +20,9 @@ public enum Planner {
             warnings += one.warnings
         }
         assignWaves(&steps)
+        if !policy.rules.isEmpty {
+            policy.judge(&steps, labels: labels(of: desired), clock: clock)
+        }
         let summary = PlanSummary(managed: managed, sims: sims, steps: steps)
         let blastRadius = policy.blastRadius(of: steps, managed: managed)
         if blastRadius.exceeded {
@@ -27,6 +32,11 @@ public enum Planner {
         errors.sort(by: issueOrder)
         warnings.sort(by: issueOrder)
         return Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary, blastRadius: blastRadius)
+    }
+
+    /// Each SIM's labels, for the policy rules.
+    public static func labels(of desired: [DesiredSIM]) -> [ICC: [String: String]] {
+        Dictionary(desired.map { ($0.icc, $0.labels) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// One SIM's part of a plan.

@@ -1,4 +1,5 @@
 import FleetModel
+import Foundation
 
 /// Which terminations a run allows. `protect: true` in a manifest overrides any allowance.
 public enum TerminateAllowance: Sendable, Hashable {
@@ -47,28 +48,35 @@ public struct Policy: Sendable, Equatable {
     public var allowTerminate: TerminateAllowance
     public var statusMapping: StatusMapping
     public var blastRadius: BlastRadiusLimit
+    /// simfleet.yaml's `policy:` rules, in order; `judge` applies them.
+    public var rules: [PolicyRule]
 
     public init(allowTerminate: TerminateAllowance = .none, statusMapping: StatusMapping = .standard,
-                blastRadius: BlastRadiusLimit = .standard) {
+                blastRadius: BlastRadiusLimit = .standard, rules: [PolicyRule] = []) {
         self.allowTerminate = allowTerminate
         self.statusMapping = statusMapping
         self.blastRadius = blastRadius
+        self.rules = rules
     }
 
     /// Settings from `simfleet.yaml` over the defaults, and the run's own allowance.
-    public init(allowTerminate: TerminateAllowance, statusMapping: StatusMapping, blastRadiusPercent: Double?, blastRadiusMinimum: Int?) {
+    public init(allowTerminate: TerminateAllowance, statusMapping: StatusMapping, blastRadiusPercent: Double?, blastRadiusMinimum: Int?,
+                rules: [PolicyRule] = []) {
         var limit = BlastRadiusLimit.standard
         if let blastRadiusPercent { limit.percent = blastRadiusPercent }
         if let blastRadiusMinimum { limit.minimum = blastRadiusMinimum }
-        self.init(allowTerminate: allowTerminate, statusMapping: statusMapping, blastRadius: limit)
+        self.init(allowTerminate: allowTerminate, statusMapping: statusMapping, blastRadius: limit, rules: rules)
     }
 
-    /// Why `step` must not be sent, decided by this run's allowance and the manifest's
-    /// `protect`, never by a plan file; nil when it may be sent.
+    /// Why `step` must not be sent, decided by this run's allowance, the manifest's
+    /// `protect` and the rules' verdicts (which `judge` made from the manifests and
+    /// simfleet.yaml), never by a plan file; nil when it may be sent. No flag lifts a denial.
     public func refusal(_ step: Step) -> Refusal? {
-        guard step.action == .terminate else { return nil }
-        if step.protect { return .protected }
-        if !allowTerminate.allows(step.icc) { return .notAllowed(step.icc) }
+        if step.action == .terminate && step.protect { return .protected }
+        if let denial = step.verdicts.first(where: { $0.effect == .deny }) {
+            return .denied(rule: denial.rule, reason: denial.reason)
+        }
+        if step.action == .terminate && !allowTerminate.allows(step.icc) { return .notAllowed(step.icc) }
         return nil
     }
 
@@ -125,11 +133,14 @@ public enum Refusal: Sendable, Hashable {
     case protected
     /// A declared termination this run was not allowed to send: it awaits `--allow-terminate`.
     case notAllowed(ICC)
+    /// A policy rule in simfleet.yaml denies it: no flag lifts that, only a reviewed change.
+    case denied(rule: String, reason: String)
 
     public var message: String {
         switch self {
         case .protected: "protected: the manifest sets protect: true"
         case .notAllowed(let icc): "not allowed: run apply with --allow-terminate \(icc) (the terminate workflow)"
+        case .denied(let rule, let reason): "denied by policy rule '\(rule)': \(reason); only a reviewed change to simfleet.yaml lifts it"
         }
     }
 }
@@ -137,7 +148,8 @@ public enum Refusal: Sendable, Hashable {
 /// The blast-radius check the planner computes and apply enforces, by one rule.
 public struct BlastRadius: Sendable, Hashable {
     /// Every step apply could be allowed to send that cuts a device off: each block, and
-    /// each termination that is not protected, whether or not this run allows it.
+    /// each termination that is not protected, whether or not this run allows it; not
+    /// those a policy rule denies.
     public var disruptive: Int
     public var managed: Int
     public var limit: BlastRadiusLimit
@@ -158,7 +170,126 @@ public struct BlastRadius: Sendable, Hashable {
         "\(Wording.count(disruptive, "disruptive step")) (block, terminate) exceed \(Planner.percent(limit.percent)) of \(Wording.count(managed, "managed SIM"))"
     }
 
+    /// A step a policy rule denies is never sent, so it cuts nothing off.
     static func counts(_ step: Step) -> Bool {
-        step.action == .block || step.action == .terminate && !step.protect
+        (step.action == .block || step.action == .terminate && !step.protect) && !step.verdicts.contains { $0.effect == .deny }
+    }
+}
+
+/// What one policy rule says of one step.
+public struct RuleVerdict: Sendable, Hashable {
+    public enum Effect: String, Sendable, Hashable {
+        /// Not sent; only a reviewed change to simfleet.yaml lifts it.
+        case deny
+        /// Sent, and reported.
+        case warn
+        /// A freeze that covers the step; judged when apply runs, not when planning.
+        case freeze
+    }
+
+    /// The rule's name.
+    public var rule: String
+    public var effect: Effect
+    /// "terminate is denied", "block needs a note: (a ticket) in the manifest"
+    public var reason: String
+
+    public init(rule: String, effect: Effect, reason: String) {
+        self.rule = rule
+        self.effect = effect
+        self.reason = reason
+    }
+}
+
+/// The moment a freeze is judged at, and how it falls in each window's own time zone.
+public struct PolicyClock: Sendable {
+    public var now: Date
+
+    public init(now: Date) { self.now = now }
+
+    /// The weekday and minute of the day `now` is in `zone`.
+    func local(in zone: String) -> (day: FreezeWindow.Day, minute: Int)? {
+        guard let timeZone = TimeZone(identifier: zone) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: now)
+        guard let weekday = parts.weekday, let hour = parts.hour, let minute = parts.minute,
+              (1...7).contains(weekday) else { return nil }
+        return (FreezeWindow.Day.allCases[weekday - 1], hour * 60 + minute)
+    }
+}
+
+extension Policy {
+    /// Judges `steps` (in the order they run) by the rules: each step's verdicts, and a
+    /// step any rule denies is refused with that rule's reason. With `clock` nil (a plan),
+    /// a freeze only marks the steps it covers; with a clock (apply), it denies or warns.
+    ///
+    /// A SIM whose step is denied has all its steps denied, so an activate never runs
+    /// without the block it leads to. `maxSteps` counts, in order, the matching steps that
+    /// would still be sent.
+    public func judge(_ steps: inout [Step], labels: [ICC: [String: String]], clock: PolicyClock?) {
+        guard !rules.isEmpty else { return }
+        for index in steps.indices { steps[index].verdicts = [] }
+        for rule in rules {
+            let effect: RuleVerdict.Effect = rule.mode == .warn ? .warn : .deny
+            let frozen = rule.freeze.map { window in
+                clock.map { clock in clock.local(in: window.timeZone).map { window.contains(day: $0.day, minute: $0.minute) } ?? true }
+            }
+            for index in steps.indices where rule.matches(labels[steps[index].icc] ?? [:]) {
+                let step = steps[index]
+                if rule.deny.contains(step.action) {
+                    steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "\(step.action.rawValue) is denied for these SIMs"))
+                }
+                if rule.requireNote.contains(step.action), (step.manifestNote ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                    steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "\(step.action.rawValue) needs the SIM's note: (a ticket) in the manifest"))
+                }
+                if let window = rule.freeze, let frozen {
+                    switch frozen {
+                    case nil:
+                        steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: .freeze, reason: "frozen \(window.summary); judged when apply runs"))
+                    case true?:
+                        steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "frozen \(window.summary), and apply ran inside it"))
+                    case false?:
+                        break
+                    }
+                }
+            }
+        }
+        holdSIMsTogether(&steps)
+        // Step budgets count what would still be sent, so they come last.
+        for rule in rules {
+            guard let limit = rule.maxSteps else { continue }
+            let effect: RuleVerdict.Effect = rule.mode == .warn ? .warn : .deny
+            let matching = steps.indices.filter { rule.matches(labels[steps[$0].icc] ?? [:]) && sendable(steps[$0]) }
+            guard matching.count > limit else { continue }
+            for (position, index) in matching.enumerated() where position >= limit {
+                steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect,
+                                                         reason: "beyond the \(Wording.count(limit, "step")) a run may take for these SIMs (step \(position + 1) of \(matching.count)); the next run takes them"))
+            }
+        }
+        holdSIMsTogether(&steps)
+        for index in steps.indices {
+            guard let refusal = refusal(steps[index]) else { continue }
+            steps[index].refused = true
+            steps[index].reason = refusal.message
+        }
+    }
+
+    /// A step this run's allowance and `protect` let through, and no rule has denied yet.
+    private func sendable(_ step: Step) -> Bool {
+        refusal(step) == nil
+    }
+
+    /// A SIM with a denied step has each of its steps denied.
+    private func holdSIMsTogether(_ steps: inout [Step]) {
+        var denied: [ICC: RuleVerdict] = [:]
+        for step in steps {
+            if denied[step.icc] == nil, let verdict = step.verdicts.first(where: { $0.effect == .deny }) {
+                denied[step.icc] = RuleVerdict(rule: verdict.rule, effect: .deny, reason: "held back with this SIM's \(step.action.rawValue) step, which the rule denies (\(verdict.reason))")
+            }
+        }
+        for index in steps.indices {
+            guard let held = denied[steps[index].icc], !steps[index].verdicts.contains(where: { $0.effect == .deny }) else { continue }
+            steps[index].verdicts.append(held)
+        }
     }
 }

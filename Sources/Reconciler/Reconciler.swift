@@ -40,6 +40,8 @@ public struct ApplyOptions: Sendable {
     public var callbackURL: String?
     /// Every verdict on what may be sent, and how status words map to states.
     public var policy = Policy()
+    /// Where each SIM's desired state was declared, for the journal.
+    public var declared: [ICC: Declaration] = [:]
     /// When to read while a job runs (the typical job time is filled in as jobs end).
     public var waits = WaitSchedule()
     /// Sends of one action when a status read proves the previous one did not happen;
@@ -53,7 +55,7 @@ public struct ApplyOptions: Sendable {
     public func refusal(_ step: Step) -> (outcome: StepOutcome, detail: String)? {
         policy.refusal(step).map { refusal in
             switch refusal {
-            case .protected: (.refused, refusal.message)
+            case .protected, .denied: (.refused, refusal.message)
             case .notAllowed: (.awaitingTermination, refusal.message)
             }
         }
@@ -127,14 +129,15 @@ public struct Reconciler: Sendable {
             var runnable: [Step] = []
             var decided: [StepResult] = []
             for step in wave {
-                let blocker = isTerminationWave ? ordered.first { !$0.outcome.converged && $0.step.action != .terminate } : nil
+                // A step a policy rule kept back was never tried, so it says nothing against a termination.
+                let blocker = isTerminationWave ? ordered.first { !$0.outcome.converged && $0.step.action != .terminate && !$0.step.verdicts.contains { $0.effect == .deny } } : nil
                 switch StepDecision.admit(step, refusal: options.refusal(step), stopped: stopReason, earlier: earlier(step), blocker: blocker) {
                 case .some(let result): decided.append(result)
                 case .none: runnable.append(step)
                 }
             }
             for result in decided {
-                journal.record("outcome") { outcomeFields(&$0, result) }
+                journal.record("outcome") { outcomeFields(&$0, result, declared: options.declared[result.step.icc]) }
                 progress?.finished(converged: result.outcome.converged, wasRunning: false)
             }
             let ran = try await runConcurrently(runnable, ahead: ahead)
@@ -161,7 +164,7 @@ public struct Reconciler: Sendable {
                 guard let step = iterator.next() else { return false }
                 if let stopReason {
                     results.append(StepResult(step: step, outcome: .skipped, detail: "not started: \(stopReason)"))
-                    journal.record("outcome") { outcomeFields(&$0, results.last!) }
+                    journal.record("outcome") { outcomeFields(&$0, results.last!, declared: options.declared[results.last!.step.icc]) }
                     progress?.finished(converged: false, wasRunning: false)
                     return true
                 }
@@ -301,12 +304,12 @@ public struct Reconciler: Sendable {
 
     private func finish(_ step: Step, _ outcome: StepOutcome, _ detail: String, jobId: String? = nil) -> StepResult {
         let result = StepResult(step: step, outcome: outcome, detail: detail, jobId: jobId)
-        journal.record("outcome") { outcomeFields(&$0, result) }
+        journal.record("outcome") { outcomeFields(&$0, result, declared: options.declared[result.step.icc]) }
         return result
     }
 }
 
-func outcomeFields(_ w: inout JSONWriter, _ result: StepResult) {
+func outcomeFields(_ w: inout JSONWriter, _ result: StepResult, declared: Declaration?) {
     w.key("icc")
     w.value(result.step.icc)
     w.field("action", result.step.action.rawValue)
@@ -314,4 +317,17 @@ func outcomeFields(_ w: inout JSONWriter, _ result: StepResult) {
     w.field("outcome", result.outcome.rawValue)
     w.field("detail", result.detail)
     w.field("jobId", result.jobId)
+    if !result.step.verdicts.isEmpty {
+        w.array("policy", result.step.verdicts) { w, verdict in
+            w.object { w in
+                w.field("rule", verdict.rule)
+                w.field("effect", verdict.effect.rawValue)
+                w.field("reason", verdict.reason)
+            }
+        }
+    }
+    if let declared {
+        w.key("declared")
+        w.value(declared)
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import FleetModel
 import Foundation
+import GitHistory
 import Manifests
 import NexConClient
 import Planning
@@ -146,12 +147,18 @@ extension SimfleetCommand {
             case .success(let steps): authorized = steps
             case .failure(let error): throw fail(error.diagnostics)
             }
-            let (steps, narrowed) = try narrow(authorized, session: session, planPath: path)
+            var (judged, narrowed) = try narrow(authorized, session: session, planPath: path)
+            // The rules are judged again from the manifests and simfleet.yaml, and freezes at this moment.
+            session.policy.judge(&judged, labels: Planner.labels(of: session.desired), clock: PolicyClock(now: Date()))
+            reportPolicy(judged)
+            let steps = judged
             let targeted = Set(steps.map(\.icc))
             let planErrors = narrowed ? file.plan.errors.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.errors
             let unsettled = narrowed ? file.plan.unsettled.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.unsettled
             try checkBlastRadius(steps, managed: session.managed, policy: session.policy)
-            let options = options(session.policy)
+            var chosen = options(session.policy)
+            chosen.declared = await declarations(steps, desired: session.desired)
+            let options = chosen
             var report = try await session.withClient(api) { client, target in
                 if file.target.kind == .api && file.target.url != target.url {
                     Output.error(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan was made against \(file.target.url), not \(target.url); plan again against this API.").formatted)
@@ -194,7 +201,8 @@ extension SimfleetCommand {
             }
             let report: ApplyReport = try await session.withClient(api) { client, target in
                 let observed = try await session.sweep(client, api)
-                let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed)
+                let plan = Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed,
+                                        clock: PolicyClock(now: Date()))
                 recorder.count(plan)
                 var context = session.context(target)
                 // With a machine-readable report, standard output holds only the report.
@@ -214,12 +222,33 @@ extension SimfleetCommand {
                         throw ExitCode.failure
                     }
                 }
+                var options = options
+                options.declared = await declarations(plan.steps, desired: session.desired)
                 var report = try await execute(plan.steps, client: client, target: target, digest: context.manifestDigest, options: options, stop: stop)
                 report.planErrors = plan.errors
                 report.unsettled = plan.unsettled
                 return report
             }
             await finish(report, recorder: recorder)
+        }
+
+        /// Where each step's state was declared, for the journal: read from the work tree
+        /// now, never from the plan file.
+        func declarations(_ steps: [Step], desired: [DesiredSIM]) async -> [ICC: Declaration] {
+            let iccs = Set(steps.map(\.icc))
+            guard !iccs.isEmpty else { return [:] }
+            let lines = Dictionary(desired.lazy.filter { iccs.contains($0.icc) }.map { ($0.icc, $0.stateLocation) }, uniquingKeysWith: { first, _ in first })
+            return await Blame.explain(lines).declared
+        }
+
+        /// What the policy rules say of this run, before anything is sent.
+        func reportPolicy(_ steps: [Step]) {
+            for step in steps {
+                for verdict in step.verdicts where verdict.effect != .freeze {
+                    let what = verdict.effect == .deny ? "not sent" : "sent, with a warning"
+                    Output.error(TerminalText.escape("policy rule '\(verdict.rule)': \(step.action.rawValue) \(step.icc) \(what): \(verdict.reason)"))
+                }
+            }
         }
 
         func execute(_ steps: [Step], client: NexConClient, target: PlanTarget, digest: String,

@@ -57,7 +57,8 @@ struct FleetSession {
             diagnostics.append(Targeting.noMatch(at: targetSource, "no SIMs match"))
         }
         let policy = Policy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping,
-                            blastRadiusPercent: config.blastRadiusPercent, blastRadiusMinimum: config.blastRadiusMinimum)
+                            blastRadiusPercent: config.blastRadiusPercent, blastRadiusMinimum: config.blastRadiusMinimum,
+                            rules: config.policy)
         if set.isValid { diagnostics += policy.allowanceProblems(declared: set.sims) }
         if diagnostics.hasErrors {
             for line in diagnostics.sorted().formattedLines(omitted: set.omittedDiagnostics) { Output.error(line) }

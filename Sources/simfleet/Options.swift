@@ -12,7 +12,7 @@ struct FleetOptions: ParsableArguments {
     @Argument(help: "Manifest files or folders (apply also takes one saved plan .json file).")
     var paths: [String] = ["manifests"]
 
-    @Option(help: "Settings file (status words, blast radius). Default: simfleet.yaml in the current folder, if there is one.")
+    @Option(help: "Settings file (status words, blast radius, policy rules). Default: simfleet.yaml in the current folder, if there is one.")
     var config: String?
 
     @Option(name: .customLong("target"), help: "Only this ICC (repeatable).")

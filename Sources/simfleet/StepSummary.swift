@@ -10,6 +10,12 @@ struct StepSummaryOptions: ParsableArguments {
     @Flag(help: "Do not append the markdown to the file GITHUB_STEP_SUMMARY names.")
     var noStepSummary = false
 
+    /// Whether a run would append to the step summary.
+    var isRequested: Bool {
+        let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] ?? ""
+        return !noStepSummary && !path.isEmpty
+    }
+
     /// Appends what `render` gives for the room left (in bytes). A file that cannot be
     /// written is a warning: the run's outcome does not depend on it.
     func append(environment: [String: String] = ProcessInfo.processInfo.environment, _ render: (Int) -> String) {

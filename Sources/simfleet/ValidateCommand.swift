@@ -24,9 +24,16 @@ extension SimfleetCommand {
 
         @OptionGroup var limits: ManifestLimits
 
+        @Option(help: "The settings file (status words, blast radius, policy rules), checked too; a missing simfleet.yaml is no error unless named here.")
+        var config: String?
+
         func run() async throws {
-            let set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize,
+            var set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize,
                                                     followExternalLinks: limits.followExternalLinks)
+            let settings = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil)
+            if !settings.diagnostics.isEmpty {
+                set.diagnostics = (set.diagnostics + settings.diagnostics).sorted()
+            }
             ValidateView.write(set, as: format, to: Output.write)
             // Exit here rather than free a fleet's worth of values one by one on the way out.
             Foundation.exit(set.isValid ? EXIT_SUCCESS : EXIT_FAILURE)

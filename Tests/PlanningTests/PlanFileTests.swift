@@ -25,6 +25,20 @@ import Views
         for index in plan.steps.indices where Bool.random(using: &random) {
             plan.steps[index].note = odd.randomElement(using: &random)
         }
+        for index in plan.steps.indices where Bool.random(using: &random) {
+            plan.steps[index].verdicts = [RuleVerdict(rule: odd.randomElement(using: &random)!, effect: [.deny, .warn, .freeze].randomElement(using: &random)!,
+                                                      reason: odd.randomElement(using: &random)!)]
+        }
+        for sim in plan.sims where Bool.random(using: &random) {
+            let committed = Bool.random(using: &random)
+            plan.explanations.declared[sim.icc] = Declaration(
+                line: SourceLocation(path: "odd dir/x.yaml", line: Int.random(in: 1...900, using: &random), column: 3),
+                commit: committed ? DeclaringCommit(id: String(repeating: "c0ffee", count: 7).prefix(40).description, author: odd.randomElement(using: &random)!,
+                                                    authorTime: Int64.random(in: 0...2_000_000_000, using: &random), authorZone: ["+0100", "-0930", "+0000"].randomElement(using: &random)!,
+                                                    subject: odd.randomElement(using: &random)!, pullRequest: Bool.random(using: &random) ? nil : Int.random(in: 1...99_999, using: &random))
+                    : nil)
+        }
+        if Bool.random(using: &random) { plan.explanations.unavailable = "git blame failed for odd\u{1B} file" }
         plan.warnings.append(PlanIssue(icc: nil, name: nil, location: nil, message: "whole-plan \u{1B} warning"))
         plan.errors.append(PlanIssue(icc: sims[0].icc, name: "n", location: SourceLocation(path: "only/a/path.yaml"), message: "x"))
         let targets = sims.filter { _ in Int.random(in: 0..<4, using: &random) == 0 }.map(\.icc)
@@ -46,8 +60,22 @@ import Views
 
     /// A genuine plan as JSON, edited by `edit`, must be refused with `message`.
     static let damaged: [(name: String, message: String, edit: @Sendable (inout [String: Any]) -> Void)] = [
-        ("older format", "plan format 3 was written by an older simfleet", { $0["formatVersion"] = 3 }),
-        ("newer format", "plan format 5 was written by a newer simfleet", { $0["formatVersion"] = 5 }),
+        ("older format", "plan format 4 was written by an older simfleet", { $0["formatVersion"] = 4 }),
+        ("newer format", "plan format 6 was written by a newer simfleet", { $0["formatVersion"] = 6 }),
+        ("unknown verdict", "policy verdict 1 has unknown effect 'allow'", { editStep(&$0, 0) { $0["policy"] = [["rule": "r", "effect": "allow", "reason": "x"]] } }),
+        ("declared commit", "'declared.commit' is not a commit id", { editStep(&$0, 0) {
+            $0["declared"] = ["source": ["path": "a.yaml", "line": 2, "column": 3], "committed": true, "commit": "HEAD", "author": "a",
+                              "authorTime": 0, "authorZone": "+0000", "subject": "s", "pullRequest": NSNull()]
+        } }),
+        ("declared twice, differently", "'declared' differs from its SIM's", { plan in
+            let declared: [String: Any] = ["source": ["path": "a.yaml", "line": 2, "column": 3], "committed": false]
+            editStep(&plan, 0) { $0["declared"] = declared }
+            var sims = plan["sims"] as! [[String: Any]]
+            let icc = (plan["steps"] as! [[String: Any]])[0]["icc"] as! String
+            let index = sims.firstIndex { $0["icc"] as! String == icc }!
+            sims[index]["declared"] = ["source": ["path": "a.yaml", "line": 9, "column": 3], "committed": false]
+            plan["sims"] = sims
+        }),
         ("missing field", "'scope' is missing", { $0["scope"] = nil }),
         ("wrong type", "'steps.1.wave' has the wrong type", { editStep(&$0, 0) { $0["wave"] = "one" } }),
         ("unknown action", "step 1 (explode 89450100250730000065): unknown action 'explode'", { editStep(&$0, 0) { $0["action"] = "explode" } }),

@@ -14,6 +14,8 @@ public struct RenderContext: Sendable {
     public var commentKey: String?
     /// ANSI colour, for terminals only.
     public var color: Bool
+    /// Text: name under each step where its state was declared (`--explain`).
+    public var explain = false
 
     public init(target: PlanTarget, toolVersion: String, manifestDigest: String, scope: PlanScope = PlanScope(paths: []),
                 color: Bool = false) {
@@ -89,6 +91,16 @@ public enum PlanView {
         }
         var out = TerminalText.escape(context.target.sentence) + "\n"
         for sentence in scopeSentences(plan, context) { out += TerminalText.escape(sentence) + "\n" }
+        if context.explain, let why = plan.explanations.unavailable { out += "Not explained: " + TerminalText.escape(why) + "\n" }
+        let listing = PolicyListing(plan.steps)
+        if !listing.isEmpty {
+            out += "\nPolicy rules (simfleet.yaml):\n"
+            for entry in listing.entries {
+                out += "  " + paint(TerminalText.escape(entry.rule), "1") + ": " + TerminalText.escape(entry.counts) + "\n"
+                for (step, reason) in entry.denied { out += "    " + paint("denied", "1;31") + " " + TerminalText.escape(PolicyListing.line(step, reason)) + "\n" }
+                for (step, reason) in entry.warned { out += "    " + paint("warned", "33") + " " + TerminalText.escape(PolicyListing.line(step, reason)) + "\n" }
+            }
+        }
         let origins = context.scope.changedSince.flatMap { $0.pullRequestBase == nil ? nil : $0.origins }
         let nameWidth = min(24, plan.steps.map { TerminalText.escape($0.name ?? "").count }.max() ?? 0)
         let lastWave = plan.waves.last?.first?.wave
@@ -104,6 +116,9 @@ public enum PlanView {
                 if let origin = origins?[step.icc] { line += "  [\(TerminalText.escape(origin.label))]" }
                 if let note = step.manifestNote { line += "  # \(TerminalText.escape(note))" }
                 out += line.trimmingTrailingSpaces() + "\n"
+                if context.explain, let declared = plan.explanations.declared[step.icc] {
+                    out += "      declared " + TerminalText.escape(declared.sentence) + "\n"
+                }
             }
         }
         if let base = context.scope.changedSince, !base.removed.isEmpty {
@@ -151,6 +166,8 @@ public enum PlanView {
         if plan.blastRadius.exceeded {
             head += "> [!CAUTION]\n> **Blast radius exceeded:** \(escape(plan.blastRadius.sentence)). Apply refuses this without `--force`; accept it only through the apply workflow's `accept-blast-radius` input, which the environment's reviewers approve.\n\n"
         }
+        head += policyMarkdown(plan)
+        if let why = plan.explanations.unavailable { head += "> Not explained: \(escape(why))\n\n" }
         let s = plan.summary
         head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
         head += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -189,6 +206,7 @@ public enum PlanView {
     /// groups folded.
     static func markdownGroups(_ plan: Plan, base: ChangeBase?) -> [MarkdownGroup] {
         var groups: [MarkdownGroup] = []
+        let declared = plan.explanations.declared
         for action in Planner.actionOrder {
             let steps = plan.steps.filter { $0.action == action }
             guard !steps.isEmpty else { continue }
@@ -197,10 +215,13 @@ public enum PlanView {
                 var notes = [step.manifestNote, step.note].compactMap { $0 }.map(escape)
                 if step.refused { notes.insert("**refused**: " + escape(step.reason ?? ""), at: 0) }
                 if let origin = origins?[step.icc] { notes.insert("_" + escape(origin.label) + "_", at: 0) }
-                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) | \(notes.joined(separator: " · ")) |\n"
+                let column = declared.isEmpty ? "" : " \(declared[step.icc].map(declaredCell) ?? "") |"
+                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) |\(column) \(notes.joined(separator: " · ")) |\n"
             }
             let name = action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()
-            groups.append(group(name, count: steps.count, unit: "step", rows: rows, table: "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"))
+            let table = declared.isEmpty ? "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
+                : "| ICC | name | change | wave | declared | note |\n|---|---|---|---:|---|---|\n"
+            groups.append(group(name, count: steps.count, unit: "step", rows: rows, table: table))
         }
         if let base, !base.removed.isEmpty {
             let rows = base.removed.map { "- " + escape(removedLine($0, base: base)) + "\n" }
@@ -222,6 +243,33 @@ public enum PlanView {
     }
 
     static func escape(_ text: String) -> String { MarkdownText.escape(text) }
+
+    /// "abc1234 #123": the number is ours (parsed as a number), so GitHub may link it.
+    static func declaredCell(_ declared: Declaration) -> String {
+        guard let commit = declared.commit else { return "_not committed_" }
+        return "`\(commit.shortID)`" + (commit.pullRequest.map { " #\($0)" } ?? "")
+    }
+
+    /// Steps listed at most, per rule, at the top of the markdown.
+    static let policyListed = 20
+
+    /// The rules that caught steps, at the top of the markdown: denials first to read.
+    static func policyMarkdown(_ plan: Plan) -> String {
+        let listing = PolicyListing(plan.steps)
+        guard !listing.isEmpty else { return "" }
+        let denied = listing.entries.contains { !$0.denied.isEmpty }
+        var out = denied ? "> [!IMPORTANT]\n> **Policy rules (simfleet.yaml)** deny steps here; apply will not send them, whatever its flags. Only a reviewed change to simfleet.yaml lifts a denial.\n\n"
+            : "**Policy rules (simfleet.yaml)**\n\n"
+        for entry in listing.entries {
+            out += "- **\(escape(entry.rule))**: \(escape(entry.counts))\n"
+            let lines = entry.denied.map { ("denied", $0) } + entry.warned.map { ("warned", $0) }
+            for (kind, caught) in lines.prefix(policyListed) {
+                out += "  - \(kind): `\(caught.step.action.rawValue)` `\(caught.step.icc)`\(caught.step.name.map { " (\(escape($0)))" } ?? ""): \(escape(caught.reason))\n"
+            }
+            if lines.count > policyListed { out += "  - and \(Wording.grouped(lines.count - policyListed)) more\n" }
+        }
+        return out + "\n"
+    }
 
     /// What every format says about the plan's scope: partial or full, and for a pull
     /// request, how many steps were merged earlier and not applied yet.
@@ -249,6 +297,16 @@ public enum PlanView {
                 } else {
                     out += GitHubAnnotation.command(severity.rawValue, message: message) + "\n"
                 }
+            }
+        }
+        for entry in PolicyListing(plan.steps).entries {
+            for (severity, caught) in entry.denied.map({ ("error", $0) }) + entry.warned.map({ ("warning", $0) }) {
+                let location = caught.step.location
+                out += GitHubAnnotation.command(severity, path: location.path, line: location.line, column: location.column,
+                                                title: "policy: \(entry.rule)", message: PolicyListing.line(caught.step, caught.reason)) + "\n"
+            }
+            if !entry.frozen.isEmpty {
+                out += TerminalText.escape("Policy rule '\(entry.rule)': \(entry.counts)") + "\n"
             }
         }
         for line in [context.target.sentence] + scopeSentences(plan, context) + [summaryLine(plan)] {

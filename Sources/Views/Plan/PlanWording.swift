@@ -67,3 +67,66 @@ extension PlanIssue {
         return Diagnostic.line(severity.rawValue, at: location, text)
     }
 }
+
+extension Declaration {
+    /// "manifests/fleet.yaml:4:5 · abc1234 #123 · Ann Author · 2026-11-20T10:00:00+01:00 · Block lost trackers (#123)"
+    public var sentence: String {
+        guard let commit else { return "\(line) · not committed" }
+        let number = commit.pullRequest.map { " #\($0)" } ?? ""
+        return "\(line) · \(commit.shortID)\(number) · \(commit.author) · \(commit.date) · \(commit.subject)"
+    }
+}
+
+/// The policy rules that caught a plan's steps, each with its steps, in the order the
+/// rules first catch one: what every format lists under the rule's name.
+public struct PolicyListing: Sendable {
+    public struct Entry: Sendable {
+        public var rule: String
+        /// Not sent, warned (sent and reported), and covered by a freeze judged at apply.
+        public var denied: [(step: Step, reason: String)] = []
+        public var warned: [(step: Step, reason: String)] = []
+        public var frozen: [Step] = []
+        /// The freeze's window and when it is judged, for a freeze's entry.
+        public var freezeReason: String?
+
+        /// "2 denied, 1 warned, 12 steps under a freeze judged when apply runs"
+        public var counts: String {
+            var parts: [String] = []
+            if !denied.isEmpty { parts.append("\(Wording.grouped(denied.count)) denied") }
+            if !warned.isEmpty { parts.append("\(Wording.grouped(warned.count)) warned") }
+            if !frozen.isEmpty { parts.append("\(Wording.count(frozen.count, "step")) covered: \(freezeReason ?? "a freeze judged when apply runs")") }
+            return parts.joined(separator: ", ")
+        }
+    }
+
+    public var entries: [Entry]
+
+    public init(_ steps: [Step]) {
+        var entries: [Entry] = []
+        var index: [String: Int] = [:]
+        for step in steps {
+            for verdict in step.verdicts {
+                let position = index[verdict.rule] ?? {
+                    entries.append(Entry(rule: verdict.rule))
+                    index[verdict.rule] = entries.count - 1
+                    return entries.count - 1
+                }()
+                switch verdict.effect {
+                case .deny: entries[position].denied.append((step, verdict.reason))
+                case .warn: entries[position].warned.append((step, verdict.reason))
+                case .freeze:
+                    entries[position].frozen.append(step)
+                    entries[position].freezeReason = verdict.reason
+                }
+            }
+        }
+        self.entries = entries
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// "terminate 89440000000000000003 (truck-7): terminate is denied for these SIMs"
+    public static func line(_ step: Step, _ reason: String) -> String {
+        "\(step.action.rawValue) \(step.icc)\(step.name.map { " (\($0))" } ?? ""): \(reason)"
+    }
+}

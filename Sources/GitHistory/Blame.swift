@@ -1,0 +1,209 @@
+import FleetModel
+import Foundation
+import Planning
+
+/// Who declared each SIM's desired state: `git blame --porcelain` once per manifest file
+/// that holds an explained SIM (only its deciding lines, with `-L`), files several at a
+/// time, and one `git log` per distinct commit whose subject names no pull request, to
+/// find the merge that brought it in.
+public enum Blame {
+    /// Files blamed at once: git is mostly waiting on the disk, so more than the cores.
+    static let concurrency = 8
+    /// More ranges than this and the whole file is blamed instead.
+    static let maximumRanges = 256
+    /// Distinct commits looked up for the merge that names their pull request, at most.
+    static let maximumMergeLookups = 64
+
+    /// The declarations of `lines` (each SIM's deciding line), or why there are none.
+    public static func explain(_ lines: [ICC: SourceLocation], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Explanations {
+        guard !lines.isEmpty else { return .none }
+        let git: Git
+        do {
+            git = try Git(environment: environment)
+        } catch {
+            return Explanations(unavailable: "git is not on PATH, so no step names the commit that declared it")
+        }
+        let byFile = Dictionary(grouping: lines, by: { $0.value.path })
+        let files = byFile.keys.sorted()
+        let first = directory(of: files[0])
+        guard let top = try? git.run(["-C", first, "rev-parse", "--show-toplevel"]), top.succeeded else {
+            return Explanations(unavailable: "the manifests are not in a git work tree, so no step names the commit that declared it")
+        }
+        let results = await concurrently(files) { file in
+            blame(file: file, lines: Set(byFile[file]!.map(\.value.line)), git: git)
+        }
+        var declared: [ICC: Declaration] = [:]
+        var problems: [String] = []
+        var commits: [String: DeclaringCommit] = [:]
+        for (file, result) in zip(files, results) {
+            switch result {
+            case .failure(let problem): problems.append("\(file): \(problem)")
+            case .success(let found):
+                for (icc, location) in byFile[file]! {
+                    guard let origin = found[location.line] else { continue }
+                    declared[icc] = Declaration(line: location, commit: origin)
+                    if let origin { commits[origin.id] = origin }
+                }
+            }
+        }
+        // A merge commit's subject names the pull request a plain commit's may not.
+        let lookups = commits.values.filter { $0.pullRequest == nil }.map(\.id).sorted().prefix(maximumMergeLookups)
+        let found = await concurrently(Array(lookups)) { id in mergedPullRequest(id, directory: first, git: git) }
+        let numbers = Dictionary(zip(lookups, found).compactMap { id, number in number.map { (id, $0) } }, uniquingKeysWith: { a, _ in a })
+        if !numbers.isEmpty {
+            for (icc, declaration) in declared {
+                guard let id = declaration.commit?.id, let number = numbers[id] else { continue }
+                declared[icc]?.commit?.pullRequest = number
+            }
+        }
+        let unavailable = problems.isEmpty ? nil
+            : "git blame failed, so these files' steps name no commit: " + problems.prefix(5).joined(separator: "; ")
+                + (problems.count > 5 ? "; and \(problems.count - 5) more" : "")
+        return Explanations(declared: declared, unavailable: unavailable)
+    }
+
+    /// The commits that wrote `lines` of `file`; nil for a line not committed.
+    static func blame(file: String, lines: Set<Int>, git: Git) -> Result<[Int: DeclaringCommit?], BlameFailure> {
+        let ranges = self.ranges(lines)
+        var arguments = ["-C", directory(of: file), "blame", "--porcelain"]
+        if ranges.count <= maximumRanges {
+            for range in ranges { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
+        }
+        arguments += ["--", (file as NSString).lastPathComponent]
+        let output: Git.Output
+        do {
+            output = try git.run(arguments)
+        } catch {
+            return .failure(BlameFailure(description: error.description))
+        }
+        guard output.succeeded else {
+            // A file git does not track yet, or a repository without a commit: nothing is committed.
+            if output.stderr.contains("no such path") || output.stderr.contains("no such ref") || output.stderr.contains("bad revision 'HEAD'") {
+                return .success(Dictionary(uniqueKeysWithValues: lines.map { ($0, nil) }))
+            }
+            let reason = output.stderr.split(whereSeparator: \.isNewline).first.map(String.init) ?? "exit status \(output.status)"
+            return .failure(BlameFailure(description: String(reason.prefix(300))))
+        }
+        var found = BlamePorcelain.parse(output.stdout)
+        for line in lines where found[line] == nil { found[line] = .some(nil) }
+        return .success(found.filter { lines.contains($0.key) })
+    }
+
+    struct BlameFailure: Error {
+        var description: String
+    }
+
+    /// The pull request of the oldest merge between `id` and HEAD whose subject names one.
+    static func mergedPullRequest(_ id: String, directory: String, git: Git) -> Int? {
+        guard let output = try? git.run(["-C", directory, "log", "--ancestry-path", "--merges", "--reverse", "--format=%s", "\(id)..HEAD"]),
+              output.succeeded else { return nil }
+        for line in String(decoding: output.stdout, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("Merge pull request #"), let number = DeclaringCommit.pullRequest(inSubject: String(line)) { return number }
+        }
+        return nil
+    }
+
+    /// Sorted line numbers as closed ranges of consecutive lines.
+    static func ranges(_ lines: Set<Int>) -> [ClosedRange<Int>] {
+        var ranges: [ClosedRange<Int>] = []
+        for line in lines.sorted() where line > 0 {
+            if let last = ranges.last, last.upperBound + 1 == line {
+                ranges[ranges.count - 1] = last.lowerBound...line
+            } else {
+                ranges.append(line...line)
+            }
+        }
+        return ranges
+    }
+
+    static func directory(of file: String) -> String {
+        let folder = (file as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
+    /// `work` for each item on a few threads of their own (git blocks while it runs, which
+    /// must not hold the concurrency pool's few threads); results in the items' order.
+    static func concurrently<Item: Sendable, Value: Sendable>(_ items: [Item], _ work: @escaping @Sendable (Item) -> Value) async -> [Value] {
+        guard !items.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let results = Results<Value>(count: items.count)
+            let group = DispatchGroup()
+            for _ in 0..<min(concurrency, items.count) {
+                DispatchQueue.global().async(group: group) {
+                    while let index = results.next() {
+                        results.set(index, work(items[index]))
+                    }
+                }
+            }
+            group.notify(queue: .global()) { continuation.resume(returning: results.values.map { $0! }) }
+        }
+    }
+
+    private final class Results<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var taken = 0
+        var values: [Value?]
+
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+
+        func next() -> Int? {
+            lock.withLock {
+                guard taken < values.count else { return nil }
+                taken += 1
+                return taken - 1
+            }
+        }
+
+        func set(_ index: Int, _ value: Value) {
+            lock.withLock { values[index] = value }
+        }
+    }
+}
+
+/// `git blame --porcelain`'s output: a header per group of lines (`<id> <orig> <final>
+/// [<count>]`), the commit's fields the first time it appears, then each line's text
+/// behind a tab.
+enum BlamePorcelain {
+    static let uncommitted = String(repeating: "0", count: 40)
+
+    /// Each final line number's commit; nil for a line not committed.
+    static func parse(_ bytes: [UInt8]) -> [Int: DeclaringCommit?] {
+        var commits: [String: DeclaringCommit] = [:]
+        var lines: [Int: String] = [:]
+        var current: String?
+        for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            if raw.first == UInt8(ascii: "\t") { continue }
+            let line = String(decoding: raw, as: UTF8.self)
+            let fields = line.split(separator: " ", maxSplits: 1)
+            guard let key = fields.first.map(String.init) else { continue }
+            let value = fields.count > 1 ? String(fields[1]) : ""
+            if isObjectID(key) {
+                let numbers = value.split(separator: " ")
+                guard numbers.count >= 2, let final = Int(numbers[1]) else { continue }
+                current = key
+                lines[final] = key
+                if commits[key] == nil { commits[key] = DeclaringCommit(id: key, author: "", authorTime: 0, authorZone: "+0000", subject: "") }
+                continue
+            }
+            guard let id = current else { continue }
+            switch key {
+            case "author": commits[id]?.author = bounded(value, 200)
+            case "author-time": commits[id]?.authorTime = Int64(value) ?? 0
+            case "author-tz": commits[id]?.authorZone = String(value.prefix(5))
+            case "summary":
+                commits[id]?.subject = bounded(value, 500)
+                commits[id]?.pullRequest = DeclaringCommit.pullRequest(inSubject: value)
+            default: break
+            }
+        }
+        return lines.mapValues { id in id.allSatisfy { $0 == "0" } ? nil : commits[id] }
+    }
+
+    static func isObjectID(_ text: String) -> Bool {
+        (text.utf8.count == 40 || text.utf8.count == 64) && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    static func bounded(_ text: String, _ limit: Int) -> String {
+        String(text.prefix(limit))
+    }
+}
