@@ -134,7 +134,7 @@ let package = Package(
         .target(name: "FuzzChecks", dependencies: ["FleetModel", "Manifests", "Planning", "YAML"], path: "Tests/Fuzz/Checks"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzChecks"], exclude: []),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
-        .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
+        .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "Planning", "FleetModel", "TestSupport"]),
         .testTarget(name: "GitHubTests", dependencies: ["GitHub"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport", "Views"], exclude: ["Fixtures"]),

@@ -133,14 +133,16 @@ public struct SimfleetConfig: Sendable, Equatable {
         for item in items {
             let (rule, found) = Self.readRule(item)
             diagnostics += found
-            guard let rule else { continue }
-            if let first = names[rule.name] {
-                diagnostics.append(.error(.configPolicy, at: rule.location, "policy rule name '\(Diagnostic.excerpt(rule.name))' is used twice; each rule needs its own name, since plans list steps under it",
-                                          notes: [.init(at: first, "first used here")]))
-                continue
+            // A name is taken even by a rule with mistakes, so a repeat is caught either way.
+            if let name = item["name"]?.text?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+                if let first = names[name] {
+                    diagnostics.append(.error(.configPolicy, at: item.location, "policy rule name '\(Diagnostic.excerpt(name))' is used twice; each rule needs its own name, since plans list steps under it",
+                                              notes: [.init(at: first, "first used here")]))
+                    continue
+                }
+                names[name] = item.location
             }
-            names[rule.name] = rule.location
-            policy.append(rule)
+            if let rule { policy.append(rule) }
         }
         return diagnostics
     }

@@ -38,6 +38,57 @@ import Testing
         Golden.check(PlanView.render(Self.scenario, as: format, context: Self.simulatorContext), matches: "scenario.\(ext)", in: Self.fixtures)
     }
 
+    /// The scenario under policy rules, with each changed SIM's declaration: a squash-merged
+    /// commit, a merged one without a number, and a line not committed.
+    static var explained: Plan {
+        var plan = scenario
+        var labels: [ICC: [String: String]] = [:]
+        labels[Fleet.icc(2)] = ["fleet": "ambulances"]
+        labels[Fleet.icc(7)] = ["env": "prod"]
+        let policy = Policy(allowTerminate: .only([Fleet.icc(7)]), rules: [
+            PolicyRule(name: "production SIMs are never terminated here", match: ["env": "prod"], deny: [.terminate], location: SourceLocation(path: "simfleet.yaml")),
+            PolicyRule(name: "ambulances need a ticket | *now*", match: ["fleet": "ambulances"], requireNote: [.block], mode: .warn, location: SourceLocation(path: "simfleet.yaml")),
+            PolicyRule(name: "friday freeze", freeze: FreezeWindow(days: [.fri], from: 900, to: 1439, timeZone: "Europe/Copenhagen"), location: SourceLocation(path: "simfleet.yaml")),
+        ])
+        plan.steps = plan.steps.map { step in var step = step; step.manifestNote = step.icc == Fleet.icc(2) ? nil : step.manifestNote; return step }
+        policy.judge(&plan.steps, labels: labels, clock: nil)
+        let squash = DeclaringCommit(id: "abc1234" + String(repeating: "0", count: 33), author: "Ann <b>Author</b>", authorTime: 1_795_698_180,
+                                     authorZone: "+0100", subject: "Block lost trackers (#123)", pullRequest: 123)
+        let merged = DeclaringCommit(id: "def5678" + String(repeating: "1", count: 33), author: "Bo", authorTime: 1_795_698_180,
+                                     authorZone: "-0500", subject: "Restore unit 4")
+        for (n, commit) in [(1, Optional(squash)), (2, squash), (3, merged), (4, merged), (5, nil), (6, squash), (7, squash)] {
+            plan.explanations.declared[Fleet.icc(n)] = Declaration(line: SourceLocation(path: "fleet.yaml", line: n + 1, column: 20), commit: commit)
+        }
+        return plan
+    }
+
+    @Test(arguments: PlanFormat.allCases)
+    func explainedGoldenOutput(format: PlanFormat) {
+        let ext = ["text": "txt", "markdown": "md", "json": "json", "github": "github.txt"][format.rawValue]!
+        var context = Self.simulatorContext
+        context.explain = true
+        Golden.check(PlanView.render(Self.explained, as: format, context: context), matches: "explained.\(ext)", in: Self.fixtures)
+    }
+
+    /// Policy verdicts and the declaration column sit at the top and beside each step in
+    /// the markdown; the text names each step's declaration only with --explain.
+    @Test func explanationsAndVerdictsReachEveryFormat() {
+        let markdown = PlanView.markdown(Self.explained, context: Self.simulatorContext)
+        let policy = try! #require(markdown.range(of: "**Policy rules (simfleet.yaml)**"))
+        let table = try! #require(markdown.range(of: "| activate | block |"))
+        #expect(policy.lowerBound < table.lowerBound)
+        #expect(markdown.contains("| `abc1234` #123 |"))
+        #expect(markdown.contains("| _not committed_ |"))
+        #expect(markdown.contains("ambulances need a ticket \\| \\*now\\*"))
+        #expect(!markdown.contains("<b>"))
+        var context = Self.simulatorContext
+        #expect(!PlanView.text(Self.explained, context: context).contains("declared fleet.yaml"))
+        context.explain = true
+        #expect(PlanView.text(Self.explained, context: context).contains("      declared fleet.yaml:2:20 · abc1234 #123 · Ann <b>Author</b> · 2026-11-26T14:03:00+01:00 · Block lost trackers (#123)"))
+        let github = PlanView.github(Self.explained, context: context)
+        #expect(github.contains("::error file=fleet.yaml,line=8,col=5,title=policy%3A production SIMs are never terminated here::terminate"))
+    }
+
     @Test func colourOnlyWhenAskedFor() {
         var context = Self.simulatorContext
         #expect(!PlanView.text(Self.scenario, context: context).contains("\u{1B}["))

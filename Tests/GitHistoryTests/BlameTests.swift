@@ -1,0 +1,115 @@
+import FleetModel
+import Foundation
+@testable import GitHistory
+import Planning
+import TestSupport
+import Testing
+
+/// Who declared each SIM's state: a real repository with a squash-merged commit, a merged
+/// pull request, a line edited in the work tree and a file git does not track yet.
+@Suite struct BlameTests {
+    static func repository() throws -> GitRepository {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("simfleet-blame-\(UUID().uuidString)")
+        return try GitRepository(at: root)
+    }
+
+    static func commit(_ repo: GitRepository, _ message: String, author: String, date: String) throws {
+        try repo.run(["add", "-A"])
+        try repo.run(["-c", "user.name=\(author)", "-c", "user.email=x@example.invalid", "commit", "-q", "--no-gpg-sign",
+                      "--author", "\(author) <x@example.invalid>", "--date", date, "-m", message])
+    }
+
+    @Test func eachDecidingLineNamesItsCommitAuthorDateAndPullRequest() async throws {
+        let repo = try Self.repository()
+        defer { try? FileManager.default.removeItem(at: repo.root) }
+        try repo.write("m/a.yaml", "version: 1\ndefaults:\n  state: active\nsims:\n  - icc: \"1\"\n  - icc: \"2\"\n    state: blocked\n")
+        try Self.commit(repo, "Add the fleet (#7)", author: "Ann Author", date: "2026-11-20T14:03:00+01:00")
+        // A pull request merged with a merge commit: the commit names no number, the merge does.
+        try repo.run(["checkout", "-q", "-b", "feature"])
+        try repo.write("m/a.yaml", "version: 1\ndefaults:\n  state: active\nsims:\n  - icc: \"1\"\n  - icc: \"2\"\n    state: active\n")
+        try Self.commit(repo, "Restore unit 2", author: "Bo Builder", date: "2026-11-21T09:00:00-05:00")
+        try repo.run(["checkout", "-q", "main"])
+        try repo.run(["-c", "user.name=m", "-c", "user.email=m@example.invalid", "merge", "-q", "--no-ff", "--no-gpg-sign",
+                      "-m", "Merge pull request #9 from team/feature", "feature"])
+        // Not committed: a new file, and nothing else changed in a.yaml.
+        try repo.write("m/new.yaml", "version: 1\nsims:\n  - {icc: \"3\", state: active}\n")
+        let a = repo.root.appendingPathComponent("m/a.yaml").path
+        let new = repo.root.appendingPathComponent("m/new.yaml").path
+        let explained = await Blame.explain([
+            Fleet.icc(1): SourceLocation(path: a, line: 3, column: 10),
+            Fleet.icc(2): SourceLocation(path: a, line: 7, column: 12),
+            Fleet.icc(3): SourceLocation(path: new, line: 3, column: 23),
+        ])
+        #expect(explained.unavailable == nil)
+        let first = try #require(explained.declared[Fleet.icc(1)]?.commit)
+        #expect(first.author == "Ann Author")
+        #expect(first.date == "2026-11-20T14:03:00+01:00")
+        #expect(first.pullRequest == 7)
+        #expect(first.subject == "Add the fleet (#7)")
+        #expect(first.id == (try repo.run(["rev-parse", "HEAD^1"])))
+        let second = try #require(explained.declared[Fleet.icc(2)]?.commit)
+        #expect(second.author == "Bo Builder")
+        #expect(second.date == "2026-11-21T09:00:00-05:00")
+        #expect(second.pullRequest == 9)
+        #expect(explained.declared[Fleet.icc(2)]?.line == SourceLocation(path: a, line: 7, column: 12))
+        #expect(explained.declared[Fleet.icc(3)] == Declaration(line: SourceLocation(path: new, line: 3, column: 23), commit: nil))
+
+        // A line edited in the work tree is not committed; the others keep their commits.
+        try repo.write("m/a.yaml", "version: 1\ndefaults:\n  state: blocked\nsims:\n  - icc: \"1\"\n  - icc: \"2\"\n    state: active\n")
+        let edited = await Blame.explain([Fleet.icc(1): SourceLocation(path: a, line: 3, column: 10),
+                                          Fleet.icc(2): SourceLocation(path: a, line: 7, column: 12)])
+        #expect(edited.declared[Fleet.icc(1)]?.commit == nil)
+        #expect(edited.declared[Fleet.icc(1)]?.short == "not committed")
+        #expect(edited.declared[Fleet.icc(2)]?.commit?.pullRequest == 9)
+    }
+
+    @Test func outsideAWorkTreeThePlanSaysWhyOnce() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("simfleet-noblame-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("a.yaml").path
+        try Data("sims: []\n".utf8).write(to: URL(fileURLWithPath: file))
+        // GIT_CEILING_DIRECTORIES keeps git from finding a repository above the temporary folder.
+        setenv("GIT_CEILING_DIRECTORIES", folder.deletingLastPathComponent().path, 1)
+        let explained = await Blame.explain([Fleet.icc(1): SourceLocation(path: file, line: 1, column: 1)])
+        #expect(explained.declared.isEmpty)
+        #expect(explained.unavailable == "the manifests are not in a git work tree, so no step names the commit that declared it")
+        let noGit = await Blame.explain([Fleet.icc(1): SourceLocation(path: file, line: 1, column: 1)], environment: ["PATH": folder.path])
+        #expect(noGit.unavailable?.hasPrefix("git is not on PATH") == true)
+    }
+
+    @Test(arguments: [
+        ("Block lost trackers (#123)", 123), ("Merge pull request #45 from team/x", 45), ("Fix (#12) and (#13)", 13),
+        ("No number", nil), ("Issue #7 mentioned", nil), ("(#)", nil), ("(#12", nil), ("(#1234567890123)", nil),
+    ] as [(String, Int?)])
+    func pullRequestNumbersComeFromTheSubject(_ subject: String, _ expected: Int?) {
+        #expect(DeclaringCommit.pullRequest(inSubject: subject) == expected)
+    }
+
+    /// A hostile or truncated porcelain never crashes the reader; lines it cannot place are left out.
+    @Test func porcelainIsReadDefensively() {
+        let id = String(repeating: "a", count: 40)
+        let text = """
+            \(id) 1 1 2
+            author Eve\u{1B}[2J
+            author-time 1700000000
+            author-tz +0100
+            summary Plant (#3)
+            \tstate: active
+            \(id) 2 2
+            \tstate: blocked
+            \(String(repeating: "0", count: 40)) 3 3 1
+            author Not Committed Yet
+            \tstate: x
+            nonsense line
+            \(id) x y
+            zzzz 4 4 1
+            """
+        let found = BlamePorcelain.parse(Array(text.utf8))
+        #expect(found.keys.sorted() == [1, 2, 3])
+        #expect(found[1]??.pullRequest == 3)
+        #expect(found[2]??.author == "Eve\u{1B}[2J")
+        #expect(found[3]! == nil)
+        #expect(Blame.ranges([7, 3, 4, 5, 9, 0]) == [3...5, 7...7, 9...9])
+    }
+}
