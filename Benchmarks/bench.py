@@ -547,10 +547,72 @@ def bench_static_binary(runs):
     print(f"| dynamic release build | {os.path.getsize(SIMFLEET) / 1e6:.0f} MB | {dynamic:.3f} s, 1.00x |")
 
 
+def explain_repository():
+    """1,000 SIMs in 100 manifest files, each declared blocked, written over 40 commits:
+    squash merges naming a pull request, and merged branches whose merge names one."""
+    repo = os.path.join(WORK, "explain-repo")
+    if os.path.exists(os.path.join(repo, ".git")):
+        return repo
+    subprocess.run(["rm", "-rf", repo], check=True)
+    os.makedirs(os.path.join(repo, "manifests"))
+    git = ["git", "-C", repo, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    sh("git", "init", "-q", "-b", "main", repo)
+    iccs = [line.strip() for line in open(fleet_files()[1]) if line.strip()][:1000]
+    def write(file, state):
+        lines = ["version: 1", "defaults:", "  state: active", "sims:"]
+        for icc in iccs[file * 10:(file + 1) * 10]:
+            lines += [f'  - icc: "{icc}"', f"    state: {state}"]
+        open(os.path.join(repo, "manifests", f"m{file:03}.yaml"), "w").write("\n".join(lines) + "\n")
+    for file in range(100):
+        write(file, "active")
+    sh(*git, "add", "-A")
+    sh(*git, "commit", "-q", "-m", "fleet (#1)")
+    for batch in range(40):
+        files = range(batch * 100 // 40, (batch + 1) * 100 // 40)
+        if batch % 2:
+            sh(*git, "checkout", "-q", "-b", f"b{batch}")
+        for file in files:
+            write(file, "blocked")
+        sh(*git, "commit", "-q", "-a", "-m", f"block batch {batch}" + ("" if batch % 2 else f" (#{batch + 2})"))
+        if batch % 2:
+            sh(*git, "checkout", "-q", "main")
+            sh(*git, "merge", "-q", "--no-ff", "-m", f"Merge pull request #{batch + 2} from team/b{batch}", f"b{batch}")
+    return repo
+
+
+def bench_explain(runs):
+    """A plan of 1,000 steps over 100 files with explanations (git blame per file, and the
+    merge behind each commit without a number) against the same plan without them: with a
+    simulator that answers at once (the explanations' whole cost shows), and with 50 ms
+    of latency a request (still far quicker than NexCon's 10 to 20 requests a second)."""
+    repo = explain_repository()
+    seed = os.path.join(WORK, "explain-seed.json")
+    iccs = [line.strip() for line in open(fleet_files()[1]) if line.strip()][:1000]
+    json.dump([{"icc": icc, "status": "ACTIVATED"} for icc in iccs], open(seed, "w"))
+    for latency, count in [("0ms", runs), ("50ms", max(3, runs // 2))]:
+        with Simulator("--seed", seed, "--job-duration", "0", "--latency", latency) as simulator:
+            plan = ["env", "NEXCON_API_KEY=dev-key", SIMFLEET, "plan", "--api-url", simulator.url, "--no-progress", "--format", "json", "manifests"]
+            cwd = os.getcwd()
+            os.chdir(repo)
+            try:
+                results = alternate(count, {"simfleet validate": [SIMFLEET, "validate", "manifests"],
+                                            "simfleet plan --no-explain": plan + ["--no-explain"],
+                                            "simfleet plan (explained)": plan})
+                out = json.loads(subprocess.run(plan[2:], env=dict(os.environ, NEXCON_API_KEY="dev-key"), capture_output=True, text=True).stdout)
+            finally:
+                os.chdir(cwd)
+        steps = out["steps"]
+        numbered = sum(1 for step in steps if (step.get("declared") or {}).get("pullRequest"))
+        print(f"\n## explain: 1,000 steps over 100 files, 40 commits (half merged branches), simulator --latency {latency}, median of {count} runs")
+        ratio_table(results, "simfleet plan --no-explain", "plan --no-explain")
+        print(f"| explanations' own cost | {results['simfleet plan (explained)'][0] - results['simfleet plan --no-explain'][0]:.3f} s | | |")
+        print(f"| steps planned / naming a pull request | {len(steps)} / {numbered} | | |")
+
+
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "latency": bench_latency,
          "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since,
          "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply,
-         "static-binary": bench_static_binary}
+         "static-binary": bench_static_binary, "explain": bench_explain}
 
 
 def main():

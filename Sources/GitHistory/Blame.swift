@@ -26,18 +26,19 @@ public enum Blame {
         let byFile = Dictionary(grouping: lines, by: { $0.value.path })
         let files = byFile.keys.sorted()
         let first = directory(of: files[0])
-        guard let top = try? git.run(["-C", first, "rev-parse", "--show-toplevel"]), top.succeeded else {
-            return Explanations(unavailable: "the manifests are not in a git work tree, so no step names the commit that declared it")
-        }
         let results = await concurrently(files) { file in
             blame(file: file, lines: Set(byFile[file]!.map(\.value.line)), git: git)
         }
         var declared: [ICC: Declaration] = [:]
         var problems: [String] = []
         var commits: [String: DeclaringCommit] = [:]
+        // Every file outside a work tree: said once, as the plan's only word on it.
+        if results.allSatisfy({ if case .failure(let problem) = $0 { problem.notAWorkTree } else { false } }) {
+            return Explanations(unavailable: "the manifests are not in a git work tree, so no step names the commit that declared it")
+        }
         for (file, result) in zip(files, results) {
             switch result {
-            case .failure(let problem): problems.append("\(file): \(problem)")
+            case .failure(let problem): problems.append("\(file): \(problem.description)")
             case .success(let found):
                 for (icc, location) in byFile[file]! {
                     guard let origin = found[location.line] else { continue }
@@ -82,7 +83,7 @@ public enum Blame {
                 return .success(Dictionary(uniqueKeysWithValues: lines.map { ($0, nil) }))
             }
             let reason = output.stderr.split(whereSeparator: \.isNewline).first.map(String.init) ?? "exit status \(output.status)"
-            return .failure(BlameFailure(description: String(reason.prefix(300))))
+            return .failure(BlameFailure(description: String(reason.prefix(300)), notAWorkTree: output.stderr.contains("not a git repository")))
         }
         var found = BlamePorcelain.parse(output.stdout)
         for line in lines where found[line] == nil { found[line] = .some(nil) }
@@ -91,6 +92,7 @@ public enum Blame {
 
     struct BlameFailure: Error {
         var description: String
+        var notAWorkTree = false
     }
 
     /// The pull request of the oldest merge between `id` and HEAD whose subject names one.
@@ -122,20 +124,22 @@ public enum Blame {
     }
 
     /// `work` for each item on a few threads of their own (git blocks while it runs, which
-    /// must not hold the concurrency pool's few threads); results in the items' order.
+    /// must not hold the concurrency pool's few threads, nor Dispatch's, which grows by one
+    /// thread a second when all of them wait); results in the items' order.
     static func concurrently<Item: Sendable, Value: Sendable>(_ items: [Item], _ work: @escaping @Sendable (Item) -> Value) async -> [Value] {
         guard !items.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let results = Results<Value>(count: items.count)
-            let group = DispatchGroup()
-            for _ in 0..<min(concurrency, items.count) {
-                DispatchQueue.global().async(group: group) {
+            let workers = min(concurrency, items.count)
+            for _ in 0..<workers {
+                Thread {
                     while let index = results.next() {
                         results.set(index, work(items[index]))
                     }
-                }
+                    // The last worker to finish hands the results back.
+                    if results.workerFinished(of: workers) { continuation.resume(returning: results.values.map { $0! }) }
+                }.start()
             }
-            group.notify(queue: .global()) { continuation.resume(returning: results.values.map { $0! }) }
         }
     }
 
@@ -151,6 +155,16 @@ public enum Blame {
                 guard taken < values.count else { return nil }
                 taken += 1
                 return taken - 1
+            }
+        }
+
+        private var finished = 0
+
+        /// Whether the calling worker is the last of `workers` to finish.
+        func workerFinished(of workers: Int) -> Bool {
+            lock.withLock {
+                finished += 1
+                return finished == workers
             }
         }
 

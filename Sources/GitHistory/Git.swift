@@ -44,23 +44,34 @@ struct Git: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+        // Foundation's waitUntilExit polls a run loop on Linux, about 50 ms a process; the
+        // termination handler is called as soon as the child is reaped.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
             throw .gitFailed("cannot run \(executable.path) (\(error.localizedDescription))")
         }
-        let group = DispatchGroup()
+        // Threads of their own, not Dispatch's pool: callers run several git processes at
+        // once, and a pool whose threads all wait on pipes grows by one thread a second.
+        let done = DispatchSemaphore(value: 0)
         let errorBox = Box()
-        DispatchQueue.global().async(group: group) {
-            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
+        let writer = Thread {
+            if !input.isEmpty { try? stdin.fileHandleForWriting.write(contentsOf: Data(input)) }
             try? stdin.fileHandleForWriting.close()
+            done.signal()
         }
-        DispatchQueue.global().async(group: group) {
+        let reader = Thread {
             errorBox.data = stderr.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
         }
+        writer.start()
+        reader.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
+        done.wait()
+        done.wait()
+        exited.wait()
         return Output(status: process.terminationStatus, stdout: Array(output),
                       stderr: String(decoding: errorBox.data.prefix(2000), as: UTF8.self))
     }
