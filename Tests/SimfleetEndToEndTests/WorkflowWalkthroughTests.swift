@@ -12,6 +12,13 @@ import YAML
 /// between jobs, the binary is the one under test); only the step that installs packages
 /// on the runner is left out.
 @Suite struct WorkflowWalkthroughTests {
+    /// With SIMFLEET_WALKTHROUGH_SAMPLES naming a folder, the posted bodies are kept there,
+    /// to be read by people (the README's samples come from here).
+    static func keepSample(_ name: String, _ body: String) {
+        guard let folder = ProcessInfo.processInfo.environment["SIMFLEET_WALKTHROUGH_SAMPLES"], !folder.isEmpty else { return }
+        try? Data(body.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+    }
+
     @Test func pullRequestMergeApplyDriftTerminateAndBreakGlass() async throws {
         try await withTemporaryDirectory { dir in
             let walk = try Walkthrough(dir)
@@ -38,7 +45,9 @@ import YAML
                 let comment = try #require(stub.snapshot.comments.first)
                 #expect(stub.snapshot.comments.count == 1 && comment.issue == 1 && comment.author == "github-actions[bot]")
                 #expect(comment.body.hasPrefix("<!-- simfleet:plan -->\n_For commit `\(head.prefix(12))`._"), "\(comment.body.prefix(300))")
-                #expect(comment.body.contains("| `89450100250731069754` | tracker-0001 | active → blocked | 1 | _this pull request_ |"), "\(comment.body)")
+                // Each step names the commit that declared it: here the pull request's own.
+                #expect(comment.body.contains("| `89450100250731069754` | tracker-0001 | active → blocked | 1 | `\(head.prefix(7))` | _this pull request_ |"), "\(comment.body)")
+                Self.keepSample("pr-comment.md", comment.body)
 
                 // Merged: planned on main, approved, applied, and the tag moved to main.
                 try walk.merge("block-tracker-1")
@@ -53,6 +62,10 @@ import YAML
                 try walk.run("simfleet-drift", job: "drift", ref: "refs/heads/main")
                 let issue = try #require(stub.snapshot.issues.first)
                 #expect(issue.open && issue.labels == ["simfleet-drift"] && issue.body.contains("89450100250731069812"), "\(issue.body)")
+                // The drifted SIM names the commit on main that declared it.
+                let declaring = try walk.origin.run(["rev-parse", "refs/heads/main"])
+                #expect(issue.body.contains("| `\(declaring.prefix(7))` |"), "\(issue.body)")
+                Self.keepSample("drift-issue.md", issue.body)
                 // Applied through the pipeline, the next drift check closes it.
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
