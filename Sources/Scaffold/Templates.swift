@@ -41,6 +41,21 @@ enum Templates {
     #   percent: 10
     #   minimum: 5
 
+    # Rules per label, judged by plan and again by apply. A denial is lifted by no flag
+    # (--force, --allow-terminate), only by a reviewed change to this file.
+    # policy:
+    #   - name: production SIMs are never terminated here
+    #     match: {env: prod}          # labels, all must match; {} matches every SIM
+    #     deny: [terminate]
+    #   - name: ambulances change slowly
+    #     match: {fleet: ambulances}
+    #     maxSteps: 5                 # steps a run may take among these SIMs
+    #     requireNote: [block]        # a block needs the SIM's note: (a ticket)
+    #   - name: no changes in the Friday freeze
+    #     match: {}
+    #     freeze: {days: [fri], from: "15:00", to: "23:59", timezone: Europe/Copenhagen}
+    #     mode: warn                  # deny (the default) or warn
+
     """#
 }
 

@@ -122,8 +122,10 @@ import Testing
             #expect(text.stdout.contains("~ block     \(Self.icc(9))  b9  active → blocked  [this pull request]\n"))
             #expect(text.stdout.contains("1 step comes from this pull request; 1 was merged earlier and not applied yet (since simfleet/applied): the apply after merge carries out all of them.\n"))
             let markdown = try loop.plan(arguments + ["--format", "markdown"])
-            #expect(markdown.stdout.contains("| `\(Self.icc(7))` | b7 | active → blocked | 1 | _merged earlier, not applied yet: \(earlier.prefix(7)) Block b7 (\\#41)_ |"), "\(markdown.stdout)")
-            #expect(markdown.stdout.contains("| `\(Self.icc(9))` | b9 | active → blocked | 1 | _this pull request_ |"))
+            // Beside each step, the commit that declared it, and its pull request when it names one.
+            #expect(markdown.stdout.contains("| `\(Self.icc(7))` | b7 | active → blocked | 1 | `\(earlier.prefix(7))` #41 | _merged earlier, not applied yet: \(earlier.prefix(7)) Block b7 (\\#41)_ |"), "\(markdown.stdout)")
+            let own = try loop.repo.run(["rev-parse", "HEAD"])
+            #expect(markdown.stdout.contains("| `\(Self.icc(9))` | b9 | active → blocked | 1 | `\(own.prefix(7))` | _this pull request_ |"), "\(markdown.stdout)")
             // show gives plan's bytes back; the JSON says the same.
             #expect(try Simfleet.run(["show", "plan.json"], in: loop.repo.root).stdout == text.stdout)
             #expect(try Simfleet.run(["show", "plan.json", "--format", "markdown"], in: loop.repo.root).stdout == markdown.stdout)

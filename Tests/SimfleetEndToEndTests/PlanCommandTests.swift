@@ -244,7 +244,7 @@ import Testing
             try "{\"formatVersion\": 9}".write(to: dir.appendingPathComponent("new.json"), atomically: true, encoding: .utf8)
             let newer = try Simfleet.run(["show", "new.json"], in: dir)
             #expect(newer.status == 1)
-            #expect(newer.stderr == "new.json: error: plan format 9 was written by a newer simfleet; this one reads format 4: upgrade simfleet, or plan again with this one\n")
+            #expect(newer.stderr == "new.json: error: plan format 9 was written by a newer simfleet; this one reads format 5: upgrade simfleet, or plan again with this one\n")
             try "steps: []".write(to: dir.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
             let other = try Simfleet.run(["show", "x.json"], in: dir)
             #expect(other.status == 1 && other.stderr.hasPrefix("x.json: error: not a simfleet plan"))
