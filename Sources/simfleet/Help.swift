@@ -47,6 +47,8 @@ enum Help {
 
         Blast radius. Disruptive steps are every block and every termination that is not protected, *including terminations this run refuses for want of --allow-terminate*: apply could be given that flag, so the plan shows the verdict apply will enforce. When they exceed 10% of the managed SIMs (every SIM the manifests read declare, also when the plan covers only some of them) and number at least 5, the plan warns that apply will need --force (both numbers are set in simfleet.yaml).
 
+        Policy rules. simfleet.yaml's policy: rules (deny, maxSteps, requireNote, freeze, each for the SIMs whose labels match, in deny or warn mode) are evaluated by every plan: each step carries its verdicts, a denied step is refused with the rule's name and reason, and every format lists the rules' denied and warned steps under their names (the markdown at its top; github as annotations titled policy: NAME). A freeze is judged when apply runs; the plan lists the steps it covers.
+
         Live status words. NexCon documents only ACTIVATED; simfleet reads, without regard to case: active ACTIVATED, ACTIVE; blocked BLOCKED, SUSPENDED; inactive INACTIVE, NOT_ACTIVATED, NEW, READY; terminated TERMINATED, CANCELLED; a job running ACTIVATING, BLOCKING, RESTORING, TERMINATING, PENDING, PROCESSING. Any other word is an error for that SIM ("unrecognised live status"), never a guess.
 
           --format text|markdown|json|github: text (default; colour only on a terminal, never with NO_COLOR), markdown for a pull-request comment (summary table first, steps grouped by action with each manifest's note:, long groups folded, never over 65,000 characters: groups that do not fit are left out whole and named, with where the full plan is), JSON, or github: each per-SIM error and warning as a workflow annotation (::error file=,line=,col=::) at its manifest entry, then the summary
@@ -69,7 +71,8 @@ enum Help {
           --follow-external-links: follow links in the manifests that lead outside their repository (the nearest folder above with .git, else the folder holding the path); by default each is an error at the link, since a pull request could otherwise read the runner's files and see them in annotations
           --parallelism N: requests in flight and pooled connections (default 16)
           --rate N: at most N requests per second
-          --config FILE: settings file (default simfleet.yaml if present)
+          --config FILE: settings file (default simfleet.yaml if present), with statusMap, blastRadius and policy rules
+          --explain / --no-explain: name under each text step the commit, author, date, pull request and deciding manifest line (git blame, one process per manifest file with changes); on by default for markdown (a declared column), json (declared objects), --out and GitHub posting
           --no-progress: no progress line (shown on standard error only when it is a terminal)
 
         Exit status, for plan (--detailed-exitcode adds 2):
@@ -117,6 +120,8 @@ enum Help {
         - a step names an ICC no manifest in scope declares, or a SIM's steps are not exactly the path a fresh plan would take from the first step's from to the manifests' desired state, in the waves a fresh plan gives them.
 
         Names, callback URLs, protect, refusals and the managed count (for the blast radius) are then taken from the manifests, never from the file. Run apply from the folder plan ran in.
+
+        Policy rules from simfleet.yaml are judged again here, from the manifests' labels and notes, and each freeze at this moment: a denied step is not sent, is reported refused with the rule's name (exit 3), and is lifted by no flag (--force, --allow-terminate), only by a reviewed change to simfleet.yaml; a warned step is sent and reported on standard error. The journal's outcome records carry each step's policy verdicts and its declared commit (git blame of the work tree, never the plan file's).
 
         Targeting a saved plan. --target, --target-file and --label apply only the plan's steps for the matching SIMs; the report says "Applied N of the plan's M steps". A targeted ICC that no manifest in scope declares, or targets that match no step, are an error and nothing is sent.
 

@@ -24,12 +24,16 @@ extension SimfleetCommand {
 
         @OptionGroup var comment: CommentOptions
 
+        @Flag(help: "Text: name under each step the commit, author, date and pull request that declared it, as the plan file recorded them.")
+        var explain = false
+
         func run() throws {
             let file = try PlanFile.read(planFile)
             var context = RenderContext(target: file.target, toolVersion: file.simfleetVersion,
                                         manifestDigest: file.manifestDigest, scope: file.scope)
             context.color = format == .text && Terminal.colorOnStandardOutput
             context.commentKey = comment.commentKey
+            context.explain = explain
             Output.write(Array(PlanView.render(file.plan, as: format, context: context).utf8))
         }
     }
