@@ -47,7 +47,8 @@ public struct DeclaringCommit: Sendable, Hashable {
     /// The author date in the author's own offset, "2026-11-20T14:03:00+01:00".
     public var date: String {
         let offset = Self.offsetSeconds(authorZone) ?? 0
-        let local = authorTime + Int64(offset)
+        // Years 1 to 9999: a plan file is something a person could edit.
+        let local = min(max(authorTime, -62_135_596_800), 253_402_300_799) + Int64(offset)
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let seconds = local - days * 86_400
         let (year, month, day) = Self.civil(fromDays: days)

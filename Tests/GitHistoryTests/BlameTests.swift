@@ -86,6 +86,17 @@ import Testing
         #expect(DeclaringCommit.pullRequest(inSubject: subject) == expected)
     }
 
+    /// Dates print in the author's own offset, and any number (a plan file could hold one)
+    /// prints as a date rather than trapping.
+    @Test(arguments: [
+        (Int64(1_795_698_180), "+0100", "2026-11-26T14:03:00+01:00"), (0, "-0930", "1969-12-31T14:30:00-09:30"),
+        (Int64.max, "+0100", "10000-01-01T00:59:59+01:00"), (Int64.min, "+0000", "0001-01-01T00:00:00+00:00"),
+        (86_400, "bogus", "1970-01-02T00:00:00+00:00"),
+    ] as [(Int64, String, String)])
+    func datesAreTheAuthorsOwn(_ time: Int64, _ zone: String, _ expected: String) {
+        #expect(DeclaringCommit(id: "", author: "", authorTime: time, authorZone: zone, subject: "").date == expected)
+    }
+
     /// A hostile or truncated porcelain never crashes the reader; lines it cannot place are left out.
     @Test func porcelainIsReadDefensively() {
         let id = String(repeating: "a", count: 40)
