@@ -131,13 +131,7 @@ extension PlanFile {
             w.field("callbackUrl", step.callbackURL)
             w.field("protect", step.protect)
             w.field("source", step.location)
-            w.array("policy", step.verdicts) { w, verdict in
-                w.object { w in
-                    w.field("rule", verdict.rule)
-                    w.field("effect", verdict.effect.rawValue)
-                    w.field("reason", verdict.reason)
-                }
-            }
+            w.array("policy", step.verdicts) { w, verdict in w.value(verdict) }
             writeDeclared(&w, declared)
         }
     }
@@ -158,6 +152,15 @@ extension JSONWriter {
             w.field("name", issue.name)
             w.field("source", issue.location)
             w.field("message", issue.message)
+        }
+    }
+
+    /// `{"rule", "effect", "reason"}`: a policy verdict, in the plan file and the journal.
+    public mutating func value(_ verdict: RuleVerdict) {
+        object { w in
+            w.field("rule", verdict.rule)
+            w.field("effect", verdict.effect.rawValue)
+            w.field("reason", verdict.reason)
         }
     }
 

@@ -318,13 +318,7 @@ func outcomeFields(_ w: inout JSONWriter, _ result: StepResult, declared: Declar
     w.field("detail", result.detail)
     w.field("jobId", result.jobId)
     if !result.step.verdicts.isEmpty {
-        w.array("policy", result.step.verdicts) { w, verdict in
-            w.object { w in
-                w.field("rule", verdict.rule)
-                w.field("effect", verdict.effect.rawValue)
-                w.field("reason", verdict.reason)
-            }
-        }
+        w.array("policy", result.step.verdicts) { w, verdict in w.value(verdict) }
     }
     if let declared {
         w.key("declared")
