@@ -226,8 +226,13 @@ extension Policy {
     /// A SIM whose step is denied has all its steps denied, so an activate never runs
     /// without the block it leads to. `maxSteps` counts, in order, the matching steps that
     /// would still be sent.
-    public func judge(_ steps: inout [Step], labels: [ICC: [String: String]], clock: PolicyClock?) {
-        guard !rules.isEmpty else { return }
+    ///
+    /// `reviewed` is a saved plan's steps: one it showed denied stays denied even when the
+    /// rules have since changed, since a plan file may narrow what apply does, never widen it.
+    public func judge(_ steps: inout [Step], labels: [ICC: [String: String]], clock: PolicyClock?, reviewed: [Step] = []) {
+        let deniedBefore = Dictionary(reviewed.compactMap { step in step.verdicts.first { $0.effect == .deny }.map { (step.key, $0) } },
+                                      uniquingKeysWith: { first, _ in first })
+        guard !rules.isEmpty || !deniedBefore.isEmpty else { return }
         for index in steps.indices { steps[index].verdicts = [] }
         for rule in rules {
             let effect: RuleVerdict.Effect = rule.mode == .warn ? .warn : .deny
@@ -265,6 +270,11 @@ extension Policy {
                 steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect,
                                                          reason: "beyond the \(Wording.count(limit, "step")) a run may take for these SIMs (step \(position + 1) of \(matching.count)); the next run takes them"))
             }
+        }
+        for index in steps.indices where !steps[index].verdicts.contains(where: { $0.effect == .deny }) {
+            guard let before = deniedBefore[steps[index].key] else { continue }
+            steps[index].verdicts.append(RuleVerdict(rule: before.rule, effect: .deny,
+                                                     reason: "the reviewed plan showed it denied (\(before.reason)); plan again to send it"))
         }
         holdSIMsTogether(&steps)
         for index in steps.indices {

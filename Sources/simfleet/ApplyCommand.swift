@@ -149,7 +149,7 @@ extension SimfleetCommand {
             }
             var (judged, narrowed) = try narrow(authorized, session: session, planPath: path)
             // The rules are judged again from the manifests and simfleet.yaml, and freezes at this moment.
-            session.policy.judge(&judged, labels: Planner.labels(of: session.desired), clock: PolicyClock(now: Date()))
+            session.policy.judge(&judged, labels: Planner.labels(of: session.desired), clock: PolicyClock(now: Date()), reviewed: file.plan.steps)
             reportPolicy(judged)
             let steps = judged
             let targeted = Set(steps.map(\.icc))

@@ -121,7 +121,7 @@ enum Help {
 
         Names, callback URLs, protect, refusals and the managed count (for the blast radius) are then taken from the manifests, never from the file. Run apply from the folder plan ran in.
 
-        Policy rules from simfleet.yaml are judged again here, from the manifests' labels and notes, and each freeze at this moment: a denied step is not sent, is reported refused with the rule's name (exit 3), and is lifted by no flag (--force, --allow-terminate), only by a reviewed change to simfleet.yaml; a warned step is sent and reported on standard error. The journal's outcome records carry each step's policy verdicts and its declared commit (git blame of the work tree, never the plan file's).
+        Policy rules from simfleet.yaml are judged again here, from the manifests' labels and notes, and each freeze at this moment: a denied step is not sent, is reported refused with the rule's name (exit 3), and is lifted by no flag (--force, --allow-terminate), only by a reviewed change to simfleet.yaml and a new plan (a step the saved plan showed denied stays denied); a warned step is sent and reported on standard error. The journal's outcome records carry each step's policy verdicts and its declared commit (git blame of the work tree, never the plan file's).
 
         Targeting a saved plan. --target, --target-file and --label apply only the plan's steps for the matching SIMs; the report says "Applied N of the plan's M steps". A targeted ICC that no manifest in scope declares, or targets that match no step, are an error and nothing is sent.
 

@@ -147,4 +147,19 @@ import Testing
         let unruled = Planner.plan(desired: [prodSIM, devSIM], observed: observed, policy: Policy(allowTerminate: .all))
         #expect(unruled.steps.allSatisfy { $0.verdicts.isEmpty && !$0.refused })
     }
+
+    /// A saved plan narrows: a step it showed denied stays denied at apply after the rule
+    /// is gone, and a step it showed allowed is still judged by today's rules.
+    @Test func aReviewedDenialStaysUntilPlannedAgain() {
+        let rule = PolicyRule(name: "prod", match: Self.prod, deny: [.terminate], location: Self.at)
+        var reviewed = [Self.step(.terminate, n: 1), Self.step(.block, n: 2, note: "t")]
+        Policy(allowTerminate: .all, rules: [rule]).judge(&reviewed, labels: [Fleet.icc(1): Self.prod], clock: nil)
+        #expect(reviewed.map(\.refused) == [true, false])
+        var now = [Self.step(.terminate, n: 1), Self.step(.block, n: 2, note: "t")]
+        // The rule was removed by a reviewed change after the plan was made.
+        Policy(allowTerminate: .all).judge(&now, labels: [Fleet.icc(1): Self.prod], clock: nil, reviewed: reviewed)
+        #expect(now.map(\.refused) == [true, false])
+        #expect(now[0].verdicts.map(\.reason) == ["the reviewed plan showed it denied (terminate is denied for these SIMs); plan again to send it"])
+        #expect(now[0].verdicts.map(\.rule) == ["prod"])
+    }
 }
