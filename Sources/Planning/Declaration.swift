@@ -115,4 +115,11 @@ public struct Explanations: Sendable, Hashable {
     }
 
     public static let none = Explanations()
+
+    /// The line that decides each of `iccs`' desired state, for `Blame`.
+    public static func decidingLines(of iccs: Set<ICC>, among desired: [DesiredSIM]) -> [ICC: SourceLocation] {
+        guard !iccs.isEmpty else { return [:] }
+        return Dictionary(desired.lazy.filter { iccs.contains($0.icc) }.map { ($0.icc, $0.stateLocation) },
+                          uniquingKeysWith: { first, _ in first })
+    }
 }

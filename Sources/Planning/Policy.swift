@@ -236,7 +236,9 @@ extension Policy {
         for index in steps.indices { steps[index].verdicts = [] }
         for rule in rules {
             let effect: RuleVerdict.Effect = rule.mode == .warn ? .warn : .deny
-            let frozen = rule.freeze.map { window in
+            // nil: no freeze; .some(nil): a plan, judged when apply runs; else inside or not
+            // (a zone that cannot be read at apply counts as inside: the safe side).
+            let frozen: Bool?? = rule.freeze.map { window in
                 clock.map { clock in clock.local(in: window.timeZone).map { window.contains(day: $0.day, minute: $0.minute) } ?? true }
             }
             for index in steps.indices where rule.matches(labels[steps[index].icc] ?? [:]) {

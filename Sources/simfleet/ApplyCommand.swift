@@ -235,10 +235,7 @@ extension SimfleetCommand {
         /// Where each step's state was declared, for the journal: read from the work tree
         /// now, never from the plan file.
         func declarations(_ steps: [Step], desired: [DesiredSIM]) async -> [ICC: Declaration] {
-            let iccs = Set(steps.map(\.icc))
-            guard !iccs.isEmpty else { return [:] }
-            let lines = Dictionary(desired.lazy.filter { iccs.contains($0.icc) }.map { ($0.icc, $0.stateLocation) }, uniquingKeysWith: { first, _ in first })
-            return await Blame.explain(lines).declared
+            await Blame.explain(Explanations.decidingLines(of: Set(steps.map(\.icc)), among: desired)).declared
         }
 
         /// What the policy rules say of this run, before anything is sent.

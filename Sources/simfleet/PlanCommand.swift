@@ -46,7 +46,7 @@ extension SimfleetCommand {
         @Option(help: "The drift issue's label.")
         var driftLabel = "simfleet-drift"
 
-        @Flag(inversion: .prefixedNo, help: "Name, for each step and changed SIM, the commit, author, date and pull request that declared its state and the manifest line that decides it (git blame, one call per file with changes). On by default for markdown, json, github, --out and GitHub posting; off for text unless given.")
+        @Flag(inversion: .prefixedNo, help: "Name, for each step and changed SIM, the commit, author, date and pull request that declared its state and the manifest line that decides it (git blame, one call per file with changes). On by default for markdown, json, --out, the step summary and GitHub posting; off for text and github unless given.")
         var explain: Bool?
 
         @Option(help: "Also break the drift picture (in the drift issue and the step summary) down by this label's values.")
@@ -97,8 +97,10 @@ extension SimfleetCommand {
                 return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed), target)
             }
             let posting = gitHub.prComment || driftIssue || stepSummary.isRequested
-            if explain ?? (format != .text || out != nil || posting) {
-                plan.explanations = await Blame.explain(Self.decidingLines(plan, desired: session.desired))
+            if explain ?? (format == .markdown || format == .json || out != nil || posting) {
+                // Every SIM the plan does not leave as it is: its steps, or why it has none.
+                let changed = Set(plan.sims.lazy.filter { $0.outcome != .unchanged }.map(\.icc))
+                plan.explanations = await Blame.explain(Explanations.decidingLines(of: changed, among: session.desired))
             }
             var context = session.context(target)
             context.explain = explain == true
@@ -123,14 +125,6 @@ extension SimfleetCommand {
             printed.color = format == .text && Terminal.colorOnStandardOutput
             Output.write(Array(PlanView.render(plan, as: format, context: printed).utf8))
             return (plan, context, picture)
-        }
-
-        /// The line deciding each SIM's state, for the SIMs the plan does not leave as they are.
-        static func decidingLines(_ plan: Plan, desired: [DesiredSIM]) -> [ICC: SourceLocation] {
-            let changed = Set(plan.sims.lazy.filter { $0.outcome != .unchanged }.map(\.icc))
-            guard !changed.isEmpty else { return [:] }
-            return Dictionary(desired.lazy.filter { changed.contains($0.icc) }.map { ($0.icc, $0.stateLocation) },
-                              uniquingKeysWith: { first, _ in first })
         }
     }
 }

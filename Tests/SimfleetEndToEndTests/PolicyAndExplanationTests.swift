@@ -118,6 +118,24 @@ import Testing
         }
     }
 
+    /// Text names each step's declaration only with --explain; outside a git work tree the
+    /// plan says why once, and the JSON carries no declared object.
+    @Test func explainInTextAndOutsideAWorkTree() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.repository(in: dir)
+            let head = try repo.run(["rev-parse", "--short=7", "HEAD"])
+            let explained = try Self.run(["plan", "--simulator", "--explain"], in: dir)
+            #expect(explained.status == 0, "\(explained.stderr)")
+            #expect(explained.stdout.contains("      declared manifests/vehicles/trucks.yaml:32:12 · \(head) #5 · simfleet tests · "), "\(explained.stdout)")
+            #expect(!(try Self.run(["plan", "--simulator"], in: dir)).stdout.contains("declared manifests/"))
+        }
+        let outside = try Simfleet.run(["plan", "--simulator", "--explain", "--no-progress"], environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
+        #expect(outside.stdout.components(separatedBy: "Not explained: the manifests are not in a git work tree").count == 2, "\(outside.stdout)")
+        let json = try Simfleet.run(["plan", "--simulator", "--format", "json", "--no-progress"], environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
+        #expect(!json.stdout.contains("\"declared\""))
+        #expect(json.stdout.contains("\"explanations\":{\"unavailable\":\"the manifests are not in a git work tree, so no step names the commit that declared it\"}"))
+    }
+
     /// validate checks simfleet.yaml's policy with located errors, and exits 1.
     @Test func validateReportsPolicyMistakes() async throws {
         try await withTemporaryDirectory { dir in
