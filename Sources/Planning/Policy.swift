@@ -140,7 +140,7 @@ public enum Refusal: Sendable, Hashable {
         switch self {
         case .protected: "protected: the manifest sets protect: true"
         case .notAllowed(let icc): "not allowed: run apply with --allow-terminate \(icc) (the terminate workflow)"
-        case .denied(let rule, let reason): "denied by policy rule '\(rule)': \(reason); only a reviewed change to simfleet.yaml lifts it"
+        case .denied(let rule, let reason): "denied by policy rule '\(rule)': \(reason)"
         }
     }
 }
@@ -244,7 +244,7 @@ extension Policy {
             for index in steps.indices where rule.matches(labels[steps[index].icc] ?? [:]) {
                 let step = steps[index]
                 if rule.deny.contains(step.action) {
-                    steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "\(step.action.rawValue) is denied for these SIMs"))
+                    steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "\(step.action.rawValue) is denied for these SIMs; only a reviewed change to simfleet.yaml lifts it"))
                 }
                 if rule.requireNote.contains(step.action), (step.manifestNote ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                     steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "\(step.action.rawValue) needs the SIM's note: (a ticket) in the manifest"))

@@ -159,7 +159,7 @@ import Testing
         // The rule was removed by a reviewed change after the plan was made.
         Policy(allowTerminate: .all).judge(&now, labels: [Fleet.icc(1): Self.prod], clock: nil, reviewed: reviewed)
         #expect(now.map(\.refused) == [true, false])
-        #expect(now[0].verdicts.map(\.reason) == ["the reviewed plan showed it denied (terminate is denied for these SIMs); plan again to send it"])
+        #expect(now[0].verdicts.map(\.reason) == ["the reviewed plan showed it denied (terminate is denied for these SIMs; only a reviewed change to simfleet.yaml lifts it); plan again to send it"])
         #expect(now[0].verdicts.map(\.rule) == ["prod"])
     }
 }

@@ -258,7 +258,7 @@ public enum PlanView {
         let listing = PolicyListing(plan.steps)
         guard !listing.isEmpty else { return "" }
         let denied = listing.entries.contains { !$0.denied.isEmpty }
-        var out = denied ? "> [!IMPORTANT]\n> **Policy rules (simfleet.yaml)** deny steps here; apply will not send them, whatever its flags. Only a reviewed change to simfleet.yaml lifts a denial.\n\n"
+        var out = denied ? "> [!IMPORTANT]\n> **Policy rules (simfleet.yaml)** deny steps here: apply will not send them, whatever its flags. Each says what lifts it: the next run, a note, the end of a freeze, or a reviewed change to simfleet.yaml.\n\n"
             : "**Policy rules (simfleet.yaml)**\n\n"
         for entry in listing.entries {
             out += "- **\(escape(entry.rule))**: \(escape(entry.counts))\n"
