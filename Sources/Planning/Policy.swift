@@ -224,8 +224,8 @@ extension Policy {
     /// a freeze only marks the steps it covers; with a clock (apply), it denies or warns.
     ///
     /// A SIM whose step is denied has all its steps denied, so an activate never runs
-    /// without the block it leads to. `maxSteps` counts, in order, the matching steps that
-    /// would still be sent.
+    /// without the block it leads to. `maxSteps` admits, in plan order, whole SIMs whose
+    /// steps (those that would still be sent) fit the budget.
     ///
     /// `reviewed` is a saved plan's steps: one it showed denied stays denied even when the
     /// rules have since changed, since a plan file may narrow what apply does, never widen it.
@@ -268,9 +268,20 @@ extension Policy {
             let effect: RuleVerdict.Effect = rule.mode == .warn ? .warn : .deny
             let matching = steps.indices.filter { rule.matches(labels[steps[$0].icc] ?? [:]) && sendable(steps[$0]) }
             guard matching.count > limit else { continue }
-            for (position, index) in matching.enumerated() where position >= limit {
+            // Whole SIMs, in plan order: one whose steps no longer fit waits whole, and a
+            // later SIM that fits still runs.
+            let perSIM = Dictionary(grouping: matching, by: { steps[$0].icc }).mapValues(\.count)
+            var admitted: [ICC: Bool] = [:]
+            var used = 0
+            for index in matching {
+                let icc = steps[index].icc
+                if admitted[icc] == nil {
+                    admitted[icc] = used + perSIM[icc]! <= limit
+                    if admitted[icc]! { used += perSIM[icc]! }
+                }
+                guard admitted[icc] == false else { continue }
                 steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect,
-                                                         reason: "beyond the \(Wording.count(limit, "step")) a run may take for these SIMs (step \(position + 1) of \(matching.count)); the next run takes them"))
+                                                         reason: "beyond the \(Wording.count(limit, "step")) a run may take for these SIMs (\(matching.count) planned); the next run takes it"))
             }
         }
         for index in steps.indices where !steps[index].verdicts.contains(where: { $0.effect == .deny }) {

@@ -114,10 +114,22 @@ import Testing
         let labels = [Fleet.icc(1): ambulance, Fleet.icc(2): ambulance, Fleet.icc(3): ["fleet": "trucks"], Fleet.icc(4): ambulance, Fleet.icc(5): ambulance]
         policy.judge(&steps, labels: labels, clock: nil)
         #expect(steps.map(\.refused) == [false, false, false, true, true])
-        #expect(steps[3].verdicts.map(\.reason) == ["beyond the 2 steps a run may take for these SIMs (step 3 of 3); the next run takes them"])
+        #expect(steps[3].verdicts.map(\.reason) == ["beyond the 2 steps a run may take for these SIMs (3 planned); the next run takes it"])
         // The termination is refused for want of --allow-terminate, not by the budget.
         #expect(steps[4].verdicts.isEmpty)
         #expect(policy.refusal(steps[4]) == .notAllowed(Fleet.icc(5)))
+    }
+
+    /// The budget admits whole SIMs: a two-step SIM that no longer fits waits whole, and a
+    /// later one-step SIM still uses the slot it leaves.
+    @Test func maxStepsAdmitsWholeSIMs() {
+        let policy = Policy(rules: [PolicyRule(name: "slow", maxSteps: 2, location: Self.at)])
+        let sims = [Fleet.sim(1, .active), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]
+        let observed = [Fleet.icc(1): Fleet.live("INACTIVE"), Fleet.icc(2): Fleet.live("INACTIVE"), Fleet.icc(3): Fleet.live("BLOCKED")]
+        let plan = Planner.plan(desired: sims, observed: observed, policy: policy)
+        // Wave 1: restore 3, activate 1, activate 2; wave 2: block 2.
+        #expect(plan.steps.map { "\($0.action.rawValue) \($0.icc == Fleet.icc(2) ? 2 : $0.icc == Fleet.icc(1) ? 1 : 3) \($0.refused)" }
+                == ["restore 3 false", "activate 1 false", "activate 2 true", "block 2 true"])
     }
 
     /// An inactive SIM declared blocked takes activate, then block: when the block is

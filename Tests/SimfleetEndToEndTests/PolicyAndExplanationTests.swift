@@ -118,6 +118,34 @@ import Testing
         }
     }
 
+    /// A step budget over a sequence of runs: each apply (planning afresh) sends at most
+    /// maxSteps, the next takes the rest, every action is sent once, and the fleet converges
+    /// but for the termination nobody allowed.
+    @Test func aStepBudgetIsSpentRunByRun() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.repository(in: dir)
+            try repo.write("simfleet.yaml", "policy:\n  - name: four at a time\n    match: {}\n    maxSteps: 4\n")
+            try repo.commit("Four steps a run")
+            let simulator = try RunningProcess(["simulator", "--port", "0", "--seed-from-manifests", "manifests",
+                                                "--job-duration", "50ms", "--api-key", Self.key], in: dir)
+            defer { _ = simulator.stop() }
+            let url = String(simulator.firstLine().dropFirst("listening on ".count))
+            var sent: [Int] = []
+            for _ in 0..<4 {
+                let apply = try Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--format", "json"], in: dir)
+                let summary = Self.json(apply.stdout)["summary"] as? [String: Int] ?? [:]
+                sent.append(summary["confirmed"] ?? -1)
+            }
+            // 9 sendable steps (one SIM takes two): 4, 4, then 1; the fourth run has nothing left but the termination.
+            #expect(sent == [4, 4, 1, 0])
+            let calls = try await send("\(url)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [[String: Any]] ?? []
+            let effective = EffectiveActions.count(json: calls)
+            #expect(effective.count == 9 && effective.values.allSatisfy { $0 == 1 }, "\(effective)")
+            let after = try Self.run(["plan", "--api-url", url, "--detailed-exitcode"], in: dir)
+            #expect(after.status == 2 && after.stdout.contains("Plan: 0 to activate, 0 to block, 0 to restore, 1 to terminate (1 refused)."), "\(after.stdout)")
+        }
+    }
+
     /// Text names each step's declaration only with --explain; outside a git work tree the
     /// plan says why once, and the JSON carries no declared object.
     @Test func explainInTextAndOutsideAWorkTree() async throws {
