@@ -89,6 +89,20 @@ import Testing
         #expect(github.contains("::error file=fleet.yaml,line=8,col=5,title=policy%3A production SIMs are never terminated here::terminate"))
     }
 
+    /// 256 rules with long names, each catching steps, still make a comment GitHub takes:
+    /// the listing at the top is cut to a share of the budget and says so.
+    @Test func manyRulesStayWithinTheCommentLimit() {
+        var plan = Self.scenario
+        let name = String(repeating: "r", count: 190)
+        for index in plan.steps.indices {
+            plan.steps[index].verdicts = (0..<256).map { RuleVerdict(rule: "\(name) \($0)", effect: .deny, reason: String(repeating: "x", count: 200)) }
+        }
+        let markdown = PlanView.markdown(plan, context: Self.simulatorContext)
+        #expect(markdown.utf8.count <= PlanView.markdownLimit)
+        #expect(markdown.contains("more rules catch steps; every verdict is in"), "\(markdown.suffix(600))")
+        #expect(markdown.contains("| activate | block |"))
+    }
+
     @Test func colourOnlyWhenAskedFor() {
         var context = Self.simulatorContext
         #expect(!PlanView.text(Self.scenario, context: context).contains("\u{1B}["))

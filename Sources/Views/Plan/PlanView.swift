@@ -166,7 +166,7 @@ public enum PlanView {
         if plan.blastRadius.exceeded {
             head += "> [!CAUTION]\n> **Blast radius exceeded:** \(escape(plan.blastRadius.sentence)). Apply refuses this without `--force`; accept it only through the apply workflow's `accept-blast-radius` input, which the environment's reviewers approve.\n\n"
         }
-        head += policyMarkdown(plan)
+        head += policyMarkdown(plan, budget: limit / 4, elsewhere: elsewhere)
         if let why = plan.explanations.unavailable { head += "> Not explained: \(escape(why))\n\n" }
         let s = plan.summary
         head += "| activate | block | restore | terminate | refused | unchanged | pending | errors |\n"
@@ -254,19 +254,28 @@ public enum PlanView {
     static let policyListed = 20
 
     /// The rules that caught steps, at the top of the markdown: denials first to read.
-    static func policyMarkdown(_ plan: Plan) -> String {
+    /// It takes at most `budget` bytes; rules past it are counted and pointed `elsewhere`,
+    /// so the steps below still fit a comment.
+    static func policyMarkdown(_ plan: Plan, budget: Int, elsewhere: String) -> String {
         let listing = PolicyListing(plan.steps)
         guard !listing.isEmpty else { return "" }
         let denied = listing.entries.contains { !$0.denied.isEmpty }
         var out = denied ? "> [!IMPORTANT]\n> **Policy rules (simfleet.yaml)** deny steps here: apply will not send them, whatever its flags. Each says what lifts it: the next run, a note, the end of a freeze, or a reviewed change to simfleet.yaml.\n\n"
             : "**Policy rules (simfleet.yaml)**\n\n"
-        for entry in listing.entries {
-            out += "- **\(escape(entry.rule))**: \(escape(entry.counts))\n"
+        for (position, entry) in listing.entries.enumerated() {
+            var block = "- **\(escape(entry.rule))**: \(escape(entry.counts))\n"
             let lines = entry.denied.map { ("denied", $0) } + entry.warned.map { ("warned", $0) }
             for (kind, caught) in lines.prefix(policyListed) {
-                out += "  - \(kind): `\(caught.step.action.rawValue)` `\(caught.step.icc)`\(caught.step.name.map { " (\(escape($0)))" } ?? ""): \(escape(caught.reason))\n"
+                block += "  - \(kind): `\(caught.step.action.rawValue)` `\(caught.step.icc)`\(caught.step.name.map { " (\(escape($0)))" } ?? ""): \(escape(caught.reason))\n"
             }
-            if lines.count > policyListed { out += "  - and \(Wording.grouped(lines.count - policyListed)) more\n" }
+            if lines.count > policyListed { block += "  - and \(Wording.grouped(lines.count - policyListed)) more\n" }
+            // Room kept for the closing line.
+            guard out.utf8.count + block.utf8.count + 300 <= budget else {
+                let left = listing.entries.count - position
+                out += "- and \(Wording.grouped(left)) more rules catch steps; every verdict is in \(elsewhere)\n"
+                break
+            }
+            out += block
         }
         return out + "\n"
     }
