@@ -11,7 +11,7 @@ public enum AppliedTag {
     }
 
     public static func advance(tag: String, branch: String) throws(ChangedSinceError) -> Outcome {
-        let git = try Git()
+        let git = try Repository.discover()
         let head = try git.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
         guard head.succeeded, !head.line.isEmpty else { throw .notAWorkTree }
         let tip = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", branch + "^{commit}"])
@@ -28,7 +28,7 @@ public enum AppliedTag {
                 throw ChangedSinceError("mark-applied: \(tag) is at \(current.line.prefix(7)), which HEAD (\(head.line.prefix(7))) does not contain; moving it would go backwards (a re-run of an older run?). Nothing was moved")
             }
         }
-        let moved = try git.run(["tag", "-f", "--end-of-options", tag, head.line])
+        let moved = try git.run(["tag", "-f", "--no-sign", "--end-of-options", tag, head.line])
         guard moved.succeeded else { throw .gitFailed("git tag failed: \(moved.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
         return current.succeeded && !current.line.isEmpty ? .moved(from: current.line, to: head.line) : .created(head.line)
     }

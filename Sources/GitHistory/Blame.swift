@@ -1,6 +1,7 @@
 import FleetModel
 import Foundation
 import Planning
+import Platform
 
 /// Who declared each SIM's desired state: `git blame --porcelain` once per manifest file
 /// that holds an explained SIM (only its deciding lines, with `-L`), files several at a
@@ -14,27 +15,39 @@ public enum Blame {
     /// Distinct commits looked up for the merge that names their pull request, at most.
     static let maximumMergeLookups = 64
 
-    /// The declarations of `lines` (each SIM's deciding line), or why there are none.
-    public static func explain(_ lines: [ICC: SourceLocation], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Explanations {
+    /// The declarations of `lines` (each SIM's deciding line), or why there are none. git
+    /// runs on the repository that holds `folder` (where simfleet was started), hardened
+    /// (`Repository`); a manifest outside it names no commit.
+    public static func explain(_ lines: [ICC: SourceLocation], from folder: String = FileManager.default.currentDirectoryPath,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) async -> Explanations {
         guard !lines.isEmpty else { return .none }
-        let git: Git
+        let repository: Repository
         do {
-            git = try Git(environment: environment)
-        } catch {
+            repository = try Repository.discover(from: folder, environment: environment)
+        } catch .gitNotFound {
             return Explanations(unavailable: "git is not on PATH, so no step names the commit that declared it")
+        } catch {
+            return Explanations(unavailable: "the manifests are not in a git work tree, so no step names the commit that declared it")
         }
         let byFile = Dictionary(grouping: lines, by: { $0.value.path })
         let files = byFile.keys.sorted()
-        let first = directory(of: files[0])
-        let results = await concurrently(files) { file in
-            blame(file: file, lines: Set(byFile[file]!.map(\.value.line)), git: git)
+        let paths = files.map { repository.relativePath(of: $0) }
+        let tracked = trackedFiles(paths.compactMap { $0 }, in: repository)
+        let results = await concurrently(Array(zip(files, paths))) { file, path -> Result<[Int: DeclaringCommit?], BlameFailure> in
+            let lines = Set(byFile[file]!.map(\.value.line))
+            guard let path else {
+                return .failure(BlameFailure(description: "outside the git work tree at \(repository.top)", notAWorkTree: true))
+            }
+            // A file git does not track (new, or never committed): nothing in it is committed.
+            guard tracked.contains(path) else { return .success(Dictionary(uniqueKeysWithValues: lines.map { ($0, nil) })) }
+            return blame(path: path, lines: lines, in: repository)
         }
         var declared: [ICC: Declaration] = [:]
         var problems: [String] = []
         var commits: [String: DeclaringCommit] = [:]
-        // Every file outside a work tree: said once, as the plan's only word on it.
+        // Every file outside the work tree: said once, as the plan's only word on it.
         if results.allSatisfy({ if case .failure(let problem) = $0 { problem.notAWorkTree } else { false } }) {
-            return Explanations(unavailable: "the manifests are not in a git work tree, so no step names the commit that declared it")
+            return Explanations(unavailable: "the manifests are outside the git work tree simfleet runs in (\(repository.top)), so no step names the commit that declared it; run simfleet from the manifests' clone")
         }
         for (file, result) in zip(files, results) {
             switch result {
@@ -47,15 +60,17 @@ public enum Blame {
                 }
             }
         }
+        // Authors as the commits record them: blame's names pass through a .mailmap, which
+        // the pull request itself could add.
+        let authors = recordedAuthors(Array(commits.keys), in: repository)
         // A merge commit's subject names the pull request a plain commit's may not.
         let lookups = commits.values.filter { $0.pullRequest == nil }.map(\.id).sorted().prefix(maximumMergeLookups)
-        let found = await concurrently(Array(lookups)) { id in mergedPullRequest(id, directory: first, git: git) }
+        let found = await concurrently(Array(lookups)) { id in mergedPullRequest(id, in: repository) }
         let numbers = Dictionary(zip(lookups, found).compactMap { id, number in number.map { (id, $0) } }, uniquingKeysWith: { a, _ in a })
-        if !numbers.isEmpty {
-            for (icc, declaration) in declared {
-                guard let id = declaration.commit?.id, let number = numbers[id] else { continue }
-                declared[icc]?.commit?.pullRequest = number
-            }
+        for (icc, declaration) in declared {
+            guard let id = declaration.commit?.id else { continue }
+            if let number = numbers[id] { declared[icc]?.commit?.pullRequest = number }
+            if let author = authors[id] { declared[icc]?.commit?.author = author }
         }
         let unavailable = problems.isEmpty ? nil
             : "git blame failed, so these files' steps name no commit: " + problems.prefix(5).joined(separator: "; ")
@@ -63,27 +78,36 @@ public enum Blame {
         return Explanations(declared: declared, unavailable: unavailable)
     }
 
-    /// The commits that wrote `lines` of `file`; nil for a line not committed.
-    static func blame(file: String, lines: Set<Int>, git: Git) -> Result<[Int: DeclaringCommit?], BlameFailure> {
+    /// The paths among `paths` (relative to the top) that git tracks, in one `git ls-files`.
+    static func trackedFiles(_ paths: [String], in repository: Repository) -> Set<String> {
+        guard !paths.isEmpty,
+              let output = try? repository.run(["ls-files", "-z", "--"] + paths.map { ":(literal)" + $0 }),
+              output.succeeded else { return [] }
+        return Set(output.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+    }
+
+    /// The commits that wrote `lines` of the tracked file at `path` (relative to the top);
+    /// nil for a line not committed.
+    static func blame(path: String, lines: Set<Int>, in repository: Repository) -> Result<[Int: DeclaringCommit?], BlameFailure> {
         let ranges = self.ranges(lines)
-        var arguments = ["-C", directory(of: file), "blame", "--porcelain"]
+        var arguments = ["blame", "--porcelain", "--no-textconv"]
         if ranges.count <= maximumRanges {
             for range in ranges { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
         }
-        arguments += ["--", (file as NSString).lastPathComponent]
+        arguments += ["--", path]
         let output: Git.Output
         do {
-            output = try git.run(arguments)
+            output = try repository.run(arguments)
         } catch {
             return .failure(BlameFailure(description: error.description))
         }
         guard output.succeeded else {
-            // A file git does not track yet, or a repository without a commit: nothing is committed.
-            if output.stderr.contains("no such path") || output.stderr.contains("no such ref") || output.stderr.contains("bad revision 'HEAD'") {
+            // A repository without a commit yet: nothing is committed.
+            if !((try? repository.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]))?.succeeded ?? true) {
                 return .success(Dictionary(uniqueKeysWithValues: lines.map { ($0, nil) }))
             }
             let reason = output.stderr.split(whereSeparator: \.isNewline).first.map(String.init) ?? "exit status \(output.status)"
-            return .failure(BlameFailure(description: String(reason.prefix(300)), notAWorkTree: output.stderr.contains("not a git repository")))
+            return .failure(BlameFailure(description: String(reason.prefix(300))))
         }
         var found = BlamePorcelain.parse(output.stdout)
         for line in lines where found[line] == nil { found[line] = .some(nil) }
@@ -95,9 +119,26 @@ public enum Blame {
         var notAWorkTree = false
     }
 
+    /// Each commit's author name as the commit records it, never through a `.mailmap`.
+    static func recordedAuthors(_ ids: [String], in repository: Repository) -> [String: String] {
+        guard !ids.isEmpty,
+              let output = try? repository.run(["log", "--no-walk=unsorted", "--no-mailmap", "--stdin", "--format=%H%x09%an", "--end-of-options"],
+                                               input: Array(ids.map { $0 + "\n" }.joined().utf8)),
+              output.succeeded else { return [:] }
+        var authors: [String: String] = [:]
+        for line in String(decoding: output.stdout, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            if fields.count == 2, BlamePorcelain.isObjectID(String(fields[0])) {
+                authors[String(fields[0])] = BlamePorcelain.bounded(String(fields[1]), 200)
+            }
+        }
+        return authors
+    }
+
     /// The pull request of the oldest merge between `id` and HEAD whose subject names one.
-    static func mergedPullRequest(_ id: String, directory: String, git: Git) -> Int? {
-        guard let output = try? git.run(["-C", directory, "log", "--ancestry-path", "--merges", "--reverse", "--format=%s", "\(id)..HEAD"]),
+    static func mergedPullRequest(_ id: String, in repository: Repository) -> Int? {
+        guard let output = try? repository.run(["log", "--no-textconv", "--no-ext-diff", "--ancestry-path", "--merges", "--reverse",
+                                                "--format=%s", "--end-of-options", "\(id)..HEAD"]),
               output.succeeded else { return nil }
         for line in String(decoding: output.stdout, as: UTF8.self).split(whereSeparator: \.isNewline) {
             if line.hasPrefix("Merge pull request #"), let number = DeclaringCommit.pullRequest(inSubject: String(line)) { return number }
@@ -116,11 +157,6 @@ public enum Blame {
             }
         }
         return ranges
-    }
-
-    static func directory(of file: String) -> String {
-        let folder = (file as NSString).deletingLastPathComponent
-        return folder.isEmpty ? "." : folder
     }
 
     /// `work` for each item on a few threads of their own (git blocks while it runs, which

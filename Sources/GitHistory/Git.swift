@@ -1,10 +1,17 @@
 import Foundation
+import Platform
 
-/// Runs the `git` program with arguments, never through a shell, and collects its output.
-/// Standard input, output and error are fed and drained at once, so a large answer or
-/// a long list of objects cannot fill a pipe and stall both sides.
+/// Runs the `git` program with arguments, never through a shell, with an environment
+/// that holds no credential (`ChildEnvironment`), and collects its output. Standard
+/// input, output and error are fed and drained at once, so a large answer or a long list
+/// of objects cannot fill a pipe and stall both sides.
+///
+/// Use it through `Repository`, which adds the hardening every call on a user's
+/// repository needs; only `Repository.discover` runs it bare.
 struct Git: Sendable {
     let executable: URL
+    /// The environment simfleet was started with; children get `ChildEnvironment`'s share.
+    let parentEnvironment: [String: String]
 
     struct Output {
         var status: Int32
@@ -20,9 +27,10 @@ struct Git: Sendable {
 
     /// Finds `git` on PATH, as a shell would, without running one.
     init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ChangedSinceError) {
+        parentEnvironment = environment
         let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         for folder in folders where !folder.isEmpty {
-            let candidate = folder + "/git"
+            let candidate = PathName.join(folder, "git")
             if access(candidate, X_OK) == 0 {
                 executable = URL(fileURLWithPath: candidate)
                 return
@@ -31,15 +39,17 @@ struct Git: Sendable {
         throw .gitNotFound
     }
 
-    func run(_ arguments: [String], input: [UInt8] = []) throws(ChangedSinceError) -> Output {
+    /// Runs git in `directory` with `fixedEnvironment` set over the child's allowlist.
+    func run(_ arguments: [String], in directory: String, input: [UInt8] = [],
+             fixedEnvironment: [String: String] = [:]) throws(ChangedSinceError) -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true)
         // Never ask for credentials or take locks a concurrent git would trip over.
-        environment["GIT_TERMINAL_PROMPT"] = "0"
-        environment["GIT_OPTIONAL_LOCKS"] = "0"
-        process.environment = environment
+        process.environment = ChildEnvironment.make(from: parentEnvironment, fixed: fixedEnvironment.merging([
+            "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat",
+        ]) { first, _ in first })
         let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
         process.standardInput = stdin
         process.standardOutput = stdout

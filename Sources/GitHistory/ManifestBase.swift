@@ -50,7 +50,7 @@ public struct ManifestBase: Sendable {
     /// `settingsPath` is the settings file (`simfleet.yaml`) whose changes widen the plan.
     public static func read(ref: String, paths: [String], settingsPath: String?,
                             maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
-        let git = try Git()
+        let git = try Repository.discover()
         try checkWorkTree(git, paths: paths)
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
         guard resolved.succeeded, !resolved.line.isEmpty else { throw .unknownRef(ref) }
@@ -66,7 +66,7 @@ public struct ManifestBase: Sendable {
     /// The manifests at a commit already chosen, as a saved plan records it.
     public static func read(ref: String, mergeBase: String, paths: [String], settingsPath: String?,
                             maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
-        let git = try Git()
+        let git = try Repository.discover()
         try checkWorkTree(git, paths: paths)
         let isObjectID = mergeBase.utf8.count >= 40 && mergeBase.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
         guard isObjectID, try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"]).succeeded else {
@@ -76,44 +76,34 @@ public struct ManifestBase: Sendable {
                         maximumFileSize: maximumFileSize)
     }
 
-    private static func checkWorkTree(_ git: Git, paths: [String]) throws(ChangedSinceError) {
-        let root = try topLevel(git)
+    private static func checkWorkTree(_ git: Repository, paths: [String]) throws(ChangedSinceError) {
         for path in paths {
-            guard let real = realPath(path), isInside(real, root) else { throw .outside(path, top: root) }
+            guard let real = realPath(path), PathName.isInside(real, git.top) else { throw .outside(path, top: git.top) }
         }
-    }
-
-    private static func topLevel(_ git: Git) throws(ChangedSinceError) -> String {
-        let top = try git.run(["rev-parse", "--show-toplevel"])
-        guard top.succeeded, !top.line.isEmpty else { throw .notAWorkTree }
-        return realPath(top.line) ?? top.line
-    }
-
-    private static func isInside(_ real: String, _ root: String) -> Bool {
-        real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/")
     }
 
     /// The settings file as git should name it, when it lies inside the work tree (it need
     /// not exist: a file added or deleted since the base is a change too).
-    private static func trackedSettingsPath(_ path: String?, git: Git) throws(ChangedSinceError) -> String? {
+    private static func trackedSettingsPath(_ path: String?, git: Repository) -> String? {
         guard let path else { return nil }
-        let url = URL(fileURLWithPath: path)
-        guard let folder = realPath(url.deletingLastPathComponent().path), isInside(folder, try topLevel(git)) else { return nil }
+        guard let folder = realPath(PathName.parent(of: path)), PathName.isInside(folder, git.top) else { return nil }
         return normalized(path)
     }
 
-    private static func read(ref: String, commit: String, git: Git, paths: [String], settingsPath: String?,
+    private static func read(ref: String, commit: String, git: Repository, paths: [String], settingsPath: String?,
                              maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
         let roots = paths.map(normalized)
-        let settings = try trackedSettingsPath(settingsPath, git: git)
-        let pathspecs = roots + (settings.map { [$0] } ?? [])
-        // Paths relative to the current folder, as the work tree's files are spelled.
-        let listing = try git.run(["ls-tree", "-r", "-z", "-l", "--end-of-options", commit, "--"] + pathspecs)
+        let settings = trackedSettingsPath(settingsPath, git: git)
+        let pathspecs = (roots + (settings.map { [$0] } ?? [])).map(git.pathspec)
+        // git runs at the top; paths come back spelled from the current folder, as the work tree's files are.
+        let listing = try git.run(["ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", commit, "--"] + pathspecs)
         guard listing.succeeded else {
             throw .gitFailed("git ls-tree failed at \(commit.prefix(12)): \(listing.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        let entries = manifestEntries(listing.stdout, roots: roots, limit: maximumFileSize)
-        let settingsEntry = settings.flatMap { name in manifestEntries(listing.stdout, roots: [name], limit: maximumFileSize).first { $0.path == name } }
+        let entries = manifestEntries(listing.stdout, roots: roots, limit: maximumFileSize, prefix: git.prefix)
+        let settingsEntry = settings.flatMap { name in
+            manifestEntries(listing.stdout, roots: [name], limit: maximumFileSize, prefix: git.prefix).first { $0.path == name }
+        }
         let log = try commitsSince(commit, git: git, pathspecs: pathspecs)
         let touched = Set(log.flatMap { $0.changes.map(\.path) })
         // Every manifest version written since the base, old and new side of each change, once.
@@ -199,7 +189,7 @@ public struct ManifestBase: Sendable {
     /// The commits HEAD has that `ref` does not (`git rev-list REF..HEAD`): a pull request's
     /// own commits, its merge commit included, when `ref` is the branch it goes into.
     public static func commitsNotIn(_ ref: String) throws(ChangedSinceError) -> Set<String> {
-        let git = try Git()
+        let git = try Repository.discover()
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
         guard resolved.succeeded, !resolved.line.isEmpty else {
             throw ChangedSinceError("--pull-request-base \(ref): no commit by that name; check the spelling, and fetch it first (e.g. git fetch origin main)")
@@ -246,16 +236,14 @@ public struct ManifestBase: Sendable {
     /// Every commit after `base` up to HEAD that touched the pathspecs, newest first, in one
     /// `git log`. `--full-history` keeps side branches a merge made identical again, and
     /// merges are compared with their first parent, so a merge's own changes are seen once.
-    static func commitsSince(_ base: String, git: Git, pathspecs: [String]) throws(ChangedSinceError) -> [LoggedCommit] {
-        let prefix = try git.run(["rev-parse", "--show-prefix"])
-        guard prefix.succeeded else { throw .gitFailed("git rev-parse --show-prefix failed: \(prefix.stderr)") }
+    static func commitsSince(_ base: String, git: Repository, pathspecs: [String]) throws(ChangedSinceError) -> [LoggedCommit] {
         let log = try git.run(["log", "-z", "--raw", "--no-renames", "--no-abbrev", "--full-history", "--diff-merges=first-parent",
-                               "--no-color", "--max-count=\(maximumCommits + 1)", "--format=%x01%H %P%x02%s",
+                               "--no-color", "--no-textconv", "--no-ext-diff", "--no-mailmap", "--max-count=\(maximumCommits + 1)", "--format=%x01%H %P%x02%s",
                                "--end-of-options", base + "..HEAD", "--"] + pathspecs)
         guard log.succeeded else {
             throw .gitFailed("git log failed after \(base.prefix(12)): \(log.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        let commits = parseLog(log.stdout, prefix: prefix.line)
+        let commits = parseLog(log.stdout, prefix: git.prefix)
         guard commits.count <= maximumCommits else {
             throw ChangedSinceError("--changed-since: more than \(maximumCommits) commits since \(base.prefix(7)) touch the manifests; move the tag forward with a full apply, or plan without --changed-since")
         }
@@ -263,7 +251,7 @@ public struct ManifestBase: Sendable {
     }
 
     /// Each object's size, in one `git cat-file --batch-check`.
-    static func blobSizes(_ objects: [String], git: Git) throws(ChangedSinceError) -> [String: Int] {
+    static func blobSizes(_ objects: [String], git: Repository) throws(ChangedSinceError) -> [String: Int] {
         guard !objects.isEmpty else { return [:] }
         let output = try git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], input: Array(objects.map { $0 + "\n" }.joined().utf8))
         guard output.succeeded else { throw .gitFailed("git cat-file --batch-check failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
@@ -355,12 +343,13 @@ public struct ManifestBase: Sendable {
     /// folder, `*.yaml` and `*.yml` files outside hidden folders. Links, submodules, names
     /// that are not UTF-8 and files over the size limit are left out, so their SIMs
     /// count as changed.
-    static func manifestEntries(_ listing: [UInt8], roots: [String], limit: Int) -> [Entry] {
+    static func manifestEntries(_ listing: [UInt8], roots: [String], limit: Int, prefix: String = "") -> [Entry] {
         var entries: [Entry] = []
         for record in listing.split(separator: 0) {
             guard let tab = record.firstIndex(of: 0x09),
-                  let path = String(validating: record[(tab + 1)...], as: UTF8.self)
+                  let fromTop = String(validating: record[(tab + 1)...], as: UTF8.self)
             else { continue }
+            let path = spelledFromCurrentFolder(fromTop, prefix: prefix)
             let fields = record[..<tab].split(separator: 0x20, omittingEmptySubsequences: true)
             guard fields.count == 4, fields[0].elementsEqual("100644".utf8) || fields[0].elementsEqual("100755".utf8),
                   fields[1].elementsEqual("blob".utf8),
@@ -373,7 +362,7 @@ public struct ManifestBase: Sendable {
     }
 
     /// Every blob's bytes, in one `git cat-file --batch`.
-    static func blobs(_ objects: [String], git: Git) throws(ChangedSinceError) -> [[UInt8]] {
+    static func blobs(_ objects: [String], git: Repository) throws(ChangedSinceError) -> [[UInt8]] {
         guard !objects.isEmpty else { return [] }
         let output = try git.run(["cat-file", "--batch"], input: Array(objects.map { $0 + "\n" }.joined().utf8))
         guard output.succeeded else { throw .gitFailed("git cat-file failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
@@ -416,9 +405,7 @@ public struct ManifestBase: Sendable {
     }
 
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        PathName.real(path)
     }
 
     /// The work tree's file, if it is still a regular file within the limit.

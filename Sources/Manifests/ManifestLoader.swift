@@ -1,4 +1,5 @@
 import FleetModel
+import Platform
 import Foundation
 import YAML
 
@@ -187,25 +188,24 @@ public enum ManifestLoader {
     /// The repository a manifest path belongs to: the nearest folder above it (not through
     /// the path itself, which may be a link) holding `.git`, else the folder holding it.
     static func boundary(of path: String) -> String? {
-        let parent = (path as NSString).deletingLastPathComponent
-        guard let start = realPath(parent.isEmpty ? "." : parent) else { return nil }
+        // `.` and `..` are never links: the folder they name is where the search starts.
+        let name = PathName.lastComponent(of: path)
+        guard let start = realPath(name == "." || name == ".." ? path : PathName.parent(of: path)) else { return nil }
         var folder = start
         while true {
-            if access(folder + "/.git", F_OK) == 0 { return folder }
-            let up = (folder as NSString).deletingLastPathComponent
-            if up == folder || up.isEmpty { return start }
+            if access(PathName.join(folder, ".git"), F_OK) == 0 { return folder }
+            let up = PathName.parent(of: folder)
+            if up == folder { return start }
             folder = up
         }
     }
 
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        PathName.real(path)
     }
 
     public static func isManifestName(_ name: String) -> Bool {
-        let ext = (name as NSString).pathExtension.lowercased()
+        let ext = PathName.fileExtension(of: name)?.lowercased() ?? ""
         // simfleet.yaml configures the tool; it is not a manifest.
         return fileExtensions.contains(ext) && name != SimfleetConfig.fileName && name != "simfleet.yml"
     }

@@ -13,7 +13,7 @@ public enum AtomicFile {
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             throw NotARegularFile(path: path)
         }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = PathName.parent(of: path)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // mkstemp opens with O_CREAT | O_EXCL, mode 0600: it never reuses or follows a file.
         var template = Array("\(path).tmp-XXXXXX".utf8CString)

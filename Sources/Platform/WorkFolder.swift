@@ -26,7 +26,7 @@ public enum WorkFolder {
     /// Prepares the folder holding `path` when it lies under `.simfleet/`; other paths are
     /// the user's choice and left alone.
     public static func prepareParent(of path: String) throws(WorkFolderError) {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathName.parent(of: path)
         guard parent == name || parent.hasPrefix(name + "/") else { return }
         try prepare(parent)
     }

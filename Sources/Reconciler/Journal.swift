@@ -19,8 +19,8 @@ public final class Journal: Sendable {
     /// earlier run's record) is an error, so one journal holds exactly one run.
     public init(path: String) throws {
         try WorkFolder.prepareParent(of: path)
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let folder = PathName.parent(of: path)
+        if folder != "." { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             if errno == EEXIST { throw JournalExists() }

@@ -56,7 +56,7 @@ extension SimfleetCommand {
             let files = Scaffold.files(ci: ci, schema: ManifestJSONSchema.rendered())
                 .filter { importFile == nil || $0.path != Scaffold.exampleManifestPath }
             for file in files {
-                let path = (directory as NSString).appendingPathComponent(file.path)
+                let path = PathName.join(directory, file.path)
                 switch Self.existing(path) {
                 case .regular where file.path == ".gitignore":
                     switch Self.addIgnoreLine(to: path) {
@@ -88,10 +88,10 @@ extension SimfleetCommand {
 
         /// `simfleet import` into manifests/imported.yaml, with this run's API options.
         func importFleet(from file: String) async throws {
-            let out = (directory as NSString).appendingPathComponent("manifests/imported.yaml")
+            let out = PathName.join(directory, "manifests/imported.yaml")
             // The SIMs already declared are the new repository's, never the current folder's.
-            var arguments = ["--out", out, "--config", (directory as NSString).appendingPathComponent("simfleet.yaml"),
-                             "--manifests", (directory as NSString).appendingPathComponent("manifests")]
+            var arguments = ["--out", out, "--config", PathName.join(directory, "simfleet.yaml"),
+                             "--manifests", PathName.join(directory, "manifests")]
             // `--name=value`: a file named like an option ("-fleet.txt") stays a value.
             arguments += importColumn.map { ["--csv=\(file)", "--column=\($0)"] } ?? ["--icc-file=\(file)"]
             if force { arguments.append("--force") }

@@ -39,7 +39,7 @@ import Testing
             Fleet.icc(1): SourceLocation(path: a, line: 3, column: 10),
             Fleet.icc(2): SourceLocation(path: a, line: 7, column: 12),
             Fleet.icc(3): SourceLocation(path: new, line: 3, column: 23),
-        ])
+        ], from: repo.root.path)
         #expect(explained.unavailable == nil)
         let first = try #require(explained.declared[Fleet.icc(1)]?.commit)
         #expect(first.author == "Ann Author")
@@ -57,7 +57,7 @@ import Testing
         // A line edited in the work tree is not committed; the others keep their commits.
         try repo.write("m/a.yaml", "version: 1\ndefaults:\n  state: blocked\nsims:\n  - icc: \"1\"\n  - icc: \"2\"\n    state: active\n")
         let edited = await Blame.explain([Fleet.icc(1): SourceLocation(path: a, line: 3, column: 10),
-                                          Fleet.icc(2): SourceLocation(path: a, line: 7, column: 12)])
+                                          Fleet.icc(2): SourceLocation(path: a, line: 7, column: 12)], from: repo.root.path)
         #expect(edited.declared[Fleet.icc(1)]?.commit == nil)
         #expect(edited.declared[Fleet.icc(1)]?.short == "not committed")
         #expect(edited.declared[Fleet.icc(2)]?.commit?.pullRequest == 9)
@@ -70,11 +70,12 @@ import Testing
         let file = folder.appendingPathComponent("a.yaml").path
         try Data("sims: []\n".utf8).write(to: URL(fileURLWithPath: file))
         // GIT_CEILING_DIRECTORIES keeps git from finding a repository above the temporary folder.
-        setenv("GIT_CEILING_DIRECTORIES", folder.deletingLastPathComponent().path, 1)
-        let explained = await Blame.explain([Fleet.icc(1): SourceLocation(path: file, line: 1, column: 1)])
+        let explained = await Blame.explain([Fleet.icc(1): SourceLocation(path: file, line: 1, column: 1)], from: folder.path,
+                                            environment: ProcessInfo.processInfo.environment.merging(
+                                                ["GIT_CEILING_DIRECTORIES": folder.deletingLastPathComponent().path]) { $1 })
         #expect(explained.declared.isEmpty)
         #expect(explained.unavailable == "the manifests are not in a git work tree, so no step names the commit that declared it")
-        let noGit = await Blame.explain([Fleet.icc(1): SourceLocation(path: file, line: 1, column: 1)], environment: ["PATH": folder.path])
+        let noGit = await Blame.explain([Fleet.icc(1): SourceLocation(path: file, line: 1, column: 1)], from: folder.path, environment: ["PATH": folder.path])
         #expect(noGit.unavailable?.hasPrefix("git is not on PATH") == true)
     }
 

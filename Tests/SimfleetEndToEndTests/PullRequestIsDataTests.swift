@@ -1,0 +1,195 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A pull request is data: nothing it adds to the repository runs, in any command that
+/// reads history, and nothing simfleet starts sees a credential. Each test builds the
+/// attack as an attacker with push access would, in a temporary repository, and runs the
+/// built binary against it.
+@Suite(.serialized) struct PullRequestIsDataTests {
+    static let key = "pull-request-is-data-key-0b5e"
+    static let token = "ghp_pullRequestIsDataToken0b5e"
+
+    /// Marker files a planted command would write; none may exist after a run.
+    struct Markers {
+        let folder: URL
+        var all: [URL] { ["textconv", "fsmonitor", "hook", "filter", "external-diff"].map { folder.appendingPathComponent($0) } }
+        func written() -> [String] { all.filter { FileManager.default.fileExists(atPath: $0.path) }.map(\.lastPathComponent) }
+        /// A shell command that records its environment in the marker `name`.
+        func command(_ name: String) -> String {
+            "sh -c 'env > \(folder.appendingPathComponent(name).path); cat \"$1\" 2>/dev/null' --"
+        }
+
+        /// The same, quoted as a git configuration value (where `;` would start a comment).
+        func configValue(_ name: String) -> String {
+            "\"" + command(name).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+    }
+
+    /// The example fleet committed on main; then a pull request's commit that moves
+    /// `meters.yaml` into `manifests/evil/`, a real bare repository committed as plain files,
+    /// whose config names a textconv, an fsmonitor and a hooks folder, and whose
+    /// `info/attributes` applies the textconv to every file.
+    static func plantedRepository(in dir: URL, markers: Markers) throws -> GitRepository {
+        let repo = try exampleRepository(in: dir.appendingPathComponent("clone"))
+
+        // The attacker's repository: meters.yaml at its top, so a blame run inside it finds the file.
+        let source = try GitRepository(at: dir.appendingPathComponent("attacker"))
+        try FileManager.default.copyItem(at: repo.root.appendingPathComponent("manifests/meters.yaml"),
+                                         to: source.root.appendingPathComponent("meters.yaml"))
+        try source.commit("meters")
+        let evil = repo.root.appendingPathComponent("manifests/evil")
+        try source.run(["clone", "-q", "--bare", source.root.path, evil.path])
+        let hooks = evil.appendingPathComponent("hooks")
+        for hook in ["post-index-change", "reference-transaction", "post-checkout", "pre-commit"] {
+            let path = hooks.appendingPathComponent(hook)
+            try Data("#!/bin/sh\n\(markers.command("hook"))\n".utf8).write(to: path)
+            chmod(path.path, 0o755)
+        }
+        let config = evil.appendingPathComponent("config")
+        let planted = """
+            [core]
+            \tfsmonitor = \(markers.configValue("fsmonitor"))
+            \thooksPath = \(hooks.path)
+            [diff "x"]
+            \ttextconv = \(markers.configValue("textconv"))
+            \tcommand = \(markers.configValue("external-diff"))
+
+            """
+        try Data((try String(contentsOf: config, encoding: .utf8) + planted).utf8).write(to: config)
+        try FileManager.default.createDirectory(at: evil.appendingPathComponent("info"), withIntermediateDirectories: true)
+        try Data("* diff=x\n".utf8).write(to: evil.appendingPathComponent("info/attributes"))
+        try FileManager.default.removeItem(at: repo.root.appendingPathComponent("manifests/meters.yaml"))
+        try FileManager.default.copyItem(at: source.root.appendingPathComponent("meters.yaml"), to: evil.appendingPathComponent("meters.yaml"))
+        // The pull request's commit: git adds the bare repository's files like any others.
+        try repo.run(["add", "-A", "-f"])
+        try repo.run(["commit", "-q", "--no-gpg-sign", "-m", "Move the meters"])
+        #expect(try repo.run(["ls-files", "manifests/evil/config", "manifests/evil/HEAD"]).split(separator: "\n").count == 2)
+        return repo
+    }
+
+    /// The example fleet, committed as a squash merge would be.
+    static func exampleRepository(in dir: URL) throws -> GitRepository {
+        let repo = try GitRepository(at: dir)
+        let examples = Golden.scratchWithExamples()
+        defer { try? FileManager.default.removeItem(at: examples) }
+        try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+        try repo.commit("Declare the example fleet (#5)")
+        return repo
+    }
+
+    static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> RunResult {
+        try Simfleet.run(arguments + (arguments.first == "mark-applied" ? [] : ["--no-progress"]), in: dir,
+                         environment: ["NEXCON_API_KEY": key, "GITHUB_TOKEN": token].merging(GitRepository.environment) { $1 }
+                            .merging(environment) { $1 })
+    }
+
+    /// The case the review reproduced: `plan` in every format (explaining steps, and with
+    /// --changed-since) and `apply` (which journals who declared each step) run no command
+    /// the planted repository names, and still explain the steps from the real history.
+    @Test func aPlantedBareRepositoryRunsNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let markers = Markers(folder: dir)
+            let repo = try Self.plantedRepository(in: dir, markers: markers)
+            let first = String(try repo.run(["rev-parse", "HEAD~1"]).prefix(7))
+            for format in ["text", "markdown", "json", "github"] {
+                let plan = try Self.run(["plan", "--simulator", "--explain", "--format", format], in: repo.root)
+                #expect(plan.status == 0, "\(format): \(plan.stderr)")
+                #expect(markers.written() == [], "plan --format \(format) ran a planted command")
+            }
+            let explained = try Self.run(["plan", "--simulator", "--explain"], in: repo.root)
+            // The real history names the commit (git follows the moved file back to #5).
+            #expect(explained.stdout.contains("declared manifests/evil/meters.yaml:7:10 · "), "\(explained.stdout)")
+            #expect(explained.stdout.contains(" · \(first) #5 · simfleet tests · "), "\(explained.stdout)")
+            let changed = try Self.run(["plan", "--simulator", "--changed-since", "HEAD~1", "--format", "markdown"], in: repo.root)
+            #expect(changed.status == 0, "\(changed.stderr)")
+            #expect(markers.written() == [], "plan --changed-since ran a planted command")
+            let apply = try Self.run(["apply", "manifests", "--simulator", "--auto-approve"], in: repo.root)
+            #expect(apply.status == 4, "\(apply.stderr)")
+            #expect(markers.written() == [], "apply ran a planted command")
+            // Started inside the planted repository, simfleet finds no work tree rather than the planted one.
+            let inside = try Self.run(["plan", "--simulator", "--explain", "."], in: repo.root.appendingPathComponent("manifests/evil"))
+            #expect(inside.stdout.contains("Not explained: the manifests are not in a git work tree"), "\(inside.stdout)\(inside.stderr)")
+            #expect(markers.written() == [], "plan inside the planted repository ran a planted command")
+        }
+    }
+
+    /// A `.gitattributes` in the pull request can name any filter or diff driver the
+    /// machine's configuration defines (git-lfs on a hosted runner, say); none runs.
+    @Test func driversTheRepositoryNamesDoNotRun() async throws {
+        try await withTemporaryDirectory { dir in
+            let markers = Markers(folder: dir)
+            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
+            try repo.write(".gitattributes", "*.yaml filter=machine diff=machine\n")
+            try repo.commit("Attributes")
+            // An edited line: blame reads the work tree's file, through the clean filter if it may.
+            let meters = repo.root.appendingPathComponent("manifests/meters.yaml")
+            try Data((try String(contentsOf: meters, encoding: .utf8) + "\n").utf8).write(to: meters)
+            let global = dir.appendingPathComponent("machine.gitconfig")
+            try Data("""
+                [filter "machine"]
+                \tclean = \(markers.configValue("filter"))
+                \tsmudge = \(markers.configValue("filter"))
+                \tprocess = \(markers.configValue("filter"))
+                \trequired = true
+                [diff "machine"]
+                \ttextconv = \(markers.configValue("textconv"))
+                \tcommand = \(markers.configValue("external-diff"))
+
+                """.utf8).write(to: global)
+            let machine = ["GIT_CONFIG_GLOBAL": global.path]
+            let plan = try Self.run(["plan", "--simulator", "--explain", "--format", "markdown"], in: repo.root, environment: machine)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let changed = try Self.run(["plan", "--simulator", "--changed-since", "HEAD~1"], in: repo.root, environment: machine)
+            #expect(changed.status == 0, "\(changed.stderr)")
+            #expect(markers.written() == [])
+            #expect(plan.stdout.contains("| `89460200311200044120` | meter-kbh-0001 |"), "\(plan.stdout)")
+        }
+    }
+
+    /// Every program simfleet starts gets an environment without the NexCon key or the
+    /// GitHub token: a `git` on PATH records what it was given.
+    @Test func childrenGetNoCredentials() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
+            let record = dir.appendingPathComponent("git-environments")
+            let bin = dir.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            let realGit = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
+            try Data("#!/bin/sh\nenv >> '\(record.path)'\necho ---- >> '\(record.path)'\nexec \(realGit) \"$@\"\n".utf8)
+                .write(to: bin.appendingPathComponent("git"))
+            chmod(bin.appendingPathComponent("git").path, 0o755)
+            let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            let secrets = ["PATH": path, "NEXCON_API_KEY_FILE": "/run/secrets/nexcon", "GH_TOKEN": Self.token, "AWS_SECRET_ACCESS_KEY": Self.key]
+            let plan = try Self.run(["plan", "--simulator", "--explain", "--changed-since", "HEAD", "--format", "markdown"], in: repo.root,
+                                    environment: secrets)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            try repo.run(["update-ref", "refs/remotes/origin/main", "HEAD"])
+            let apply = try Self.run(["apply", "manifests", "--simulator", "--auto-approve", "--format", "json"], in: repo.root, environment: secrets)
+            #expect(apply.status == 4, "\(apply.stderr)")
+            let report = dir.appendingPathComponent("report.json")
+            try Data(apply.stdout.utf8).write(to: report)
+            let mark = try Self.run(["mark-applied", "--report", report.path], in: repo.root, environment: secrets)
+            #expect(mark.status == 0, "\(mark.stderr)")
+            let recorded = try String(contentsOf: record, encoding: .utf8)
+            #expect(recorded.components(separatedBy: "----").count > 3, "git ran too few times to prove anything: \(recorded)")
+            for secret in [Self.key, Self.token, "NEXCON_API_KEY", "GITHUB_TOKEN", "/run/secrets/nexcon"] {
+                #expect(!recorded.contains(secret), "a child process saw \(secret)")
+            }
+            #expect(recorded.contains("LC_ALL=C"))
+        }
+    }
+
+    /// A `.mailmap` in the pull request does not rename the author "declared" names.
+    @Test func aMailmapDoesNotRenameTheDeclaringAuthor() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
+            try repo.write(".mailmap", "Trusted Reviewer <tests@example.invalid>\n")
+            try repo.commit("Add a mailmap")
+            let plan = try Self.run(["plan", "--simulator", "--explain"], in: repo.root)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            #expect(plan.stdout.contains(" · simfleet tests · "), "\(plan.stdout)")
+            #expect(!plan.stdout.contains("Trusted Reviewer"))
+        }
+    }
+}
