@@ -29,11 +29,11 @@ groups = {name: re.search(r"^  group: (\S+)", block, re.M).group(1) for name, bl
 if groups.get("simfleet terminate") == groups.get("simfleet apply"):
     problems.append("terminate and apply share a concurrency group, so a queued one could cancel the other's pending run")
 apply = by_name.get("simfleet apply", "")
-if "simfleet mark-applied --report apply.json" not in apply or "git tag -f" in apply:
+if 'simfleet mark-applied --report "$RUNNER_TEMP/apply.json"' not in apply or "git tag -f" in apply:
     problems.append("simfleet apply: the tag moves only through simfleet mark-applied (forward only, after exit 0 or 4)")
 if "options: [changed, full]" not in apply:
     problems.append("simfleet apply: a dispatched run must be able to repair drift (scope: full)")
-if "bin/simfleet apply plan.json" not in apply:
+if 'bin/simfleet apply "$RUNNER_TEMP/plan.json"' not in apply:
     problems.append("simfleet apply: the approved job must apply the plan file the plan job showed")
 if "--force" in apply and "inputs.accept-blast-radius && '--force'" not in apply:
     problems.append("simfleet apply: --force only through the accept-blast-radius input")
@@ -46,8 +46,41 @@ if "--pull-request-base" not in plan or ".blastRadius.exceeded" not in plan or "
 if "pull_request_target:" not in plan or "head.repo.full_name == github.repository" not in plan:
     problems.append("simfleet plan: pull_request_target (the base branch's workflow) and no forks, so no branch pusher reaches the key")
 drift = by_name.get("simfleet drift", "")
-if "--shard" not in drift or "--drift-issue" not in drift or "[ ! -s drift.json ]; then exit 1" not in drift:
+if "--shard" not in drift or "--drift-issue" not in drift or '[ ! -s "$RUNNER_TEMP/drift.json" ]; then exit 1' not in drift:
     problems.append("simfleet drift: shards, the drift issue, and a failed run when the plan could not be made")
+# Every input and variable a shell step receives is checked against a pattern in that
+# step before the shell uses it: bash evaluates what arithmetic is given as code, and a
+# value can hold anything a dispatcher typed.
+for name, block in by_name.items():
+    for step in re.split(r"\n\s*- (?=name:|uses:|run:|if:)", block):
+        for variable in re.findall(r"^\s+([A-Z_][A-Z0-9_]*): \$\{\{ (?:inputs|vars)\.", step, re.M):
+            if "run:" in step and not re.search(r'\[\[ "\$' + variable + r'" =~ \^', step):
+                problems.append(f"{name}: {variable} comes from an input or variable and is used in shell without a [[ \"${variable}\" =~ ^...$ ]] check first")
+    # Uploads come from RUNNER_TEMP: a path in the checkout is the pull request's to fill
+    # (a link to a runner file). bin/ is the build job's own, which checks out no manifests.
+    lines = block.split("\n")
+    for index, line in enumerate(lines):
+        if "uses: actions/upload-artifact@" not in line:
+            continue
+        paths = []
+        for following in range(index + 1, len(lines)):
+            text = lines[following]
+            if re.match(r"\s*- ", text) or not text.strip():
+                break
+            found = re.match(r"(\s+)path: (.*)$", text)
+            if found and found.group(2).strip() == "|":
+                indent = len(found.group(1))
+                for more in lines[following + 1:]:
+                    if len(more) - len(more.lstrip()) <= indent or not more.strip():
+                        break
+                    paths.append(more.strip())
+            elif found:
+                paths.append(found.group(2).strip())
+        for path in paths:
+            if not path.startswith("${{ runner.temp }}/") and path != "bin/":
+                problems.append(f"{name}: uploads {path}, which is not under RUNNER_TEMP")
+    if "actions/cache" in block:
+        problems.append(f"{name}: no cache: any job can write one, and a binary must not travel with its checksum")
 for name, block in by_name.items():
     if "actions/github-script" in block:
         problems.append(f"{name}: simfleet posts its own comments and issues; no inline scripts")

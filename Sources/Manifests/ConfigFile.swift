@@ -38,7 +38,13 @@ public struct SimfleetConfig: Sendable, Equatable {
     }
 
     /// Reads a config file; a missing default file is an empty config.
-    public static func load(path: String, required: Bool) -> (config: SimfleetConfig, diagnostics: [Diagnostic]) {
+    /// Confined like the manifests: a `simfleet.yaml` that is a link leading outside the
+    /// repository is an error and is not read, unless `followExternalLinks`; a pull request
+    /// could otherwise have a runner's file parsed and its keys echoed in a comment.
+    public static func load(path: String, required: Bool, followExternalLinks: Bool = false) -> (config: SimfleetConfig, diagnostics: [Diagnostic]) {
+        if !followExternalLinks, let boundary = ManifestLoader.boundary(of: path), let problem = FolderWalk.leavesBoundary(path, boundary) {
+            return (SimfleetConfig(), [problem])
+        }
         switch RegularFile.read(path, limit: maximumSize) {
         case .success(let bytes): return parse(path: path, bytes: bytes)
         case .failure(.missing) where !required: return (SimfleetConfig(), [])

@@ -8,6 +8,18 @@ import SystemPackage
 /// Only a regular file (or nothing) is replaced: as root, `--out /dev/null` would otherwise
 /// replace the device with a file, and a FIFO would lose its reader.
 public enum AtomicFile {
+    /// Removes what stands at `path` from an earlier run, or was planted there (a link to a
+    /// runner's file), so a run that stops before writing leaves nothing an upload step could
+    /// publish. A link is removed, never followed; folders and devices are left for `write`
+    /// to refuse.
+    public static func removeStale(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFLNK || kind == S_IFREG else { return }
+        guard unlink(path) == 0 else { throw Errno(rawValue: errno) }
+    }
+
     public static func write(_ bytes: [UInt8], to path: String) throws {
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {

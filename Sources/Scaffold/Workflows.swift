@@ -21,10 +21,13 @@ enum Workflows {
         Workflow(name: "simfleet-break-glass", text: breakGlass),
     ]
 
-    /// The release binary, built once per simfleet ref and cached as a binary (an urgent run
-    /// with a warm cache never compiles), checked against its SHA-256, and handed to the
-    /// workflow's other jobs as an artifact. Where simfleet comes from is two repository
-    /// variables, which only administrators can change.
+    /// The simfleet binary for the workflow's other jobs. By default the release tarball of
+    /// `SIMFLEET_REF`, checked against `SIMFLEET_SHA256`; for a ref without a release, built
+    /// from source in an image pinned by digest. Nothing is cached: a cache entry can be
+    /// written by any job of the repository, so it could carry a binary and its checksum
+    /// together. The expected SHA-256 comes from a repository variable only administrators
+    /// set, and reaches the jobs that run the binary as this job's output, never inside the
+    /// artifact it checks. Every variable is validated before the shell uses it.
     static func buildJob(if condition: String?) -> String {
         let guardLine = condition.map { "    if: \($0)\n" } ?? ""
         return #"""
@@ -33,41 +36,52 @@ enum Workflows {
             runs-on: ubuntu-24.04
             permissions:
               contents: read
+            outputs:
+              sha256: ${{ steps.binary.outputs.sha256 }}
             env:
               SIMFLEET_REPOSITORY: ${{ vars.SIMFLEET_REPOSITORY }}   # e.g. your-org/simfleet
               SIMFLEET_REF: ${{ vars.SIMFLEET_REF }}                 # a release tag, e.g. v0.1.0
+              SIMFLEET_SHA256: ${{ vars.SIMFLEET_SHA256 }}           # the release tarball's line in SHA256SUMS
+              SIMFLEET_BUILD_IMAGE: ${{ vars.SIMFLEET_BUILD_IMAGE }} # only for a ref without a release: swift:6.1-noble@sha256:...
             steps:
-              - name: Say where simfleet comes from
+              - name: Check where simfleet comes from
                 run: |
-                  if [ -z "$SIMFLEET_REPOSITORY" ] || [ -z "$SIMFLEET_REF" ]; then
-                    echo "::error::Set the repository variables SIMFLEET_REPOSITORY and SIMFLEET_REF (Settings, Secrets and variables, Actions); SIMFLEET.md says how."
-                    exit 1
-                  fi
-              - name: Restore the binary built for this ref
-                id: cache
-                uses: actions/cache@9255dc7a253b0ccc959486e2bca901246202afeb # v5.0.1
-                with:
-                  path: bin
-                  key: simfleet-bin-${{ runner.os }}-${{ env.SIMFLEET_REPOSITORY }}-${{ env.SIMFLEET_REF }}
-              - name: Check out simfleet
-                if: steps.cache.outputs.cache-hit != 'true'
+                  fail() { echo "::error::$1 (Settings, Secrets and variables, Actions, Variables; SIMFLEET.md says how)."; exit 1; }
+                  [[ "$SIMFLEET_REPOSITORY" =~ ^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$ ]] || fail "Set SIMFLEET_REPOSITORY to owner/name"
+                  [[ "$SIMFLEET_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$ ]] || fail "Set SIMFLEET_REF to a release tag such as v0.1.0"
+                  [[ "$SIMFLEET_SHA256" =~ ^([0-9a-f]{64})?$ ]] || fail "SIMFLEET_SHA256 must be 64 lowercase hex digits"
+                  [[ "$SIMFLEET_BUILD_IMAGE" =~ ^([a-z0-9./_:-]{1,200}@sha256:[0-9a-f]{64})?$ ]] || fail "SIMFLEET_BUILD_IMAGE must be pinned by digest (name@sha256:...)"
+                  [ -n "$SIMFLEET_SHA256" ] || [ -n "$SIMFLEET_BUILD_IMAGE" ] \
+                    || fail "Set SIMFLEET_SHA256 to the release tarball's SHA-256, or SIMFLEET_BUILD_IMAGE to build a ref without a release"
+              - name: Download the release binary, checked against SIMFLEET_SHA256
+                if: vars.SIMFLEET_SHA256 != ''
+                env:
+                  GH_TOKEN: ${{ github.token }}
+                run: |
+                  mkdir -p "$RUNNER_TEMP/release" bin
+                  name="simfleet-$SIMFLEET_REF-linux-x86_64.tar.gz"
+                  gh release download "$SIMFLEET_REF" --repo "$SIMFLEET_REPOSITORY" --pattern "$name" --dir "$RUNNER_TEMP/release"
+                  (cd "$RUNNER_TEMP/release" && echo "$SIMFLEET_SHA256  $name" | sha256sum --check --strict)
+                  tar -xzf "$RUNNER_TEMP/release/$name" -C bin simfleet
+              - name: Check out simfleet, for a ref without a release
+                if: vars.SIMFLEET_SHA256 == ''
                 uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
                 with:
                   repository: ${{ env.SIMFLEET_REPOSITORY }}
                   ref: ${{ env.SIMFLEET_REF }}
                   path: simfleet-source
                   persist-credentials: false
-              - name: Build it, only when no binary is cached for this ref
-                if: steps.cache.outputs.cache-hit != 'true'
+              - name: Build it in the image pinned by digest, packages pinned by a dated snapshot
+                if: vars.SIMFLEET_SHA256 == ''
                 run: |
                   # Static: the Swift runtime and libyaml linked in, so the runner needs nothing.
-                  docker run --rm -v "$PWD/simfleet-source:/source" -w /source swift:6.1-noble bash -c \
-                    'apt-get update -qq && apt-get install -y -qq libyaml-dev pkg-config git && git config --global --add safe.directory /source && .ci/build-static .build-static'
+                  docker run --rm -v "$PWD/simfleet-source:/source" -w /source "$SIMFLEET_BUILD_IMAGE" bash -c \
+                    'apt-get update -qq --snapshot 20261201T000000Z && apt-get install -y -qq --snapshot 20261201T000000Z libyaml-dev pkg-config git && git config --global --add safe.directory /source && .ci/build-static .build-static'
                   mkdir -p bin
                   cp simfleet-source/.build-static/release/simfleet bin/simfleet
-                  (cd bin && sha256sum simfleet > simfleet.sha256)
-              - name: Check the binary against its SHA-256
-                run: cd bin && sha256sum --check --strict simfleet.sha256
+              - name: Record the binary's SHA-256 for the jobs that run it
+                id: binary
+                run: echo "sha256=$(sha256sum bin/simfleet | cut -c1-64)" >> "$GITHUB_OUTPUT"
               - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
                 with:
                   name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
@@ -76,14 +90,21 @@ enum Workflows {
         """#
     }
 
-    /// The build job's binary, unpacked in a job (it needs nothing installed), and `extra`
-    /// packages the job's steps use.
+    /// The build job's binary, checked against the SHA-256 the build job gave as an output
+    /// (not a file of the artifact), unpacked in a job (it needs nothing installed), and
+    /// `extra` packages the job's steps use.
     static func installBinary(with extra: String = "") -> String {
         #"""
               - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
                 with:
                   name: simfleet-${{ github.run_id }}-${{ github.run_attempt }}
                   path: bin
+              - name: Check the binary against the build job's SHA-256
+                env:
+                  EXPECTED: ${{ needs.build.outputs.sha256 }}
+                run: |
+                  [[ "$EXPECTED" =~ ^[0-9a-f]{64}$ ]] || { echo "::error::The build job gave no SHA-256"; exit 1; }
+                  echo "$EXPECTED  bin/simfleet" | sha256sum --check --strict
               - run: chmod +x bin/simfleet\#(extra.isEmpty ? "" : " && sudo apt-get update -qq && sudo apt-get install -y -qq " + extra)
         """#
     }
@@ -138,6 +159,7 @@ enum Workflows {
               GITHUB_TOKEN: ${{ github.token }}
               BASE_REF: ${{ github.base_ref }}
             run: |
+              [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
               since=()
               if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
                 since=(--changed-since simfleet/applied --pull-request-base "origin/$BASE_REF")
@@ -145,15 +167,16 @@ enum Workflows {
               # simfleet edits its one comment in place, headed by the commit; when it cannot
               # plan (invalid manifests, a bad key), the comment shows why instead.
               set +e
-              bin/simfleet plan "${since[@]}" --pr-comment --format markdown --detailed-exitcode --out plan.json manifests > /dev/null
+              # The plan file goes under RUNNER_TEMP, which no checked-out file can occupy.
+              bin/simfleet plan "${since[@]}" --pr-comment --format markdown --detailed-exitcode --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
               test $? -ne 1   # 0: no changes, 2: changes; 1: errors, in the comment too
           - name: Fail the check on a blast-radius overrun
-            run: jq -e '.blastRadius.exceeded == false' plan.json > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
+            run: jq -e '.blastRadius.exceeded == false' "$RUNNER_TEMP/plan.json" > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
-              path: plan.json
+              path: ${{ runner.temp }}/plan.json
               if-no-files-found: ignore
 
     """#
@@ -202,15 +225,16 @@ enum Workflows {
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               SCOPE: ${{ inputs.scope || 'changed' }}
             run: |
+              [[ "$SCOPE" =~ ^(changed|full)$ ]] || { echo "::error::scope is changed or full"; exit 1; }
               since=()
               if [ "$SCOPE" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
                 since=(--changed-since simfleet/applied)
               fi   # no tag yet, or scope full: every SIM
-              bin/simfleet plan "${since[@]}" --format markdown --out plan.json manifests > /dev/null
+              bin/simfleet plan "${since[@]}" --format markdown --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
-              path: plan.json
+              path: ${{ runner.temp }}/plan.json
       apply:
         needs: [build, plan]
         runs-on: ubuntu-24.04
@@ -222,22 +246,23 @@ enum Workflows {
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               fetch-depth: 0
-              persist-credentials: true   # pushes the tag; this job uploads journal/ and apply.json only, never the checkout
+              persist-credentials: true   # pushes the tag; this job uploads from RUNNER_TEMP only, never the checkout
           - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
-              path: .
+              path: ${{ runner.temp }}
     \#(installBinary())
           - name: Apply the plan shown in the plan job's summary
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               FORCE: ${{ inputs.accept-blast-radius && '--force' || '' }}
             run: |
-              mkdir -p journal
+              [[ "$FORCE" =~ ^(--force)?$ ]] || { echo "::error::accept-blast-radius is true or false"; exit 1; }
+              mkdir -p "$RUNNER_TEMP/journal"
               set +e
-              bin/simfleet apply plan.json $FORCE --format json --journal journal/apply.jsonl > apply.json
+              bin/simfleet apply "$RUNNER_TEMP/plan.json" $FORCE --format json --journal "$RUNNER_TEMP/journal/apply.jsonl" > "$RUNNER_TEMP/apply.json"
               code=$?
-              bin/simfleet mark-applied --report apply.json --branch origin/main && \
+              bin/simfleet mark-applied --report "$RUNNER_TEMP/apply.json" --branch origin/main && \
                 git push --force origin refs/tags/simfleet/applied
               # 0 converged, 4 converged but for terminations awaiting the terminate workflow.
               test "$code" -eq 0 || test "$code" -eq 4
@@ -246,8 +271,8 @@ enum Workflows {
             with:
               name: simfleet-journal-${{ github.run_id }}-${{ github.run_attempt }}
               path: |
-                journal/
-                apply.json
+                ${{ runner.temp }}/journal/
+                ${{ runner.temp }}/apply.json
               if-no-files-found: ignore
 
     """#
@@ -290,16 +315,18 @@ enum Workflows {
               GITHUB_TOKEN: ${{ github.token }}
               SHARDS: ${{ inputs.shards || 1 }}
             run: |
-              shard=$(( $(date -u +%j | sed 's/^0*//') % SHARDS + 1 ))
+              # Checked before any arithmetic: bash evaluates what $(( )) is given as code.
+              [[ "$SHARDS" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "::error::shards is a whole number from 1 to 9999"; exit 1; }
+              shard=$(( 10#$(date -u +%j) % SHARDS + 1 ))
               # simfleet keeps one issue labelled simfleet-drift: opened or updated while the
               # fleet differs (unreadable or unmapped SIMs included), closed with a comment when
               # it matches, and saying so when the run could not plan at all.
               set +e
               bin/simfleet plan --drift-issue --detailed-exitcode --rate 10 --format markdown --comment-key drift \
-                --shard "$shard/$SHARDS" --out drift.json manifests > /dev/null
+                --shard "$shard/$SHARDS" --out "$RUNNER_TEMP/drift.json" manifests > /dev/null
               code=$?
               # 1 with a plan file: drift too. 1 without one: no plan at all, so the run fails.
-              if [ "$code" -eq 1 ] && [ ! -s drift.json ]; then exit 1; fi
+              if [ "$code" -eq 1 ] && [ ! -s "$RUNNER_TEMP/drift.json" ]; then exit 1; fi
 
     """#
 
@@ -337,16 +364,17 @@ enum Workflows {
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               ICCS: ${{ inputs.iccs }}
             run: |
+              [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
               read -ra iccs <<< "$ICCS"   # never evaluated; simfleet rejects anything not an ICC
               args=()
               for icc in "${iccs[@]}"; do args+=(--target "$icc" --allow-terminate "$icc"); done
-              mkdir -p journal
-              bin/simfleet apply --auto-approve "${args[@]}" --journal journal/terminate.jsonl manifests
+              mkdir -p "$RUNNER_TEMP/journal"
+              bin/simfleet apply --auto-approve "${args[@]}" --journal "$RUNNER_TEMP/journal/terminate.jsonl" manifests
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:
               name: simfleet-terminate-journal-${{ github.run_id }}-${{ github.run_attempt }}
-              path: journal/
+              path: ${{ runner.temp }}/journal/
               if-no-files-found: ignore
 
     """#
@@ -384,7 +412,7 @@ enum Workflows {
     \#(mainOnly)
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
-              persist-credentials: true   # pushes the branch; this job uploads journal/ only, never the checkout
+              persist-credentials: true   # pushes the branch; this job uploads from RUNNER_TEMP only, never the checkout
     \#(installBinary(with: "jq"))
           - name: Write the block into the manifests, on a branch
             env:
@@ -393,6 +421,8 @@ enum Workflows {
               ACTOR: ${{ github.actor }}
               RUN_ID: ${{ github.run_id }}
             run: |
+              [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
+              [[ "$REASON" =~ ^[^[:cntrl:]]{1,500}$ ]] || { echo "::error::reason: one line of at most 500 characters"; exit 1; }
               read -ra iccs <<< "$ICCS"
               bin/simfleet set "${iccs[@]}" --state blocked --note "break glass by $ACTOR, run $RUN_ID: $REASON"
               git switch -c "break-glass/$RUN_ID"
@@ -403,14 +433,15 @@ enum Workflows {
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               ICCS: ${{ inputs.iccs }}
             run: |
+              [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
               read -ra iccs <<< "$ICCS"
               args=()
               for icc in "${iccs[@]}"; do args+=(--target "$icc"); done
-              bin/simfleet plan "${args[@]}" --format json --out break-glass.json manifests > /dev/null || test $? -eq 2
-              jq -e '[.steps[].action] | all(. == "block")' break-glass.json > /dev/null \
+              bin/simfleet plan "${args[@]}" --format json --out "$RUNNER_TEMP/break-glass.json" manifests > /dev/null || test $? -eq 2
+              jq -e '[.steps[].action] | all(. == "block")' "$RUNNER_TEMP/break-glass.json" > /dev/null \
                 || { echo "::error::Break glass only blocks; this plan has other steps (an inactive SIM needs activating first). Nothing was sent."; exit 1; }
-              mkdir -p journal
-              bin/simfleet apply break-glass.json --force --journal journal/break-glass.jsonl
+              mkdir -p "$RUNNER_TEMP/journal"
+              bin/simfleet apply "$RUNNER_TEMP/break-glass.json" --force --journal "$RUNNER_TEMP/journal/break-glass.jsonl"
           - name: Open the pull request for review after the fact
             if: always()
             env:
@@ -418,13 +449,14 @@ enum Workflows {
               REASON: ${{ inputs.reason }}
               RUN_ID: ${{ github.run_id }}
             run: |
+              [[ "$REASON" =~ ^[^[:cntrl:]]{1,500}$ ]] || { echo "::error::reason: one line of at most 500 characters"; exit 1; }
               gh pr create --base main --head "break-glass/$RUN_ID" --title "Break glass: $REASON" \
                 --body "Blocked by the break-glass workflow, run $RUN_ID. Review and merge, so the manifests say what the fleet is."
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:
               name: simfleet-break-glass-journal-${{ github.run_id }}-${{ github.run_attempt }}
-              path: journal/
+              path: ${{ runner.temp }}/journal/
               if-no-files-found: ignore
 
     """#

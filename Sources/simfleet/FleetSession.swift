@@ -42,7 +42,8 @@ struct FleetSession {
     private static func load(paths: [String], targeting: Targeting, targetSource: String, extraDiagnostics: [Diagnostic],
                              base: Base?, fleet: FleetOptions) async throws -> FleetSession {
         let configPath = fleet.config ?? SimfleetConfig.fileName
-        let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil)
+        let (config, configDiagnostics) = SimfleetConfig.load(path: configPath, required: fleet.config != nil,
+                                                                     followExternalLinks: fleet.limits.followExternalLinks)
         // git's side of --changed-since runs beside the work tree's decoding.
         let history = base.map { base in Task { await readBase(base, paths: paths, settingsPath: configPath, fleet: fleet) } }
         let set = await ManifestLoader.load(paths: paths, maximumFileSize: fleet.limits.maximumFileSize,

@@ -65,7 +65,8 @@ extension SimfleetCommand {
             if FileManager.default.fileExists(atPath: out) && !force {
                 diagnostics.append(.error(.outputExists, at: SourceLocation(path: out), "this file exists; choose another --out, or pass --force to replace it"))
             }
-            let (settings, configDiagnostics) = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil)
+            let (settings, configDiagnostics) = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil,
+                                                                    followExternalLinks: limits.followExternalLinks)
             diagnostics += configDiagnostics
             let declared = await declaredSIMs(&diagnostics)
             guard !diagnostics.hasErrors else {

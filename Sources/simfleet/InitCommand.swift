@@ -55,6 +55,14 @@ extension SimfleetCommand {
             var wrote: [String] = [], kept: [String] = [], problems: [String] = []
             let files = Scaffold.files(ci: ci, schema: ManifestJSONSchema.rendered())
                 .filter { importFile == nil || $0.path != Scaffold.exampleManifestPath }
+            // Checked for every file before any is written: a folder on the way that is a link
+            // leading outside the target would have init write wherever it points.
+            let leaving = Set(files.compactMap { Self.linkLeavingTarget(on: $0.path, in: directory) })
+            guard leaving.isEmpty else {
+                Self.report(directory: directory, wrote: [], kept: [], problems: leaving.sorted(), ci: ci)
+                Output.error("Nothing was written.")
+                throw ExitCode.failure
+            }
             for file in files {
                 let path = PathName.join(directory, file.path)
                 switch Self.existing(path) {
@@ -98,6 +106,27 @@ extension SimfleetCommand {
             var command = try ImportCommand.parse(arguments)
             command.api = api
             try await command.run()
+        }
+
+        /// The first folder on the way from `directory` to `relative`'s folder that is a link
+        /// leading outside `directory` (or nowhere), said as a problem.
+        static func linkLeavingTarget(on relative: String, in directory: String) -> String? {
+            guard let top = PathName.real(directory) else { return nil }
+            var folder = directory
+            var spelled = ""
+            for component in PathName.parent(of: relative).split(separator: "/") where component != "." {
+                folder = PathName.join(folder, String(component))
+                spelled = PathName.join(spelled, String(component))
+                var info = stat()
+                // Missing: init makes it, a real folder, and everything below it.
+                guard lstat(folder, &info) == 0 else { return nil }
+                guard info.st_mode & S_IFMT == S_IFLNK else { continue }
+                guard let real = PathName.real(folder), PathName.isInside(real, top) else {
+                    let target = PathName.real(folder).map { "to \($0)" } ?? "to nothing that exists"
+                    return "\(spelled) is a link leading outside \(directory) (\(target)); init writes nothing through it. Replace it with a folder, or run init where it leads"
+                }
+            }
+            return nil
         }
 
         enum Existing { case none, regular, other(String) }

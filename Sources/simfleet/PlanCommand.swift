@@ -53,6 +53,14 @@ extension SimfleetCommand {
         var groupBy: String?
 
         func run() async throws {
+            if let out {
+                do {
+                    try AtomicFile.removeStale(out)
+                } catch {
+                    Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: out), "cannot remove the earlier plan file (\(error)) before planning; remove it, or name another --out").formatted)
+                    throw ExitCode.failure
+                }
+            }
             let posting = gitHub.prComment || driftIssue
             // Checked before anything else: a bad GitHub setting is a warning up front, and
             // the plan goes on.

@@ -30,7 +30,8 @@ extension SimfleetCommand {
         func run() async throws {
             var set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize,
                                                     followExternalLinks: limits.followExternalLinks)
-            let settings = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil)
+            let settings = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil,
+                                               followExternalLinks: limits.followExternalLinks)
             if !settings.diagnostics.isEmpty {
                 set.diagnostics = (set.diagnostics + settings.diagnostics).sorted()
             }

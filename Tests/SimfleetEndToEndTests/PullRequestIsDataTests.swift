@@ -79,7 +79,7 @@ import Testing
     }
 
     static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> RunResult {
-        try Simfleet.run(arguments + (arguments.first == "mark-applied" ? [] : ["--no-progress"]), in: dir,
+        try Simfleet.run(arguments + (["mark-applied", "validate"].contains(arguments.first ?? "") ? [] : ["--no-progress"]), in: dir,
                          environment: ["NEXCON_API_KEY": key, "GITHUB_TOKEN": token].merging(GitRepository.environment) { $1 }
                             .merging(environment) { $1 })
     }
@@ -190,6 +190,69 @@ import Testing
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains(" · simfleet tests · "), "\(plan.stdout)")
             #expect(!plan.stdout.contains("Trusted Reviewer"))
+        }
+    }
+
+    /// A pull request commits `plan.json` as a link to a runner file, and an invalid
+    /// manifest: plan stops before planning, and leaves no plan.json for an upload step to
+    /// publish; the runner file is untouched.
+    @Test func aStoppedPlanLeavesNoPlantedOutFile() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
+            let secret = dir.appendingPathComponent("runner-credentials")
+            try Data("runner secret\n".utf8).write(to: secret)
+            try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent("plan.json").path, withDestinationPath: secret.path)
+            try repo.write("manifests/broken.yaml", "version: 1\nsims:\n  - icc: \"123\"\n")
+            try repo.commit("A link and a broken manifest")
+            let plan = try Self.run(["plan", "--simulator", "--out", "plan.json", "manifests"], in: repo.root)
+            #expect(plan.status == 1, "\(plan.stderr)")
+            var info = stat()
+            #expect(lstat(repo.root.appendingPathComponent("plan.json").path, &info) != 0, "plan.json is still there")
+            #expect(try String(contentsOf: secret, encoding: .utf8) == "runner secret\n")
+        }
+    }
+
+    /// simfleet.yaml committed as a link leading outside the repository is an error at its
+    /// path, in validate and plan, and nothing of the outside file is shown.
+    @Test func settingsLinkedOutsideTheRepositoryAreRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
+            let outside = dir.appendingPathComponent("runner.yaml")
+            try Data("statusMap:\n  active: [RUNNER_SECRET_VALUE]\nrunnerSecretKey: 1\n".utf8).write(to: outside)
+            try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent("simfleet.yaml").path, withDestinationPath: outside.path)
+            for arguments in [["validate", "manifests"], ["plan", "--simulator", "--format", "markdown", "manifests"]] {
+                let run = try Self.run(arguments, in: repo.root)
+                #expect(run.status == 1, "\(arguments): \(run.stdout)\(run.stderr)")
+                let printed = run.stdout + run.stderr
+                #expect(printed.contains("simfleet.yaml:1:1: error: SF-LINK-OUTSIDE") || printed.contains("simfleet.yaml: error: this link leads outside"), "\(printed)")
+                #expect(!printed.contains("RUNNER_SECRET_VALUE") && !printed.contains("runnerSecretKey"), "\(printed)")
+            }
+        }
+    }
+
+    /// init writes nothing through a folder that is a link leading outside its target, and
+    /// says which; links inside the target are fine.
+    @Test func initWritesNothingThroughALinkLeavingTheTarget() async throws {
+        try await withTemporaryDirectory { dir in
+            let target = dir.appendingPathComponent("repo")
+            let elsewhere = dir.appendingPathComponent("elsewhere")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: target.appendingPathComponent(".github").path, withDestinationPath: elsewhere.path)
+            try FileManager.default.createSymbolicLink(atPath: target.appendingPathComponent("manifests").path, withDestinationPath: elsewhere.path)
+            let run = try Simfleet.run(["init", target.path, "--ci", "github"], in: dir)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("error: .github is a link leading outside \(target.path) (to \(elsewhere.path)); init writes nothing through it"), "\(run.stderr)")
+            #expect(run.stderr.contains("error: manifests is a link leading outside"), "\(run.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path) == [])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).sorted() == [".github", "manifests"])
+            // A link to a folder inside the target is followed.
+            try FileManager.default.removeItem(at: target.appendingPathComponent(".github"))
+            try FileManager.default.removeItem(at: target.appendingPathComponent("manifests"))
+            try FileManager.default.createDirectory(at: target.appendingPathComponent("real-manifests"), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: target.appendingPathComponent("manifests").path, withDestinationPath: "real-manifests")
+            let inside = try Simfleet.run(["init", target.path], in: dir)
+            #expect(inside.status == 0, "\(inside.stderr)")
         }
     }
 }

@@ -101,6 +101,26 @@ import YAML
     }
 }
 
+extension WorkflowWalkthroughTests {
+    /// A dispatcher's `shards` input is checked before bash does arithmetic with it: the
+    /// drift job refuses `a[$(...)]` and runs nothing it holds.
+    @Test func inputsAreCheckedBeforeTheShellUsesThem() async throws {
+        try await withTemporaryDirectory { dir in
+            let walk = try Walkthrough(dir)
+            defer { walk.stop() }
+            let marker = dir.appendingPathComponent("ran")
+            for hostile in ["a[$(touch \(marker.path))]", "0", "1; touch \(marker.path)", "99999"] {
+                walk.context["inputs.shards || 1"] = hostile
+                #expect(throws: WalkFailure.self) { try walk.run("simfleet-drift", job: "drift", ref: "refs/heads/main") }
+                #expect(!FileManager.default.fileExists(atPath: marker.path), "shards \(hostile) ran code")
+            }
+            walk.context["inputs.scope || 'changed'"] = "full$(touch \(marker.path))"
+            #expect(throws: WalkFailure.self) { try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main") }
+            #expect(!FileManager.default.fileExists(atPath: marker.path))
+        }
+    }
+}
+
 /// Runs workflow jobs the way Actions would, on a temporary origin.
 final class Walkthrough: @unchecked Sendable {
     let root: URL
@@ -138,10 +158,24 @@ final class Walkthrough: @unchecked Sendable {
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
             "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",
             "inputs.scope || 'changed'": "changed", "inputs.accept-blast-radius && '--force' || ''": "", "inputs.shards || 1": "1",
+            "needs.build.outputs.sha256": try Self.sha256(of: Simfleet.executable),
         ]
     }
 
     func stop() { _ = simulator.stop() }
+
+    /// What the build job would give as its output: the binary's SHA-256, from sha256sum.
+    static func sha256(of file: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", file.resolvingSymlinksInPath().path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
+    }
 
     func manifest() throws -> String {
         try origin.run(["show", "refs/heads/main:manifests/example.yaml"]) + "\n"
@@ -196,6 +230,10 @@ final class Walkthrough: @unchecked Sendable {
         let folder = root.appendingPathComponent("\(workflow)-\(name)-\(runs)")
         let output = root.appendingPathComponent("output-\(runs)")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        // Each job has a RUNNER_TEMP of its own, outside the checkout, as on a runner.
+        let runnerTemp = root.appendingPathComponent("runner-temp-\(runs)")
+        try FileManager.default.createDirectory(at: runnerTemp, withIntermediateDirectories: true)
+        context["runner.temp"] = runnerTemp.path
         var event: URL?
         if let (number, head) = pullRequest {
             event = root.appendingPathComponent("event-\(runs).json")
@@ -217,6 +255,7 @@ final class Walkthrough: @unchecked Sendable {
             environment["GITHUB_EVENT_PATH"] = event?.path ?? ""
             environment["GITHUB_SHA"] = try GitRepository(existing: folder).run(["rev-parse", "HEAD"])
             environment["GITHUB_OUTPUT"] = output.path
+            environment["RUNNER_TEMP"] = runnerTemp.path
             environment["GITHUB_STEP_SUMMARY"] = ""
             environment["NO_COLOR"] = "1"
             if case .mapping(let pairs, _)? = step["env"] {
@@ -247,14 +286,15 @@ final class Walkthrough: @unchecked Sendable {
         case "actions/checkout":
             _ = try checkout(ref, into: folder.lastPathComponent)
         case "actions/download-artifact" where name.hasPrefix("simfleet-plan-"):
-            try FileManager.default.copyItem(at: artifacts["plan"]!, to: folder.appendingPathComponent("plan.json"))
+            let into = URL(fileURLWithPath: try evaluate(with?["path"]?.text ?? "."), relativeTo: folder)
+            try FileManager.default.copyItem(at: artifacts["plan"]!, to: into.appendingPathComponent("plan.json"))
         case "actions/download-artifact":
             let bin = folder.appendingPathComponent("bin")
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("simfleet"), withDestinationURL: Simfleet.executable)
         case "actions/upload-artifact" where name.hasPrefix("simfleet-plan-"):
             let kept = root.appendingPathComponent("artifact-plan-\(runs).json")
-            try FileManager.default.copyItem(at: folder.appendingPathComponent("plan.json"), to: kept)
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: try evaluate(with?["path"]?.text ?? ""), relativeTo: folder), to: kept)
             artifacts["plan"] = kept
         case "actions/upload-artifact":
             break
