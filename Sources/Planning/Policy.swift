@@ -297,6 +297,21 @@ extension Policy {
         }
     }
 
+    /// The freeze that holds `step` back at `clock`'s moment, if any: apply asks as each
+    /// step is about to be sent, so a freeze that begins while apply runs stops the steps
+    /// still to come. Only `mode: deny` freezes hold; a warning was given when apply began.
+    public func freezeHolding(_ step: Step, labels: [String: String], clock: PolicyClock) -> RuleVerdict? {
+        for rule in rules where rule.mode == .deny && rule.matches(labels) {
+            guard let window = rule.freeze else { continue }
+            // A zone that cannot be read counts as inside: the safe side.
+            let inside = clock.local(in: window.timeZone).map { window.contains(day: $0.day, minute: $0.minute) } ?? true
+            guard inside else { continue }
+            return RuleVerdict(rule: rule.name, effect: .deny,
+                               reason: "frozen since \(FreezeWindow.clock(window.from)) \(window.timeZone) (\(window.summary)); the freeze began while apply ran, so it was held back; the next apply after the freeze sends it")
+        }
+        return nil
+    }
+
     /// A step this run's allowance and `protect` let through, and no rule has denied yet.
     private func sendable(_ step: Step) -> Bool {
         refusal(step) == nil

@@ -47,6 +47,10 @@ public struct ApplyOptions: Sendable {
     /// Sends of one action when a status read proves the previous one did not happen;
     /// the same budget as the client's retries of a status read.
     public var sendAttempts = RetryPolicy().attempts
+    /// Each SIM's labels, to judge the policy's freezes as each step is about to be sent.
+    public var labels: [ICC: [String: String]] = [:]
+    /// The wall clock freezes are judged by; tests set it.
+    public var wallClock: @Sendable () -> Date = { Date() }
 
     public init() {}
 
@@ -244,6 +248,13 @@ public struct Reconciler: Sendable {
                                      overdue: schedule.unseenFailureBound.map { accepted && waited > $0 } ?? false)
             case .send(let attempt, let afterBackoff):
                 if afterBackoff { await time.sleep(for: client.backoff(after: attempt - 1)) }
+                // Judged now, not when apply began: a freeze may have started since.
+                if let frozen = options.policy.freezeHolding(step, labels: options.labels[step.icc] ?? [:],
+                                                             clock: PolicyClock(now: options.wallClock())) {
+                    var held = step
+                    held.verdicts.append(frozen)
+                    return finish(held, .refused, frozen.reason, jobId: decision.jobId)
+                }
                 journal.record("intent") { w in
                     w.key("icc"); w.value(step.icc)
                     w.field("action", step.action.rawValue)

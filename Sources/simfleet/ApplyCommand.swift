@@ -100,12 +100,13 @@ extension SimfleetCommand {
             }
         }
 
-        func options(_ policy: Policy) -> ApplyOptions {
+        func options(_ session: FleetSession) -> ApplyOptions {
             var options = ApplyOptions()
             options.parallelism = api.parallelism
             options.waitTimeout = waitTimeout.duration
             options.callbackURL = callbackUrl
-            options.policy = policy
+            options.policy = session.policy
+            options.labels = Planner.labels(of: session.desired)
             return options
         }
 
@@ -156,7 +157,7 @@ extension SimfleetCommand {
             let planErrors = narrowed ? file.plan.errors.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.errors
             let unsettled = narrowed ? file.plan.unsettled.filter { $0.icc.map(targeted.contains) ?? false } : file.plan.unsettled
             try checkBlastRadius(steps, managed: session.managed, policy: session.policy)
-            var chosen = options(session.policy)
+            var chosen = options(session)
             chosen.declared = await declarations(steps, desired: session.desired)
             let options = chosen
             var report = try await session.withClient(api) { client, target in
@@ -193,7 +194,7 @@ extension SimfleetCommand {
 
         func applyFresh(stop: StopFlag, recorder: MetricsRecorder) async throws {
             let session = try await FleetSession.load(fleet)
-            let options = options(session.policy)
+            let options = options(session)
             let isTerminal = isatty(STDIN_FILENO) == 1
             if !autoApprove && !isTerminal {
                 Output.error("error: apply without a plan file asks for approval, and there is no terminal to ask on; pass --auto-approve, or apply a saved plan. Nothing was sent.")

@@ -258,3 +258,56 @@ actor VirtualNexCon: NexConActions {
         }
     }
 }
+
+/// Freezes as apply runs: judged as each step is about to be sent, on a wall clock that
+/// moves with the reconciler's virtual clock.
+@Suite struct FreezeDuringApplyTests {
+    static let icc = TestICC.number(7)
+
+    /// Friday 14:59:00 in Copenhagen (UTC+1 in December), a minute before a 15:00 freeze.
+    static let start = Date(timeIntervalSince1970: 1_796_392_740)
+
+    @Test func aStepThatReachesAFreezeIsHeldBackAndJournaled() async throws {
+        try await withTemporaryDirectory { dir in
+            let clock = ImmediateClock()
+            let began = clock.now
+            // The activate's job takes two minutes: the block after it comes inside the freeze.
+            let api = VirtualNexCon(clock: clock, jobTime: .seconds(120), states: [Self.icc: .inactive])
+            var options = ApplyOptions()
+            let freeze = PolicyRule(name: "friday freeze", freeze: FreezeWindow(days: [.fri], from: 15 * 60, to: 23 * 60 + 59, timeZone: "Europe/Copenhagen"),
+                                    location: SourceLocation(path: "simfleet.yaml", line: 3, column: 5))
+            options.policy = Policy(rules: [freeze])
+            options.wallClock = { Self.start.addingTimeInterval(Double(began.duration(to: clock.now).components.seconds)) }
+            let steps = [
+                Step(icc: Self.icc, name: "truck-019", action: .activate, from: .inactive, to: .active, wave: 1, location: SourceLocation(path: "m.yaml")),
+                Step(icc: Self.icc, name: "truck-019", action: .block, from: .active, to: .blocked, wave: 2, location: SourceLocation(path: "m.yaml")),
+            ]
+            let journal = dir.appendingPathComponent("j.jsonl")
+            let reconciler = Reconciler(client: api, options: options, journal: try Journal(path: journal.path), stop: StopFlag(), clock: InjectedClock(clock))
+            let report = try await reconciler.apply(steps, target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:1"))
+            #expect(report.results.map(\.outcome) == [.confirmed, .refused])
+            #expect(report.results.last?.detail.hasPrefix("frozen since 15:00 Europe/Copenhagen (fri 15:00–23:59 Europe/Copenhagen)") == true, "\(report.results.last?.detail ?? "")")
+            #expect(report.exitCode == 3)
+            #expect(await api.actions == ["activate \(Self.icc)"], "the block was never sent")
+            let lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
+            let held = try #require(lines.last { $0.contains("\"action\":\"block\"") && $0.contains("\"outcome\"") })
+            #expect(held.contains("\"outcome\":\"refused\"") && held.contains("\"rule\":\"friday freeze\""), "\(held)")
+        }
+    }
+
+    @Test func outsideTheWindowEveryStepIsSent() async throws {
+        try await withTemporaryDirectory { dir in
+            let clock = ImmediateClock()
+            let api = VirtualNexCon(clock: clock, jobTime: .seconds(1), states: [Self.icc: .active])
+            var options = ApplyOptions()
+            options.policy = Policy(rules: [PolicyRule(name: "weekend", freeze: FreezeWindow(days: [.sat, .sun], from: 0, to: 23 * 60 + 59, timeZone: "UTC"),
+                                                       location: SourceLocation(path: "simfleet.yaml"))])
+            options.wallClock = { Self.start }
+            let step = Step(icc: Self.icc, name: nil, action: .block, from: .active, to: .blocked, wave: 1, location: SourceLocation(path: "m.yaml"))
+            let reconciler = Reconciler(client: api, options: options, journal: try Journal(path: dir.appendingPathComponent("j.jsonl").path),
+                                        stop: StopFlag(), clock: InjectedClock(clock))
+            let report = try await reconciler.apply([step], target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:1"))
+            #expect(report.results.map(\.outcome) == [.confirmed])
+        }
+    }
+}
