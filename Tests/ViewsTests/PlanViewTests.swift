@@ -135,9 +135,10 @@ import Testing
         #expect(!PlanView.markdown(quiet, context: Self.simulatorContext).contains("[!CAUTION]"))
     }
 
-    /// A comment too large for GitHub loses whole groups, never half a table: the smaller
-    /// groups after a large one (the errors) still show, and it says where the rest is.
-    @Test func markdownIsCutByWholeGroupsAndPointsToTheFullPlan() {
+    /// A comment too large for GitHub shows whole rows as far as they fit, keeps room for
+    /// the smaller groups after a large one (the errors), names the rest by ICC as far as
+    /// room allows, counts what is left, and says where the full plan is.
+    @Test func markdownShowsRowsAsFarAsTheyFitAndPointsToTheFullPlan() {
         let sims = (0..<5000).map { Fleet.sim($0, .active, name: "a-rather-long-device-name-\($0)") }
             + (5000..<5003).map { Fleet.sim($0, .blocked, name: "stolen-\($0)") } + [Fleet.sim(6000, .active, name: "gone")]
         var observed = Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("INACTIVE")) })
@@ -146,18 +147,55 @@ import Testing
         let plan = Planner.plan(desired: sims, observed: observed, policy: Policy())
         let markdown = PlanView.markdown(plan, context: Self.simulatorContext)
         #expect(markdown.utf8.count <= PlanView.markdownLimit)
-        #expect(!markdown.contains("a-rather-long-device-name-"), "the activate group is left out whole")
         #expect(markdown.contains("#### Block (3)") && markdown.contains("stolen-5002"))
         #expect(markdown.contains("#### Errors (1)") && markdown.contains("gone"))
-        #expect(markdown.contains("\n> **Cut to fit:** Activate (5,000 steps) is not shown here. The full plan is in the job's step summary and the JSON plan (`--out`).\n"))
+        #expect(markdown.contains("<details><summary>Activate (5,000)</summary>") && markdown.contains("a-rather-long-device-name-0 "))
+        #expect(markdown.contains("> **Cut to fit GitHub's limit:** "))
+        #expect(markdown.contains("The full plan is in the job's step summary and the JSON plan (`--out`).\n"))
+        #expect(markdown.contains(" more, not named here\n"))
         // The summary table comes first and is never cut.
         #expect(markdown.contains("| 5000 | 3 | 0 | 0 | 0 | 0 | 0 | 1 |"))
         // With room enough (the step summary's megabyte), nothing is cut.
         let full = PlanView.markdown(plan, context: Self.simulatorContext, limit: 1 << 20, elsewhere: "the JSON plan (`--out`)")
         #expect(full.contains("<details><summary>Activate (5,000)</summary>") && !full.contains("Cut to fit"))
-        // And one that cannot fit anything says so for every group.
+        // And one that can fit nothing still accounts for every group.
         let tiny = PlanView.markdown(plan, context: Self.simulatorContext, limit: 1000, elsewhere: "the JSON plan (`--out`)")
-        #expect(tiny.contains("**Cut to fit:** Block (3 steps); Activate (5,000 steps); Errors (1 error) are not shown here. The full plan is in the JSON plan (`--out`)."))
+        #expect(tiny.contains("**Block (3 more):**") && tiny.contains("**Activate (5,000 more):**") && tiny.contains("- Errors: 1 more not shown"), "\(tiny)")
+    }
+
+    /// The review's decoy: one SIM's 70 KB note made the comment drop the whole Block group,
+    /// hiding a sensitive block on another SIM. Cells are cut; every row shows.
+    @Test func oneLongNoteHidesNoOtherStep() {
+        let decoy = DesiredSIM(icc: Fleet.icc(1), name: "decoy", state: .blocked, note: String(repeating: "harmless text ", count: 5_000),
+                               location: SourceLocation(path: "m.yaml", line: 2, column: 5))
+        let sensitive = Fleet.sim(2, .blocked, name: "ceo-phone")
+        let others = (3..<8).map { Fleet.sim($0, .blocked) }
+        let sims = [decoy, sensitive] + others
+        let plan = Planner.plan(desired: sims, observed: Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) }), policy: Policy())
+        let markdown = PlanView.markdown(plan, context: Self.simulatorContext)
+        #expect(markdown.utf8.count < 5_000)
+        #expect(markdown.contains("| `\(Fleet.icc(2))` | ceo-phone | active → blocked | 1 |"), "\(markdown)")
+        #expect(markdown.contains(" … _(cut; 70,000 characters in all)_"))
+        #expect(!markdown.contains("Cut to fit"))
+    }
+
+    /// Every ICC of every step is named whenever that fits in GitHub's limit: 540 blocks
+    /// with notes and explanations (the review's case printed none of them), and more.
+    @Test(arguments: [540, 1_200, 2_400])
+    func everyStepIsNamedWhenTheICCsFit(count: Int) {
+        let sims = (0..<count).map { n in
+            DesiredSIM(icc: Fleet.icc(n), name: "tracker-\(n)", state: .blocked, note: "reported stolen, ticket OPS-\(n), by the night shift",
+                       location: SourceLocation(path: "m.yaml", line: n + 2, column: 5), stateLocation: SourceLocation(path: "m.yaml", line: n + 2, column: 20))
+        }
+        var plan = Planner.plan(desired: sims, observed: Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Fleet.live("ACTIVATED")) }), policy: Policy(),
+                                managed: count * 100)
+        let commit = DeclaringCommit(id: String(repeating: "a", count: 40), author: "Ann", authorTime: 1_796_000_000, authorZone: "+0100", subject: "Block them (#12)", pullRequest: 12)
+        plan.explanations = Explanations(declared: Dictionary(uniqueKeysWithValues: sims.map { ($0.icc, Declaration(line: $0.stateLocation, commit: commit)) }))
+        let markdown = PlanView.markdown(plan, context: Self.simulatorContext)
+        #expect(markdown.utf8.count <= PlanView.markdownLimit)
+        let missing = sims.filter { !markdown.contains("`\($0.icc)`") }
+        #expect(missing.isEmpty, "\(missing.count) of \(count) ICCs are not named")
+        #expect(markdown.contains("| `\(Fleet.icc(0))` | tracker-0 |"), "the first rows are shown whole")
     }
 
     @Test func markdownEscapesNamesThatWouldBreakTheTable() {

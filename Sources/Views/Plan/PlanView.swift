@@ -174,32 +174,103 @@ public enum PlanView {
         head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
 
         let footer = "\n<sub>simfleet \(escape(context.toolVersion)) · manifests \(escape(String(context.manifestDigest.prefix(12))))</sub>\n"
-        // Room for the note on what was left out.
-        let reserve = 400 + footer.utf8.count
+        return fit(head: head, groups: markdownGroups(plan, base: context.scope.changedSince), footer: footer, limit: limit, elsewhere: elsewhere)
+    }
+
+    /// The groups below `head`, within `limit` bytes, so that a reviewer is told of every
+    /// step. Rows are shown whole, in order, as far as they fit. A step whose row does not
+    /// fit is named by its ICC in a compact list below, and the room for that list is kept
+    /// from the start, group by group in order while the ICCs fit at all (a row that would
+    /// push an ICC out is not shown). Room for the errors and warnings is kept too. Only
+    /// past that are steps counted instead, with where the full plan is.
+    static func fit(head: String, groups: [MarkdownGroup], footer: String, limit: Int, elsewhere: String) -> String {
+        // The compact name of each step not shown as a row: "`ICC`, ".
+        func entry(_ icc: ICC) -> Int { icc.digits.utf8.count + 4 }
+        func listHeading(_ group: MarkdownGroup) -> Int { 64 + group.name.utf8.count }
+        let tail = 700 + footer.utf8.count
+        let room = limit - head.utf8.count - tail
+        // Groups that are not steps keep room for their rows, up to a quarter of the comment.
+        var otherRoom = min(limit / 4, groups.filter { $0.iccs == nil }.reduce(0) { $0 + $1.header.utf8.count + $1.footer.utf8.count + $1.rows.reduce(0) { $0 + $1.utf8.count } })
+        // Step groups whose every ICC is guaranteed a place, in order, while they fit.
+        var named: Set<String> = []
+        var pending = otherRoom
+        for group in groups {
+            guard let iccs = group.iccs else { continue }
+            let size = iccs.reduce(listHeading(group)) { $0 + entry($1) }
+            guard pending + size <= room else { break }
+            named.insert(group.name)
+            pending += size
+        }
         var out = head
-        var left: [String] = []
-        for group in markdownGroups(plan, base: context.scope.changedSince) {
-            let text = group.header + group.rows.joined() + group.footer
-            if out.utf8.count + text.utf8.count + reserve > limit {
-                left.append(group.title)
-            } else {
-                out += text
+        var unshown: [(group: MarkdownGroup, from: Int)] = []
+        for group in groups {
+            var text = group.header
+            var shown = 0
+            for (index, row) in group.rows.enumerated() {
+                var freed = 0
+                if let iccs = group.iccs {
+                    if named.contains(group.name) {
+                        freed = entry(iccs[index]) + (index == group.rows.count - 1 ? listHeading(group) : 0)
+                    }
+                } else {
+                    freed = min(otherRoom, (shown == 0 ? group.header.utf8.count + group.footer.utf8.count : 0) + row.utf8.count)
+                }
+                guard out.utf8.count + text.utf8.count + row.utf8.count + group.footer.utf8.count + (pending - freed) + tail <= limit else { break }
+                text += row
+                shown += 1
+                pending -= freed
+                if group.iccs == nil { otherRoom -= freed }
             }
+            if shown > 0 { out += text + group.footer }
+            if shown < group.rows.count { unshown.append((group, shown)) }
         }
-        if !left.isEmpty {
-            let named = left.count > 6 ? left.prefix(5).joined(separator: "; ") + " and \(left.count - 5) more" : left.joined(separator: "; ")
-            out += "\n> **Cut to fit:** \(named) \(left.count == 1 ? "is" : "are") not shown here. The full plan is in \(elsewhere).\n"
+        guard !unshown.isEmpty else { return out + footer }
+        let steps = unshown.reduce(0) { $0 + ($1.group.iccs == nil ? 0 : $1.group.rows.count - $1.from) }
+        out += "\n> [!NOTE]\n> **Cut to fit GitHub's limit:** "
+        out += steps > 0 ? "\(Wording.count(steps, "step")) \(steps == 1 ? "is" : "are") not shown as rows; below, each is named by its ICC as far as room allows. " : ""
+        out += "The full plan is in \(elsewhere).\n"
+        var uncounted: [String] = []
+        for (group, from) in unshown {
+            guard let iccs = group.iccs else {
+                uncounted.append("\(group.name): \(Wording.grouped(group.rows.count - from)) more not shown")
+                continue
+            }
+            let rest = iccs[from...]
+            var line = "\n**\(group.name) (\(Wording.grouped(rest.count)) more):** "
+            var listed = 0
+            for icc in rest {
+                let item = (listed == 0 ? "" : ", ") + "`\(icc.digits)`"
+                guard out.utf8.count + line.utf8.count + item.utf8.count + 300 + footer.utf8.count <= limit else { break }
+                line += item
+                listed += 1
+            }
+            if listed < rest.count { line += (listed == 0 ? "" : "; ") + "and \(Wording.grouped(rest.count - listed)) more, not named here" }
+            out += line + "\n"
         }
+        if !uncounted.isEmpty { out += "\n" + uncounted.map { "- " + escape($0) }.joined(separator: "\n") + "\n" }
         return out + footer
     }
 
-    /// A part of the comment that is kept or cut whole: a heading, its rows, a closing.
+    /// A part of the comment: a heading, its rows (shown whole, as far as they fit), a
+    /// closing; for a group of steps, each row's ICC, so a step whose row is cut is still named.
     struct MarkdownGroup {
-        /// "Block (1,200 steps)", for the note when the group is left out.
-        var title: String
+        /// "Block", for the compact list and the notes on what was cut.
+        var name: String
         var header: String
         var rows: [String]
         var footer: String
+        var iccs: [ICC]? = nil
+    }
+
+    /// A cell's text from outside (a note, a name): at most `cellLimit` characters, so no
+    /// one cell can push other steps out of the comment.
+    static let cellLimit = 300
+
+    static func cell(_ text: String) -> String {
+        guard text.unicodeScalars.count > cellLimit else { return escape(text) }
+        var cut = String.UnicodeScalarView()
+        cut.append(contentsOf: text.unicodeScalars.prefix(cellLimit))
+        return escape(String(cut)) + " … _(cut; \(Wording.grouped(text.unicodeScalars.count)) characters in all)_"
     }
 
     /// Steps grouped by action, then SIMs no longer managed, errors and warnings; long
@@ -212,34 +283,35 @@ public enum PlanView {
             guard !steps.isEmpty else { continue }
             let origins = base.flatMap { $0.pullRequestBase == nil ? nil : $0.origins }
             let rows = steps.map { step in
-                var notes = [step.manifestNote, step.note].compactMap { $0 }.map(escape)
-                if step.refused { notes.insert("**refused**: " + escape(step.reason ?? ""), at: 0) }
-                if let origin = origins?[step.icc] { notes.insert("_" + escape(origin.label) + "_", at: 0) }
+                var notes = [step.manifestNote, step.note].compactMap { $0 }.map(cell)
+                if step.refused { notes.insert("**refused**: " + cell(step.reason ?? ""), at: 0) }
+                if let origin = origins?[step.icc] { notes.insert("_" + cell(origin.label) + "_", at: 0) }
                 let column = declared.isEmpty ? "" : " \(declared[step.icc].map(declaredCell) ?? "") |"
-                return "| `\(step.icc)` | \(escape(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) |\(column) \(notes.joined(separator: " · ")) |\n"
+                return "| `\(step.icc)` | \(cell(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) |\(column) \(notes.joined(separator: " · ")) |\n"
             }
             let name = action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()
             let table = declared.isEmpty ? "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
                 : "| ICC | name | change | wave | declared | note |\n|---|---|---|---:|---|---|\n"
-            groups.append(group(name, count: steps.count, unit: "step", rows: rows, table: table))
+            var stepGroup = group(name, count: steps.count, rows: rows, table: table)
+            stepGroup.iccs = steps.map(\.icc)
+            groups.append(stepGroup)
         }
         if let base, !base.removed.isEmpty {
-            let rows = base.removed.map { "- " + escape(removedLine($0, base: base)) + "\n" }
-            groups.append(group("No longer managed; left as they are", count: rows.count, unit: "SIM", rows: rows))
+            let rows = base.removed.map { "- " + cell(removedLine($0, base: base)) + "\n" }
+            groups.append(group("No longer managed; left as they are", count: rows.count, rows: rows))
         }
         for (title, issues, severity) in [("Errors", plan.errors, Diagnostic.Severity.error), ("Warnings", plan.warnings, .warning)] where !issues.isEmpty {
-            groups.append(group(title, count: issues.count, unit: severity.rawValue, rows: issues.map { "- " + escape($0.formatted(severity)) + "\n" }))
+            groups.append(group(title, count: issues.count, rows: issues.map { "- " + escape($0.formatted(severity)) + "\n" }))
         }
         return groups
     }
 
     /// A heading and its rows, folded when there are more than `foldAfter`.
-    static func group(_ name: String, count: Int, unit: String, rows: [String], table: String = "") -> MarkdownGroup {
+    static func group(_ name: String, count: Int, rows: [String], table: String = "") -> MarkdownGroup {
         let title = "\(name) (\(Wording.grouped(count)))"
-        let described = "\(name) (\(Wording.count(count, unit)))"
         return count > foldAfter
-            ? MarkdownGroup(title: described, header: "\n<details><summary>\(title)</summary>\n\n" + table, rows: rows, footer: "\n</details>\n")
-            : MarkdownGroup(title: described, header: "\n#### \(title)\n\n" + table, rows: rows, footer: "")
+            ? MarkdownGroup(name: name, header: "\n<details><summary>\(title)</summary>\n\n" + table, rows: rows, footer: "\n</details>\n")
+            : MarkdownGroup(name: name, header: "\n#### \(title)\n\n" + table, rows: rows, footer: "")
     }
 
     static func escape(_ text: String) -> String { MarkdownText.escape(text) }
