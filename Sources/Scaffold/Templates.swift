@@ -81,14 +81,23 @@ extension Templates {
 
     ## Set up once
 
-    1. **Where simfleet comes from.** Set two repository variables (Settings → Secrets and
-       variables → Actions → Variables): `SIMFLEET_REPOSITORY` (for example
-       `your-org/simfleet`) and `SIMFLEET_REF` (a release tag of it). Only administrators
-       can change them, so no pull request can swap the binary that holds the key. Each
-       workflow's build job compiles that ref once, caches the binary, and checks it
-       against its SHA-256 on every run. If the simfleet repository is private, give the
-       build job's checkout a `token:` from a secret holding a fine-grained token that can
-       read that repository alone, or an `ssh-key:` holding a read-only deploy key of it.
+    1. **Where simfleet comes from.** Set repository variables (Settings → Secrets and
+       variables → Actions → Variables); only administrators can change them, so no pull
+       request can swap the binary that holds the key:
+       - `SIMFLEET_REPOSITORY` (for example `your-org/simfleet`) and `SIMFLEET_REF` (a
+         release tag of it, such as `v0.1.0`).
+       - `SIMFLEET_SHA256`: the SHA-256 of that release's `simfleet-REF-linux-x86_64.tar.gz`,
+         copied from its `SHA256SUMS` after checking the release. The build job downloads
+         the tarball and refuses it unless it matches; nothing is compiled and nothing is
+         cached.
+       - Only for a ref without a release, leave `SIMFLEET_SHA256` empty and set
+         `SIMFLEET_BUILD_IMAGE` to the build image pinned by digest
+         (`swift:6.1-noble@sha256:…`): the build job compiles the ref in it on every run,
+         with packages from Ubuntu's snapshot of a fixed date.
+       The jobs that run the binary check it against the SHA-256 the build job gives as an
+       output; it never travels beside the binary. If the simfleet repository is private,
+       the download needs a token that can read its releases, or the source build a `token:`
+       for its checkout: a fine-grained token that can read that repository alone.
     2. **Environments** (Settings → Environments), each holding the secret `NEXCON_API_KEY`
        and each limited to the branch `main` (Deployment branches and tags → Selected
        branches → `main`):
@@ -121,8 +130,25 @@ extension Templates {
       repository variables name, which a pull request cannot change.
       The pull request's files are checked out and read by simfleet as data: manifests and
       `simfleet.yaml` are parsed, never executed, links leading out of the repository are
-      not followed, and no step runs a script from the pull request. Fork pull requests
-      are not planned at all.
+      errors and are not followed, and no step runs a script from the pull request. Fork
+      pull requests are not planned at all.
+    - The plan job holds the key (to read statuses) and a token that can write the pull
+      request's comment. The one program simfleet starts there is git, to read history and
+      name who declared each step. It runs at the top of the checkout with the git
+      directory named, never discovering a repository in another folder (a bare repository
+      the pull request plants among the manifests is refused by `safe.bareRepository=explicit`),
+      with hooks, fsmonitor, textconv and every configured filter, diff and merge driver
+      turned off, and an environment holding no secret. A `.mailmap` in the pull request
+      cannot rename the author a step names.
+    - What the workflows upload lives under `$RUNNER_TEMP`, never at a path the checked-out
+      pull request could hold (a `plan.json` committed as a link to a runner file), and
+      `simfleet plan --out` removes a stale file before planning.
+    - Every workflow input and variable a shell step uses is checked against a pattern
+      first: `shards` is a number, `iccs` digits and spaces, `reason` one line.
+    - The binary is a release checked against `SIMFLEET_SHA256`, or built in an image
+      pinned by digest. No workflow uses the Actions cache: any job of the repository can
+      write an entry in the base branch's scope, so a binary and its checksum in one entry
+      could both be replaced.
     - Every environment that holds the key admits `main` only. A workflow a branch pusher
       edits and runs with `pull_request` or `workflow_dispatch` on their branch gets no key:
       the environment refuses the branch.
@@ -135,7 +161,15 @@ extension Templates {
 
     What this does not cover: a reviewer who approves a malicious change, and a compromised
     GitHub account with write access to `main`. Required reviews and the `nexcon-production`
-    reviewers are the control there.
+    reviewers are the control there. GitHub itself must be trusted: that
+    `pull_request_target` runs the base branch's workflow, that environments hold their
+    secrets back from other branches, that pinned actions are the commits named, and that
+    runners are fresh for each job. The plan job's key can read statuses but also act, as
+    NexCon has no read-only keys; a flaw in simfleet's own parsing of manifests would run in
+    that job, which is why manifests, settings, plan files and server answers are bounded
+    and checked whole before use, and why the parsers are fuzzed. A release's `SHA256SUMS`
+    proves only what the release holds: check the release (its tag, its workflow run)
+    before copying its sum into `SIMFLEET_SHA256`.
 
     ## How the pieces fit
 
