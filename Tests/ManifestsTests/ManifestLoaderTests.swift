@@ -26,6 +26,28 @@ import Testing
         }
     }
 
+    /// Random path strings, as a person or a script might type them, near a small tree:
+    /// the loader never traps, and a path it cannot use is a located error.
+    @Test func anyPathStringIsLoadedOrRefusedWithoutTrapping() async throws {
+        try await withTemporaryDirectory { dir in
+            // `up` climbs out of the tree through a link; nothing else is above it but the tree.
+            let root = dir.appendingPathComponent("root")
+            try write("sims:\n  - {icc: \"89450100250731069812\", state: active}\n", to: root.appendingPathComponent("m/a.yaml"))
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("x"), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("up").path, withDestinationPath: "..")
+            var generator = SeededGenerator(seed: 0x9a7e_f00d)
+            let pieces = ["/", "/", ".", "m", "x", "up", "a.yaml", " ", "é", "//", "m/"]
+            for _ in 0..<300 {
+                let count = Int(generator.next() % 6)
+                let tail = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+                let path = root.path + "/" + tail
+                let set = await ManifestLoader.load(paths: [path])
+                #expect(set.isValid == set.diagnostics.isEmpty, "\(path.debugDescription)")
+                #expect(set.sims.count <= 1, "\(path.debugDescription)")
+            }
+        }
+    }
+
     @Test func missingPathIsAnError() async {
         let set = await ManifestLoader.load(paths: ["/nonexistent/manifests"])
         #expect(coded(set.diagnostics) == ["/nonexistent/manifests: error: SF-FILE-READ"])
