@@ -62,7 +62,7 @@ for name, block in by_name.items():
     for index, line in enumerate(lines):
         if "uses: actions/upload-artifact@" not in line:
             continue
-        paths = []
+        uploaded = []
         for following in range(index + 1, len(lines)):
             text = lines[following]
             if re.match(r"\s*- ", text) or not text.strip():
@@ -73,12 +73,20 @@ for name, block in by_name.items():
                 for more in lines[following + 1:]:
                     if len(more) - len(more.lstrip()) <= indent or not more.strip():
                         break
-                    paths.append(more.strip())
+                    uploaded.append(more.strip())
             elif found:
-                paths.append(found.group(2).strip())
-        for path in paths:
+                uploaded.append(found.group(2).strip())
+        for path in uploaded:
             if not path.startswith("${{ runner.temp }}/") and path != "bin/":
                 problems.append(f"{name}: uploads {path}, which is not under RUNNER_TEMP")
+    # What is built is built from pinned parts: the image by digest, packages from a dated
+    # snapshot; runners install nothing.
+    for line in re.findall(r"^.*docker run.*$", block, re.M):
+        if '"$SIMFLEET_BUILD_IMAGE"' not in line or "@sha256:[0-9a-f]{64}" not in block:
+            problems.append(f"{name}: docker runs only the build image pinned by digest ($SIMFLEET_BUILD_IMAGE, checked)")
+    for line in re.findall(r"^.*apt-get (?:update|install).*$", block, re.M):
+        if line.count("--snapshot") < (2 if "update" in line and "install" in line else 1):
+            problems.append(f"{name}: apt-get takes packages from a dated snapshot (--snapshot), so their versions are pinned")
     if "actions/cache" in block:
         problems.append(f"{name}: no cache: any job can write one, and a binary must not travel with its checksum")
 for name, block in by_name.items():

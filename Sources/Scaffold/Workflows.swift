@@ -91,9 +91,9 @@ enum Workflows {
     }
 
     /// The build job's binary, checked against the SHA-256 the build job gave as an output
-    /// (not a file of the artifact), unpacked in a job (it needs nothing installed), and
-    /// `extra` packages the job's steps use.
-    static func installBinary(with extra: String = "") -> String {
+    /// (not a file of the artifact), unpacked in a job. It needs nothing installed, and the
+    /// jobs install nothing: jq, which two of them use, comes with GitHub's runner image.
+    static func installBinary() -> String {
         #"""
               - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
                 with:
@@ -105,7 +105,7 @@ enum Workflows {
                 run: |
                   [[ "$EXPECTED" =~ ^[0-9a-f]{64}$ ]] || { echo "::error::The build job gave no SHA-256"; exit 1; }
                   echo "$EXPECTED  bin/simfleet" | sha256sum --check --strict
-              - run: chmod +x bin/simfleet\#(extra.isEmpty ? "" : " && sudo apt-get update -qq && sudo apt-get install -y -qq " + extra)
+              - run: chmod +x bin/simfleet
         """#
     }
 
@@ -150,7 +150,7 @@ enum Workflows {
               ref: ${{ github.event.pull_request.head.sha }}
               fetch-depth: 0   # history and tags: --changed-since needs every commit since the tag
               persist-credentials: false
-    \#(installBinary(with: "jq"))
+    \#(installBinary())
           - name: Annotate the manifests (no secrets needed)
             run: bin/simfleet validate --format github manifests || true
           - name: Plan everything the apply after merge would do, and keep the pull request's comment
@@ -413,7 +413,7 @@ enum Workflows {
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
               persist-credentials: true   # pushes the branch; this job uploads from RUNNER_TEMP only, never the checkout
-    \#(installBinary(with: "jq"))
+    \#(installBinary())
           - name: Write the block into the manifests, on a branch
             env:
               ICCS: ${{ inputs.iccs }}

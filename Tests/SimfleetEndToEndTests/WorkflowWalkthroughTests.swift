@@ -9,8 +9,8 @@ import YAML
 /// pull-request refs, against a simulator process and a loopback GitHub. Each `run:` step
 /// runs under bash as Actions runs it (`-eo pipefail`); `uses:` steps are played by the
 /// walk-through (checkout is a clone of the origin at the run's ref, artifacts are copied
-/// between jobs, the binary is the one under test); only the step that installs packages
-/// on the runner is left out.
+/// between jobs, the binary is the one under test, checked against its SHA-256 as the
+/// jobs check it); only the `chmod` of that binary, a link to the one under test, is left out.
 @Suite struct WorkflowWalkthroughTests {
     /// With SIMFLEET_WALKTHROUGH_SAMPLES naming a folder, the posted bodies are kept there,
     /// to be read by people (the README's samples come from here).
@@ -245,7 +245,7 @@ final class Walkthrough: @unchecked Sendable {
                 continue
             }
             guard let script = step["run"]?.text else { continue }
-            if script.hasPrefix("chmod +x bin/simfleet") { continue }   // the runner's packages
+            if script.hasPrefix("chmod +x bin/simfleet") { continue }   // a link to the binary under test
             if let condition = step["if"]?.text, !holds(condition, ref: ref) { continue }
             var environment = ProcessInfo.processInfo.environment.merging(GitRepository.environment) { $1 }
             environment["PATH"] = root.appendingPathComponent("tools").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
