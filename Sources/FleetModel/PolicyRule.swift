@@ -58,13 +58,20 @@ public struct FreezeWindow: Sendable, Hashable {
     public var to: Int
     /// An IANA time zone name, such as Europe/Copenhagen.
     public var timeZone: String
+    /// The actions the freeze holds back; every action unless simfleet.yaml names some.
+    /// A freeze that leaves `block` free lets a stolen SIM be blocked at any hour.
+    public var actions: Set<SIMAction>
 
-    public init(days: Set<Day>, from: Int, to: Int, timeZone: String) {
+    public init(days: Set<Day>, from: Int, to: Int, timeZone: String, actions: Set<SIMAction> = Set(SIMAction.allCases)) {
         self.days = days
         self.from = from
         self.to = to
         self.timeZone = timeZone
+        self.actions = actions
     }
+
+    /// Whether the freeze holds `action` back (when it is in effect).
+    public func holds(_ action: SIMAction) -> Bool { actions.contains(action) }
 
     /// Whether a moment that falls on `day` at `minute` (local to the window's zone) is
     /// frozen; `previousDay` is the day before, for windows past midnight.
@@ -75,10 +82,12 @@ public struct FreezeWindow: Sendable, Hashable {
         return (onDay && minute >= from) || ((days.isEmpty || days.contains(yesterday)) && minute <= to)
     }
 
-    /// "fri 15:00–23:59 Europe/Copenhagen"
+    /// "fri 15:00–23:59 Europe/Copenhagen", and "(activate, restore)" when it holds back
+    /// only some actions.
     public var summary: String {
         let named = days.isEmpty ? "every day" : days.sorted().map(\.rawValue).joined(separator: ",")
-        return "\(named) \(Self.clock(from))–\(Self.clock(to)) \(timeZone)"
+        let only = actions.count == SIMAction.allCases.count ? "" : " (" + actions.sorted().map(\.rawValue).joined(separator: ", ") + ")"
+        return "\(named) \(Self.clock(from))–\(Self.clock(to)) \(timeZone)\(only)"
     }
 
     public static func clock(_ minute: Int) -> String {

@@ -205,9 +205,9 @@ public struct SimfleetConfig: Sendable, Equatable {
         return (diagnostics.hasErrors ? nil : rule, diagnostics)
     }
 
-    private static func readActions(_ node: YAMLNode, key: String) -> (actions: Set<SIMAction>, diagnostics: [Diagnostic]) {
+    private static func readActions(_ node: YAMLNode, key: String, code: DiagnosticCode = .configPolicy) -> (actions: Set<SIMAction>, diagnostics: [Diagnostic]) {
         guard case .sequence(let items, _) = node else {
-            return ([], [.error(.configPolicy, at: node.location, "'\(key)' must be a list of actions, such as [terminate]")])
+            return ([], [.error(code, at: node.location, "'\(key)' must be a list of actions, such as [terminate]")])
         }
         var actions: Set<SIMAction> = []
         var diagnostics: [Diagnostic] = []
@@ -217,7 +217,7 @@ public struct SimfleetConfig: Sendable, Equatable {
             } else {
                 let valid = SIMAction.allCases.map(\.rawValue)
                 let hint = item.text.flatMap { Suggestion.nearest(to: $0, in: valid) }.map { "; did you mean '\($0)'?" } ?? ""
-                diagnostics.append(.error(.configPolicy, at: item.location, "'\(Diagnostic.excerpt(item.text ?? item.kindName))' in '\(key)' is not an action (valid: \(valid.joined(separator: ", ")))\(hint)"))
+                diagnostics.append(.error(code, at: item.location, "'\(Diagnostic.excerpt(item.text ?? item.kindName))' in '\(key)' is not an action (valid: \(valid.joined(separator: ", ")))\(hint)"))
             }
         }
         return (actions, diagnostics)
@@ -227,7 +227,16 @@ public struct SimfleetConfig: Sendable, Equatable {
         guard case .mapping = node else {
             return (nil, [.error(.configFreeze, at: node.location, "'freeze' must be a mapping: {days: [fri], from: \"15:00\", to: \"23:59\", timezone: Europe/Copenhagen}")])
         }
-        var diagnostics = node.unknownKeys(["days", "from", "to", "timezone"], context: "'freeze'")
+        var diagnostics = node.unknownKeys(["days", "from", "to", "timezone", "actions"], context: "'freeze'")
+        var actions = Set(SIMAction.allCases)
+        if let list = node["actions"] {
+            let read = readActions(list, key: "freeze.actions", code: .configFreeze)
+            diagnostics += read.diagnostics
+            if read.diagnostics.isEmpty && read.actions.isEmpty {
+                diagnostics.append(.error(.configFreeze, at: list.location, "'freeze.actions' is empty, so the freeze holds nothing back; name the actions it holds, such as [activate, restore], or leave it out for all"))
+            }
+            actions = read.actions
+        }
         var days: Set<FreezeWindow.Day> = []
         if let list = node["days"], !list.isNull {
             if case .sequence(let items, _) = list {
@@ -265,6 +274,6 @@ public struct SimfleetConfig: Sendable, Equatable {
             diagnostics.append(.error(.configFreeze, at: node.location, "'freeze' needs 'timezone:', an IANA name such as Europe/Copenhagen, so a freeze means the same on every runner"))
         }
         guard !diagnostics.hasErrors, ends.count == 2 else { return (nil, diagnostics) }
-        return (FreezeWindow(days: days, from: ends[0], to: ends[1], timeZone: zone), diagnostics)
+        return (FreezeWindow(days: days, from: ends[0], to: ends[1], timeZone: zone, actions: actions), diagnostics)
     }
 }

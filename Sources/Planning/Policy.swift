@@ -249,7 +249,7 @@ extension Policy {
                 if rule.requireNote.contains(step.action), (step.manifestNote ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                     steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: effect, reason: "\(step.action.rawValue) needs the SIM's note: (a ticket) in the manifest"))
                 }
-                if let window = rule.freeze, let frozen {
+                if let window = rule.freeze, window.holds(step.action), let frozen {
                     switch frozen {
                     case nil:
                         steps[index].verdicts.append(RuleVerdict(rule: rule.name, effect: .freeze, reason: "frozen \(window.summary); judged when apply runs"))
@@ -302,7 +302,7 @@ extension Policy {
     /// still to come. Only `mode: deny` freezes hold; a warning was given when apply began.
     public func freezeHolding(_ step: Step, labels: [String: String], clock: PolicyClock) -> RuleVerdict? {
         for rule in rules where rule.mode == .deny && rule.matches(labels) {
-            guard let window = rule.freeze else { continue }
+            guard let window = rule.freeze, window.holds(step.action) else { continue }
             // A zone that cannot be read counts as inside: the safe side.
             let inside = clock.local(in: window.timeZone).map { window.contains(day: $0.day, minute: $0.minute) } ?? true
             guard inside else { continue }

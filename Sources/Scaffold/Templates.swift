@@ -53,7 +53,10 @@ enum Templates {
     #     requireNote: [block]        # a block needs the SIM's note: (a ticket)
     #   - name: no changes in the Friday freeze
     #     match: {}
-    #     freeze: {days: [fri], from: "15:00", to: "23:59", timezone: Europe/Copenhagen}
+    #     # Block is left free, so a stolen SIM is blocked at any hour (break glass and
+    #     # drift repairs too); leave actions out to hold back every action.
+    #     freeze: {days: [fri], from: "15:00", to: "23:59", timezone: Europe/Copenhagen,
+    #              actions: [activate, restore, terminate]}
     #     mode: warn                  # deny (the default) or warn
 
     """#

@@ -127,4 +127,30 @@ import Views
         ])
         Golden.check(diagnostics.map { $0.formatted + "\n" }.joined(), matches: "policy-mistakes.txt", in: Golden.fixtures())
     }
+
+    /// A freeze names the actions it holds back; every action when it names none.
+    @Test func aFreezeNamesTheActionsItHolds() {
+        let (config, diagnostics) = SimfleetConfig.parse(path: "s.yaml", bytes: Array("""
+            policy:
+              - name: weekend
+                freeze: {days: [sat, sun], from: "00:00", to: "23:59", timezone: UTC, actions: [activate, restore, terminate]}
+              - name: all day
+                freeze: {from: "00:00", to: "23:59", timezone: UTC}
+            """.utf8))
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(config.policy.map { $0.freeze?.actions } == [[.activate, .restore, .terminate], Set(SIMAction.allCases)])
+        #expect(config.policy.first?.freeze?.summary == "sun,sat 00:00–23:59 UTC (activate, restore, terminate)")
+        let (_, mistakes) = SimfleetConfig.parse(path: "s.yaml", bytes: Array("""
+            policy:
+              - name: empty
+                freeze: {from: "00:00", to: "23:59", timezone: UTC, actions: []}
+              - name: typo
+                freeze: {from: "00:00", to: "23:59", timezone: UTC, actions: [blok]}
+            """.utf8))
+        #expect(mistakes.map(\.formatted) == [
+            "s.yaml:3:66: error: 'freeze.actions' is empty, so the freeze holds nothing back; name the actions it holds, such as [activate, restore], or leave it out for all",
+            "s.yaml:5:67: error: 'blok' in 'freeze.actions' is not an action (valid: activate, block, restore, terminate); did you mean 'block'?",
+        ])
+        #expect(coded(mistakes) == ["s.yaml:3:66: error: SF-CONFIG-FREEZE", "s.yaml:5:67: error: SF-CONFIG-FREEZE"])
+    }
 }

@@ -22,6 +22,8 @@ import Testing
     }
 
     static let fridayFreeze = FreezeWindow(days: [.fri], from: 15 * 60, to: 23 * 60 + 59, timeZone: "Europe/Copenhagen")
+    static let blockFree = FreezeWindow(days: [.fri], from: 15 * 60, to: 23 * 60 + 59, timeZone: "Europe/Copenhagen",
+                                        actions: [.activate, .restore, .terminate])
     static let overnight = FreezeWindow(days: [.fri], from: 22 * 60, to: 6 * 60, timeZone: "UTC")
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -35,6 +37,12 @@ import Testing
     }
 
     static let cases: [Case] = [
+        Case(name: "a freeze that leaves block free lets a block through", rule: PolicyRule(name: "r", freeze: blockFree, location: at),
+             step: step(.block), labels: [:], clock: utc("2026-11-27T15:10:00Z"), effects: []),
+        Case(name: "a freeze that leaves block free holds a restore", rule: PolicyRule(name: "r", freeze: blockFree, location: at),
+             step: step(.restore), labels: [:], clock: utc("2026-11-27T15:10:00Z"), effects: [.deny]),
+        Case(name: "a freeze that leaves block free marks no block at plan time", rule: PolicyRule(name: "r", freeze: blockFree, location: at),
+             step: step(.block), labels: [:], clock: nil, effects: []),
         Case(name: "deny terminate, prod SIM", rule: PolicyRule(name: "r", match: prod, deny: [.terminate], location: at),
              step: step(.terminate), labels: prod, clock: nil, effects: [.deny]),
         Case(name: "deny terminate, dev SIM: no match", rule: PolicyRule(name: "r", match: prod, deny: [.terminate], location: at),
