@@ -119,6 +119,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case setNotEditable = "SF-SET-NOT-EDITABLE"
     /// `set` names an ICC no manifest declares.
     case setUndeclared = "SF-SET-UNDECLARED"
+    /// `break-glass` cannot block a SIM as asked (not active, denied by a rule, protected
+    /// from the edit); nothing is sent.
+    case breakGlass = "SF-BREAK-GLASS"
+    /// The break-glass holds (tags `simfleet/hold/*`) cannot be read; nothing is sent.
+    case gitHolds = "SF-GIT-HOLDS"
 
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
 }

@@ -61,7 +61,8 @@ struct Git: Sendable {
         do {
             try process.run()
         } catch {
-            throw .gitFailed("cannot run \(executable.path) (\(error.localizedDescription))")
+            // Foundation cannot start a program under an open-file limit much below 256.
+            throw ChangedSinceError("cannot start \(executable.path) (\(error.localizedDescription)), which simfleet needs to read the repository's history and break-glass holds; if the open-file limit is low (ulimit -n), raise it to 1024")
         }
         // Threads of their own, not Dispatch's pool: callers run several git processes at
         // once, and a pool whose threads all wait on pipes grows by one thread a second.

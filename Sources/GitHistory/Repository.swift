@@ -66,10 +66,23 @@ public struct Repository: Sendable {
         return repository
     }
 
+    /// Whether `folder` or a folder above it holds a `.git`, as any work tree's top does;
+    /// found without starting git.
+    static func mayHoldOne(_ folder: String) -> Bool {
+        guard var current = PathName.real(folder) else { return false }
+        while true {
+            var info = stat()
+            if lstat(PathName.join(current, ".git"), &info) == 0 { return true }
+            let up = PathName.parent(of: current)
+            if up == current { return false }
+            current = up
+        }
+    }
+
     /// Runs `git ARGUMENTS` at the top of the work tree, hardened.
-    func run(_ arguments: [String], input: [UInt8] = []) throws(ChangedSinceError) -> Git.Output {
+    func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) throws(ChangedSinceError) -> Git.Output {
         try git.run(hardening + ["--git-dir=\(gitDirectory)", "--work-tree=\(top)"] + arguments, in: top, input: input,
-                    fixedEnvironment: ["GIT_CEILING_DIRECTORIES": PathName.parent(of: top)])
+                    fixedEnvironment: environment.merging(["GIT_CEILING_DIRECTORIES": PathName.parent(of: top)]) { $1 })
     }
 
     /// `path` (as the user spells it, from the starting folder) relative to the top, if it

@@ -142,6 +142,8 @@ public struct Plan: Sendable, Hashable {
     public var blastRadius: BlastRadius
     /// Where each changed SIM's desired state was declared, when git could tell.
     public var explanations = Explanations.none
+    /// Break-glass holds that keep a planned activate or restore back, by ICC.
+    public var holds: [Hold] = []
 
     /// Whether the manifests and the fleet differ: any step, refused terminations included,
     /// since a drift check must see them, or any SIM with a job in progress, which is not

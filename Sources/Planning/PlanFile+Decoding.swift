@@ -78,6 +78,9 @@ extension PlanFile {
         var summary: Summary
         var blastRadius: Radius
         var explanations: Explained
+        struct SavedHold: Decodable { var icc, reason, run, branch, by, at: String }
+        /// Shown by `show`; apply reads the holds from the repository, never from here.
+        var holds: [SavedHold]?
         var steps: [SavedStep]
         var sims: [SavedSIM]
         var errors: [Issue]
@@ -159,10 +162,14 @@ extension PlanFile {
         }
         let summary = PlanSummary(managed: s.managed, activate: s.activate, block: s.block, restore: s.restore, terminate: s.terminate,
                                   refused: s.refused, unchanged: s.unchanged, pending: s.pending, errors: s.errors)
-        let plan = Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary,
+        var plan = Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary,
                         blastRadius: BlastRadius(disruptive: r.disruptive, managed: r.managed,
                                                  limit: BlastRadiusLimit(percent: r.percent, minimum: r.minimum)),
                         explanations: Explanations(declared: declared, unavailable: document.explanations.unavailable))
+        plan.holds = (document.holds ?? []).prefix(10_000).compactMap { saved in
+            ICC.validate(saved.icc) == nil
+                ? Hold(icc: ICC(unchecked: saved.icc), reason: saved.reason, run: saved.run, branch: saved.branch, by: saved.by, at: saved.at) : nil
+        }
         return .success(PlanFile(plan: plan, simfleetVersion: document.simfleetVersion,
                                  target: PlanTarget(kind: kind, url: document.target.url),
                                  manifestDigest: document.manifestDigest,

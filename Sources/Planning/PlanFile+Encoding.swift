@@ -15,6 +15,16 @@ extension PlanFile {
         writeSummary(&w)
         w.object("explanations") { w in w.field("unavailable", plan.explanations.unavailable) }
         writePolicy(&w)
+        w.array("holds", plan.holds) { w, hold in
+            w.object { w in
+                w.field("icc", hold.icc)
+                w.field("reason", hold.reason)
+                w.field("run", hold.run)
+                w.field("branch", hold.branch)
+                w.field("by", hold.by)
+                w.field("at", hold.at)
+            }
+        }
         let declared = plan.explanations.declared
         w.array("steps", plan.steps) { w, step in Self.writeStep(&w, step, declared: declared[step.icc]) }
         w.array("sims", plan.sims) { w, sim in

@@ -31,7 +31,9 @@ public enum Planner {
         sims.sort { $0.icc < $1.icc }
         errors.sort(by: issueOrder)
         warnings.sort(by: issueOrder)
-        return Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary, blastRadius: blastRadius)
+        var plan = Plan(steps: steps, sims: sims, errors: errors, warnings: warnings, summary: summary, blastRadius: blastRadius)
+        plan.holds = Set(steps.compactMap { step in if case .held(let hold)? = policy.refusal(step) { hold } else { nil } }).sorted { $0.icc < $1.icc }
+        return plan
     }
 
     /// Each SIM's labels, for the policy rules.

@@ -48,6 +48,9 @@ public struct Policy: Sendable, Equatable {
     public var allowTerminate: TerminateAllowance
     public var statusMapping: StatusMapping
     public var blastRadius: BlastRadiusLimit
+    /// Break-glass holds in force: SIMs the manifests still declare otherwise, which no
+    /// activate or restore may reach until the hold ends (`Hold`).
+    public var holds: [ICC: Hold] = [:]
     /// simfleet.yaml's `policy:` rules, in order; `judge` applies them.
     public var rules: [PolicyRule]
 
@@ -57,6 +60,17 @@ public struct Policy: Sendable, Equatable {
         self.statusMapping = statusMapping
         self.blastRadius = blastRadius
         self.rules = rules
+    }
+
+    /// The holds among `found` that are in force: for SIMs declared in `declared`, other
+    /// than blocked or terminated (a hold on a SIM main declares blocked has done its work).
+    public static func holdsInForce(_ found: [ICC: Hold], declared: [DesiredSIM]) -> [ICC: Hold] {
+        guard !found.isEmpty else { return [:] }
+        var inForce: [ICC: Hold] = [:]
+        for sim in declared where sim.state != .blocked && sim.state != .terminated {
+            if let hold = found[sim.icc] { inForce[sim.icc] = hold }
+        }
+        return inForce
     }
 
     /// Settings from `simfleet.yaml` over the defaults, and the run's own allowance.
@@ -73,6 +87,7 @@ public struct Policy: Sendable, Equatable {
     /// simfleet.yaml), never by a plan file; nil when it may be sent. No flag lifts a denial.
     public func refusal(_ step: Step) -> Refusal? {
         if step.action == .terminate && step.protect { return .protected }
+        if step.action == .activate || step.action == .restore, let hold = holds[step.icc] { return .held(hold) }
         if let denial = step.verdicts.first(where: { $0.effect == .deny }) {
             return .denied(rule: denial.rule, reason: denial.reason)
         }
@@ -135,12 +150,15 @@ public enum Refusal: Sendable, Hashable {
     case notAllowed(ICC)
     /// A policy rule in simfleet.yaml denies it: no flag lifts that, only a reviewed change.
     case denied(rule: String, reason: String)
+    /// A break-glass hold keeps the SIM blocked until main declares it so, or it is released.
+    case held(Hold)
 
     public var message: String {
         switch self {
         case .protected: "protected: the manifest sets protect: true"
         case .notAllowed(let icc): "not allowed: run apply with --allow-terminate \(icc) (the terminate workflow)"
         case .denied(let rule, let reason): "denied by policy rule '\(rule)': \(reason)"
+        case .held(let hold): "\(hold.summary): merge that branch's pull request so main declares it blocked, or release the hold (simfleet release-hold \(hold.icc))"
         }
     }
 }
@@ -295,6 +313,20 @@ extension Policy {
             steps[index].refused = true
             steps[index].reason = refusal.message
         }
+    }
+
+    /// This policy with no freeze in any rule: break glass blocks at any hour, while every
+    /// other rule still holds.
+    public var ignoringFreezes: Policy {
+        var copy = self
+        copy.rules = rules.map { rule in
+            var rule = rule
+            rule.freeze = nil
+            return rule
+        }
+        // A rule that asked only for a freeze now asks nothing.
+        copy.rules.removeAll { $0.deny.isEmpty && $0.maxSteps == nil && $0.requireNote.isEmpty }
+        return copy
     }
 
     /// The freeze that holds `step` back at `clock`'s moment, if any: apply asks as each

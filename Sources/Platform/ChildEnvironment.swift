@@ -9,6 +9,8 @@ public enum ChildEnvironment {
         "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "XDG_CONFIG_HOME",
         // These only narrow what git reads: less configuration, no search above a folder.
         "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CEILING_DIRECTORIES",
+        // Who a commit or tag simfleet makes is by (break glass): names, not secrets.
+        "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
     ]
 
     /// `environment` reduced to the allowlist, with `fixed` set over it.

@@ -59,7 +59,7 @@ public struct ApplyOptions: Sendable {
     public func refusal(_ step: Step) -> (outcome: StepOutcome, detail: String)? {
         policy.refusal(step).map { refusal in
             switch refusal {
-            case .protected, .denied: (.refused, refusal.message)
+            case .protected, .denied, .held: (.refused, refusal.message)
             case .notAllowed: (.awaitingTermination, refusal.message)
             }
         }

@@ -57,10 +57,16 @@ struct FleetSession {
         if set.isValid && !(targeting.iccs.isEmpty && targeting.labels.isEmpty) && selected.isEmpty {
             diagnostics.append(Targeting.noMatch(at: targetSource, "no SIMs match"))
         }
-        let policy = Policy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping,
+        var policy = Policy(allowTerminate: fleet.terminateAllowance, statusMapping: config.statusMapping,
                             blastRadiusPercent: config.blastRadiusPercent, blastRadiusMinimum: config.blastRadiusMinimum,
                             rules: config.policy)
         if set.isValid { diagnostics += policy.allowanceProblems(declared: set.sims) }
+        // Break-glass holds travel with the repository's tags; one that cannot be read stops the run.
+        do {
+            policy.holds = Policy.holdsInForce(try Holds.read(), declared: set.sims)
+        } catch {
+            diagnostics.append(.error(.gitHolds, at: SourceLocation(path: "refs/tags/" + Hold.tagPrefix), error.description))
+        }
         if diagnostics.hasErrors {
             for line in diagnostics.sorted().formattedLines(omitted: set.omittedDiagnostics) { Output.error(line) }
             Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount + set.omittedDiagnostics, "error")) above first.")

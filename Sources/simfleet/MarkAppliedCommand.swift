@@ -2,6 +2,8 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import GitHistory
+import Manifests
+import Planning
 import Platform
 import Views
 
@@ -29,6 +31,9 @@ extension SimfleetCommand {
         @Option(help: "The branch the pipeline applies; HEAD must be on it.")
         var branch = "origin/main"
 
+        @Option(name: .customLong("manifests"), help: "The manifests whose blocked SIMs' break-glass holds are released (repeatable). Default: manifests")
+        var paths: [String] = []
+
         func validate() throws {
             for (flag, ref) in [("--tag", tag), ("--branch", branch)] where ref.isEmpty || ref.hasPrefix("-") || ref.contains(where: { $0.isNewline || $0 == "\0" || $0 == " " }) {
                 throw ValidationError("\(flag) needs a git ref such as simfleet/applied or origin/main")
@@ -54,6 +59,30 @@ extension SimfleetCommand {
                 case .created(let head): Output.write(Array("\(tag) created at \(head.prefix(12)).\n".utf8))
                 case .moved(let from, let to): Output.write(Array("\(tag) moved from \(from.prefix(12)) to \(to.prefix(12)).\n".utf8))
                 case .alreadyThere(let head): Output.write(Array("\(tag) is already at \(head.prefix(12)).\n".utf8))
+                }
+            } catch {
+                throw refuse("error: \(TerminalText.escape(error.description))")
+            }
+            try await releaseHoldsDone()
+        }
+
+        /// Holds whose SIMs the converged manifests declare blocked (or terminated) have
+        /// done their work: their tags are deleted here, and pushing with --prune deletes
+        /// them on the origin (`git push --prune origin 'refs/tags/simfleet/hold/*:refs/tags/simfleet/hold/*'`).
+        func releaseHoldsDone() async throws {
+            let holds: [ICC: Hold]
+            do {
+                holds = try Holds.read()
+            } catch {
+                throw refuse("error: \(TerminalText.escape(error.description)); the tag moved, but no hold was released")
+            }
+            guard !holds.isEmpty else { return }
+            let set = await ManifestLoader.load(paths: paths.isEmpty ? ["manifests"] : paths)
+            guard set.isValid else { throw refuse("error: the manifests do not validate, so no hold was released; run simfleet validate") }
+            let done = set.sims.filter { holds[$0.icc] != nil && ($0.state == .blocked || $0.state == .terminated) }.map(\.icc)
+            do {
+                for icc in try Holds.release(done) {
+                    Output.write(Array("released the break-glass hold on \(icc): main declares it \(set.sims.first { $0.icc == icc }!.state.rawValue).\n".utf8))
                 }
             } catch {
                 throw refuse("error: \(TerminalText.escape(error.description))")

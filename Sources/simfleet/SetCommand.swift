@@ -59,25 +59,8 @@ extension SimfleetCommand {
             guard problems.isEmpty else { throw fail(problems, omitted: set.omittedDiagnostics) }
 
             let edit = ManifestEditor.Edit(state: desired, note: note)
-            let byFile = Dictionary(grouping: Set(wanted), by: { declared[$0]!.location.path })
-            var written: [(path: String, bytes: [UInt8])] = []
-            for (path, inFile) in byFile.sorted(by: { $0.key < $1.key }) {
-                let bytes: [UInt8]
-                switch RegularFile.read(path, limit: limits.maximumFileSize) {
-                case .success(let read): bytes = read
-                case .failure(let problem): throw fail([.error(.fileRead, at: SourceLocation(path: path), "cannot edit it: \(problem)")])
-                }
-                switch ManifestEditor.apply(Dictionary(uniqueKeysWithValues: inFile.map { ($0, edit) }), to: bytes, path: path) {
-                case .failure(let problem): throw fail([problem])
-                case .success(let result):
-                    for icc in Set(inFile).subtracting(result.edited).sorted() {
-                        problems.append(.error(.setNotEditable, at: declared[icc]!.location, "could not find this entry's 'icc:' to edit; edit it by hand"))
-                    }
-                    written.append((path, result.bytes))
-                }
-            }
-            problems += check(written, against: set, wanted: wanted, edit: edit)
-            guard problems.isEmpty else { throw fail(problems) }
+            let (written, found) = Self.edits(wanted, edit: edit, set: set, limit: limits.maximumFileSize)
+            guard found.isEmpty else { throw fail(found) }
             var done: [String] = []
             for (path, bytes) in written {
                 do {
@@ -98,12 +81,40 @@ extension SimfleetCommand {
             Output.write(Array("Edited \(Wording.count(wanted.count, "SIM")) in \(Wording.count(written.count, "file")); nothing was sent. Commit the change, and plan it.\n".utf8))
         }
 
+        /// Each file's new bytes with `edit` made to the SIMs `wanted` (all declared in
+        /// `set`), checked whole: nothing is to be written unless every edit is made and the
+        /// edited files still validate. `break-glass` makes its edits here too.
+        static func edits(_ wanted: [ICC], edit: ManifestEditor.Edit, set: ManifestSet, limit: Int) -> (written: [(path: String, bytes: [UInt8])], problems: [Diagnostic]) {
+            let declared = Dictionary(set.sims.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
+            let byFile = Dictionary(grouping: Set(wanted), by: { declared[$0]!.location.path })
+            var written: [(path: String, bytes: [UInt8])] = []
+            var problems: [Diagnostic] = []
+            for (path, inFile) in byFile.sorted(by: { $0.key < $1.key }) {
+                let bytes: [UInt8]
+                switch RegularFile.read(path, limit: limit) {
+                case .success(let read): bytes = read
+                case .failure(let problem): return ([], [.error(.fileRead, at: SourceLocation(path: path), "cannot edit it: \(problem)")])
+                }
+                switch ManifestEditor.apply(Dictionary(uniqueKeysWithValues: inFile.map { ($0, edit) }), to: bytes, path: path) {
+                case .failure(let problem): return ([], [problem])
+                case .success(let result):
+                    for icc in Set(inFile).subtracting(result.edited).sorted() {
+                        problems.append(.error(.setNotEditable, at: declared[icc]!.location, "could not find this entry's 'icc:' to edit; edit it by hand"))
+                    }
+                    written.append((path, result.bytes))
+                }
+            }
+            problems += check(written, against: set, wanted: wanted, edit: edit, limit: limit)
+            return (problems.isEmpty ? written : [], problems)
+        }
+
         /// The edited files must decode without errors, and declare what was asked.
-        func check(_ written: [(path: String, bytes: [UInt8])], against set: ManifestSet, wanted: [ICC], edit: ManifestEditor.Edit) -> [Diagnostic] {
+        static func check(_ written: [(path: String, bytes: [UInt8])], against set: ManifestSet, wanted: [ICC], edit: ManifestEditor.Edit,
+                          limit: Int) -> [Diagnostic] {
             let edited = Set(written.map(\.path))
             let sources = set.files.map { file -> ManifestSource in
                 if let bytes = written.first(where: { $0.path == file })?.bytes { return ManifestSource(path: file, bytes: bytes) }
-                return ManifestSource(path: file, bytes: (try? RegularFile.read(file, limit: limits.maximumFileSize).get()) ?? [])
+                return ManifestSource(path: file, bytes: (try? RegularFile.read(file, limit: limit).get()) ?? [])
             }
             let after = ManifestLoader.load(sources: sources)
             var problems = after.diagnostics.filter { $0.severity == .error && edited.contains($0.location.path) }

@@ -8,7 +8,7 @@ struct SimfleetCommand: AsyncParsableCommand {
         commandName: "simfleet",
         abstract: "Keep a fleet of NexCon SIM cards in the state your YAML manifests declare.",
         version: SimfleetVersion.described,
-        subcommands: [InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self, ImportCommand.self, SetCommand.self, MarkAppliedCommand.self, SchemaCommand.self, SimulatorCommand.self]
+        subcommands: [InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self, ImportCommand.self, SetCommand.self, BreakGlassCommand.self, ReleaseHoldCommand.self, MarkAppliedCommand.self, SchemaCommand.self, SimulatorCommand.self]
     )
 
     /// A closed pipe on standard output or error must not kill simfleet after it has acted:

@@ -92,6 +92,12 @@ public enum PlanView {
         var out = TerminalText.escape(context.target.sentence) + "\n"
         for sentence in scopeSentences(plan, context) { out += TerminalText.escape(sentence) + "\n" }
         if context.explain, let why = plan.explanations.unavailable { out += "Not explained: " + TerminalText.escape(why) + "\n" }
+        if !plan.holds.isEmpty {
+            out += "\n" + paint("Held by break glass", "1;33") + " (\(Wording.grouped(plan.holds.count))): kept blocked until main declares them so, or the hold is released; apply restores none of them.\n"
+            for hold in plan.holds {
+                out += "  " + TerminalText.escape("\(hold.icc)  \(hold.reason)  (run \(hold.run) by \(hold.by), \(hold.at); branch \(hold.branch))") + "\n"
+            }
+        }
         let listing = PolicyListing(plan.steps)
         if !listing.isEmpty {
             out += "\nPolicy rules (simfleet.yaml):\n"
@@ -166,6 +172,7 @@ public enum PlanView {
         if plan.blastRadius.exceeded {
             head += "> [!CAUTION]\n> **Blast radius exceeded:** \(escape(plan.blastRadius.sentence)). Apply refuses this without `--force`; accept it only through the apply workflow's `accept-blast-radius` input, which the environment's reviewers approve.\n\n"
         }
+        head += heldMarkdown(plan)
         head += policyMarkdown(plan, budget: limit / 4, elsewhere: elsewhere)
         if let why = plan.explanations.unavailable { head += "> Not explained: \(escape(why))\n\n" }
         let s = plan.summary
@@ -320,6 +327,18 @@ public enum PlanView {
     static func declaredCell(_ declared: Declaration) -> String {
         guard let commit = declared.commit else { return "_not committed_" }
         return "`\(commit.shortID)`" + (commit.pullRequest.map { " #\($0)" } ?? "")
+    }
+
+    /// SIMs a break-glass hold keeps blocked while main declares them otherwise, at the top:
+    /// a reviewer must not take their restore for drift to repair.
+    static func heldMarkdown(_ plan: Plan) -> String {
+        guard !plan.holds.isEmpty else { return "" }
+        var out = "> [!WARNING]\n> **Held by break glass (\(Wording.grouped(plan.holds.count))):** blocked at once, and kept blocked until main declares them so (merge the break-glass pull request) or the hold is released (`simfleet release-hold`). Apply restores none of them.\n"
+        for hold in plan.holds.prefix(policyListed) {
+            out += ">\n> - `\(hold.icc)`: \(cell(hold.reason)); run \(cell(hold.run)) by \(cell(hold.by)), \(cell(hold.at)); branch \(cell(hold.branch))\n"
+        }
+        if plan.holds.count > policyListed { out += ">\n> - and \(Wording.grouped(plan.holds.count - policyListed)) more\n" }
+        return out + "\n"
     }
 
     /// Steps listed at most, per rule, at the top of the markdown.

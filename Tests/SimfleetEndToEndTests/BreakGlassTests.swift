@@ -1,0 +1,121 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The emergency path with the built binary, against a simulator process, in a temporary
+/// repository whose simfleet.yaml freezes every action all day: break glass blocks at
+/// once all the same, writes the block on a branch, and a hold keeps the SIM blocked
+/// until main declares it so; then mark-applied releases the hold.
+@Suite(.serialized) struct BreakGlassTests {
+    static let key = "break-glass-key-5a1e"
+    /// truck-043: declared active, live active in the examples.
+    static let stolen = "89450100250731069812"
+    /// truck-044: declared active, live inactive: break glass cannot block it.
+    static let inactive = "89450100250731069937"
+
+    static let settings = """
+        policy:
+          - name: frozen all day
+            match: {}
+            freeze: {from: "00:00", to: "23:59", timezone: UTC}
+
+        """
+
+    static func repository(in dir: URL) throws -> GitRepository {
+        let repo = try GitRepository(at: dir)
+        let examples = Golden.scratchWithExamples()
+        defer { try? FileManager.default.removeItem(at: examples) }
+        try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+        try repo.write("simfleet.yaml", settings)
+        try repo.write(".gitignore", ".simfleet/\n")
+        try repo.commit("Declare the example fleet (#5)")
+        return repo
+    }
+
+    static func run(_ arguments: [String], in dir: URL) throws -> RunResult {
+        let quiet = ["break-glass", "plan", "apply"].contains(arguments.first ?? "") ? ["--no-progress"] : []
+        return try Simfleet.run(arguments + quiet, in: dir, environment: ["NEXCON_API_KEY": key, "GITHUB_RUN_ID": "4242", "GITHUB_ACTOR": "walker"]
+            .merging(GitRepository.environment) { $1 })
+    }
+
+    static func calls(_ url: String) async throws -> [String] {
+        let calls = try await send("\(url)/_simulator/calls", method: "GET", key: key).json["calls"] as? [[String: Any]] ?? []
+        return calls.compactMap { $0["path"] as? String }.filter { !$0.hasSuffix("/status") }
+    }
+
+    @Test func aStolenSIMIsBlockedDuringAFreezeAndStaysBlockedUntilMainSaysSo() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.repository(in: dir)
+            let simulator = try RunningProcess(["simulator", "--port", "0", "--seed-from-manifests", "manifests", "--job-duration", "0", "--api-key", Self.key], in: dir)
+            defer { _ = simulator.stop() }
+            let url = String(simulator.firstLine().dropFirst("listening on ".count))
+
+            // Checked whole first: one SIM that is not active, and nothing is sent.
+            let refused = try Self.run(["break-glass", Self.stolen, Self.inactive, "--reason", "stolen, OPS-9", "--api-url", url], in: dir)
+            #expect(refused.status == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("error: SIM \(Self.inactive) is inactive; break glass blocks only a SIM that is active now"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("Nothing was sent."))
+            #expect(try await Self.calls(url).isEmpty)
+            #expect(try repo.run(["branch", "--list", "break-glass/*"]).isEmpty)
+
+            // The freeze holds back every action, but not a break-glass block.
+            let glass = try Self.run(["break-glass", Self.stolen, "--reason", "stolen, OPS-9", "--api-url", url], in: dir)
+            #expect(glass.status == 0, "\(glass.stdout)\(glass.stderr)")
+            let sent = try await Self.calls(url)
+            #expect(sent.count == 1 && sent[0].hasSuffix("/block"), "\(sent)")
+            #expect(glass.stdout.contains("Blocked 1 SIM. The branch break-glass/4242"), "\(glass.stdout)")
+            let declared = try repo.run(["show", "break-glass/4242:manifests/vehicles/trucks.yaml"])
+            #expect(declared.contains("state: blocked\n    note: \"break glass by walker, run 4242: stolen, OPS-9\""), "\(declared)")
+            // The work tree and the current branch are as they were.
+            #expect(try repo.run(["status", "--porcelain"]).isEmpty)
+            #expect(try repo.run(["rev-parse", "--abbrev-ref", "HEAD"]) == "main")
+            let hold = try repo.run(["cat-file", "-p", "refs/tags/simfleet/hold/\(Self.stolen)"])
+            #expect(hold.contains("reason: stolen, OPS-9") && hold.contains("run: 4242") && hold.contains("branch: break-glass/4242"), "\(hold)")
+
+            // main still declares it active: the plan shows the hold, in every format, and
+            // counts it as a difference; apply does not restore it.
+            let text = try Self.run(["plan", "--api-url", url, "--detailed-exitcode"], in: dir)
+            #expect(text.status == 2, "\(text.stderr)")
+            #expect(text.stdout.contains("Held by break glass (1):"), "\(text.stdout)")
+            #expect(text.stdout.contains("restore   \(Self.stolen)  truck-043       blocked → active  REFUSED, held by break glass (run 4242 by walker"), "\(text.stdout)")
+            let markdown = try Self.run(["plan", "--api-url", url, "--format", "markdown"], in: dir)
+            #expect(markdown.stdout.contains("> **Held by break glass (1):**") && markdown.stdout.contains("> - `\(Self.stolen)`: stolen, OPS-9; run 4242 by walker"), "\(markdown.stdout)")
+            let json = try Self.run(["plan", "--api-url", url, "--format", "json"], in: dir)
+            #expect(json.stdout.contains("\"holds\":[{\"icc\":\"\(Self.stolen)\",\"reason\":\"stolen, OPS-9\",\"run\":\"4242\",\"branch\":\"break-glass/4242\",\"by\":\"walker\""), "\(json.stdout)")
+            let apply = try Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--target", Self.stolen], in: dir)
+            #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
+            #expect(try await Self.calls(url).count == 1, "the restore was never sent")
+
+            // The break-glass pull request merged: main declares it blocked, the plan is clean
+            // for it, and mark-applied releases the hold.
+            try repo.run(["merge", "-q", "--no-ff", "--no-edit", "break-glass/4242"])
+            let clean = try Self.run(["plan", "--api-url", url, "--target", Self.stolen, "--detailed-exitcode"], in: dir)
+            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+            #expect(!clean.stdout.contains("Held by break glass"))
+            try repo.run(["update-ref", "refs/remotes/origin/main", "HEAD"])
+            let report = dir.appendingPathComponent("report.json")
+            try Data(#"{"exitCode":0}"#.utf8).write(to: report)
+            let mark = try Self.run(["mark-applied", "--report", report.path], in: dir)
+            #expect(mark.status == 0, "\(mark.stderr)")
+            #expect(mark.stdout.contains("released the break-glass hold on \(Self.stolen): main declares it blocked."), "\(mark.stdout)")
+            #expect(try repo.run(["tag", "--list", "simfleet/hold/*"]).isEmpty)
+        }
+    }
+
+    /// A hold ends by hand only for a SIM that has one; the next plan restores it as main says.
+    @Test func releaseHoldEndsAHoldAndSaysSoOtherwise() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try Self.repository(in: dir)
+            let missing = try Self.run(["release-hold", Self.stolen], in: dir)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("error: \(Self.stolen) has no break-glass hold"), "\(missing.stderr)")
+            try repo.run(["tag", "-a", "-m", "simfleet hold \(Self.stolen)\n\nreason: test", "simfleet/hold/\(Self.stolen)"])
+            let plan = try Self.run(["plan", "--simulator", "--format", "json"], in: dir)
+            #expect(plan.stdout.contains("\"holds\":[]"), "live active and declared active: nothing to hold back")
+            let released = try Self.run(["release-hold", Self.stolen], in: dir)
+            #expect(released.status == 0, "\(released.stderr)")
+            #expect(released.stdout.contains("git push origin --delete refs/tags/simfleet/hold/\(Self.stolen)"))
+            #expect(try repo.run(["tag", "--list", "simfleet/hold/*"]).isEmpty)
+        }
+    }
+}
