@@ -111,15 +111,26 @@ extension Templates {
          for one of them, and the reviewer approves a run whose plan is already in its
          step summary and artifacts.
        - `nexcon-break-glass`: no reviewers (it is for 3 a.m.); it can only block, and
-         leaves a pull request behind.
+         leaves a pull request behind and a hold per SIM (the tag `simfleet/hold/ICC`),
+         which keeps every apply from restoring the SIM until that pull request is merged.
     3. **Branch protection** on `main` (a ruleset): pull requests required, with one
        approval, and the `simfleet plan` check required. Nobody pushes to `main` directly.
     4. **Tag protection**: a tag ruleset on `simfleet/*` that restricts creation, update
        and deletion to the `github-actions[bot]` bypass, so only the apply workflow moves
        the tag (and `simfleet mark-applied` moves it forward only).
     5. Actions settings: "Require approval for all outside collaborators" for fork pull
-       requests, and workflow permissions "Read repository contents" by default; each job
-       asks for what it needs.
+       requests, workflow permissions "Read repository contents" by default (each job asks
+       for what it needs), and "Allow GitHub Actions to create and approve pull requests"
+       on, so break glass can open its pull request.
+    6. **Checks on the break-glass pull request.** A pull request opened with the workflow's
+       own token starts no workflow, so `simfleet plan` does not run on it by itself; the
+       break-glass job posts the plan comment there instead. For the required check too,
+       give the job a token that does start workflows: a GitHub App's installation token
+       (scoped to this repository, contents and pull requests write, short-lived: the best
+       choice) or a fine-grained personal access token (tied to a person, and long-lived),
+       stored as a secret of the `nexcon-break-glass` environment and passed to `gh` as
+       `GH_TOKEN`. Either can push and open pull requests as well, so keep it in that
+       environment only.
 
     ## Threat model
 

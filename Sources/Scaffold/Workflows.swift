@@ -262,8 +262,14 @@ enum Workflows {
               set +e
               bin/simfleet apply "$RUNNER_TEMP/plan.json" $FORCE --format json --journal "$RUNNER_TEMP/journal/apply.jsonl" > "$RUNNER_TEMP/apply.json"
               code=$?
-              bin/simfleet mark-applied --report "$RUNNER_TEMP/apply.json" --branch origin/main && \
+              holds=$(git tag --list 'simfleet/hold/*')
+              if bin/simfleet mark-applied --report "$RUNNER_TEMP/apply.json" --branch origin/main; then
                 git push --force origin refs/tags/simfleet/applied
+                # Holds mark-applied released (main now declares those SIMs blocked): only those.
+                for tag in $holds; do
+                  git rev-parse -q --verify "refs/tags/$tag" > /dev/null || git push origin --delete "refs/tags/$tag"
+                done
+              fi
               # 0 converged, 4 converged but for terminations awaiting the terminate workflow.
               test "$code" -eq 0 || test "$code" -eq 4
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
@@ -307,6 +313,7 @@ enum Workflows {
         steps:
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
+              fetch-depth: 0   # tags: break-glass holds travel as simfleet/hold/* tags
               persist-credentials: false
     \#(installBinary())
           - name: Plan every SIM (or this night's shard), and keep the drift issue
@@ -380,9 +387,11 @@ enum Workflows {
     """#
 
     static let breakGlass = #"""
-    # simfleet: an urgent block with a record. Writes state: blocked and the reason into the
-    # manifests on a branch, blocks those SIMs at once, and opens a pull request so the
-    # change is reviewed after the fact.
+    # simfleet: an urgent block with a record. simfleet break-glass blocks the SIMs at once
+    # (a freeze does not hold it back; every other rule does), writes state: blocked and the
+    # reason into the manifests on a branch, and tags a hold per SIM so no apply restores it
+    # before main declares the block. This job pushes both, opens the pull request, and
+    # posts its plan there (a pull request opened with the Actions token starts no workflow).
     name: simfleet break glass
     on:
       workflow_dispatch:
@@ -392,7 +401,7 @@ enum Workflows {
             required: true
             type: string
           reason:
-            description: "Why (a ticket, what happened); written into each SIM's note"
+            description: "Why (a ticket, what happened); written into each SIM's note and hold"
             required: true
             type: string
     permissions: {}
@@ -406,16 +415,19 @@ enum Workflows {
         runs-on: ubuntu-24.04
         environment: nexcon-break-glass
         permissions:
-          contents: write        # the branch with the change
-          pull-requests: write   # the pull request for review after the fact
+          contents: write        # the branch and the hold tags
+          pull-requests: write   # the pull request for review after the fact, and its plan
         steps:
     \#(mainOnly)
           - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
             with:
-              persist-credentials: true   # pushes the branch; this job uploads from RUNNER_TEMP only, never the checkout
+              fetch-depth: 0              # tags (the holds) and history, for the pull request's plan
+              persist-credentials: true   # pushes the branch and tags; this job uploads from RUNNER_TEMP only, never the checkout
     \#(installBinary())
-          - name: Write the block into the manifests, on a branch
+          - name: Block now, write it on a branch, and hold it
+            id: glass
             env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               ICCS: ${{ inputs.iccs }}
               REASON: ${{ inputs.reason }}
               ACTOR: ${{ github.actor }}
@@ -424,34 +436,40 @@ enum Workflows {
               [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
               [[ "$REASON" =~ ^[^[:cntrl:]]{1,500}$ ]] || { echo "::error::reason: one line of at most 500 characters"; exit 1; }
               read -ra iccs <<< "$ICCS"
-              bin/simfleet set "${iccs[@]}" --state blocked --note "break glass by $ACTOR, run $RUN_ID: $REASON"
-              git switch -c "break-glass/$RUN_ID"
-              git -c user.name="$ACTOR" -c user.email="$ACTOR@users.noreply.github.com" commit -qam "Break glass: block ${iccs[*]}"
-              git push origin "break-glass/$RUN_ID"
-          - name: Block them now, and nothing else
+              mkdir -p "$RUNNER_TEMP/journal"
+              export GIT_AUTHOR_NAME="$ACTOR" GIT_AUTHOR_EMAIL="$ACTOR@users.noreply.github.com"
+              export GIT_COMMITTER_NAME="$ACTOR" GIT_COMMITTER_EMAIL="$ACTOR@users.noreply.github.com"
+              set +e
+              bin/simfleet break-glass "${iccs[@]}" --reason "$REASON" --run "$RUN_ID" --by "$ACTOR" --branch "break-glass/$RUN_ID" \
+                --no-progress --journal "$RUNNER_TEMP/journal/break-glass.jsonl"
+              code=$?
+              set -e
+              # 0 all blocked, 3 some: push what keeps them blocked. 1 (nothing sent) or anything else: stop.
+              case "$code" in 0|3) ;; *) exit "$code" ;; esac
+              git push origin "break-glass/$RUN_ID" "refs/tags/simfleet/hold/*:refs/tags/simfleet/hold/*"
+              echo "blocked=true" >> "$GITHUB_OUTPUT"
+              exit "$code"
+          - name: Open the pull request for review after the fact, with its plan
+            if: always() && steps.glass.outputs.blocked == 'true'
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
-              ICCS: ${{ inputs.iccs }}
-            run: |
-              [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
-              read -ra iccs <<< "$ICCS"
-              args=()
-              for icc in "${iccs[@]}"; do args+=(--target "$icc"); done
-              bin/simfleet plan "${args[@]}" --format json --out "$RUNNER_TEMP/break-glass.json" manifests > /dev/null || test $? -eq 2
-              jq -e '[.steps[].action] | all(. == "block")' "$RUNNER_TEMP/break-glass.json" > /dev/null \
-                || { echo "::error::Break glass only blocks; this plan has other steps (an inactive SIM needs activating first). Nothing was sent."; exit 1; }
-              mkdir -p "$RUNNER_TEMP/journal"
-              bin/simfleet apply "$RUNNER_TEMP/break-glass.json" --force --journal "$RUNNER_TEMP/journal/break-glass.jsonl"
-          - name: Open the pull request for review after the fact
-            if: always()
-            env:
               GH_TOKEN: ${{ github.token }}
+              GITHUB_TOKEN: ${{ github.token }}
               REASON: ${{ inputs.reason }}
               RUN_ID: ${{ github.run_id }}
             run: |
               [[ "$REASON" =~ ^[^[:cntrl:]]{1,500}$ ]] || { echo "::error::reason: one line of at most 500 characters"; exit 1; }
-              gh pr create --base main --head "break-glass/$RUN_ID" --title "Break glass: $REASON" \
-                --body "Blocked by the break-glass workflow, run $RUN_ID. Review and merge, so the manifests say what the fleet is."
+              url=$(gh pr create --base main --head "break-glass/$RUN_ID" --title "Break glass: $REASON" \
+                --body "Blocked by the break-glass workflow, run $RUN_ID; a hold keeps the SIMs blocked until this is merged. Review and merge, so the manifests say what the fleet is.")
+              number="${url##*/}"
+              [[ "$number" =~ ^[1-9][0-9]{0,9}$ ]] || { echo "::error::gh pr create gave no pull request URL"; exit 1; }
+              git switch --detach "break-glass/$RUN_ID"
+              set +e
+              bin/simfleet plan --changed-since origin/main --pull-request-base origin/main --pr-comment --pull-request "$number" \
+                --format markdown manifests > /dev/null
+              code=$?
+              set -e
+              [ "$code" -eq 0 ] || [ "$code" -eq 1 ]   # 1: errors, shown in the comment too; anything else is a crash
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:

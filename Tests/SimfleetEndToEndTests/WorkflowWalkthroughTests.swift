@@ -83,19 +83,38 @@ import YAML
                 try walk.run("simfleet-terminate", job: "terminate", ref: "refs/heads/main")
                 #expect(try walk.plan().status == 0)
 
-                // Break glass: blocked at once, written into the manifests on a branch, and a
-                // pull request opened for review after the fact.
+                // Break glass during a freeze of every action: blocked at once all the same,
+                // written into the manifests on a branch, held, and a pull request opened for
+                // review after the fact, with its plan posted there.
                 walk.context["inputs.iccs"] = "89450100250731069754"
                 walk.context["inputs.reason"] = "stolen, OPS-9"
                 try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001\n    state: blocked", with: "name: tracker-0001"))
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                let settings = try walk.origin.run(["show", "refs/heads/main:simfleet.yaml"]) + "\n"
+                try walk.commitOnMain("simfleet.yaml", settings + "policy:\n  - name: frozen all day\n    match: {}\n    freeze: {from: \"00:00\", to: \"23:59\", timezone: UTC}\n")
                 try walk.run("simfleet-break-glass", job: "block", ref: "refs/heads/main")
                 let glass = try walk.origin.run(["show", "refs/heads/break-glass/4242:manifests/example.yaml"])
                 #expect(glass.contains("note: \"break glass by walker, run 4242: stolen, OPS-9\""), "\(glass)")
+                let hold = try walk.origin.run(["cat-file", "-p", "refs/tags/simfleet/hold/89450100250731069754"])
+                #expect(hold.contains("reason: stolen, OPS-9") && hold.contains("branch: break-glass/4242"), "\(hold)")
                 let pr = try String(contentsOf: walk.ghLog, encoding: .utf8)
                 #expect(pr.contains("pr create --base main --head break-glass/4242 --title Break glass: stolen, OPS-9"), "\(pr)")
+                let glassComment = try #require(stub.snapshot.comments.first { $0.issue == 7 }, "the break-glass pull request got its plan")
+                // Merging it changes nothing live: the SIM is blocked already, as the branch declares.
+                #expect(glassComment.body.contains("**simfleet plan:** No changes. 1 SIM matches its manifest."), "\(glassComment.body)")
                 #expect(try walk.plan(ref: "refs/heads/break-glass/4242").status == 0, "the branch says what the fleet is")
+                // main still declares it active: the hold keeps every plan and apply from restoring it.
+                let held = try walk.plan()
+                #expect(held.status == 2 && held.stdout.contains("REFUSED, held by break glass (run 4242 by walker"), "\(held.stdout)")
+                // The freeze ends; the break-glass pull request is merged, applied, and the hold released.
+                try walk.commitOnMain("simfleet.yaml", settings)
+                try GitRepository(existing: walk.work).run(["fetch", "-q", "origin", "break-glass/4242:break-glass/4242"])
+                try walk.merge("break-glass/4242")
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                #expect((try? walk.origin.run(["rev-parse", "--verify", "-q", "refs/tags/simfleet/hold/89450100250731069754"])) == nil, "the hold was released on the origin")
+                #expect(try walk.plan().status == 0)
             }
         }
     }
@@ -152,7 +171,7 @@ final class Walkthrough: @unchecked Sendable {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         ghLog = root.appendingPathComponent("gh.log")
         let gh = bin.appendingPathComponent("gh")
-        try "#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n".write(to: gh, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n[ \"$1 $2\" = \"pr create\" ] && echo https://github.com/acme/fleet/pull/7\nexit 0\n".write(to: gh, atomically: true, encoding: .utf8)
         chmod(gh.path, 0o755)
         context = [
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
@@ -247,6 +266,7 @@ final class Walkthrough: @unchecked Sendable {
             guard let script = step["run"]?.text else { continue }
             if script.hasPrefix("chmod +x bin/simfleet") { continue }   // a link to the binary under test
             if let condition = step["if"]?.text, !holds(condition, ref: ref) { continue }
+            try Data().write(to: output)
             var environment = ProcessInfo.processInfo.environment.merging(GitRepository.environment) { $1 }
             environment["PATH"] = root.appendingPathComponent("tools").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
             environment["NEXCON_API_URL"] = apiURL
@@ -273,6 +293,13 @@ final class Walkthrough: @unchecked Sendable {
             try bash.run()
             let printed = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             bash.waitUntilExit()
+            // What the step wrote to GITHUB_OUTPUT, for later steps' conditions.
+            if let id = step["id"]?.text {
+                for line in (try String(contentsOf: output, encoding: .utf8)).split(separator: "\n") {
+                    let parts = line.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2 { context["steps.\(id).outputs.\(parts[0])"] = String(parts[1]) }
+                }
+            }
             guard bash.terminationStatus == 0 else {
                 throw WalkFailure(description: "\(workflow)/\(name): step '\(step["name"]?.text ?? script.prefix(60).description)' exited \(bash.terminationStatus):\n\(printed)")
             }
@@ -303,11 +330,17 @@ final class Walkthrough: @unchecked Sendable {
         }
     }
 
+    /// A step's `if:`: terms joined by `&&`, each always(), the ref test, or a step output compared.
     func holds(_ condition: String, ref: String) -> Bool {
-        switch condition {
-        case "always()": true
-        case "github.ref != 'refs/heads/main'": ref != "refs/heads/main"
-        default: false
+        condition.components(separatedBy: " && ").allSatisfy { term in
+            switch term {
+            case "always()": return true
+            case "github.ref != 'refs/heads/main'": return ref != "refs/heads/main"
+            default:
+                let sides = term.components(separatedBy: " == ")
+                guard sides.count == 2, sides[0].hasPrefix("steps."), sides[1].hasPrefix("'"), sides[1].hasSuffix("'") else { return false }
+                return context[sides[0]] == String(sides[1].dropFirst().dropLast())
+            }
         }
     }
 
