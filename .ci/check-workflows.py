@@ -46,7 +46,7 @@ if "--pull-request-base" not in plan or ".blastRadius.exceeded" not in plan or "
 if "pull_request_target:" not in plan or "head.repo.full_name == github.repository" not in plan:
     problems.append("simfleet plan: pull_request_target (the base branch's workflow) and no forks, so no branch pusher reaches the key")
 drift = by_name.get("simfleet drift", "")
-if "--shard" not in drift or "--drift-issue" not in drift or '[ ! -s "$RUNNER_TEMP/drift.json" ]; then exit 1' not in drift:
+if "--shard" not in drift or "--drift-issue" not in drift or 'case "$code" in 0|2|5) ;; *)' not in drift:
     problems.append("simfleet drift: shards, the drift issue, and a failed run when the plan could not be made")
 # Every input and variable a shell step receives is checked against a pattern in that
 # step before the shell uses it: bash evaluates what arithmetic is given as code, and a
@@ -89,6 +89,11 @@ for name, block in by_name.items():
             problems.append(f"{name}: apt-get takes packages from a dated snapshot (--snapshot), so their versions are pinned")
     if "actions/cache" in block:
         problems.append(f"{name}: no cache: any job can write one, and a binary must not travel with its checksum")
+# A step that runs simfleet accepts exactly the statuses it expects: no `|| true`, and no
+# `test $? -ne 1`, which lets a usage error (64) or a crash (134) through.
+for name, block in by_name.items():
+    if re.search(r"bin/simfleet[^\n]*\|\|\s*true", block) or "test $? -ne" in block:
+        problems.append(f"{name}: a step lets any exit status of simfleet pass; accept exactly the ones it expects")
 for name, block in by_name.items():
     if "actions/github-script" in block:
         problems.append(f"{name}: simfleet posts its own comments and issues; no inline scripts")

@@ -152,7 +152,7 @@ enum Workflows {
               persist-credentials: false
     \#(installBinary())
           - name: Annotate the manifests (no secrets needed)
-            run: bin/simfleet validate --format github manifests || true
+            run: bin/simfleet validate --format github manifests || [ $? -eq 1 ]   # 1: annotated mistakes; a crash fails
           - name: Plan everything the apply after merge would do, and keep the pull request's comment
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
@@ -169,7 +169,15 @@ enum Workflows {
               set +e
               # The plan file goes under RUNNER_TEMP, which no checked-out file can occupy.
               bin/simfleet plan "${since[@]}" --pr-comment --format markdown --detailed-exitcode --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
-              test $? -ne 1   # 0: no changes, 2: changes; 1: errors, in the comment too
+              code=$?
+              set -e
+              # 0 no changes, 2 changes. 1 no plan and 5 SIMs this change touches could not be
+              # planned: the comment says why, and the check fails. Anything else is a crash.
+              case "$code" in
+                0|2) ;;
+                1|5) echo "::error::The plan has errors; the pull request's comment lists them."; exit 1 ;;
+                *) echo "::error::simfleet plan stopped with status $code"; exit 1 ;;
+              esac
           - name: Fail the check on a blast-radius overrun
             run: jq -e '.blastRadius.exceeded == false' "$RUNNER_TEMP/plan.json" > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
@@ -230,7 +238,17 @@ enum Workflows {
               if [ "$SCOPE" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
                 since=(--changed-since simfleet/applied)
               fi   # no tag yet, or scope full: every SIM
+              set +e
               bin/simfleet plan "${since[@]}" --format markdown --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
+              code=$?
+              set -e
+              # 0 planned; 5 planned, but some SIMs could not be: the plan file holds the valid
+              # steps and the errors, so a reviewed repair still goes ahead and apply exits 3.
+              case "$code" in
+                0) ;;
+                5) echo "::warning::Some SIMs could not be planned; the plan's steps for the others are applied after approval, and apply reports the rest." ;;
+                *) echo "::error::simfleet plan made no plan (status $code)"; exit 1 ;;
+              esac
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
@@ -270,8 +288,9 @@ enum Workflows {
                   git rev-parse -q --verify "refs/tags/$tag" > /dev/null || git push origin --delete "refs/tags/$tag"
                 done
               fi
-              # 0 converged, 4 converged but for terminations awaiting the terminate workflow.
-              test "$code" -eq 0 || test "$code" -eq 4
+              # 0 converged, 4 converged but for terminations awaiting the terminate workflow;
+              # anything else fails the job with apply's own status (3: the report says what is left).
+              case "$code" in 0|4) ;; *) exit "$code" ;; esac
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:
@@ -332,8 +351,9 @@ enum Workflows {
               bin/simfleet plan --drift-issue --detailed-exitcode --rate 10 --format markdown --comment-key drift \
                 --shard "$shard/$SHARDS" --out "$RUNNER_TEMP/drift.json" manifests > /dev/null
               code=$?
-              # 1 with a plan file: drift too. 1 without one: no plan at all, so the run fails.
-              if [ "$code" -eq 1 ] && [ ! -s "$RUNNER_TEMP/drift.json" ]; then exit 1; fi
+              # 0 no drift, 2 drift, 5 drift with SIMs that could not be read: all in the issue.
+              # 1 (no plan at all) or anything else (a crash): the run fails.
+              case "$code" in 0|2|5) ;; *) echo "::error::simfleet plan made no plan (status $code)"; exit 1 ;; esac
 
     """#
 
@@ -469,7 +489,8 @@ enum Workflows {
                 --format markdown manifests > /dev/null
               code=$?
               set -e
-              [ "$code" -eq 0 ] || [ "$code" -eq 1 ]   # 1: errors, shown in the comment too; anything else is a crash
+              # 0 or 2: planned; 1 or 5: the comment says what went wrong; anything else is a crash.
+              case "$code" in 0|1|2|5) ;; *) echo "::error::simfleet plan stopped with status $code"; exit 1 ;; esac
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:

@@ -88,6 +88,9 @@ extension SimfleetCommand {
             let signals = InterruptHandler(stop: stop)
             defer { signals.cancel() }
             let recorder = metrics.recorder("apply")
+            // A machine-readable report for every outcome, refusals before sending included,
+            // so mark-applied and dashboards always have one to read.
+            if format == .json { Output.captureErrors() }
             do {
                 if let planFile {
                     try await applySaved(planFile, stop: stop, recorder: recorder)
@@ -96,6 +99,9 @@ extension SimfleetCommand {
                 }
             } catch {
                 recorder.finish(success: false)
+                if format == .json, let code = error as? ExitCode, code != .success {
+                    Output.write(Array(ApplyReport.stopped(exitCode: code.rawValue, errors: Output.capturedErrors).utf8))
+                }
                 throw error
             }
         }
@@ -115,7 +121,10 @@ extension SimfleetCommand {
         func checkBlastRadius(_ steps: [Step], managed: Int, policy: Policy) throws {
             let radius = policy.blastRadius(of: steps, managed: managed)
             guard radius.exceeded, !force else { return }
-            Output.error("error: \(Wording.count(radius.disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(radius.limit.summary)); nothing was sent. Review the plan and rerun with --force if it is intended.")
+            let way = ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true"
+                ? "Review the plan; if it is intended, run the apply workflow by hand (Run workflow) with accept-blast-radius checked, which its reviewers approve."
+                : "Review the plan and rerun with --force if it is intended."
+            Output.error("error: \(Wording.count(radius.disruptive, "disruptive step")) (block, terminate) for \(Wording.count(managed, "managed SIM")) exceed the blast-radius limit (\(radius.limit.summary)); nothing was sent. \(way)")
             throw ExitCode.failure
         }
 

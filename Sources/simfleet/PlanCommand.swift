@@ -16,12 +16,18 @@ extension SimfleetCommand {
             discussion: """
             Reads each SIM's live status from NexCon (or, with --simulator, from an embedded \
             simulator) and prints an ordered plan. Sends no action. Exit status: 0 success, \
-            1 errors (the rest of the plan is still shown, and --out still written), and with \
-            --detailed-exitcode 2 when there are changes or SIMs with a job in progress. \
+            1 no plan (bad manifests, settings or key: nothing planned), 5 planned but some \
+            SIMs could not be (not found, unreadable, an unknown status word: the rest of the \
+            plan is shown, --out is still written and records the errors, and apply of it \
+            carries out the valid steps and exits 3), and with --detailed-exitcode 2 when \
+            there are changes or SIMs with a job in progress. \
             Terminations are refused unless --allow-terminate allows them; protect: true \
             always wins.
             """ + "\n\n" + Help.plan
         )
+
+        /// The exit status of a plan made with some SIMs not planned.
+        static let someSIMsNotPlanned: Int32 = 5
 
         @OptionGroup var fleet: FleetOptions
         @OptionGroup var api: APIOptions
@@ -92,7 +98,9 @@ extension SimfleetCommand {
             }
             recorder.count(plan.plan)
             recorder.finish(success: plan.plan.errors.isEmpty)
-            if !plan.plan.errors.isEmpty { throw ExitCode.failure }
+            // Planned, but some SIMs could not be: their own status, so a pipeline can still
+            // apply the valid steps of the plan file, which records the errors too.
+            if !plan.plan.errors.isEmpty { throw ExitCode(Self.someSIMsNotPlanned) }
             if detailedExitcode && plan.plan.hasChanges { throw ExitCode(2) }
         }
 

@@ -119,3 +119,28 @@ import Testing
         }
     }
 }
+
+/// The pipeline's glue: apply's JSON report exists for every outcome, and a refusal in CI
+/// names the workflow's way, not only the flag.
+@Suite struct ApplyReportForEveryOutcomeTests {
+    @Test func aBlastRadiusRefusalStillWritesTheReportAndNamesTheWorkflowInput() async throws {
+        try await withTemporaryDirectory { dir in
+            let examples = Golden.scratchWithExamples()
+            defer { try? FileManager.default.removeItem(at: examples) }
+            try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            try Data("blastRadius:\n  percent: 1\n  minimum: 1\n".utf8).write(to: dir.appendingPathComponent("simfleet.yaml"))
+            let apply = try Simfleet.run(["apply", "manifests", "--simulator", "--auto-approve", "--format", "json", "--no-progress"], in: dir,
+                                         environment: ["GITHUB_ACTIONS": "true"])
+            #expect(apply.status == 1)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any], "\(apply.stdout)")
+            #expect(report["exitCode"] as? Int == 1 && report["nothingSent"] as? Bool == true)
+            let errors = report["errors"] as? [String] ?? []
+            #expect(errors.contains { $0.contains("exceed the blast-radius limit") && $0.contains("with accept-blast-radius checked") }, "\(errors)")
+            // mark-applied reads it and moves nothing.
+            let path = dir.appendingPathComponent("apply.json")
+            try Data(apply.stdout.utf8).write(to: path)
+            let mark = try Simfleet.run(["mark-applied", "--report", path.path], in: dir)
+            #expect(mark.status == 1 && mark.stderr.contains("the apply did not converge (exit code 1)"), "\(mark.stderr)")
+        }
+    }
+}

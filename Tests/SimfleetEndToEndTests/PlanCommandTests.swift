@@ -214,7 +214,7 @@ import Testing
             try Data("version: 1\nsims:\n  - icc: \"89450100250731070026\"\n    name: \"truck,045: %0A::warning::x\"\n    state: inactive\n".utf8).write(to: manifest)
             let result = try Simfleet.run(["plan", "--api-url", url, "--no-progress", "--format", "github", manifest.path],
                                           environment: ["NEXCON_API_KEY": PlanCommandTests.key])
-            #expect(result.status == 1)
+            #expect(result.status == 5)
             #expect(result.stdout == """
                 ::error file=\(manifest.path),line=5,col=12::SIM 89450100250731070026 (truck,045: %250A::warning::x): it is active and NexCon has no call that makes a SIM inactive again; choose blocked instead
                 Live status read from the NexCon API at \(url).

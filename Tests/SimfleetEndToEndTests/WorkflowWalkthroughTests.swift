@@ -115,6 +115,24 @@ import YAML
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
                 #expect((try? walk.origin.run(["rev-parse", "--verify", "-q", "refs/tags/simfleet/hold/89450100250731069754"])) == nil, "the hold was released on the origin")
                 #expect(try walk.plan().status == 0)
+
+                // A full repair with one broken SIM: tracker-0003 is terminated in the portal,
+                // so it cannot become active again; tracker-0001 drifted (restored by hand).
+                // The repair still applies tracker-0001's block, reports tracker-0003, and
+                // fails the apply job (exit 3), leaving the tag where it was.
+                _ = try await send("\(walk.apiURL)/api/v1/simcard/terminate", body: #"{"icc":"89450100250731069937"}"#)
+                _ = try await send("\(walk.apiURL)/api/v1/simcard/restore", body: #"{"icc":"89450100250731069754"}"#)
+                let tagBefore = try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"])
+                walk.context["inputs.scope || 'changed'"] = "full"
+                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+                let failed = #expect(throws: WalkFailure.self, "apply exits 3: one SIM could not be planned") {
+                    try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                }
+                #expect(failed?.description.contains("Apply the plan shown in the plan job's summary' exited 3") == true, "\(failed?.description ?? "")")
+                let repaired = try walk.plan()
+                #expect(repaired.status == 5, "only the broken SIM is left: \(repaired.stdout)")
+                #expect(!repaired.stdout.contains("tracker-0001"), "the valid step was applied: \(repaired.stdout)")
+                #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == tagBefore)
             }
         }
     }

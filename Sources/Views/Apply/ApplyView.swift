@@ -137,6 +137,21 @@ extension ApplyReport {
         return lines.prefix(50).map { $0 + "\n" }.joined() + text()
     }
 
+    /// The JSON report of an apply that stopped before it could report steps: refused
+    /// before sending (exit 1: nothing was sent), or stopped by the API (exit 3; the
+    /// journal holds what was sent). `errors` are the lines it printed.
+    public static func stopped(exitCode: Int32, errors: [String]) -> String {
+        var w = JSONWriter(reservingCapacity: 256)
+        w.objectStart()
+        w.field("formatVersion", 1)
+        w.field("exitCode", Int(exitCode))
+        w.field("nothingSent", exitCode == 1)
+        w.array("errors", errors) { w, line in w.value(line) }
+        w.objectEnd()
+        w.newline()
+        return w.string
+    }
+
     public func json() -> String {
         var w = JSONWriter(reservingCapacity: 256 + results.count * 160)
         w.objectStart()
