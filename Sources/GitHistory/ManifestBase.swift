@@ -38,6 +38,8 @@ public struct ManifestBase: Sendable {
     /// Paths (git's spelling) with a version since the merge-base too large to read: their
     /// SIMs cannot be shown unchanged.
     public var incompleteFiles: Set<String> = []
+    /// The settings file as the merge-base has it (nil: it had none), to say what changed.
+    public var baseSettings: [UInt8]?
 
     /// Commits since the merge-base that touch the manifests, at most: a longer history is
     /// an error (move the tag forward, or plan in full).
@@ -173,7 +175,7 @@ public struct ManifestBase: Sendable {
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
                             changedFiles: ManifestLoader.assemble(Array(decoded.prefix(sources.count))),
                             history: history, commits: commits, versions: versions, settingsChange: settingsChange,
-                            incompleteFiles: incomplete)
+                            incompleteFiles: incomplete, baseSettings: settingsEntry.map { _ in contents.last! })
     }
 
     /// The loader's `files` that are unchanged since the merge-base, as the loader spells them.
@@ -201,14 +203,17 @@ public struct ManifestBase: Sendable {
 
     /// Where each SIM's change comes from: the newest commit of the pull request that
     /// changed it, else the newest commit before it (merged earlier, not applied yet).
-    /// SIMs no commit changed (the work tree, a settings change) are the pull request's.
-    public mutating func origins(of iccs: [ICC], pullRequestCommits: Set<String>) -> [ICC: ChangeOrigin] {
+    /// A SIM no commit changed is the pull request's when its desired state changed (in the
+    /// work tree), and drift otherwise (a settings change brought it into the plan).
+    public mutating func origins(of iccs: [ICC], pullRequestCommits: Set<String>, desiredChanged: Set<ICC>) -> [ICC: ChangeOrigin] {
         versions.decode(commits.flatMap { $0.changes.flatMap { [$0.old, $0.new] } }.compactMap { $0 })
         let changed = commits.map { Self.changedICCs($0.changes, versions: versions.decoded) }
         var origins: [ICC: ChangeOrigin] = [:]
         for icc in iccs {
             let touching = zip(commits, changed).filter { $0.1.contains(icc) }.map(\.0)
-            if touching.isEmpty || touching.contains(where: { pullRequestCommits.contains($0.id) }) {
+            if touching.isEmpty && !desiredChanged.contains(icc) {
+                origins[icc] = .drift
+            } else if touching.isEmpty || touching.contains(where: { pullRequestCommits.contains($0.id) }) {
                 origins[icc] = .pullRequest
             } else if let newest = touching.first {
                 origins[icc] = .mergedEarlier(commit: newest.id, subject: newest.subject)

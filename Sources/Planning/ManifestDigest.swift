@@ -13,6 +13,17 @@ public enum ManifestDigest {
     /// SHA-256, as lowercase hex, over each SIM's resolved desired state in ICC order,
     /// without source locations: comments and reordering do not change it, a changed
     /// value does.
+    /// The digest of each manifest file's SIMs in scope, by path: a stale plan names the
+    /// files whose SIMs changed.
+    public static func byFile(_ sims: [DesiredSIM]) -> [String: String] {
+        Dictionary(grouping: sims, by: \.location.path).mapValues(of)
+    }
+
+    /// The paths whose SIMs differ between two `byFile` digests: changed, added or gone.
+    public static func changedFiles(from old: [String: String], to new: [String: String]) -> [String] {
+        Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
+    }
+
     public static func of(_ sims: [DesiredSIM]) -> String {
         var hasher = SHA256()
         hasher.update(data: Array("simfleet-manifest-digest/\(version)\n".utf8))

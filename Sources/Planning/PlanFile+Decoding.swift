@@ -74,6 +74,7 @@ extension PlanFile {
         var simfleetVersion: String
         var target: Target
         var manifestDigest: String
+        var fileDigests: [String: String]?
         var scope: Scope
         var summary: Summary
         var blastRadius: Radius
@@ -131,10 +132,11 @@ extension PlanFile {
                 let icc = reader.icc(saved.icc, "origin \(index + 1)")
                 switch (saved.origin, saved.commit, saved.subject) {
                 case ("pull-request", _, _): return (icc, .pullRequest)
+                case ("drift", _, _): return (icc, .drift)
                 case ("merged-earlier", let commit?, let subject?) where commit.utf8.count >= 40 && commit.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }):
                     return (icc, .mergedEarlier(commit: commit, subject: subject))
                 default:
-                    reader.check(false, "origin \(index + 1) is neither 'pull-request' nor 'merged-earlier' with a commit id and subject")
+                    reader.check(false, "origin \(index + 1) is neither 'pull-request', 'drift' nor 'merged-earlier' with a commit id and subject")
                     return (icc, .pullRequest)
                 }
             }, uniquingKeysWith: { first, _ in first }))
@@ -170,11 +172,16 @@ extension PlanFile {
             ICC.validate(saved.icc) == nil
                 ? Hold(icc: ICC(unchecked: saved.icc), reason: saved.reason, run: saved.run, branch: saved.branch, by: saved.by, at: saved.at) : nil
         }
-        return .success(PlanFile(plan: plan, simfleetVersion: document.simfleetVersion,
+        var file = PlanFile(plan: plan, simfleetVersion: document.simfleetVersion,
                                  target: PlanTarget(kind: kind, url: document.target.url),
                                  manifestDigest: document.manifestDigest,
                                  scope: PlanScope(paths: document.scope.paths, targets: targets, labels: document.scope.labels,
-                                                  shard: shard, unselected: document.scope.unselected, changedSince: changedSince)))
+                                                  shard: shard, unselected: document.scope.unselected, changedSince: changedSince))
+        // Only for naming files in a refusal: a damaged entry is dropped, never trusted.
+        file.fileDigests = (document.fileDigests ?? [:]).filter { path, digest in
+            path.utf8.count <= 4096 && digest.utf8.count == 64 && digest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        }
+        return .success(file)
     }
 
     /// Turns the decoded document into values, collecting every problem (up to a limit).

@@ -11,6 +11,9 @@ extension PlanFile {
         w.key("target")
         w.value(target)
         w.field("manifestDigest", manifestDigest)
+        w.object("fileDigests") { w in
+            for (path, digest) in fileDigests.sorted(by: { $0.key < $1.key }) { w.field(path, digest) }
+        }
         writeScope(&w)
         writeSummary(&w)
         w.object("explanations") { w in w.field("unavailable", plan.explanations.unavailable) }
@@ -71,6 +74,8 @@ extension PlanFile {
                         switch entry.value {
                         case .pullRequest:
                             w.field("origin", "pull-request")
+                        case .drift:
+                            w.field("origin", "drift")
                         case .mergedEarlier(let commit, let subject):
                             w.field("origin", "merged-earlier")
                             w.field("commit", commit)

@@ -65,6 +65,9 @@ public enum ChangeOrigin: Sendable, Hashable {
     case pullRequest
     /// A commit already on the base branch, after the last apply, not yet applied.
     case mergedEarlier(commit: String, subject: String)
+    /// No commit changed the SIM's desired state: the live state differs from main's (a
+    /// settings change brought it into the plan, or it drifted).
+    case drift
 }
 
 /// Where live statuses came from, stated in every rendering of a plan.
@@ -99,6 +102,9 @@ public struct PlanFile: Sendable, Hashable {
     public var target: PlanTarget
     /// SHA-256 of the resolved desired state of the SIMs in scope (`ManifestDigest`).
     public var manifestDigest: String
+    /// The same digest for each manifest file's SIMs in scope, by path (empty in files from
+    /// before it was recorded): a stale plan names the files that changed.
+    public var fileDigests: [String: String] = [:]
     public var scope: PlanScope
     public var plan: Plan
 

@@ -236,6 +236,23 @@ public struct PolicyClock: Sendable {
     }
 }
 
+extension FreezeWindow {
+    /// Whether the freeze is in effect at `now`, or when it next starts: "in effect now",
+    /// "next starts fri 15:00 Europe/Copenhagen (in 2 days)".
+    public func status(at now: Date) -> String {
+        let clock = PolicyClock(now: now)
+        guard let local = clock.local(in: timeZone) else { return "its time zone \(timeZone) cannot be read here, so apply counts it in effect" }
+        if contains(day: local.day, minute: local.minute) { return "in effect now" }
+        for offset in 0...7 {
+            let day = Day.allCases[(local.day.number - 1 + offset) % 7]
+            guard days.isEmpty || days.contains(day), offset > 0 || from > local.minute else { continue }
+            let when = offset == 0 ? "today" : offset == 1 ? "tomorrow" : "in \(offset) days"
+            return "next starts \(day.rawValue) \(Self.clock(from)) \(timeZone) (\(when))"
+        }
+        return "never starts"
+    }
+}
+
 extension Policy {
     /// Judges `steps` (in the order they run) by the rules: each step's verdicts, and a
     /// step any rule denies is refused with that rule's reason. With `clock` nil (a plan),

@@ -149,7 +149,10 @@ extension SimfleetCommand {
             let session = try await FleetSession.load(scope: file.scope, fleet: fleet)
             let digest = ManifestDigest.of(session.desired)
             guard digest == file.manifestDigest else {
-                Output.error(Diagnostic.error(.planStale, at: SourceLocation(path: path), "the manifests changed since this plan was made (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.").formatted)
+                let changed = ManifestDigest.changedFiles(from: file.fileDigests, to: ManifestDigest.byFile(session.desired))
+                let named = file.fileDigests.isEmpty || changed.isEmpty ? "" : ": " + changed.prefix(20).joined(separator: ", ")
+                    + (changed.count > 20 ? " and \(changed.count - 20) more" : "")
+                Output.error(Diagnostic.error(.planStale, at: SourceLocation(path: path), TerminalText.escape("the manifests changed since this plan was made\(named) (digest \(file.manifestDigest.prefix(12)), now \(digest.prefix(12))); run plan again. Nothing was sent.")).formatted)
                 throw ExitCode.failure
             }
             let authorized: [Step]

@@ -19,6 +19,9 @@ struct FleetSession {
     var scope: PlanScope
     /// Every SIM the manifests declare, in scope or not: the blast radius is a share of these.
     var managed: Int
+    /// With --changed-since and a changed simfleet.yaml: what changed in it, and each
+    /// freeze's state now, for the reviewer.
+    var settingsChanges: [String] = []
 
     /// How `--changed-since` picks its base commit: a ref given now, or the commit a saved plan recorded.
     enum Base {
@@ -72,15 +75,22 @@ struct FleetSession {
             Output.error("Nothing was sent: fix the \(Wording.count(diagnostics.errorCount + set.omittedDiagnostics, "error")) above first.")
             throw ExitCode.failure
         }
+        var settingsChanges: [String] = []
         var scope = PlanScope(paths: paths, targets: Array(targeting.iccs), labels: targeting.labels, shard: targeting.shard,
                               unselected: set.sims.count - selected.count)
         var inScope = selected
         if let base, let history {
-            let changes = try changes(since: base, read: await history.value, set: set, selected: selected, fleet: fleet)
+            let read = await history.value
+            let changes = try changes(since: base, read: read, set: set, selected: selected, fleet: fleet)
             inScope = changes.changed
             scope.changedSince = changes.base
+            if case .success(let manifests) = read, manifests.settingsChange != nil {
+                settingsChanges = Self.settingsChanges(config, base: manifests.baseSettings, path: configPath, now: Date())
+            }
         }
-        return FleetSession(config: config, desired: inScope, policy: policy, scope: scope, managed: set.sims.count)
+        var session = FleetSession(config: config, desired: inScope, policy: policy, scope: scope, managed: set.sims.count)
+        session.settingsChanges = settingsChanges
+        return session
     }
 
     /// The manifests at the base commit and since, read through git on a thread of its own
@@ -126,7 +136,8 @@ struct FleetSession {
         let pullRequestBase: String? = if case .ref = base { fleet.pullRequestBase } else { nil }
         if let pullRequestBase {
             do {
-                origins = manifests.origins(of: planned.map(\.icc), pullRequestCommits: try ManifestBase.commitsNotIn(pullRequestBase))
+                origins = manifests.origins(of: planned.map(\.icc), pullRequestCommits: try ManifestBase.commitsNotIn(pullRequestBase),
+                                            desiredChanged: Set(changes.changed.map(\.icc)))
             } catch {
                 Output.error("error: \(TerminalText.escape(error.description)). Nothing was sent.")
                 throw ExitCode.failure
@@ -139,7 +150,22 @@ struct FleetSession {
 
     /// What renderers and the plan file say about this run.
     func context(_ target: PlanTarget) -> RenderContext {
-        RenderContext(target: target, toolVersion: SimfleetVersion.current, manifestDigest: ManifestDigest.of(desired), scope: scope)
+        var context = RenderContext(target: target, toolVersion: SimfleetVersion.current, manifestDigest: ManifestDigest.of(desired), scope: scope)
+        context.settingsChanges = settingsChanges
+        context.fileDigests = ManifestDigest.byFile(desired)
+        return context
+    }
+
+    /// simfleet.yaml's changes since the base commit, and whether each freeze is in effect.
+    static func settingsChanges(_ config: SimfleetConfig, base: [UInt8]?, path: String, now: Date) -> [String] {
+        let old = base.map { SimfleetConfig.parse(path: path, bytes: $0).config } ?? SimfleetConfig()
+        var lines = config.changes(from: old)
+        if lines.isEmpty { lines = ["no setting in effect changed (comments or layout only)"] }
+        for rule in config.policy {
+            guard let freeze = rule.freeze else { continue }
+            lines.append("freeze '\(rule.name)' (\(freeze.summary)): \(freeze.status(at: now))")
+        }
+        return lines
     }
 
     /// Runs `body` with a client for the real API or for the embedded simulator.

@@ -34,6 +34,7 @@ extension SimfleetCommand {
             context.color = format == .text && Terminal.colorOnStandardOutput
             context.commentKey = comment.commentKey
             context.explain = explain
+            context.fileDigests = file.fileDigests
             Output.write(Array(PlanView.render(file.plan, as: format, context: context).utf8))
         }
     }

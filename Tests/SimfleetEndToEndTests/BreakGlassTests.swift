@@ -144,3 +144,46 @@ import Testing
         }
     }
 }
+
+/// What a reviewer reads of a pull request that changes only simfleet.yaml: the steps it
+/// brings in are drift repairs, not the pull request's, and the settings it changes are
+/// listed by name, freezes with whether they are in effect now.
+@Suite struct SettingsOnlyPullRequestTests {
+    @Test func aSettingsOnlyPullRequestShowsItsSettingsAndCallsRepairsDrift() async throws {
+        try await withTemporaryDirectory { dir in
+            let repo = try GitRepository(at: dir)
+            let examples = Golden.scratchWithExamples()
+            defer { try? FileManager.default.removeItem(at: examples) }
+            try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
+            try repo.write("simfleet.yaml", "policy:\n  - name: old rule\n    match: {}\n    deny: [terminate]\n")
+            try repo.commit("Declare the fleet (#5)")
+            try repo.run(["branch", "base"])
+            try repo.run(["switch", "-q", "-c", "settings"])
+            try repo.write("simfleet.yaml", """
+                blastRadius: {percent: 50, minimum: 5}
+                statusMap: {blocked: [LOCKED]}
+                policy:
+                  - name: all day
+                    match: {}
+                    freeze: {from: "00:00", to: "23:59", timezone: UTC, actions: [activate, restore]}
+
+                """)
+            try repo.commit("Freeze activations all day")
+            let plan = try Simfleet.run(["plan", "--simulator", "--no-progress", "--changed-since", "base", "--pull-request-base", "base", "--format", "markdown"],
+                                        in: dir, environment: GitRepository.environment)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let markdown = plan.stdout
+            #expect(markdown.contains("#### Settings changed (simfleet.yaml)\n\n"), "\(markdown)")
+            #expect(markdown.contains("- rule added: 'all day': every SIM; freeze every day 00:00–23:59 UTC (activate, restore)\n"), "\(markdown)")
+            #expect(markdown.contains("- rule removed: 'old rule' (was: every SIM; deny terminate)\n"), "\(markdown)")
+            #expect(markdown.contains("- status words now read as blocked: LOCKED\n"), "\(markdown)")
+            #expect(markdown.contains("- blast radius: 50% of the managed SIMs, at least 5 steps (was: 10% of the managed SIMs, at least 5 steps)\n"), "\(markdown)")
+            #expect(markdown.contains("- freeze 'all day' (every day 00:00–23:59 UTC (activate, restore)): in effect now\n"), "\(markdown)")
+            // The steps this brings in are drift repairs: no commit of the pull request changed those SIMs.
+            #expect(markdown.contains("| `89450100250731070026` | truck-045 | active → blocked | 1 |") && markdown.contains("_drift: live differs from main_"), "\(markdown)")
+            #expect(!markdown.contains("_this pull request_"), "\(markdown)")
+            #expect(markdown.contains("Every step comes from this pull request.") == false)
+            #expect(markdown.contains("10 steps repair drift (live differs from main): the apply after merge carries out all of them."), "\(markdown)")
+        }
+    }
+}

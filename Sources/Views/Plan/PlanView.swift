@@ -16,6 +16,11 @@ public struct RenderContext: Sendable {
     public var color: Bool
     /// Text: name under each step where its state was declared (`--explain`).
     public var explain = false
+    /// What changed in simfleet.yaml since the base commit (and each freeze's state now);
+    /// shown even when no step changes.
+    public var settingsChanges: [String] = []
+    /// Each manifest file's digest (`ManifestDigest.byFile`), saved in the plan file.
+    public var fileDigests: [String: String] = [:]
 
     public init(target: PlanTarget, toolVersion: String, manifestDigest: String, scope: PlanScope = PlanScope(paths: []),
                 color: Bool = false) {
@@ -92,6 +97,9 @@ public enum PlanView {
         var out = TerminalText.escape(context.target.sentence) + "\n"
         for sentence in scopeSentences(plan, context) { out += TerminalText.escape(sentence) + "\n" }
         if context.explain, let why = plan.explanations.unavailable { out += "Not explained: " + TerminalText.escape(why) + "\n" }
+        if !context.settingsChanges.isEmpty {
+            out += "\nSettings changed (simfleet.yaml):\n" + context.settingsChanges.map { "  " + TerminalText.escape($0) + "\n" }.joined()
+        }
         if !plan.holds.isEmpty {
             out += "\n" + paint("Held by break glass", "1;33") + " (\(Wording.grouped(plan.holds.count))): kept blocked until main declares them so, or the hold is released; apply restores none of them.\n"
             for hold in plan.holds {
@@ -162,6 +170,7 @@ public enum PlanView {
         let partial = scopeSentences(plan, context)
         if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty && (context.scope.changedSince?.removed ?? []).isEmpty {
             return marker + "**simfleet plan:** " + ([summaryLine(plan)] + partial + [context.target.sentence]).map(escape).joined(separator: " ") + "\n"
+                + settingsMarkdown(context)
         }
         var head = marker + "### simfleet plan\n\n"
         let sentence = escape(context.target.sentence)
@@ -172,6 +181,7 @@ public enum PlanView {
         if plan.blastRadius.exceeded {
             head += "> [!CAUTION]\n> **Blast radius exceeded:** \(escape(plan.blastRadius.sentence)). Apply refuses this without `--force`; accept it only through the apply workflow's `accept-blast-radius` input, which the environment's reviewers approve.\n\n"
         }
+        head += settingsMarkdown(context)
         head += heldMarkdown(plan)
         head += policyMarkdown(plan, budget: limit / 4, elsewhere: elsewhere)
         if let why = plan.explanations.unavailable { head += "> Not explained: \(escape(why))\n\n" }
@@ -329,6 +339,13 @@ public enum PlanView {
         return "`\(commit.shortID)`" + (commit.pullRequest.map { " #\($0)" } ?? "")
     }
 
+    /// The "Settings changed" section: what a change to simfleet.yaml does, by name.
+    static func settingsMarkdown(_ context: RenderContext) -> String {
+        guard !context.settingsChanges.isEmpty else { return "" }
+        return "\n#### Settings changed (simfleet.yaml)\n\n" + context.settingsChanges.prefix(100).map { "- " + cell($0) + "\n" }.joined()
+            + (context.settingsChanges.count > 100 ? "- and \(context.settingsChanges.count - 100) more\n" : "") + "\n"
+    }
+
     /// SIMs a break-glass hold keeps blocked while main declares them otherwise, at the top:
     /// a reviewer must not take their restore for drift to repair.
     static func heldMarkdown(_ plan: Plan) -> String {
@@ -419,8 +436,10 @@ public enum PlanView {
 
     /// The plan file's JSON: the same bytes `plan --out` saves.
     public static func json(_ plan: Plan, context: RenderContext) -> String {
-        PlanFile(plan: plan, simfleetVersion: context.toolVersion, target: context.target,
-                 manifestDigest: context.manifestDigest, scope: context.scope).encoded()
+        var file = PlanFile(plan: plan, simfleetVersion: context.toolVersion, target: context.target,
+                            manifestDigest: context.manifestDigest, scope: context.scope)
+        file.fileDigests = context.fileDigests
+        return file.encoded()
     }
 }
 

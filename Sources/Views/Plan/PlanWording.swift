@@ -31,9 +31,17 @@ extension ChangeBase {
     public func originSentence(_ steps: [Step]) -> String? {
         guard pullRequestBase != nil, !steps.isEmpty else { return nil }
         let ours = steps.count { origins[$0.icc] == nil || origins[$0.icc] == .pullRequest }
-        let earlier = steps.count - ours
-        guard earlier > 0 else { return "Every step comes from this pull request." }
-        return "\(Wording.count(ours, "step")) \(ours == 1 ? "comes" : "come") from this pull request; \(Wording.grouped(earlier)) \(earlier == 1 ? "was" : "were") merged earlier and not applied yet (since \(ref)): the apply after merge carries out all of them."
+        let drift = steps.count { origins[$0.icc] == .drift }
+        let earlier = steps.count - ours - drift
+        guard earlier > 0 || drift > 0 else { return "Every step comes from this pull request." }
+        var parts: [String] = []
+        // The first count names its unit ("3 steps"), the later ones are bare numbers.
+        func number(_ n: Int) -> String { parts.isEmpty ? Wording.count(n, "step") : Wording.grouped(n) }
+        if ours > 0 || drift == 0 { parts.append("\(number(ours)) \(ours == 1 ? "comes" : "come") from this pull request") }
+        if earlier > 0 { parts.append("\(number(earlier)) \(earlier == 1 ? "was" : "were") merged earlier and not applied yet (since \(ref))") }
+        if drift > 0 { parts.append("\(number(drift)) \(drift == 1 ? "repairs" : "repair") drift (live differs from main)") }
+        let joined = parts.count < 3 ? parts.joined(separator: "; ") : parts.dropLast().joined(separator: "; ") + "; and " + parts.last!
+        return joined.prefix(1).uppercased() + joined.dropFirst() + ": the apply after merge carries out all of them."
     }
 }
 
@@ -42,6 +50,7 @@ extension ChangeOrigin {
     public var label: String {
         switch self {
         case .pullRequest: "this pull request"
+        case .drift: "drift: live differs from main"
         case .mergedEarlier(let commit, let subject): "merged earlier, not applied yet: \(commit.prefix(7)) \(Diagnostic.excerpt(subject))"
         }
     }
