@@ -18,6 +18,9 @@ public struct GitHubTarget: Sendable {
     public var pullRequest: Int?
     /// The commit the plan was made for: the pull request's head, or `GITHUB_SHA`.
     public var commit: String?
+    /// This workflow run's page, for the drift issue: from `GITHUB_SERVER_URL`,
+    /// `GITHUB_REPOSITORY` and `GITHUB_RUN_ID`, each checked; nil outside Actions.
+    public var runURL: String?
 
     public static let defaultAPIURL = "https://api.github.com"
     public static let defaultIdentity = "github-actions[bot]"
@@ -59,8 +62,13 @@ public struct GitHubTarget: Sendable {
             return fail("no pull request: this run's event (GITHUB_EVENT_PATH) is not a pull request; pass --pull-request N")
         }
         let commit = event?.headSHA ?? environment["GITHUB_SHA"].flatMap { isSHA($0) ? $0 : nil }
-        return .success(GitHubTarget(apiURL: api, owner: owner, repository: repository, token: token, identity: identity,
-                                     pullRequest: pullRequest, commit: commit))
+        var target = GitHubTarget(apiURL: api, owner: owner, repository: repository, token: token, identity: identity,
+                                  pullRequest: pullRequest, commit: commit)
+        if let server = environment["GITHUB_SERVER_URL"], urlProblem(server) == nil, !server.hasSuffix("/"),
+           let run = environment["GITHUB_RUN_ID"], !run.isEmpty, run.utf8.count <= 20, run.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+            target.runURL = "\(server)/\(owner)/\(repository)/actions/runs/\(run)"
+        }
+        return .success(target)
     }
 
     /// Why `url` cannot be GitHub's API, or nil: https, or plain http to this machine only.

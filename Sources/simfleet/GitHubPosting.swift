@@ -70,20 +70,25 @@ struct GitHubOptions: ParsableArguments {
         do throws(GitHubClient.Failure) {
             let issues = try await client.openIssues(label: label)
             let actions = Posting.driftIssue(among: issues, marker: marker, identity: target.identity, found: found,
-                                             matchedNote: "The fleet matches the manifests\(target.commit.map { " at commit `\($0.prefix(12))`" } ?? ""); closing.")
+                                             matchedNote: "The fleet matches the manifests\(target.commit.map { " at commit `\($0.prefix(12))`" } ?? ""); closing.",
+                                             runLink: target.runURL)
+            var said: [String] = []
             for action in actions {
                 switch action {
-                case .create(let body):
-                    try await client.createIssue(title: "simfleet: the fleet differs from the manifests", body: body, labels: [label])
-                case .update(let number, let body):
-                    try await client.updateIssue(number: number, fields: ["body": .string(body)])
+                case .create(let title, let body):
+                    try await client.createIssue(title: title, body: body, labels: [label])
+                    said.append("Opened the drift issue: \(title).")
+                case .update(let number, let title, let body):
+                    try await client.updateIssue(number: number, fields: ["title": .string(title), "body": .string(body)])
+                    said.append("Updated the drift issue #\(number): \(title).")
                 case .comment(let number, let body):
                     try await client.createComment(onIssue: number, body: body)
                 case .close(let number):
                     try await client.updateIssue(number: number, fields: ["state": .string("closed")])
+                    said.append("Closed the drift issue #\(number): the fleet matches main.")
                 }
             }
-            Output.error(actions.isEmpty ? "The drift issue is as it should be." : "Updated the drift issue.")
+            Output.error(said.isEmpty ? "The drift issue is as it should be." : said.joined(separator: " "))
         } catch {
             warn(error.description)
         }

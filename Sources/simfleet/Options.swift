@@ -80,7 +80,9 @@ struct FleetOptions: ParsableArguments {
             let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             labelMap[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        return (Targeting(iccs: iccs, labels: labelMap, shard: shard.flatMap(Shard.init)), diagnostics)
+        // Shard 1/1 is every SIM: no partial plan.
+        let chosen = shard.flatMap(Shard.init).flatMap { $0.count == 1 ? nil : $0 }
+        return (Targeting(iccs: iccs, labels: labelMap, shard: chosen), diagnostics)
     }
 }
 

@@ -91,8 +91,10 @@ extension SimfleetCommand {
                 if gitHub.prComment { await GitHubOptions.postComment(PostedMarkdown.headed(markdown, commit: target.commit), marker: marker, to: target) }
                 if driftIssue {
                     let converged = !plan.plan.hasChanges && plan.plan.errors.isEmpty
-                    let body = PostedMarkdown.driftIssue(plan.plan, context: plan.context, picture: plan.picture, commit: target.commit)
-                    await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(body: body),
+                    let body = PostedMarkdown.driftIssue(plan.plan, context: plan.context, picture: plan.picture, commit: target.commit,
+                                                         runURL: target.runURL)
+                    let count = plan.plan.sims.count { $0.outcome != .unchanged }
+                    await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(count: count, body: body),
                                                          marker: marker, label: driftLabel, to: target)
                 }
             }

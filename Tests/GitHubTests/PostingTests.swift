@@ -19,16 +19,30 @@ import Testing
     }
 
     @Test func theDriftIssueLivesWhileDriftDoes() {
-        let ours = Posting.Item(id: 5, author: Self.bot, body: Self.marker + "\nold")
+        let ours = Posting.Item(id: 5, author: Self.bot, body: Self.marker + "\nold\n" + Posting.countLine(2) + "\n")
         let pull = Posting.Item(id: 6, author: Self.bot, body: Self.marker + "\npr", isPullRequest: true)
-        func decide(_ issues: [Posting.Item], _ found: Posting.Drift) -> [Posting.IssueAction] {
-            Posting.driftIssue(among: issues, marker: Self.marker, identity: Self.bot, found: found, matchedNote: "matches")
+        func decide(_ issues: [Posting.Item], _ found: Posting.Drift, run: String? = nil) -> [Posting.IssueAction] {
+            Posting.driftIssue(among: issues, marker: Self.marker, identity: Self.bot, found: found, matchedNote: "matches", runLink: run)
         }
+        let body = { (text: String, count: Int) in text + "\n" + Posting.countLine(count) + "\n" }
         #expect(decide([], .matches) == [])
-        #expect(decide([pull], .differs(body: "b")) == [.create(body: "b")])
-        #expect(decide([ours], .differs(body: "b")) == [.update(number: 5, body: "b")])
-        #expect(decide([ours], .differs(body: ours.body)) == [])
-        #expect(decide([ours], .failed(body: "f")) == [.update(number: 5, body: "f")])
+        // The title carries the count; the body keeps it hidden for the next check.
+        #expect(decide([pull], .differs(count: 5, body: "b")) == [.create(title: "simfleet: 5 SIMs differ from main", body: body("b", 5))])
+        #expect(decide([pull], .differs(count: 1, body: "b")) == [.create(title: "simfleet: 1 SIM differs from main", body: body("b", 1))])
+        // The count changed since the last check: the body holds the state, a comment the change.
+        #expect(decide([ours], .differs(count: 5, body: "b"), run: "https://github.com/a/b/actions/runs/9") == [
+            .update(number: 5, title: "simfleet: 5 SIMs differ from main", body: body("b", 5)),
+            .comment(number: 5, body: "5 SIMs differ from main (+3 since the last check) ([run](https://github.com/a/b/actions/runs/9))."),
+        ])
+        #expect(decide([ours], .differs(count: 1, body: "b")) == [
+            .update(number: 5, title: "simfleet: 1 SIM differs from main", body: body("b", 1)),
+            .comment(number: 5, body: "1 SIM differs from main (−1 since the last check)."),
+        ])
+        // Same count, new body: updated without a comment. Same body: nothing.
+        #expect(decide([ours], .differs(count: 2, body: "b")) == [.update(number: 5, title: "simfleet: 2 SIMs differ from main", body: body("b", 2))])
+        #expect(decide([ours], .differs(count: 2, body: Self.marker + "\nold")) == [])
+        #expect(decide([ours], .failed(body: "f")) == [.update(number: 5, title: "simfleet: the drift check could not plan", body: "f"),
+                                                       .comment(number: 5, body: "The drift check could not plan; the issue says why.")])
         #expect(decide([ours], .matches) == [.comment(number: 5, body: "matches"), .close(number: 5)])
     }
 

@@ -162,25 +162,35 @@ import Testing
             stub.addIssue(number: 1, author: "github-actions[bot]", body: Self.marker + "\nnot an issue", labels: ["simfleet-drift"], isPullRequest: true)
             stub.addIssue(number: 2, author: "mallory", body: Self.marker + "\nforged", labels: ["simfleet-drift"])
             try await stub.serve { api in
-                Self.expectStatus(try Self.plan(dir, environment, api: api, ["--drift-issue"]), 2)
-                Self.expectStatus(try Self.plan(dir, environment, api: api, ["--drift-issue"]), 2)
+                let first = try Self.plan(dir, environment, api: api, ["--drift-issue", "--shard", "1/1"])
+                Self.expectStatus(first, 2)
+                #expect(first.stderr.contains("Opened the drift issue: simfleet: 2 SIMs differ from main."), "\(first.stderr)")
+                let second = try Self.plan(dir, environment, api: api, ["--drift-issue"])
+                Self.expectStatus(second, 2)
+                #expect(second.stderr.contains("Updated the drift issue #3: simfleet: 2 SIMs differ from main."), "\(second.stderr)")
             }
             var state = stub.snapshot
             let opened = try #require(state.issues.first { $0.number == 3 })
             #expect(opened.labels == ["simfleet-drift"] && opened.open && opened.body.contains("to activate"))
             // The picture opens the issue, above the table.
-            #expect(opened.body.contains("### simfleet plan\n\n```mermaid\npie showData title Drift: 2 SIMs by transition\n"), "\(opened.body.prefix(300))")
+            #expect(opened.body.contains("### simfleet plan\n\n**Repair:** run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`"), "\(opened.body.prefix(400))")
+            #expect(opened.body.contains("```mermaid\npie showData title Drift: 2 SIMs by live and declared state\n"), "\(opened.body.prefix(600))")
+            #expect(opened.title == "simfleet: 2 SIMs differ from main")
+            // Shard 1/1 is every SIM: nothing calls the plan partial.
+            #expect(!opened.body.contains("Partial plan"), "\(opened.body)")
+            #expect(opened.body.contains("| ICC | name | state | wave |") && opened.body.contains("| live inactive, declared active |"), "\(opened.body)")
             #expect(state.issues.count == 3, "the second run found the open issue: \(state.issues.map(\.number))")
             #expect(state.issues[1].body == Self.marker + "\nforged" && state.issues[0].body == Self.marker + "\nnot an issue")
 
             // The fleet converges (the embedded simulator keeps its state in .simfleet/): the
             // issue is closed with a comment.
             Self.expectStatus(try Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress"], in: dir, environment: ["GITHUB_STEP_SUMMARY": ""]), 0)
-            try await stub.serve { api in
-                _ = try Self.plan(dir, environment, api: api, ["--drift-issue"])
+            let closing = try await stub.serve { api in
+                try Self.plan(dir, environment, api: api, ["--drift-issue"])
             }
             state = stub.snapshot
             #expect(state.issues.first { $0.number == 3 }?.open == false, "\(state.requests.suffix(3))")
+            #expect(closing.stderr.contains("Closed the drift issue #3: the fleet matches main."), "\(closing.stderr)")
             #expect(state.comments.last?.body.hasPrefix("The fleet matches the manifests at commit `0123456789ab`") == true)
         }
     }

@@ -133,6 +133,7 @@ public final class GitHubStub: Sendable {
             state.withLock { state in
                 guard let index = state.issues.firstIndex(where: { $0.number == number }) else { return }
                 if let body = fields["body"] as? String { state.issues[index].body = body }
+                if let title = fields["title"] as? String { state.issues[index].title = title }
                 if fields["state"] as? String == "closed" { state.issues[index].open = false }
             }
             return (200, [], "{}")

@@ -18,9 +18,9 @@ import Views
         let picture = try #require(DriftPicture.markdown(plan, groupBy: "fleet", groups: groups))
         #expect(picture == """
             ```mermaid
-            pie showData title Drift: 3 SIMs by transition
-              "active → blocked" : 2
-              "inactive → active" : 1
+            pie showData title Drift: 3 SIMs by live and declared state
+              "live active, declared blocked" : 2
+              "live inactive, declared active" : 1
             ```
 
             ```mermaid

@@ -26,10 +26,16 @@ public enum PostedMarkdown {
 
     /// The drift issue's body: the picture, the commit and the plan's markdown together within
     /// the plan's 65,000 characters (GitHub refuses a body over 65,536).
-    public static func driftIssue(_ plan: Plan, context: RenderContext, picture: String?, commit: String?) -> String {
-        let room = PlanView.markdownLimit - (picture?.utf8.count ?? 0) - 64
-        let table = PlanView.markdown(plan, context: context, limit: room, elsewhere: "this run's step summary and the JSON plan (`--out`)")
-        return headed(pictured(table, picture), commit: commit)
+    /// It says how to repair (the apply workflow with `scope: full`), links the run, states
+    /// each SIM as "live X, declared Y" with holds and errors first.
+    public static func driftIssue(_ plan: Plan, context: RenderContext, picture: String?, commit: String?, runURL: String? = nil) -> String {
+        var drift = context
+        drift.driftWording = true
+        let repair = "**Repair:** run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`: it plans every SIM against main and applies after a reviewer approves. Held SIMs stay blocked until main declares them so."
+            + (runURL.map { " This check: [the run](\($0))." } ?? "") + "\n\n"
+        let room = PlanView.markdownLimit - (picture?.utf8.count ?? 0) - repair.utf8.count - 128
+        let table = PlanView.markdown(plan, context: drift, limit: room, elsewhere: "this run's step summary and the JSON plan (`--out`)")
+        return headed(pictured(table, repair + (picture ?? "")), commit: commit)
     }
 
     /// `markdown` with `picture` under its heading (`### ...`), or under the marker.

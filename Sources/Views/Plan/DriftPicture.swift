@@ -13,8 +13,9 @@ public enum DriftPicture {
         let drifted = plan.sims.filter { $0.outcome != .unchanged }
         guard !drifted.isEmpty else { return nil }
         var transitions: [String: Int] = [:]
-        for sim in drifted { transitions["\(sim.live?.rawValue ?? "unknown") → \(sim.desired.rawValue)", default: 0] += 1 }
-        var out = pie("Drift: \(Wording.count(drifted.count, "SIM")) by transition", transitions)
+        // "live active, declared blocked": what is, then what main says; never read as an action.
+        for sim in drifted { transitions["live \(sim.live?.rawValue ?? "unreadable"), declared \(sim.desired.rawValue)", default: 0] += 1 }
+        var out = pie("Drift: \(Wording.count(drifted.count, "SIM")) by live and declared state", transitions)
         if let label {
             var values: [String: Int] = [:]
             for sim in drifted { values[groups[sim.icc] ?? "(no \(label))", default: 0] += 1 }

@@ -21,6 +21,9 @@ public struct RenderContext: Sendable {
     public var settingsChanges: [String] = []
     /// Each manifest file's digest (`ManifestDigest.byFile`), saved in the plan file.
     public var fileDigests: [String: String] = [:]
+    /// The drift issue's wording: each SIM as "live X, declared Y" (never read as an
+    /// action taken), and errors and warnings before the steps.
+    public var driftWording = false
 
     public init(target: PlanTarget, toolVersion: String, manifestDigest: String, scope: PlanScope = PlanScope(paths: []),
                 color: Bool = false) {
@@ -191,7 +194,12 @@ public enum PlanView {
         head += "| \(s.activate) | \(s.block) | \(s.restore) | \(s.terminate) | \(s.refused) | \(s.unchanged) | \(s.pending) | \(s.errors) |\n"
 
         let footer = "\n<sub>simfleet \(escape(context.toolVersion)) · manifests \(escape(String(context.manifestDigest.prefix(12))))</sub>\n"
-        return fit(head: head, groups: markdownGroups(plan, base: context.scope.changedSince), footer: footer, limit: limit, elsewhere: elsewhere)
+        var groups = markdownGroups(plan, base: context.scope.changedSince, driftWording: context.driftWording)
+        if context.driftWording {
+            // On-call reads what could not be planned before what can be repaired.
+            groups = groups.filter { $0.iccs == nil } + groups.filter { $0.iccs != nil }
+        }
+        return fit(head: head, groups: groups, footer: footer, limit: limit, elsewhere: elsewhere)
     }
 
     /// The groups below `head`, within `limit` bytes, so that a reviewer is told of every
@@ -292,9 +300,10 @@ public enum PlanView {
 
     /// Steps grouped by action, then SIMs no longer managed, errors and warnings; long
     /// groups folded.
-    static func markdownGroups(_ plan: Plan, base: ChangeBase?) -> [MarkdownGroup] {
+    static func markdownGroups(_ plan: Plan, base: ChangeBase?, driftWording: Bool = false) -> [MarkdownGroup] {
         var groups: [MarkdownGroup] = []
         let declared = plan.explanations.declared
+        let desired = driftWording ? Dictionary(plan.sims.map { ($0.icc, $0.desired) }, uniquingKeysWith: { first, _ in first }) : [:]
         for action in Planner.actionOrder {
             let steps = plan.steps.filter { $0.action == action }
             guard !steps.isEmpty else { continue }
@@ -304,11 +313,13 @@ public enum PlanView {
                 if step.refused { notes.insert("**refused**: " + cell(step.reason ?? ""), at: 0) }
                 if let origin = origins?[step.icc] { notes.insert("_" + cell(origin.label) + "_", at: 0) }
                 let column = declared.isEmpty ? "" : " \(declared[step.icc].map(declaredCell) ?? "") |"
-                return "| `\(step.icc)` | \(cell(step.name ?? "")) | \(step.from.rawValue) → \(step.to.rawValue) | \(step.wave) |\(column) \(notes.joined(separator: " · ")) |\n"
+                let change = driftWording ? "live \(step.from.rawValue), declared \((desired[step.icc] ?? step.to).rawValue)" : "\(step.from.rawValue) → \(step.to.rawValue)"
+                return "| `\(step.icc)` | \(cell(step.name ?? "")) | \(change) | \(step.wave) |\(column) \(notes.joined(separator: " · ")) |\n"
             }
             let name = action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst()
-            let table = declared.isEmpty ? "| ICC | name | change | wave | note |\n|---|---|---|---:|---|\n"
-                : "| ICC | name | change | wave | declared | note |\n|---|---|---|---:|---|---|\n"
+            let what = driftWording ? "state" : "change"
+            let table = declared.isEmpty ? "| ICC | name | \(what) | wave | note |\n|---|---|---|---:|---|\n"
+                : "| ICC | name | \(what) | wave | declared | note |\n|---|---|---|---:|---|---|\n"
             var stepGroup = group(name, count: steps.count, rows: rows, table: table)
             stepGroup.iccs = steps.map(\.icc)
             groups.append(stepGroup)
