@@ -286,7 +286,7 @@ extension SimfleetCommand {
             }
             let progress = ApplyProgress(total: steps.count, waves: Set(steps.map(\.wave)).count)
             let reconciler = Reconciler(client: client, options: options, journal: journal, stop: stop, progress: progress)
-            let line = ApplyProgressLine.forStandardError(progress, noProgress: api.noProgress, interval: api.progressInterval.duration)
+            let line = ProgressLine.forStandardError(progress, noProgress: api.noProgress, interval: api.progressInterval.duration)
             let outcome: Result<ApplyReport, FatalAPIError> = await withTaskGroup(of: Result<ApplyReport, FatalAPIError>?.self) { group in
                 if let line { group.addTask { await line.run(from: .now); return nil } }
                 let result: Result<ApplyReport, FatalAPIError>

@@ -225,12 +225,13 @@ struct FleetSession {
     static func sweep(_ iccs: [ICC], client: NexConClient, api: APIOptions,
                       needsFacts: @escaping @Sendable (ICC) -> Bool) async throws -> [ICC: Observation] {
         let progress = StatusSweep.Progress(total: iccs.count)
-        let showProgress = !api.noProgress && Terminal.standardErrorIsTerminal
+        // On a terminal, redrawn; in a CI log, a plain line every --progress-interval, as apply's.
+        let line = ProgressLine.forStandardError(progress, noProgress: api.noProgress, interval: api.progressInterval.duration)
         do {
             return try await withThrowingTaskGroup(of: [ICC: Observation]?.self) { group in
-                if showProgress {
+                if let line {
                     group.addTask {
-                        await ProgressLine(progress: progress, label: "Reading live status").run()
+                        await line.run(from: .now)
                         return nil
                     }
                 }

@@ -159,7 +159,7 @@ struct APIOptions: ParsableArguments {
     @Flag(help: "No progress line on standard error.")
     var noProgress = false
 
-    /// How often apply prints its progress line in a log; hidden, for short end-to-end tests.
+    /// How often plan and apply print their progress line in a log; hidden, for short end-to-end tests.
     @Option(help: .hidden)
     var progressInterval = DurationArgument(.seconds(10))
 

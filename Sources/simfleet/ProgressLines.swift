@@ -16,45 +16,32 @@ enum Terminal {
     static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 }
 
-/// A progress line on standard error while the sweep runs: done/total, rate and ETA.
-struct ProgressLine {
-    let progress: StatusSweep.Progress
-    let label: String
-
-    /// Redraws every 200 ms until cancelled, then clears the line.
-    func run() async {
-        let started = ContinuousClock.now
-        while !Task.isCancelled {
-            draw(elapsed: ContinuousClock.now - started)
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        Output.errorWithoutNewline("\r\u{1B}[K")
-    }
-
-    private func draw(elapsed: Duration) {
-        let done = progress.completed, total = progress.total
-        let seconds = elapsed.seconds
-        let rate = seconds > 0 ? Double(done) / seconds : 0
-        let eta = rate > 0 ? Int((Double(total - done) / rate).rounded(.up)) : 0
-        let percent = total > 0 ? done * 100 / total : 100
-        let line = "\r\u{1B}[K\(label): \(done)/\(total) (\(percent)%) · \(Int(rate))/s · ETA \(eta)s"
-        Output.errorWithoutNewline(line)
-    }
-}
-
-/// Apply's progress on standard error: one line redrawn on a terminal, or a new line every
-/// 10 s in a CI log, where redrawing shows as noise. The clock is given so tests can
-/// drive it.
-struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
+/// A progress line on standard error, for the status sweep and for apply alike: one line
+/// redrawn on a terminal, or a new line every 10 s in a CI log, where redrawing shows as
+/// noise. The clock is given so tests can drive it.
+struct ProgressLine<C: Clock> where C.Duration == Duration {
     enum Mode {
         case redraw
         case periodic(Duration)
     }
 
-    let progress: ApplyProgress
+    /// The line for the time elapsed.
+    let describe: @Sendable (Duration) -> String
     let mode: Mode
     let clock: C
     let write: @Sendable (String) -> Void
+
+    init(mode: Mode, clock: C, write: @escaping @Sendable (String) -> Void, describe: @escaping @Sendable (Duration) -> String) {
+        self.mode = mode
+        self.clock = clock
+        self.write = write
+        self.describe = describe
+    }
+
+    /// Apply's line.
+    init(progress: ApplyProgress, mode: Mode, clock: C, write: @escaping @Sendable (String) -> Void) {
+        self.init(mode: mode, clock: clock, write: write) { progress.snapshot.line(elapsed: $0) }
+    }
 
     /// Runs until cancelled; on a terminal, then clears its line. Lines fall due at fixed
     /// times from `start`, so how late this task runs never changes how many are shown.
@@ -66,7 +53,7 @@ struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
         var due = start.advanced(by: interval)
         while !Task.isCancelled {
             do { try await clock.sleep(until: due, tolerance: nil) } catch { break }
-            let line = progress.snapshot.line(elapsed: start.duration(to: clock.now))
+            let line = describe(start.duration(to: clock.now))
             switch mode {
             case .redraw: write("\r\u{1B}[K" + line)
             case .periodic: write(line + "\n")
@@ -77,11 +64,23 @@ struct ApplyProgressLine<C: Clock> where C.Duration == Duration {
     }
 }
 
-extension ApplyProgressLine where C == ContinuousClock {
-    /// The line apply shows, or nil with --no-progress.
-    static func forStandardError(_ progress: ApplyProgress, noProgress: Bool, interval: Duration = .seconds(10)) -> ApplyProgressLine? {
+extension ProgressLine where C == ContinuousClock {
+    /// The line on standard error, or nil with --no-progress.
+    static func forStandardError(noProgress: Bool, interval: Duration = .seconds(10), describe: @escaping @Sendable (Duration) -> String) -> ProgressLine? {
         guard !noProgress else { return nil }
-        return ApplyProgressLine(progress: progress, mode: Terminal.standardErrorIsTerminal ? .redraw : .periodic(interval),
-                                 clock: ContinuousClock(), write: { Output.errorWithoutNewline($0) })
+        return ProgressLine(mode: Terminal.standardErrorIsTerminal ? .redraw : .periodic(interval), clock: ContinuousClock(),
+                            write: { Output.errorWithoutNewline($0) }, describe: describe)
+    }
+
+    /// Apply's line on standard error.
+    static func forStandardError(_ progress: ApplyProgress, noProgress: Bool, interval: Duration = .seconds(10)) -> ProgressLine? {
+        forStandardError(noProgress: noProgress, interval: interval) { progress.snapshot.line(elapsed: $0) }
+    }
+
+    /// The status sweep's line on standard error.
+    static func forStandardError(_ progress: StatusSweep.Progress, noProgress: Bool, interval: Duration = .seconds(10)) -> ProgressLine? {
+        forStandardError(noProgress: noProgress, interval: interval) {
+            ProgressWording.sweep(done: progress.completed, total: progress.total, elapsed: $0)
+        }
     }
 }

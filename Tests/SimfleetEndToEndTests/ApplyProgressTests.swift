@@ -29,7 +29,7 @@ import Views
         let clock = TestClock()
         let progress = ApplyProgress(total: 4, waves: 1)
         let lines = Lines()
-        let line = ApplyProgressLine(progress: progress, mode: .periodic(.seconds(10)), clock: clock, write: lines.append)
+        let line = ProgressLine(progress: progress, mode: .periodic(.seconds(10)), clock: clock, write: lines.append)
         let start = clock.now
         let task = Task { await line.run(from: start) }
         // TestClock lets a sleep that starts exactly at its deadline wait for the next
@@ -52,7 +52,7 @@ import Views
     @Test func redrawnInPlaceOnATerminal() async throws {
         let clock = TestClock()
         let lines = Lines()
-        let line = ApplyProgressLine(progress: ApplyProgress(total: 2, waves: 1), mode: .redraw, clock: clock, write: lines.append)
+        let line = ProgressLine(progress: ApplyProgress(total: 2, waves: 1), mode: .redraw, clock: clock, write: lines.append)
         let start = clock.now
         let task = Task { await line.run(from: start) }
         await clock.advance(by: .milliseconds(300))
@@ -72,5 +72,33 @@ extension ApplyProgress.Snapshot {
         snapshot.inFlight = inFlight
         snapshot.wave = wave
         return snapshot
+    }
+}
+
+/// Plan's sweep reports with the same code and wording as apply: in a CI log, a plain line
+/// every 10 s (driven here by a test clock).
+@Suite struct SweepProgressTests {
+    @Test(arguments: [
+        (0, 1_000, 10, "Reading live status: 0/1,000 SIMs read · 0.0/s · time left unknown"),
+        (200, 1_000, 10, "Reading live status: 200/1,000 SIMs read · 20/s · 40s left"),
+        (1_000, 1_000, 50, "Reading live status: 1,000/1,000 SIMs read · 20/s"),
+    ])
+    func theLine(done: Int, total: Int, seconds: Int, expected: String) {
+        #expect(ProgressWording.sweep(done: done, total: total, elapsed: .seconds(seconds)) == expected)
+    }
+
+    @Test func aPlainLineEveryTenSecondsInALog() async throws {
+        let clock = TestClock()
+        let lines = ApplyProgressTests.Lines()
+        let line = ProgressLine(mode: .periodic(.seconds(10)), clock: clock, write: lines.append) {
+            ProgressWording.sweep(done: 50, total: 100, elapsed: $0)
+        }
+        let start = clock.now
+        let task = Task { await line.run(from: start) }
+        await clock.advance(by: .seconds(11))
+        #expect(await eventually { lines.all.count == 1 })
+        #expect(lines.all == ["Reading live status: 50/100 SIMs read · 5.0/s · 10s left\n"])
+        task.cancel()
+        await task.value
     }
 }
