@@ -107,6 +107,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // --metrics-push: one PUT to a Pushgateway, on the HTTP stack GitHub posting uses.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // import --csv: quoted fields, embedded commas and line breaks.
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],

@@ -37,4 +37,9 @@ with tempfile.TemporaryDirectory() as folder:
         success = families["simfleet_last_run_success"].samples[0]
         if success.labels != {"command": command} or success.value != 1:
             sys.exit(f"{command}.prom: {success}")
+        # Every series names its command, so plan.prom and apply.prom never write the same one.
+        for family in families.values():
+            for sample in family.samples:
+                if sample.labels.get("command") != command:
+                    sys.exit(f"{command}.prom: {sample.name}{sample.labels} has no command=\"{command}\" label")
     print("plan.prom and apply.prom parse with prometheus_client and hold every metric")

@@ -98,7 +98,7 @@ extension SimfleetCommand {
                     try await applyFresh(stop: stop, recorder: recorder)
                 }
             } catch {
-                recorder.finish(success: false)
+                await recorder.finish(success: false)
                 if format == .json, let code = error as? ExitCode, code != .success {
                     Output.write(Array(ApplyReport.stopped(exitCode: code.rawValue, errors: Output.capturedErrors).utf8))
                 }
@@ -332,7 +332,7 @@ extension SimfleetCommand {
             }
             Output.write(Array(text.utf8))
             recorder.count(report)
-            recorder.finish(success: report.exitCode == 0 || report.exitCode == 4)
+            await recorder.finish(success: report.exitCode == 0 || report.exitCode == 4)
             Foundation.exit(report.exitCode)
         }
     }

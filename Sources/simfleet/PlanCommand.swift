@@ -78,7 +78,7 @@ extension SimfleetCommand {
             do {
                 plan = try await makePlan()
             } catch {
-                recorder.finish(success: false)
+                await recorder.finish(success: false)
                 if let target {
                     let body = PostedMarkdown.stopped(marker: marker, title: "simfleet plan", commit: target.commit, errors: Output.capturedErrors)
                     if gitHub.prComment { await GitHubOptions.postComment(body, marker: marker, to: target, what: "why there is no plan") }
@@ -99,7 +99,7 @@ extension SimfleetCommand {
                 }
             }
             recorder.count(plan.plan)
-            recorder.finish(success: plan.plan.errors.isEmpty)
+            await recorder.finish(success: plan.plan.errors.isEmpty)
             // Planned, but some SIMs could not be: their own status, so a pipeline can still
             // apply the valid steps of the plan file, which records the errors too.
             if !plan.plan.errors.isEmpty { throw ExitCode(Self.someSIMsNotPlanned) }

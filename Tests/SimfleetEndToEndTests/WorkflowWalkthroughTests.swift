@@ -147,7 +147,7 @@ extension WorkflowWalkthroughTests {
             defer { walk.stop() }
             let marker = dir.appendingPathComponent("ran")
             for hostile in ["a[$(touch \(marker.path))]", "0", "1; touch \(marker.path)", "99999"] {
-                walk.context["inputs.shards || 1"] = hostile
+                walk.context["inputs.shards || vars.SIMFLEET_DRIFT_SHARDS || 1"] = hostile
                 #expect(throws: WalkFailure.self) { try walk.run("simfleet-drift", job: "drift", ref: "refs/heads/main") }
                 #expect(!FileManager.default.fileExists(atPath: marker.path), "shards \(hostile) ran code")
             }
@@ -194,7 +194,7 @@ final class Walkthrough: @unchecked Sendable {
         context = [
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
             "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",
-            "inputs.scope || 'changed'": "changed", "inputs.accept-blast-radius && '--force' || ''": "", "inputs.shards || 1": "1",
+            "inputs.scope || 'changed'": "changed", "inputs.accept-blast-radius && '--force' || ''": "", "inputs.shards || vars.SIMFLEET_DRIFT_SHARDS || 1": "1", "vars.SIMFLEET_PUSHGATEWAY": "",
             "needs.build.outputs.sha256": try Self.sha256(of: Simfleet.executable),
         ]
     }

@@ -1,6 +1,6 @@
 import FleetModel
 import Planning
-import Reconciler
+@testable import Reconciler
 import TestSupport
 import Testing
 import Views
@@ -15,10 +15,10 @@ import Views
         metrics.count(plan)
         let text = MetricsView.prometheus(metrics)
         for line in [
-            #"simfleet_sims{state="active"} 2"#, #"simfleet_sims{state="blocked"} 1"#, #"simfleet_sims{state="terminated"} 0"#,
-            #"simfleet_sims_live{state="active"} 2"#, #"simfleet_sims_live{state="unknown"} 1"#,
-            #"simfleet_drift_sims{from="active",to="blocked"} 1"#, #"simfleet_drift_sims{from="unknown",to="active"} 1"#,
-            #"simfleet_plan_steps{action="block"} 1"#, #"simfleet_plan_steps{action="activate"} 0"#,
+            #"simfleet_sims{command="plan",state="active"} 2"#, #"simfleet_sims{command="plan",state="blocked"} 1"#, #"simfleet_sims{command="plan",state="terminated"} 0"#,
+            #"simfleet_sims_live{command="plan",state="active"} 2"#, #"simfleet_sims_live{command="plan",state="unknown"} 1"#,
+            #"simfleet_drift_sims{command="plan",from="active",to="blocked"} 1"#, #"simfleet_drift_sims{command="plan",from="unknown",to="active"} 1"#,
+            #"simfleet_plan_steps{command="plan",action="block"} 1"#, #"simfleet_plan_steps{command="plan",action="activate"} 0"#,
             #"simfleet_last_run_timestamp_seconds{command="plan"} 1796000000"#, #"simfleet_last_run_success{command="plan"} 1"#,
             #"simfleet_run_duration_seconds{command="plan"} 1.5"#,
         ] {
@@ -28,6 +28,22 @@ import Views
         #expect(!text.contains("simfleet_apply_steps"), "a plan has no apply outcomes")
         // Every family is declared once, as a gauge, before its samples.
         #expect(text.components(separatedBy: "# TYPE ").count - 1 == 7)
+    }
+
+    /// apply.prom tells the state after the apply, from the reads that confirmed each step:
+    /// a converged apply reports no drift, and a step that did not converge keeps its SIM's.
+    @Test func anApplyReportsTheStateAfterItsSteps() {
+        let desired = [Fleet.sim(1, .blocked), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]
+        let observed = [Fleet.icc(1): Fleet.live("ACTIVATED"), Fleet.icc(2): Fleet.live("ACTIVATED"), Fleet.icc(3): Fleet.live("ACTIVATED")]
+        let plan = Planner.plan(desired: desired, observed: observed, policy: Policy(), managed: 3)
+        var metrics = RunMetrics(command: "apply", success: false, finishedAt: 1_796_000_000, durationSeconds: 2)
+        metrics.count(plan)
+        let results = plan.steps.map { StepResult(step: $0, outcome: $0.icc == Fleet.icc(1) ? .confirmed : .failed, detail: "") }
+        metrics.count(ApplyReport(results: results, interrupted: false, target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:1")))
+        let text = MetricsView.prometheus(metrics)
+        #expect(text.contains("\n" + #"simfleet_sims_live{command="apply",state="blocked"} 1"# + "\n"), "\(text)")
+        #expect(text.contains("\n" + #"simfleet_sims_live{command="apply",state="active"} 2"# + "\n"), "\(text)")
+        #expect(text.contains("\n" + #"simfleet_drift_sims{command="apply",from="active",to="blocked"} 1"# + "\n"), "only the SIM whose block failed: \(text)")
     }
 
     @Test(arguments: [
