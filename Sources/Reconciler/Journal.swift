@@ -70,5 +70,5 @@ public final class Journal: Sendable {
 
 /// A journal is created new for each run.
 public struct JournalExists: Error, CustomStringConvertible, Sendable {
-    public var description: String { "it already exists, and a journal is created new for each run (never appended to, never through a link); name a new file, or leave out --journal" }
+    public var description: String { "it already exists, and a journal is created new for each run (never appended to, never through a link); pass --journal with a new file name, or leave --journal out: each run then names its own under .simfleet/journal/ by its start time" }
 }

@@ -114,7 +114,9 @@ extension Templates {
          leaves a pull request behind and a hold per SIM (the tag `simfleet/hold/ICC`),
          which keeps every apply from restoring the SIM until that pull request is merged.
     3. **Branch protection** on `main` (a ruleset): pull requests required, with one
-       approval, and the `simfleet plan` check required. Nobody pushes to `main` directly.
+       approval, and the status check `plan` required: the `plan` job of the
+       `simfleet plan` workflow, which reports on every pull request (one that changes no
+       manifest and no setting passes at once). Nobody pushes to `main` directly.
     4. **Tag protection**: a tag ruleset on `simfleet/*` that restricts creation, update
        and deletion to the `github-actions[bot]` bypass, so only the apply workflow moves
        the tag (and `simfleet mark-applied` moves it forward only).

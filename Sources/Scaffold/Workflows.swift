@@ -129,7 +129,8 @@ enum Workflows {
     on:
       pull_request_target: # zizmor: ignore[dangerous-triggers] runs only the base branch's workflow and binary; the pull request's files are read as data
         types: [opened, synchronize, reopened]
-        paths: ["manifests/**", "simfleet.yaml"]
+        # No paths filter: the plan job reports on every pull request, so it can be a
+        # required check; one that touches no manifest passes at once.
     permissions: {}
     concurrency:
       group: simfleet-plan-${{ github.event.pull_request.number }}
@@ -150,10 +151,26 @@ enum Workflows {
               ref: ${{ github.event.pull_request.head.sha }}
               fetch-depth: 0   # history and tags: --changed-since needs every commit since the tag
               persist-credentials: false
+          - name: Does this pull request touch the manifests or the settings?
+            id: scope
+            env:
+              BASE_REF: ${{ github.base_ref }}
+            run: |
+              [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
+              # Names only, tree to tree: no work tree, index, driver or hook is involved.
+              if git -c core.fsmonitor=false -c core.hooksPath=/dev/null diff --no-ext-diff --no-textconv --quiet \
+                   "origin/$BASE_REF...HEAD" -- manifests simfleet.yaml; then
+                echo "planned=false" >> "$GITHUB_OUTPUT"
+                echo "This pull request changes no manifest and no setting: nothing to plan; the check passes."
+              else
+                echo "planned=true" >> "$GITHUB_OUTPUT"
+              fi
     \#(installBinary())
           - name: Annotate the manifests (no secrets needed)
+            if: steps.scope.outputs.planned == 'true'
             run: bin/simfleet validate --format github manifests || [ $? -eq 1 ]   # 1: annotated mistakes; a crash fails
           - name: Plan everything the apply after merge would do, and keep the pull request's comment
+            if: steps.scope.outputs.planned == 'true'
             env:
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               GITHUB_TOKEN: ${{ github.token }}
@@ -179,9 +196,10 @@ enum Workflows {
                 *) echo "::error::simfleet plan stopped with status $code"; exit 1 ;;
               esac
           - name: Fail the check on a blast-radius overrun
+            if: steps.scope.outputs.planned == 'true'
             run: jq -e '.blastRadius.exceeded == false' "$RUNNER_TEMP/plan.json" > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
-            if: always()
+            if: always() && steps.scope.outputs.planned == 'true'
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
               path: ${{ runner.temp }}/plan.json

@@ -14,7 +14,7 @@ extension SimfleetCommand {
             discussion: """
             Writes manifests/ (an example and the schema its modeline names), simfleet.yaml with \
             every setting commented, and a .gitignore holding .simfleet/. With --ci github, also \
-            the six workflows of the loop and SIMFLEET.md, which explains the secrets, \
+            the five workflows of the loop and SIMFLEET.md, which explains the secrets, \
             environments, branch and tag protection to set, and the threat model.
 
             Existing files are left alone unless --force is given; .simfleet/ is added to an \

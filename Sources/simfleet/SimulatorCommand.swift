@@ -1,4 +1,5 @@
 import ArgumentParser
+import FleetModel
 import Foundation
 import Hummingbird
 import Manifests
@@ -109,12 +110,19 @@ extension SimfleetCommand {
             return configuration
         }
 
+        /// Seed problems printed at most.
+        static let shownSeedProblems = 50
+
         func run() async throws {
             let configuration = simulatorConfiguration
             let manifests = seedFromManifests.isEmpty ? nil : await ManifestLoader.load(paths: seedFromManifests)
             let fleet = SimulatorFleet.load(seedFiles: seed, declared: manifests?.sims ?? [], statePath: state)
             let diagnostics = (manifests?.diagnostics ?? []) + fleet.diagnostics
-            for diagnostic in diagnostics { Output.error(diagnostic.formatted) }
+            // A page of them, then how many more: 6,100 seed errors once scrolled by unread.
+            for line in diagnostics.sorted().formattedLines(limit: Self.shownSeedProblems, omitted: manifests?.omittedDiagnostics ?? 0) { Output.error(line) }
+            if diagnostics.count > Self.shownSeedProblems {
+                Output.error("\(Wording.count(diagnostics.errorCount, "error")) in all in the seeds; the simulator did not start.")
+            }
             if let stateError = fleet.stateError { Output.error(TerminalText.escape(stateError)) }
             if diagnostics.hasErrors || fleet.stateError != nil { throw ExitCode.failure }
 

@@ -103,7 +103,7 @@ extension HostileEnvironmentTests {
             case "existing journal":
                 try Data("earlier\n".utf8).write(to: dir.appendingPathComponent("j.jsonl"))
                 arguments += ["--journal", "j.jsonl"]
-                message = "cannot open the journal j.jsonl (it already exists, and a journal is created new for each run"
+                message = "cannot open the journal j.jsonl (it already exists, and a journal is created new for each run (never appended to, never through a link); pass --journal with a new file name, or leave --journal out: each run then names its own under .simfleet/journal/ by its start time)"
             case "journal link":
                 try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("j.jsonl").path, withDestinationPath: elsewhere.appendingPathComponent("x").path)
                 arguments += ["--journal", "j.jsonl"]

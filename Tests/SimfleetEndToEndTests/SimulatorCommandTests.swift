@@ -53,3 +53,20 @@ import Testing
         #expect(result.stderr.contains(arguments[0]))
     }
 }
+
+extension SimulatorCommandTests {
+    /// Thousands of bad seed records print a page and a count, not every one.
+    @Test func seedErrorsArePrintedAPageAtATime() async throws {
+        try await withTemporaryDirectory { dir in
+            let seed = dir.appendingPathComponent("seed.json")
+            let records = (0..<3_000).map { #"{"icc":"12345\#($0)","status":"ACTIVATED"}"# }.joined(separator: ",")
+            try Data("[\(records)]".utf8).write(to: seed)
+            let run = try Simfleet.run(["simulator", "--port", "0", "--seed", seed.path], in: dir)
+            #expect(run.status == 1)
+            let lines = run.stderr.split(separator: "\n")
+            #expect(lines.count <= 53, "\(lines.count) lines")
+            #expect(run.stderr.contains("... and 2,950 more; fix these first and run again to see the rest") || run.stderr.contains("... and 2950 more"), "\(run.stderr.suffix(300))")
+            #expect(run.stderr.contains("3,000 errors in all in the seeds; the simulator did not start."), "\(run.stderr.suffix(300))")
+        }
+    }
+}

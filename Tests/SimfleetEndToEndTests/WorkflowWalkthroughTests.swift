@@ -49,6 +49,18 @@ import YAML
                 #expect(comment.body.contains("| `89450100250731069754` | tracker-0001 | active → blocked | 1 | `\(head.prefix(7))` | _this pull request_ |"), "\(comment.body)")
                 Self.keepSample("pr-comment.md", comment.body)
 
+                // A pull request that touches no manifest and no setting: the required check
+                // reports and passes at once, and posts nothing.
+                try branch.run(["switch", "-q", "-c", "docs", "main"])
+                try branch.write("NOTES.md", "How we name trackers.\n")
+                try branch.commit("Notes")
+                try branch.run(["push", "-q", "origin", "docs"])
+                let docs = try branch.run(["rev-parse", "HEAD"])
+                try walk.origin.run(["update-ref", "refs/pull/2/head", docs])
+                try walk.run("simfleet-plan", job: "plan", ref: "refs/pull/2/head", pullRequest: (2, docs))
+                #expect(!stub.snapshot.comments.contains { $0.issue == 2 }, "no comment on a pull request with nothing to plan")
+                try branch.run(["switch", "-q", "block-tracker-1"])
+
                 // Merged: planned on main, approved, applied, and the tag moved to main.
                 try walk.merge("block-tracker-1")
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
@@ -277,13 +289,13 @@ final class Walkthrough: @unchecked Sendable {
             try #"{"pull_request":{"number":\#(number),"head":{"sha":"\#(head)"}}}"#.write(to: event!, atomically: true, encoding: .utf8)
         }
         for step in steps {
+            if let condition = step["if"]?.text, !holds(condition, ref: ref) { continue }
             if let uses = step["uses"]?.text {
                 try play(uses, with: step["with"], in: folder, ref: ref)
                 continue
             }
             guard let script = step["run"]?.text else { continue }
             if script.hasPrefix("chmod +x bin/simfleet") { continue }   // a link to the binary under test
-            if let condition = step["if"]?.text, !holds(condition, ref: ref) { continue }
             try Data().write(to: output)
             var environment = ProcessInfo.processInfo.environment.merging(GitRepository.environment) { $1 }
             environment["PATH"] = root.appendingPathComponent("tools").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
