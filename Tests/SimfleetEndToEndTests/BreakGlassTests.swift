@@ -184,6 +184,11 @@ import Testing
             #expect(!markdown.contains("_this pull request_"), "\(markdown)")
             #expect(markdown.contains("Every step comes from this pull request.") == false)
             #expect(markdown.contains("10 steps repair drift (live differs from main): the apply after merge carries out all of them."), "\(markdown)")
+            // With no step at all, the settings still show.
+            let quiet = try Simfleet.run(["plan", "--simulator", "--no-progress", "--changed-since", "base", "--pull-request-base", "base",
+                                          "--format", "markdown", "--target", "89450100250731069812"], in: dir, environment: GitRepository.environment)
+            #expect(quiet.status == 0, "\(quiet.stderr)")
+            #expect(quiet.stdout.contains("**simfleet plan:** No changes.") && quiet.stdout.contains("#### Settings changed (simfleet.yaml)\n\n- rule added: 'all day'"), "\(quiet.stdout)")
         }
     }
 }

@@ -105,6 +105,13 @@ import YAML
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
                 let settings = try walk.origin.run(["show", "refs/heads/main:simfleet.yaml"]) + "\n"
                 try walk.commitOnMain("simfleet.yaml", settings + "policy:\n  - name: frozen all day\n    match: {}\n    freeze: {from: \"00:00\", to: \"23:59\", timezone: UTC}\n")
+                // A SIM break glass cannot block (tracker-0002 is terminated): nothing is sent,
+                // and no branch, hold or pull request is made.
+                walk.context["inputs.iccs"] = "89450100250731069812"
+                #expect(throws: WalkFailure.self) { try walk.run("simfleet-break-glass", job: "block", ref: "refs/heads/main") }
+                #expect((try? String(contentsOf: walk.ghLog, encoding: .utf8)) == nil, "no pull request was opened")
+                #expect((try? walk.origin.run(["rev-parse", "--verify", "-q", "refs/heads/break-glass/4242"])) == nil)
+                walk.context["inputs.iccs"] = "89450100250731069754"
                 try walk.run("simfleet-break-glass", job: "block", ref: "refs/heads/main")
                 let glass = try walk.origin.run(["show", "refs/heads/break-glass/4242:manifests/example.yaml"])
                 #expect(glass.contains("note: \"break glass by walker, run 4242: stolen, OPS-9\""), "\(glass)")
