@@ -75,14 +75,18 @@ extension SimfleetCommand {
             return fleet.paths[0]
         }
 
-        func run() async throws {
-            let lock: ApplyLock
+        /// One apply (or break glass) at a time in this folder; a second stops at once.
+        static func takeLock() throws -> ApplyLock {
             do {
-                lock = try ApplyLock()
+                return try ApplyLock()
             } catch {
                 Output.error("error: \(error.description)")
                 throw ExitCode.failure
             }
+        }
+
+        func run() async throws {
+            let lock = try Self.takeLock()
             defer { withExtendedLifetime(lock) {} }
             let stop = StopFlag()
             let signals = InterruptHandler(stop: stop)

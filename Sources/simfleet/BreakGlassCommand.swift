@@ -78,13 +78,7 @@ extension SimfleetCommand {
         }
 
         func run() async throws {
-            let lock: ApplyLock
-            do {
-                lock = try ApplyLock()
-            } catch {
-                Output.error("error: \(error.description)")
-                throw ExitCode.failure
-            }
+            let lock = try ApplyCommand.takeLock()
             defer { withExtendedLifetime(lock) {} }
             let environment = ProcessInfo.processInfo.environment
             let now = Date()

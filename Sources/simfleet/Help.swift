@@ -78,8 +78,9 @@ enum Help {
         Exit status, for plan (--detailed-exitcode adds 2):
 
           0: the plan was made; without --detailed-exitcode, whether or not it has changes
-          1: errors: bad manifests, flags, key or ref (nothing was sent), or SIMs that could not be read or cannot reach their state (the rest of the plan is still shown)
-          2: with --detailed-exitcode: the manifests and the fleet differ, and there are no errors. Refused terminations count: the only difference may be a termination nobody allowed, and a drift check must see it. So does a SIM with a job in progress: it is not converged until it settles, and the plan lists it ("Not converged: no steps, but 1 SIM has a job in progress")
+          1: no plan: bad manifests, settings, flags, key or ref (nothing was planned, nothing sent)
+          2: with --detailed-exitcode: the manifests and the fleet differ, and there are no errors. Refused terminations count: the only difference may be a termination nobody allowed, and a drift check must see it. So does a SIM with a job in progress: it is not converged until it settles, and the plan lists it ("Not converged: no steps, but 1 SIM has a job in progress"); and so does a SIM a break-glass hold keeps blocked
+          5: planned, but some SIMs could not be: not found, unreadable, an unknown status word, or a state they cannot reach. The rest of the plan is shown and --out is written with the errors; apply of that file carries out the valid steps and exits 3, so one broken SIM never stops a repair
 
         The markdown starts with a hidden marker line, <!-- simfleet:plan -->, that CI can look for to edit its one comment in place; a plan without changes is that line and one more.
 
@@ -121,7 +122,7 @@ enum Help {
 
         Names, callback URLs, protect, refusals and the managed count (for the blast radius) are then taken from the manifests, never from the file. Run apply from the folder plan ran in.
 
-        Policy rules from simfleet.yaml are judged again here, from the manifests' labels and notes, and each freeze at this moment: a denied step is not sent, is reported refused with the rule's name (exit 3), and is lifted by no flag (--force, --allow-terminate), only by a reviewed change to simfleet.yaml and a new plan (a step the saved plan showed denied stays denied); a warned step is sent and reported on standard error. The journal's outcome records carry each step's policy verdicts and its declared commit (git blame of the work tree, never the plan file's).
+        Policy rules from simfleet.yaml are judged again here, from the manifests' labels and notes, and each freeze again as each step is about to be sent (a step that reaches a freeze while apply runs is held back, "frozen since HH:MM"): a denied step is not sent, is reported refused with the rule's name (exit 3), and is lifted by no flag (--force, --allow-terminate), only by a reviewed change to simfleet.yaml and a new plan (a step the saved plan showed denied stays denied); a warned step is sent and reported on standard error. The journal's outcome records carry each step's policy verdicts and its declared commit (git blame of the work tree, never the plan file's).
 
         Targeting a saved plan. --target, --target-file and --label apply only the plan's steps for the matching SIMs; the report says "Applied N of the plan's M steps". A targeted ICC that no manifest in scope declares, or targets that match no step, are an error and nothing is sent.
 
@@ -148,8 +149,8 @@ enum Help {
         Exit status, for apply:
 
           0 | every step converged (confirmed, already done, or done by another run), and every SIM in scope was planned and settled | yes
-          1 | nothing was sent (bad input, a refused plan file, a guard, an --allow-terminate that no declared termination matches, no approval, the lock held) | no
-          3 | partial: steps refused (protected), failed, stale, held back, skipped or unknown, SIMs not planned, or SIMs with a job in progress when planned ("did not settle"); each is listed | no
+          1 | nothing was sent (bad input, a refused plan file, a guard, an --allow-terminate that no declared termination matches, no approval, the lock held); with --format json the report says so too (exitCode, nothingSent, errors) | no
+          3 | partial: steps refused (protected, denied, frozen, or held by break glass), failed, stale, held back, skipped or unknown, SIMs not planned, or SIMs with a job in progress when planned ("did not settle"); each is listed | no
           4 | every step converged but for terminations the manifests declare and this run was not allowed to send; they are listed as awaiting-termination, and the drift check keeps showing them until the terminate workflow carries them out | yes: they wait for a person, not for a retry
         """#
 
