@@ -77,6 +77,7 @@ import YAML
                 // The drifted SIM names the commit on main that declared it.
                 let declaring = try walk.origin.run(["rev-parse", "refs/heads/main"])
                 #expect(issue.body.contains("| `\(declaring.prefix(7))` |"), "\(issue.body)")
+                #expect(issue.body.contains("This check: [the run](https://github.com/acme/fleet/actions/runs/4242)."), "\(issue.body)")
                 Self.keepSample("drift-issue.md", issue.body)
                 // Applied through the pipeline, the next drift check closes it.
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
@@ -309,6 +310,8 @@ final class Walkthrough: @unchecked Sendable {
             environment["NEXCON_API_URL"] = apiURL
             environment["GITHUB_API_URL"] = context["github.api"]
             environment["GITHUB_REPOSITORY"] = "acme/fleet"
+            environment["GITHUB_SERVER_URL"] = "https://github.com"
+            environment["GITHUB_RUN_ID"] = context["github.run_id"]
             environment["GITHUB_EVENT_PATH"] = event?.path ?? ""
             environment["GITHUB_SHA"] = try GitRepository(existing: folder).run(["rev-parse", "HEAD"])
             environment["GITHUB_OUTPUT"] = output.path

@@ -31,7 +31,8 @@ public enum PostedMarkdown {
     public static func driftIssue(_ plan: Plan, context: RenderContext, picture: String?, commit: String?, runURL: String? = nil) -> String {
         var drift = context
         drift.driftWording = true
-        let repair = "**Repair:** run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`: it plans every SIM against main and applies after a reviewer approves. Held SIMs stay blocked until main declares them so."
+        let repair = "**Repair:** run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`: it plans every SIM against main and applies after a reviewer approves."
+            + (plan.holds.isEmpty ? "" : " Held SIMs stay blocked until main declares them so (merge their break-glass pull requests).")
             + (runURL.map { " This check: [the run](\($0))." } ?? "") + "\n\n"
         let room = PlanView.markdownLimit - (picture?.utf8.count ?? 0) - repair.utf8.count - 128
         let table = PlanView.markdown(plan, context: drift, limit: room, elsewhere: "this run's step summary and the JSON plan (`--out`)")

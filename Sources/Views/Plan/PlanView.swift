@@ -173,7 +173,7 @@ public enum PlanView {
         let partial = scopeSentences(plan, context)
         if plan.steps.isEmpty && plan.errors.isEmpty && plan.warnings.isEmpty && (context.scope.changedSince?.removed ?? []).isEmpty {
             return marker + "**simfleet plan:** " + ([summaryLine(plan)] + partial + [context.target.sentence]).map(escape).joined(separator: " ") + "\n"
-                + settingsMarkdown(context)
+                + (context.settingsChanges.isEmpty ? "" : "\n" + settingsMarkdown(context))
         }
         var head = marker + "### simfleet plan\n\n"
         let sentence = escape(context.target.sentence)
@@ -353,7 +353,7 @@ public enum PlanView {
     /// The "Settings changed" section: what a change to simfleet.yaml does, by name.
     static func settingsMarkdown(_ context: RenderContext) -> String {
         guard !context.settingsChanges.isEmpty else { return "" }
-        return "\n#### Settings changed (simfleet.yaml)\n\n" + context.settingsChanges.prefix(100).map { "- " + cell($0) + "\n" }.joined()
+        return "#### Settings changed (simfleet.yaml)\n\n" + context.settingsChanges.prefix(100).map { "- " + cell($0) + "\n" }.joined()
             + (context.settingsChanges.count > 100 ? "- and \(context.settingsChanges.count - 100) more\n" : "") + "\n"
     }
 
