@@ -39,9 +39,16 @@ struct Git: Sendable {
         throw .gitNotFound
     }
 
-    /// Runs git in `directory` with `fixedEnvironment` set over the child's allowlist.
-    func run(_ arguments: [String], in directory: String, input: [UInt8] = [],
-             fixedEnvironment: [String: String] = [:]) throws(ChangedSinceError) -> Output {
+    /// A git that has not finished by then is stopped: a repository on a hung network
+    /// file system, or a hostile one, must not hold a plan forever.
+    static let defaultTimeout = Duration.seconds(300)
+    /// Standard output read at most, unless a caller expects more (blobs of the history).
+    static let defaultOutputLimit = 256 << 20
+
+    /// Runs git in `directory` with `fixedEnvironment` set over the child's allowlist. It is
+    /// stopped, and the call fails, past `timeout` or past `outputLimit` bytes of output.
+    func run(_ arguments: [String], in directory: String, input: [UInt8] = [], fixedEnvironment: [String: String] = [:],
+             timeout: Duration = defaultTimeout, outputLimit: Int = defaultOutputLimit) throws(ChangedSinceError) -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -57,7 +64,11 @@ struct Git: Sendable {
         // Foundation's waitUntilExit polls a run loop on Linux, about 50 ms a process; the
         // termination handler is called as soon as the child is reaped.
         let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        let finished = Box()
+        process.terminationHandler = { _ in
+            finished.reason = "exited"
+            exited.signal()
+        }
         do {
             try process.run()
         } catch {
@@ -79,15 +90,50 @@ struct Git: Sendable {
         }
         writer.start()
         reader.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let stopped = Box()
+        let child = process.processIdentifier
+        let deadline = DispatchWorkItem {
+            // Never a signal to a process that was reaped: its number may be someone else's.
+            guard finished.reason == nil else { return }
+            stopped.reason = "did not finish within \(timeout)"
+            kill(child, SIGKILL)
+        }
+        let milliseconds = Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds), execute: deadline)
+        // Read with read(2) to the end: past the bound the child is killed, and what it had
+        // written is drained so nothing waits on a full pipe.
+        var output: [UInt8] = []
+        let descriptor = stdout.fileHandleForReading.fileDescriptor
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            if output.count <= outputLimit { output.append(contentsOf: buffer[..<count]) }
+            if output.count > outputLimit && stopped.reason == nil {
+                stopped.reason = "wrote more than \(outputLimit >> 20) MiB"
+                if finished.reason == nil { kill(child, SIGKILL) }
+            }
+        }
         done.wait()
         done.wait()
         exited.wait()
-        return Output(status: process.terminationStatus, stdout: Array(output),
+        deadline.cancel()
+        if let reason = stopped.reason {
+            throw ChangedSinceError("git \(arguments.first { !$0.hasPrefix("-") && !$0.contains("=") } ?? "") \(reason) and was stopped; nothing was sent")
+        }
+        return Output(status: process.terminationStatus, stdout: output,
                       stderr: String(decoding: errorBox.data.prefix(2000), as: UTF8.self))
     }
 
     private final class Box: @unchecked Sendable {
         var data = Data()
+        private let lock = NSLock()
+        private var stoppedBecause: String?
+        /// Why git was stopped; the first reason stands.
+        var reason: String? {
+            get { lock.withLock { stoppedBecause } }
+            set { lock.withLock { if stoppedBecause == nil { stoppedBecause = newValue } } }
+        }
     }
 }

@@ -244,7 +244,7 @@ public struct ManifestBase: Sendable {
     static func commitsSince(_ base: String, git: Repository, pathspecs: [String]) throws(ChangedSinceError) -> [LoggedCommit] {
         let log = try git.run(["log", "-z", "--raw", "--no-renames", "--no-abbrev", "--full-history", "--diff-merges=first-parent",
                                "--no-color", "--no-textconv", "--no-ext-diff", "--no-mailmap", "--max-count=\(maximumCommits + 1)", "--format=%x01%H %P%x02%s",
-                               "--end-of-options", base + "..HEAD", "--"] + pathspecs)
+                               "--end-of-options", base + "..HEAD", "--"] + pathspecs, outputLimit: maximumHistoryBytes)
         guard log.succeeded else {
             throw .gitFailed("git log failed after \(base.prefix(12)): \(log.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
@@ -369,7 +369,9 @@ public struct ManifestBase: Sendable {
     /// Every blob's bytes, in one `git cat-file --batch`.
     static func blobs(_ objects: [String], git: Repository) throws(ChangedSinceError) -> [[UInt8]] {
         guard !objects.isEmpty else { return [] }
-        let output = try git.run(["cat-file", "--batch"], input: Array(objects.map { $0 + "\n" }.joined().utf8))
+        // The base's manifests and every version since: up to the history's bound and the base's files.
+        let output = try git.run(["cat-file", "--batch"], input: Array(objects.map { $0 + "\n" }.joined().utf8),
+                                 outputLimit: maximumHistoryBytes + Int(UInt32.max))
         guard output.succeeded else { throw .gitFailed("git cat-file failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
         var result: [[UInt8]] = []
         var index = 0

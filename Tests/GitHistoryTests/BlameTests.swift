@@ -125,3 +125,39 @@ import Testing
         #expect(Blame.ranges([7, 3, 4, 5, 9, 0]) == [3...5, 7...7, 9...9])
     }
 }
+
+/// git is run with a deadline and a bound on what it writes: a hung or hostile git stops
+/// the run with a reason, never holds it or fills memory.
+@Suite struct GitBoundsTests {
+    static func fakeGit(_ script: String, in folder: URL) throws -> Git {
+        let path = folder.appendingPathComponent("git")
+        try Data("#!/bin/sh\n\(script)\n".utf8).write(to: path)
+        chmod(path.path, 0o755)
+        return try Git(environment: ["PATH": folder.path])
+    }
+
+    @Test func aGitThatHangsIsStopped() async throws {
+        try await withTemporaryDirectory { dir in
+            // It would sleep ten minutes: the deadline, not the machine's speed, ends it.
+            let git = try Self.fakeGit("exec /bin/sleep 600", in: dir)
+            do throws(ChangedSinceError) {
+                _ = try git.run(["status"], in: dir.path, timeout: .milliseconds(300))
+                Issue.record("a hung git was waited for")
+            } catch {
+                #expect(error.description == "git status did not finish within 0.3 seconds and was stopped; nothing was sent", "\(error.description)")
+            }
+        }
+    }
+
+    @Test func aGitThatWritesWithoutEndIsStopped() async throws {
+        try await withTemporaryDirectory { dir in
+            let git = try Self.fakeGit("exec /usr/bin/yes simfleet", in: dir)
+            do throws(ChangedSinceError) {
+                _ = try git.run(["log"], in: dir.path, outputLimit: 1 << 20)
+                Issue.record("an endless git was read to the end")
+            } catch {
+                #expect(error.description == "git log wrote more than 1 MiB and was stopped; nothing was sent", "\(error.description)")
+            }
+        }
+    }
+}
