@@ -82,6 +82,8 @@ import Testing
             #expect(markdown.stdout.contains("> **Held by break glass (1):**") && markdown.stdout.contains("> - `\(Self.stolen)`: stolen, OPS-9; run 4242 by walker"), "\(markdown.stdout)")
             let json = try Self.run(["plan", "--api-url", url, "--format", "json"], in: dir)
             #expect(json.stdout.contains("\"holds\":[{\"icc\":\"\(Self.stolen)\",\"reason\":\"stolen, OPS-9\",\"run\":\"4242\",\"branch\":\"break-glass/4242\",\"by\":\"walker\""), "\(json.stdout)")
+            let github = try Self.run(["plan", "--api-url", url, "--format", "github"], in: dir)
+            #expect(github.stdout.contains("title=held by break glass::SIM \(Self.stolen): held by break glass (run 4242 by walker"), "\(github.stdout)")
             let apply = try Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--target", Self.stolen], in: dir)
             #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
             #expect(try await Self.calls(url).count == 1, "the restore was never sent")

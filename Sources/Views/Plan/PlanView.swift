@@ -427,6 +427,13 @@ public enum PlanView {
                 }
             }
         }
+        // A held SIM at its manifest entry: main declares it otherwise, and apply will not restore it.
+        let held = Dictionary(plan.holds.map { ($0.icc, $0) }, uniquingKeysWith: { first, _ in first })
+        for step in plan.steps where step.action == .activate || step.action == .restore {
+            guard let hold = held[step.icc] else { continue }
+            out += GitHubAnnotation.command("warning", path: step.location.path, line: step.location.line, column: step.location.column,
+                                            title: "held by break glass", message: "SIM \(step.icc): \(hold.summary); apply will not \(step.action.rawValue) it until main declares it blocked or the hold is released") + "\n"
+        }
         for entry in PolicyListing(plan.steps).entries {
             for (severity, caught) in entry.denied.map({ ("error", $0) }) + entry.warned.map({ ("warning", $0) }) {
                 let location = caught.step.location
