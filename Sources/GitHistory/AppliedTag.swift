@@ -11,7 +11,14 @@ public enum AppliedTag {
     }
 
     public static func advance(tag: String, branch: String) throws(ChangedSinceError) -> Outcome {
-        let git = try Repository.discover()
+        let git: Repository
+        do {
+            git = try Repository.discover()
+        } catch .notAWorkTree {
+            throw ChangedSinceError("mark-applied moves a git tag, and the current folder is not in a git work tree; run it in the clone the apply ran in. Nothing was moved")
+        } catch .gitNotFound {
+            throw ChangedSinceError("mark-applied moves a git tag, and there is no git program on PATH; install git. Nothing was moved")
+        }
         let head = try git.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
         guard head.succeeded, !head.line.isEmpty else { throw .notAWorkTree }
         let tip = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", branch + "^{commit}"])

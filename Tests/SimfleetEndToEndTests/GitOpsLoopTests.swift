@@ -411,4 +411,14 @@ import Testing
             #expect(notAReport.status == 1 && notAReport.stderr.contains("cannot read the apply report"))
         }
     }
+
+    /// Outside a clone it says what mark-applied needs, not what --changed-since does.
+    @Test func outsideAWorkTreeItSaysWhatItNeeds() async throws {
+        try await withTemporaryDirectory { dir in
+            let outside = try Simfleet.run(["mark-applied", "--report", try Self.report(dir, exitCode: 0)], in: dir,
+                                           environment: ["GIT_CEILING_DIRECTORIES": dir.deletingLastPathComponent().path])
+            #expect(outside.status == 1)
+            #expect(outside.stderr.contains("error: mark-applied moves a git tag, and the current folder is not in a git work tree; run it in the clone the apply ran in. Nothing was moved"), "\(outside.stderr)")
+        }
+    }
 }
