@@ -87,6 +87,12 @@ for name, block in by_name.items():
     for line in re.findall(r"^.*apt-get (?:update|install).*$", block, re.M):
         if line.count("--snapshot") < (2 if "update" in line and "install" in line else 1):
             problems.append(f"{name}: apt-get takes packages from a dated snapshot (--snapshot), so their versions are pinned")
+    # A step that holds a secret runs git only through the function that drops it.
+    for step in re.split(r"\n\s*- (?=name:|uses:|run:|if:)", block):
+        script = step.split("run:", 1)[1] if "run:" in step else ""
+        if re.search(r"\$\{\{ (secrets\.|github\.token)", step) and re.search(r"(^|[\s(;&|!])git ", script) \
+                and 'git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }' not in script:
+            problems.append(f"{name}: a step holding a secret runs git with it in its environment")
     if "actions/cache" in block:
         problems.append(f"{name}: no cache: any job can write one, and a binary must not travel with its checksum")
 # A step that runs simfleet accepts exactly the statuses it expects: no `|| true`, and no

@@ -177,6 +177,7 @@ enum Workflows {
               BASE_REF: ${{ github.base_ref }}
             run: |
               [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
               since=()
               if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
                 since=(--changed-since simfleet/applied --pull-request-base "origin/$BASE_REF")
@@ -252,6 +253,7 @@ enum Workflows {
               SCOPE: ${{ inputs.scope || 'changed' }}
             run: |
               [[ "$SCOPE" =~ ^(changed|full)$ ]] || { echo "::error::scope is changed or full"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
               since=()
               if [ "$SCOPE" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
                 since=(--changed-since simfleet/applied)
@@ -294,6 +296,7 @@ enum Workflows {
               FORCE: ${{ inputs.accept-blast-radius && '--force' || '' }}
             run: |
               [[ "$FORCE" =~ ^(--force)?$ ]] || { echo "::error::accept-blast-radius is true or false"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
               mkdir -p "$RUNNER_TEMP/journal"
               set +e
               bin/simfleet apply "$RUNNER_TEMP/plan.json" $FORCE --format json --journal "$RUNNER_TEMP/journal/apply.jsonl" > "$RUNNER_TEMP/apply.json"
@@ -480,6 +483,7 @@ enum Workflows {
               [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
               [[ "$REASON" =~ ^[^[:cntrl:]]{1,500}$ ]] || { echo "::error::reason: one line of at most 500 characters"; exit 1; }
               read -ra iccs <<< "$ICCS"
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
               mkdir -p "$RUNNER_TEMP/journal"
               export GIT_AUTHOR_NAME="$ACTOR" GIT_AUTHOR_EMAIL="$ACTOR@users.noreply.github.com"
               export GIT_COMMITTER_NAME="$ACTOR" GIT_COMMITTER_EMAIL="$ACTOR@users.noreply.github.com"
@@ -503,6 +507,7 @@ enum Workflows {
               RUN_ID: ${{ github.run_id }}
             run: |
               [[ "$REASON" =~ ^[^[:cntrl:]]{1,500}$ ]] || { echo "::error::reason: one line of at most 500 characters"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
               url=$(gh pr create --base main --head "break-glass/$RUN_ID" --title "Break glass: $REASON" \
                 --body "Blocked by the break-glass workflow, run $RUN_ID; a hold keeps the SIMs blocked until this is merged. Review and merge, so the manifests say what the fleet is.")
               number="${url##*/}"

@@ -153,6 +153,11 @@ import YAML
                 #expect(repaired.status == 5, "only the broken SIM is left: \(repaired.stdout)")
                 #expect(!repaired.stdout.contains("tracker-0001"), "the valid step was applied: \(repaired.stdout)")
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == tagBefore)
+
+                // No git any step ran, nor any simfleet started, saw the key or a token.
+                let seen = try String(contentsOf: walk.gitEnvironments, encoding: .utf8)
+                #expect(seen.contains("PATH="), "git ran through the recording wrapper")
+                for secret in ["dev-key", "ghs_testtoken"] { #expect(!seen.contains(secret), "a git saw \(secret)") }
             }
         }
     }
@@ -184,6 +189,7 @@ final class Walkthrough: @unchecked Sendable {
     let origin: GitRepository
     let work: URL
     let ghLog: URL
+    let gitEnvironments: URL
     let simulator: RunningProcess
     let apiURL: String
     var context: [String: String]
@@ -211,6 +217,12 @@ final class Walkthrough: @unchecked Sendable {
         let gh = bin.appendingPathComponent("gh")
         try "#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n[ \"$1 $2\" = \"pr create\" ] && echo https://github.com/acme/fleet/pull/7\nexit 0\n".write(to: gh, atomically: true, encoding: .utf8)
         chmod(gh.path, 0o755)
+        // Every git the steps run (and simfleet's) records its environment: no secret may be there.
+        gitEnvironments = root.appendingPathComponent("git-environments.log")
+        let realGit = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
+        let git = bin.appendingPathComponent("git")
+        try "#!/bin/sh\nenv >> '\(gitEnvironments.path)'\nexec \(realGit) \"$@\"\n".write(to: git, atomically: true, encoding: .utf8)
+        chmod(git.path, 0o755)
         context = [
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
             "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",
