@@ -22,14 +22,7 @@ import Testing
         """
 
     static func repository(in dir: URL) throws -> GitRepository {
-        let repo = try GitRepository(at: dir)
-        let examples = Golden.scratchWithExamples()
-        defer { try? FileManager.default.removeItem(at: examples) }
-        try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-        try repo.write("simfleet.yaml", settings)
-        try repo.write(".gitignore", ".simfleet/\n")
-        try repo.commit("Declare the example fleet (#5)")
-        return repo
+        try GitRepository.withExamples(at: dir, files: ["simfleet.yaml": settings, ".gitignore": ".simfleet/\n"])
     }
 
     static func run(_ arguments: [String], in dir: URL) throws -> RunResult {
@@ -153,12 +146,8 @@ import Testing
 @Suite struct SettingsOnlyPullRequestTests {
     @Test func aSettingsOnlyPullRequestShowsItsSettingsAndCallsRepairsDrift() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try GitRepository(at: dir)
-            let examples = Golden.scratchWithExamples()
-            defer { try? FileManager.default.removeItem(at: examples) }
-            try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-            try repo.write("simfleet.yaml", "policy:\n  - name: old rule\n    match: {}\n    deny: [terminate]\n")
-            try repo.commit("Declare the fleet (#5)")
+            let repo = try GitRepository.withExamples(at: dir, files: ["simfleet.yaml": "policy:\n  - name: old rule\n    match: {}\n    deny: [terminate]\n"],
+                                                      message: "Declare the fleet (#5)")
             try repo.run(["branch", "base"])
             try repo.run(["switch", "-q", "-c", "settings"])
             try repo.write("simfleet.yaml", """

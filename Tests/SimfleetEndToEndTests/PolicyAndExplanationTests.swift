@@ -24,13 +24,7 @@ import Testing
 
     /// A clone-like folder: the examples and simfleet.yaml, committed as a squash merge would be.
     static func repository(in dir: URL) throws -> GitRepository {
-        let repo = try GitRepository(at: dir)
-        let examples = Golden.scratchWithExamples()
-        defer { try? FileManager.default.removeItem(at: examples) }
-        try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-        try repo.write("simfleet.yaml", settings)
-        try repo.commit("Declare the example fleet (#5)")
-        return repo
+        try GitRepository.withExamples(at: dir, files: ["simfleet.yaml": settings])
     }
 
     static func run(_ arguments: [String], in dir: URL) throws -> RunResult {

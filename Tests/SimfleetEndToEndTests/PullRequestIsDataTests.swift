@@ -70,12 +70,7 @@ import Testing
 
     /// The example fleet, committed as a squash merge would be.
     static func exampleRepository(in dir: URL) throws -> GitRepository {
-        let repo = try GitRepository(at: dir)
-        let examples = Golden.scratchWithExamples()
-        defer { try? FileManager.default.removeItem(at: examples) }
-        try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-        try repo.commit("Declare the example fleet (#5)")
-        return repo
+        try GitRepository.withExamples(at: dir)
     }
 
     static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> RunResult {

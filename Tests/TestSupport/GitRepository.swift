@@ -19,6 +19,18 @@ public struct GitRepository: Sendable {
         try run(["init", "-q", "-b", "main"])
     }
 
+    /// A clone-like folder: the example manifests, and `files` (such as simfleet.yaml),
+    /// committed with `message`, as a squash merge would be.
+    public static func withExamples(at root: URL, files: [String: String] = [:], message: String = "Declare the example fleet (#5)") throws -> GitRepository {
+        let repo = try GitRepository(at: root)
+        let examples = Golden.scratchWithExamples()
+        defer { try? FileManager.default.removeItem(at: examples) }
+        try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: root.appendingPathComponent("manifests"))
+        for (path, text) in files { try repo.write(path, text) }
+        try repo.commit(message)
+        return repo
+    }
+
     /// An existing clone.
     public init(existing root: URL) { self.root = root }
 
