@@ -47,33 +47,45 @@ let package = Package(
         .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The manifests as they were at a commit, read through the git program, for --changed-since.
         .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests", "Planning", "Platform"]),
+        // The one HTTP stack (AsyncHTTPClient) as every client sets it up: HTTP/1.1, no
+        // redirects, no decompression, TLS with an optional corporate CA, and the proxy
+        // HTTPS_PROXY, HTTP_PROXY and NO_PROXY name.
+        .target(
+            name: "HTTPStack",
+            dependencies: [
+                "Platform",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // NexCon's paths and the bodies the simulator writes and its tests read; the client
         // reads answers tolerantly by key instead (see NexConAPI.swift).
         .target(name: "NexConAPI", dependencies: ["FleetModel"]),
-        // The HTTP client for NexCon: auth, retries, pacing, the status sweep, redaction of
-        // answers, and the HTTP/1.1 transport over a pure connection-pool state machine.
+        // The HTTP client for NexCon: auth, retries and backoff on an injected clock, pacing,
+        // the status sweep, and redaction of answers, over the one HTTP stack.
         .target(
             name: "NexConClient",
             dependencies: [
-                "FleetModel", "NexConAPI", "Platform",
+                "FleetModel", "HTTPStack", "NexConAPI", "Platform",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         // Apply: one step's decisions as a pure state machine, the loop that performs them
         // (waves, compare-and-act, job waits), the journal, the apply lock and the report.
         .target(
             name: "Reconciler",
-            dependencies: ["FleetModel", "NexConClient", "Planning", "Platform", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["FleetModel", "Planning", "Platform", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // A stand-in NexCon server: lifecycle, async jobs, callbacks, rate limits and faults.
         .target(
             name: "NexConSimulator",
             dependencies: [
-                "NexConAPI", "FleetModel", "Platform", "YAML",
+                "HTTPStack", "NexConAPI", "FleetModel", "Platform", "YAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -90,7 +102,7 @@ let package = Package(
         .target(
             name: "GitHub",
             dependencies: [
-                "FleetModel", "Platform",
+                "FleetModel", "HTTPStack", "Platform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,11 +111,19 @@ let package = Package(
         // What `simfleet init` writes: example manifests, settings, and the CI workflows of
         // the loop, held in one place (Workflows.swift) and compiled into the binary.
         .target(name: "Scaffold"),
-        // The command-line tool: flag parsing and wiring only.
+        // The use cases, one file each: plan, apply, break glass. Each takes a request value
+        // and its dependencies (NexCon, clocks, the folder, a console) and returns values and
+        // an exit status; none exits the process, so tests run them in-process on virtual time.
+        .target(
+            name: "Operations",
+            dependencies: ["FleetModel", "GitHistory", "HTTPStack", "Manifests", "NexConClient", "NexConSimulator", "Planning", "Platform", "Reconciler", "Views"]
+        ),
+        // The command-line tool: flag parsing, help and wiring; each command an adapter that
+        // builds a request, runs an operation and shows its result.
         .executableTarget(
             name: "simfleet",
             dependencies: [
-                "FleetModel", "GitHistory", "GitHub", "Manifests", "NexConSimulator", "NexConClient", "Planning", "Platform", "Reconciler", "Scaffold", "Views",
+                "FleetModel", "GitHistory", "GitHub", "HTTPStack", "Manifests", "NexConSimulator", "NexConClient", "Operations", "Planning", "Platform", "Reconciler", "Scaffold", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -122,7 +142,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "NexConSimulator", "FleetModel",
+                "NexConSimulator", "FleetModel", "NexConAPI", "NexConClient", "Operations", "Planning", "Platform", "Reconciler",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -145,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "NexConClientTests",
             dependencies: [
-                "NexConClient", "NexConSimulator", "Planning", "FleetModel", "Platform", "TestSupport",
+                "HTTPStack", "NexConClient", "NexConSimulator", "Planning", "FleetModel", "Platform", "TestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -166,7 +186,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Platform", "TestSupport", "Views",
+            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Operations", "Platform", "TestSupport", "Views",
+                           .product(name: "Clocks", package: "swift-clocks")]
+        ),
+        .testTarget(
+            name: "OperationsTests",
+            dependencies: ["Operations", "Reconciler", "Planning", "FleetModel", "NexConSimulator", "Platform", "TestSupport", "Views",
                            .product(name: "Clocks", package: "swift-clocks")]
         ),
         .testTarget(

@@ -50,9 +50,9 @@ public struct ManifestBase: Sendable {
     /// Resolves `ref`, finds its merge-base with HEAD and reads the manifests there.
     /// It needs nothing the loader decoded, so it runs beside the work tree's decoding.
     /// `settingsPath` is the settings file (`simfleet.yaml`) whose changes widen the plan.
-    public static func read(ref: String, paths: [String], settingsPath: String?,
-                            maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
-        let git = try Repository.discover()
+    public static func read(ref: String, paths: [String], settingsPath: String?, maximumFileSize: Int,
+                            from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> ManifestBase {
+        let git = try Repository.discover(from: folder)
         try checkWorkTree(git, paths: paths)
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
         guard resolved.succeeded, !resolved.line.isEmpty else { throw .unknownRef(ref) }
@@ -66,9 +66,9 @@ public struct ManifestBase: Sendable {
     }
 
     /// The manifests at a commit already chosen, as a saved plan records it.
-    public static func read(ref: String, mergeBase: String, paths: [String], settingsPath: String?,
-                            maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
-        let git = try Repository.discover()
+    public static func read(ref: String, mergeBase: String, paths: [String], settingsPath: String?, maximumFileSize: Int,
+                            from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> ManifestBase {
+        let git = try Repository.discover(from: folder)
         try checkWorkTree(git, paths: paths)
         let isObjectID = mergeBase.utf8.count >= 40 && mergeBase.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
         guard isObjectID, try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"]).succeeded else {
@@ -190,8 +190,8 @@ public struct ManifestBase: Sendable {
 
     /// The commits HEAD has that `ref` does not (`git rev-list REF..HEAD`): a pull request's
     /// own commits, its merge commit included, when `ref` is the branch it goes into.
-    public static func commitsNotIn(_ ref: String) throws(ChangedSinceError) -> Set<String> {
-        let git = try Repository.discover()
+    public static func commitsNotIn(_ ref: String, from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> Set<String> {
+        let git = try Repository.discover(from: folder)
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
         guard resolved.succeeded, !resolved.line.isEmpty else {
             throw ChangedSinceError("--pull-request-base \(ref): no commit by that name; check the spelling, and fetch it first (e.g. git fetch origin main)")

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FleetModel
+import HTTPStack
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -20,11 +21,13 @@ public final class GitHubClient: Sendable {
     static let pageLimit = 100
     static let bodyLimit = 16 << 20
 
-    public init(target: GitHubTarget) {
+    /// `network` holds the proxy and trust roots (`HTTPStack.settings(for:environment:)`).
+    public init(target: GitHubTarget, network: HTTPStack.Settings = HTTPStack.Settings()) {
         self.target = target
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(30)))
-        configuration.decompression = .disabled
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var settings = network
+        settings.connectTimeout = .seconds(10)
+        settings.readTimeout = .seconds(30)
+        http = HTTPStack.client(settings)
         text = ResponseText(key: target.token)
     }
 

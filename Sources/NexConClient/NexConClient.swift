@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import FleetModel
 import Foundation
+import HTTPStack
 import NexConAPI
 import NIOCore
 import NIOHTTP1
@@ -15,7 +17,7 @@ public struct RetryPolicy: Sendable {
     public var base = Duration.milliseconds(100)
     public var cap = Duration.seconds(5)
     public var requestTimeout = Duration.seconds(30)
-    /// The pool keeps retrying a refused connection until this passes.
+    /// A refused connection is tried again until this passes; a TLS handshake must end within it.
     public var connectTimeout = Duration.seconds(3)
     /// The longest pause a `Retry-After` may ask for; longer ones are cut to this.
     public var maximumRetryWait = Duration.seconds(60)
@@ -34,7 +36,7 @@ public struct FatalAPIError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// NexCon's API over HTTP/1.1, tolerant of what the documentation leaves open.
+/// NexCon's API over the one HTTP stack, tolerant of what the documentation leaves open.
 ///
 /// Unknown fields in answers are ignored, error bodies are read if they are JSON and
 /// shown if not, and the key appears only in the Authorization header.
@@ -42,54 +44,43 @@ public final class NexConClient: Sendable {
     public let endpoint: NexConConnection
     public let pacer: Pacer
     public let retry: RetryPolicy
-    private let transport: HTTP1Transport
+    private let transport: NexConTransport
     /// Cleans every text taken from an answer before anyone sees it.
     let responseText: ResponseText
     private let longestCappedWait = Mutex<Duration?>(nil)
+    /// What each call's Retry-After dates are read against.
+    private let wallClock: @Sendable () -> Date
 
     /// The longest `Retry-After` NexCon asked for beyond `maximumRetryWait`, if any: the
     /// run waited less than asked, and should say so.
     public var cappedRetryWait: Duration? { longestCappedWait.withLock { $0 } }
-    /// Each endpoint's request head up to Content-Length, built once.
-    private let heads: [NexConAPI.Endpoint: HTTPRequestHead]
+    private let headers: HTTPHeaders
+    /// Every wait (backoff, pacing) goes by this clock.
+    private let clock: InjectedClock
 
-    /// `parallelism` sizes the connection pool; `rate` caps requests per second.
-    public convenience init(endpoint: NexConConnection, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy()) throws(ConfigurationError) {
-        try self.init(endpoint: endpoint, parallelism: parallelism, rate: rate, retry: retry, tls: .makeClientConfiguration())
-    }
-
-    /// With the TLS settings given: the system's trust roots unless a test says otherwise.
-    init(endpoint: NexConConnection, parallelism: Int, rate: Double?, retry: RetryPolicy, tls: TLSConfiguration) throws(ConfigurationError) {
+    /// `parallelism` sizes the connection pool; `rate` caps requests per second. `network`
+    /// holds the proxy and trust roots (`HTTPStack.settings(for:environment:caFile:)`).
+    public init(endpoint: NexConConnection, parallelism: Int, rate: Double?, retry: RetryPolicy = RetryPolicy(),
+                network: HTTPStack.Settings = HTTPStack.Settings(), clock: InjectedClock = .continuous,
+                wallClock: @escaping @Sendable () -> Date = { Date() }) {
         self.endpoint = endpoint
         self.retry = retry
+        self.clock = clock
+        self.wallClock = wallClock
         responseText = ResponseText(key: endpoint.key)
-        pacer = Pacer(cap: rate)
-        let origin = endpoint.origin
+        pacer = Pacer(cap: rate, clock: clock)
+        var settings = network
         // Never more connections than descriptors are left, keeping some for files and
         // the event loops, so a tight `ulimit -n` slows the sweep instead of crashing it.
-        let connections = max(1, min(parallelism, FileDescriptors.available - 32))
-        do {
-            transport = try HTTP1Transport(origin: origin, maximumConnections: connections,
-                                           connectTimeout: TimeAmount(retry.connectTimeout),
-                                           tlsConfiguration: tls)
-        } catch {
-            throw ConfigurationError("cannot set up TLS for \(endpoint.baseURL): \(error); check the system's CA certificates")
-        }
-        let headers: HTTPHeaders = [
-            "Host": origin.authority,
+        settings.maximumConnections = max(1, min(parallelism, FileDescriptors.available - 32))
+        settings.connectTimeout = retry.connectTimeout
+        transport = NexConTransport(base: endpoint.baseURL, settings: settings)
+        headers = [
             "Authorization": "bearer \(endpoint.key)",
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "simfleet",
         ]
-        var heads: [NexConAPI.Endpoint: HTTPRequestHead] = [:]
-        for api in NexConAPI.Endpoint.allCases {
-            heads[api] = HTTPRequestHead(version: .http1_1, method: .POST, uri: origin.basePath + api.path, headers: headers)
-        }
-        self.heads = heads
     }
-
-    /// A task executor that keeps worker `index` on the same thread as its connection.
-    public func executor(forWorker index: Int) -> any TaskExecutor { transport.executor(for: index) }
 
     public func shutdown() async {
         await transport.shutdown()
@@ -143,21 +134,20 @@ public final class NexConClient: Sendable {
     /// only answers that prove nothing happened (429, and 5xx are left to the caller).
     /// With `parse: false`, a 2xx answer is checked but only its `status` is kept.
     func call(_ endpoint: NexConAPI.Endpoint, body: [UInt8], retrying: Bool, parse: Bool) async throws(FatalAPIError) -> Answer {
-        let head = heads[endpoint]!
         var lastProblem = ""
         for attempt in 0..<retry.attempts {
             await pacer.acquire()
             let answer: HTTPAnswer
             do {
-                answer = try await transport.post(head: head, body: body, deadline: .now() + TimeAmount(retry.requestTimeout))
+                answer = try await transport.post(path: endpoint.path, headers: headers, body: body,
+                                                  deadline: .now() + TimeAmount(retry.requestTimeout))
             } catch {
-                lastProblem = Self.describe(error, cleaning: responseText)
-                // A certificate that fails verification, or a server that does not speak
-                // TLS, will fail the same way again.
-                if error is NIOSSLError || error is BoringSSLError { return .unanswered(lastProblem) }
-                if case TransportError.tlsNotAnswered = error { return .unanswered(lastProblem) }
+                lastProblem = Self.describe(error, cleaning: responseText, connectTimeout: retry.connectTimeout)
+                // A certificate that fails verification, a server that does not speak TLS,
+                // or a proxy that refuses, will fail the same way again.
+                if Self.isPermanent(error) { return .unanswered(lastProblem) }
                 guard retrying, !Task.isCancelled else { return .unanswered(lastProblem) }
-                try? await Task.sleep(for: retry.backoff(after: attempt))
+                await clock.sleep(for: retry.backoff(after: attempt))
                 continue
             }
             pacer.observe(declaredLimit: answer.headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) })
@@ -184,7 +174,7 @@ public final class NexConClient: Sendable {
             case 404:
                 return .notFound
             case 429:
-                let asked = answer.headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0, now: Date()) }
+                let asked = answer.headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0, now: wallClock()) }
                 if let asked, asked > retry.maximumRetryWait {
                     longestCappedWait.withLock { $0 = max($0 ?? asked, asked) }
                 }
@@ -194,7 +184,7 @@ public final class NexConClient: Sendable {
             case 500...:
                 lastProblem = "NexCon answered \(answer.code)\(Self.message(json).map { ": \(responseText.clean($0))" } ?? "")"
                 guard retrying else { return .unanswered(lastProblem) }
-                try? await Task.sleep(for: retry.backoff(after: attempt))
+                await clock.sleep(for: retry.backoff(after: attempt))
                 continue
             default:
                 return .refused(code: answer.code, message: responseText.clean(Self.message(json) ?? String(buffer: answer.body)))
@@ -218,19 +208,41 @@ public final class NexConClient: Sendable {
         return json["error"]?["message"]?.text ?? json["message"]?.text ?? json["error"]?.text
     }
 
+    /// Failures that repeating cannot mend.
+    static func isPermanent(_ error: any Error) -> Bool {
+        if error is NIOSSLError || error is BoringSSLError { return true }
+        guard let error = error as? HTTPClientError else { return false }
+        return [.tlsHandshakeTimeout, .proxyAuthenticationRequired, .invalidProxyResponse].contains(error)
+    }
+
     /// Error text without anything from the request, so the key cannot leak through it.
-    static func describe(_ error: any Error, cleaning text: ResponseText) -> String {
+    static func describe(_ error: any Error, cleaning text: ResponseText, connectTimeout: Duration) -> String {
         switch error {
-        case TransportError.timedOut:
-            "no answer in time (timeout)"
-        case TransportError.closedBeforeAnswer, ChannelError.ioOnClosedChannel, ChannelError.eof:
+        case let error as HTTPClientError:
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                "no answer in time (timeout)"
+            case .connectTimeout:
+                "cannot connect (timeout)"
+            case .tlsHandshakeTimeout:
+                "the server did not answer TLS within \(connectTimeout.seconds < 1 ? "\(Int(connectTimeout.seconds * 1000)) ms" : "\(Int(connectTimeout.seconds)) s"); is it a plain http port? check --api-url"
+            case .remoteConnectionClosed, .requestStreamCancelled, .cancelled:
+                "the connection was closed before an answer came"
+            case .alreadyShutdown:
+                "the client is shutting down"
+            case .proxyAuthenticationRequired:
+                "the proxy asked for credentials (407); give them in the proxy URL (http://user:password@proxy:port) of HTTPS_PROXY"
+            case .invalidProxyResponse:
+                "the proxy refused to connect to NexCon; check HTTPS_PROXY and NO_PROXY"
+            default:
+                "network error (\(text.clean(String(describing: error).prefix(120))))"
+            }
+        case is CancellationError:
             "the connection was closed before an answer came"
-        case TransportError.answerTooLarge:
+        case is NIOTooManyBytesError:
             "the answer is larger than 1 MB"
-        case TransportError.shutDown:
-            "the client is shutting down"
-        case TransportError.tlsNotAnswered(let waited):
-            "the server did not answer TLS within \(waited.seconds < 1 ? "\(Int(waited.seconds * 1000)) ms" : "\(Int(waited.seconds)) s"); is it a plain http port? check --api-url"
+        case ChannelError.ioOnClosedChannel, ChannelError.eof:
+            "the connection was closed before an answer came"
         case ChannelError.connectTimeout:
             "cannot connect (timeout)"
         case let error as NIOConnectionError:

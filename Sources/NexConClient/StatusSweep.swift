@@ -32,8 +32,7 @@ public enum StatusSweep {
         let cursor = Cursor(start: 1)
         let outcome: Result<[[(ICC, Observation)]], FatalAPIError> = await withTaskGroup(of: Result<[(ICC, Observation)], FatalAPIError>.self) { group in
             for worker in 0..<max(1, min(parallelism, iccs.count - 1)) {
-                // Each worker runs on an event loop of the client's, where its connection is.
-                group.addTask(executorPreference: client.executor(forWorker: worker)) {
+                group.addTask {
                     var found: [(ICC, Observation)] = []
                     while true {
                         let index = cursor.take()

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPStack
 import Foundation
 import Logging
 import NexConAPI
@@ -40,7 +41,8 @@ struct CallbackSender: Service {
     let logger: Logger
 
     func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Direct: callbacks go to the host a test or demo names, never through a proxy.
+        let client = HTTPStack.client(HTTPStack.Settings())
         await withDiscardingTaskGroup { group in
             for await delivery in callbacks.cancelOnGracefulShutdown() {
                 guard mayCall(delivery.url) else {

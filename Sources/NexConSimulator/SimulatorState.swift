@@ -53,6 +53,16 @@ public final class SimulatorState: Sendable {
         storage.withLock { $0.sims[icc]?.live }
     }
 
+    /// The status answer's body, as the HTTP simulator sends it.
+    public func statusBody(of icc: String) -> [UInt8]? {
+        status(of: icc).map(SimulatedAPI.encode)
+    }
+
+    /// The job running for `icc`, if any; a simulator without HTTP finishes it when due.
+    public func job(of icc: String) -> Job? {
+        storage.withLock { $0.sims[icc]?.job }
+    }
+
     /// Decides and, when accepted, starts a job: the SIM shows the transitional status, or
     /// keeps its old one with `transitional: .none`.
     public func perform(_ action: SIMAction, icc: String, callbackURL: String?, configuration: SimulatorConfiguration, now: Date) -> ActionOutcome {

@@ -1,6 +1,5 @@
 import FleetModel
 import Foundation
-import NexConClient
 import Planning
 import Synchronization
 import Platform
@@ -45,8 +44,8 @@ public struct ApplyOptions: Sendable {
     /// When to read while a job runs (the typical job time is filled in as jobs end).
     public var waits = WaitSchedule()
     /// Sends of one action when a status read proves the previous one did not happen;
-    /// the same budget as the client's retries of a status read.
-    public var sendAttempts = RetryPolicy().attempts
+    /// Operations sets the client's retry budget for a status read.
+    public var sendAttempts = 6
     /// Each SIM's labels, to judge the policy's freezes as each step is about to be sent.
     public var labels: [ICC: [String: String]] = [:]
     /// The wall clock freezes are judged by; tests set it.
@@ -66,17 +65,20 @@ public struct ApplyOptions: Sendable {
     }
 }
 
-/// What apply needs of NexCon. `NexConClient` is the real one; tests give a stand-in that
-/// runs jobs on the same virtual clock as the reconciler.
-public protocol NexConActions: Sendable {
-    func status(of icc: ICC, facts: Bool) async throws(FatalAPIError) -> Observation
-    func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> NexConClient.Answer
-    /// The pause before sending again an action proven not to have happened.
-    func backoff(after attempt: Int) -> Duration
+/// A failure of NexCon that ends the whole run (a refused key, a redirect): every further
+/// call would fail the same way.
+public struct RunEndingError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
-extension NexConClient: NexConActions {
-    public func backoff(after attempt: Int) -> Duration { retry.backoff(after: attempt) }
+/// What apply needs of NexCon, in the reconciler's own terms. Operations adapts the HTTP
+/// client to it; tests give the simulator's state machine on the reconciler's virtual clock.
+public protocol NexConActions: Sendable {
+    func status(of icc: ICC, facts: Bool) async throws(RunEndingError) -> Observation
+    func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(RunEndingError) -> ActionAnswer
+    /// The pause before sending again an action proven not to have happened.
+    func backoff(after attempt: Int) -> Duration
 }
 
 /// Carries out a plan's steps: waves in order, compare-and-act before each call, a wait
@@ -111,7 +113,7 @@ public struct Reconciler: Sendable {
     }
 
     /// Terminations wait until every other step has converged.
-    public func apply(_ steps: [Step], target: PlanTarget) async throws(FatalAPIError) -> ApplyReport {
+    public func apply(_ steps: [Step], target: PlanTarget) async throws(RunEndingError) -> ApplyReport {
         // Each SIM's planned path, so a SIM found further along it counts as done, not stale:
         // a re-run after a crash finds two-step SIMs already blocked.
         var ahead: [StepKey: Set<SIMState>] = [:]
@@ -159,8 +161,8 @@ public struct Reconciler: Sendable {
         return report
     }
 
-    private func runConcurrently(_ steps: [Step], ahead: [StepKey: Set<SIMState>]) async throws(FatalAPIError) -> [StepResult] {
-        let outcome: Result<[StepResult], FatalAPIError> = await withTaskGroup(of: Result<StepResult, FatalAPIError>.self) { group in
+    private func runConcurrently(_ steps: [Step], ahead: [StepKey: Set<SIMState>]) async throws(RunEndingError) -> [StepResult] {
+        let outcome: Result<[StepResult], RunEndingError> = await withTaskGroup(of: Result<StepResult, RunEndingError>.self) { group in
             var iterator = steps.makeIterator()
             var results: [StepResult] = []
             var inFlight = 0
@@ -175,7 +177,7 @@ public struct Reconciler: Sendable {
                 let done = ahead[step.key] ?? [step.to]
                 progress?.started()
                 group.addTask {
-                    do throws(FatalAPIError) {
+                    do throws(RunEndingError) {
                         let result = try await run(step, doneAt: done)
                         progress?.finished(converged: result.outcome.converged, wasRunning: true)
                         return .success(result)
@@ -202,7 +204,7 @@ public struct Reconciler: Sendable {
         return try outcome.get()
     }
 
-    func read(_ icc: ICC) async throws(FatalAPIError) -> Reading {
+    func read(_ icc: ICC) async throws(RunEndingError) -> Reading {
         switch try await client.status(of: icc, facts: true) {
         case .status(let word, _):
             guard let live = options.policy.statusMapping.state(for: word) else { return .unreadable("unrecognised live status '\(word)'") }
@@ -214,7 +216,7 @@ public struct Reconciler: Sendable {
 
     /// Compare, act, wait: one step from start to end, performing the moves `StepDecision`
     /// returns. `doneAt` holds the states that mean the step has already happened.
-    func run(_ step: Step, doneAt: Set<SIMState>) async throws(FatalAPIError) -> StepResult {
+    func run(_ step: Step, doneAt: Set<SIMState>) async throws(RunEndingError) -> StepResult {
         var decision = StepDecision(step: step, doneAt: doneAt, sendAttempts: options.sendAttempts, waitTimeout: options.waitTimeout)
         var move = decision.start()
         var deadline = time.now + options.waitTimeout
@@ -280,27 +282,23 @@ public struct Reconciler: Sendable {
     }
 
     /// Journals an answer and reduces it to what the decision needs.
-    private func journaled(_ step: Step, _ answer: NexConClient.Answer) -> ActionAnswer {
+    private func journaled(_ step: Step, _ answer: ActionAnswer) -> ActionAnswer {
         switch answer {
-        case .ok(let json):
-            let jobId = json["jobId"]?.text
+        case .accepted(let jobId):
             journal.record("response") { w in
                 w.key("icc"); w.value(step.icc)
                 w.field("action", step.action.rawValue)
                 w.field("code", 200)
                 w.field("jobId", jobId)
             }
-            return .accepted(jobId: jobId)
         case .notFound:
             journalResponse(step, code: 404, problem: "not found")
-            return .notFound
         case .refused(let code, let message):
             journalResponse(step, code: code, problem: message)
-            return .refused(code: code, message: message)
         case .unanswered(let problem):
             journalResponse(step, code: nil, problem: problem)
-            return .unanswered(problem)
         }
+        return answer
     }
 
     private func journalResponse(_ step: Step, code: Int?, problem: String) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import GitHub
+import HTTPStack
 import Platform
 import Views
 
@@ -44,10 +45,19 @@ struct GitHubOptions: ParsableArguments {
         Output.error("warning: not posted to GitHub: \(TerminalText.escape(text)); the exit status is the run's own")
     }
 
+    /// A client for GitHub through the environment's proxy, or nil with a warning.
+    static func client(_ target: GitHubTarget) -> GitHubClient? {
+        switch HTTPStack.settings(for: target.apiURL, environment: ProcessInfo.processInfo.environment) {
+        case .success(let settings): return GitHubClient(target: target, network: settings)
+        case .failure(let error):
+            warn(error.description)
+            return nil
+        }
+    }
+
     /// Edits the pull request's marked comment, or creates it.
     static func postComment(_ body: String, marker: String, to target: GitHubTarget, what: String = "the plan") async {
-        guard let number = target.pullRequest else { return }
-        let client = GitHubClient(target: target)
+        guard let number = target.pullRequest, let client = client(target) else { return }
         do throws(GitHubClient.Failure) {
             let comments = try await client.comments(onIssue: number)
             switch Posting.comment(among: comments, marker: marker, identity: target.identity) {
@@ -66,7 +76,7 @@ struct GitHubOptions: ParsableArguments {
 
     /// Opens, updates or closes the one drift issue.
     static func updateDriftIssue(_ found: Posting.Drift, marker: String, label: String, to target: GitHubTarget) async {
-        let client = GitHubClient(target: target)
+        guard let client = client(target) else { return }
         do throws(GitHubClient.Failure) {
             let issues = try await client.openIssues(label: label)
             let actions = Posting.driftIssue(among: issues, marker: marker, identity: target.identity, found: found,

@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import Manifests
+import Operations
 import Planning
 import Platform
 import SwiftCSV
@@ -88,8 +89,15 @@ extension SimfleetCommand {
             }
             let seed = remaining.map { DesiredSIM(icc: $0.icc, state: .active, location: SourceLocation(path: "import")) }
             let asked = seed.map(\.icc)
-            let (observed, target) = try await FleetSession.withClient(api, seed: seed) { [api] client, target in
-                (try await FleetSession.sweep(asked, client: client, api: api, needsFacts: { _ in true }), target)
+            let context = api.context()
+            let parallelism = api.parallelism
+            let (observed, target): ([ICC: Observation], PlanTarget)
+            do {
+                (observed, target) = try await context.nexCon.open(seed: seed, console: context.console) { nexCon, target in
+                    (try await FleetSession.sweep(asked, nexCon: nexCon, parallelism: parallelism, context: context, needsFacts: { _ in true }), target)
+                }
+            } catch let stopped as OperationStopped {
+                throw ExitCode(stopped.exitStatus)
             }
             var adopted: [Adoption.Adopted] = []
             var leftOut: [Adoption.LeftOut] = []

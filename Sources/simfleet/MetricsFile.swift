@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import FleetModel
+import HTTPStack
 import Foundation
 import NIOCore
 import Planning
@@ -63,7 +64,15 @@ struct MetricsPush: Sendable {
 
     /// PUTs `text`; a failure is a warning and never the run's exit status.
     func send(_ text: String) async {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(10))))
+        var settings: HTTPStack.Settings
+        switch HTTPStack.settings(for: url, environment: ProcessInfo.processInfo.environment) {
+        case .success(let found): settings = found
+        case .failure(let error):
+            Output.error("warning: the metrics were not pushed: \(TerminalText.escape(error.description)); the run's outcome stands")
+            return
+        }
+        settings.readTimeout = .seconds(10)
+        let client = HTTPStack.client(settings)
         do {
             var request = HTTPClientRequest(url: url)
             request.method = .PUT

@@ -3,6 +3,7 @@ import FleetModel
 import Foundation
 import Manifests
 import NexConClient
+import Operations
 import Planning
 import Platform
 import Views
@@ -64,6 +65,22 @@ struct FleetOptions: ParsableArguments {
     var terminateAllowance: TerminateAllowance {
         if allowTerminate.contains("all") { return .all }
         return allowTerminate.isEmpty ? .none : .only(Set(allowTerminate.map(ICC.init(unchecked:))))
+    }
+
+    /// What an operation is asked about.
+    var request: FleetRequest {
+        var request = FleetRequest()
+        request.paths = paths
+        request.config = config ?? SimfleetConfig.fileName
+        request.configRequired = config != nil
+        (request.targeting, request.targetDiagnostics) = targeting()
+        request.targetSource = targetFile ?? "--target"
+        request.changedSince = changedSince
+        request.pullRequestBase = pullRequestBase
+        request.terminateAllowance = terminateAllowance
+        request.maximumFileSize = limits.maximumFileSize
+        request.followExternalLinks = limits.followExternalLinks
+        return request
     }
 
     /// The targeting, with ICCs from --target-file; problems in the file are diagnostics.
@@ -147,6 +164,9 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Read the API key from this file instead of NEXCON_API_KEY.")
     var apiKeyFile: String?
 
+    @Option(help: "Also trust the CA certificates (PEM) in this file, e.g. a corporate proxy's; SSL_CERT_FILE adds one too. Proxies come from HTTPS_PROXY, HTTP_PROXY and NO_PROXY.")
+    var caFile: String?
+
     @Flag(help: "Use an embedded NexCon simulator seeded from the manifests (state in .simfleet/simulator.json) instead of the real API.")
     var simulator = false
 
@@ -177,6 +197,23 @@ struct APIOptions: ParsableArguments {
         policy.base = retryBase.duration
         policy.maximumRetryWait = maxRetryWait.duration
         return policy
+    }
+
+    /// NexCon as these flags reach it, and the context an operation runs in.
+    func context(environment: [String: String] = ProcessInfo.processInfo.environment) -> OperationContext {
+        var nexCon = HTTPNexCon(environment: environment)
+        nexCon.apiURL = apiURL
+        nexCon.apiKeyFile = apiKeyFile
+        nexCon.caFile = caFile
+        nexCon.simulator = simulator
+        nexCon.parallelism = parallelism
+        nexCon.rate = rate
+        nexCon.retry = retryPolicy
+        var context = OperationContext(console: StandardConsole(), nexCon: nexCon, folder: FileManager.default.currentDirectoryPath,
+                                       environment: environment,
+                                       progress: ProgressSettings(shown: !noProgress, interval: progressInterval.duration))
+        context.toolVersion = SimfleetVersion.current
+        return context
     }
 
     func validate() throws {

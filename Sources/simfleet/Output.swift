@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Operations
 import SystemPackage
 
 /// Writes to standard output and standard error without buffering surprises.
@@ -31,4 +32,33 @@ enum Output {
     static func errorWithoutNewline(_ text: String) {
         _ = try? FileDescriptor.standardError.writeAll(Array(text.utf8))
     }
+}
+
+/// The process's console: standard output and error through `Output`, a progress line
+/// redrawn on a terminal, questions on the terminal.
+struct StandardConsole: Console {
+    func write(_ bytes: [UInt8]) { Output.write(bytes) }
+    func error(_ line: String) { Output.error(line) }
+    func errorFragment(_ text: String) { Output.errorWithoutNewline(text) }
+    func progressMode(interval: Duration) -> ProgressMode { Terminal.standardErrorIsTerminal ? .redraw : .periodic(interval) }
+    var color: Bool { Terminal.colorOnStandardOutput }
+    var canAsk: Bool { isatty(STDIN_FILENO) == 1 }
+
+    func ask(_ question: String) -> String? {
+        guard canAsk else { return nil }
+        Output.error(question)
+        return readLine()
+    }
+}
+
+/// What the terminal can show.
+enum Terminal {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
+    static var colorOnStandardOutput: Bool {
+        isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+    }
+
+    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 }

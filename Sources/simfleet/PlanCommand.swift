@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import GitHistory
+import Operations
 import Planning
 import Platform
 import Views
@@ -59,14 +60,6 @@ extension SimfleetCommand {
         var groupBy: String?
 
         func run() async throws {
-            if let out {
-                do {
-                    try AtomicFile.removeStale(out)
-                } catch {
-                    Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: out), "cannot remove the earlier plan file (\(error)) before planning; remove it, or name another --out").formatted)
-                    throw ExitCode.failure
-                }
-            }
             let posting = gitHub.prComment || driftIssue
             // Checked before anything else: a bad GitHub setting is a warning up front, and
             // the plan goes on.
@@ -106,33 +99,26 @@ extension SimfleetCommand {
             if detailedExitcode && plan.plan.hasChanges { throw ExitCode(2) }
         }
 
-        /// Plans, saves `--out`, appends the step summary (with the drift picture) and prints
-        /// the plan.
+        /// Plans (saving `--out`), appends the step summary (with the drift picture) and
+        /// prints the plan.
         func makePlan() async throws -> (plan: Plan, context: RenderContext, picture: String?) {
-            let session = try await FleetSession.load(fleet)
-            var (plan, target) = try await session.withClient(api) { client, target in
-                let observed = try await session.sweep(client, api)
-                return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed), target)
-            }
+            var request = PlanRequest()
+            request.fleet = fleet.request
+            request.parallelism = api.parallelism
+            request.out = out
+            request.commentKey = comment.commentKey
             let posting = gitHub.prComment || driftIssue || stepSummary.isRequested
-            if explain ?? (format == .markdown || format == .json || out != nil || posting) {
-                // Every SIM the plan does not leave as it is: its steps, or why it has none.
-                let changed = Set(plan.sims.lazy.filter { $0.outcome != .unchanged }.map(\.icc))
-                plan.explanations = await Blame.explain(Explanations.decidingLines(of: changed, among: session.desired))
+            request.explain = explain ?? (format == .markdown || format == .json || out != nil || posting)
+            request.showExplanations = explain == true
+            let made: PlanOperation.Result
+            do {
+                made = try await PlanOperation(request, context: api.context()).run()
+            } catch let stopped as OperationStopped {
+                throw ExitCode(stopped.exitStatus)
             }
-            var context = session.context(target)
-            context.explain = explain == true
-            context.commentKey = comment.commentKey
-            if let out {
-                do {
-                    try AtomicFile.write(Array(PlanView.json(plan, context: context).utf8), to: out)
-                } catch {
-                    Output.error(Diagnostic.error(.fileWrite, at: SourceLocation(path: out), "cannot save the plan (\(error)); check the folder exists and is writable").formatted)
-                    throw ExitCode.failure
-                }
-            }
+            let (plan, context) = (made.plan, made.context)
             let groups = groupBy.map { label in
-                Dictionary(session.desired.compactMap { sim in sim.labels[label].map { (sim.icc, $0) } }, uniquingKeysWith: { first, _ in first })
+                Dictionary(made.desired.compactMap { sim in sim.labels[label].map { (sim.icc, $0) } }, uniquingKeysWith: { first, _ in first })
             } ?? [:]
             let picture = DriftPicture.markdown(plan, groupBy: groupBy, groups: groups)
             stepSummary.append { room in

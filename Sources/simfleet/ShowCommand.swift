@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetModel
 import Foundation
 import Planning
+import Operations
 import Views
 
 extension SimfleetCommand {
@@ -28,7 +29,13 @@ extension SimfleetCommand {
         var explain = false
 
         func run() throws {
-            let file = try PlanFile.read(planFile)
+            let file: PlanFile
+            switch PlanFile.read(planFile) {
+            case .success(let read): file = read
+            case .failure(let error):
+                for diagnostic in error.diagnostics { Output.error(diagnostic.formatted) }
+                throw ExitCode.failure
+            }
             var context = RenderContext(target: file.target, toolVersion: file.simfleetVersion,
                                         manifestDigest: file.manifestDigest, scope: file.scope)
             context.color = format == .text && Terminal.colorOnStandardOutput

@@ -3,6 +3,7 @@ import Foundation
 import NexConAPI
 import NexConClient
 import NexConSimulator
+import Operations
 import Planning
 import Platform
 @testable import Reconciler
@@ -44,7 +45,7 @@ import Views
         options.parallelism = 8
         options.waits.firstPause = .milliseconds(5)
         options.waits.quickCap = .milliseconds(20)
-        let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: journal), stop: StopFlag(), progress: progress)
+        let reconciler = Reconciler(client: ClientActions(client: client), options: options, journal: try Journal(path: journal), stop: StopFlag(), progress: progress)
         do {
             let report = try await reconciler.apply(steps, target: PlanTarget(kind: .simulator, url: url))
             await client.shutdown()
@@ -128,7 +129,7 @@ import Views
                 close(full)
                 let client = try NexConClient(endpoint: NexConConnection(url: simulator.baseURL, key: SimulatorConfiguration.developmentKey),
                                               parallelism: 4, rate: nil)
-                let report = try await Reconciler(client: client, options: ApplyOptions(), journal: journal, stop: StopFlag())
+                let report = try await Reconciler(client: ClientActions(client: client), options: ApplyOptions(), journal: journal, stop: StopFlag())
                     .apply(steps, target: PlanTarget(kind: .simulator, url: simulator.baseURL))
                 await client.shutdown()
                 #expect(report.journalFailure?.hasPrefix("\(path): writing its intent record failed") == true, "\(String(describing: report.journalFailure))")
@@ -157,7 +158,7 @@ import Views
                 options.waits.typicalJob = .seconds(1)
                 let clock = ImmediateClock()
                 let start = clock.now
-                let reconciler = Reconciler(client: client, options: options, journal: try Journal(path: dir.appendingPathComponent("j.jsonl").path),
+                let reconciler = Reconciler(client: ClientActions(client: client), options: options, journal: try Journal(path: dir.appendingPathComponent("j.jsonl").path),
                                             stop: StopFlag(), clock: InjectedClock(clock))
                 let report = try await reconciler.apply([step], target: PlanTarget(kind: .simulator, url: simulator.baseURL))
                 await client.shutdown()
@@ -175,45 +176,14 @@ import Views
     }
 }
 
-/// A stand-in NexCon whose jobs run on the reconciler's own virtual clock, so waits of
-/// seconds or minutes are decided exactly and take no real time.
-actor VirtualNexCon: NexConActions {
-    let clock: ImmediateClock<Duration>
-    let jobTime: Duration
-    private var states: [ICC: SIMState]
-    private var jobs: [ICC: (target: SIMState, ends: ImmediateClock<Duration>.Instant)] = [:]
-    private(set) var actions: [String] = []
-
-    init(clock: ImmediateClock<Duration>, jobTime: Duration, states: [ICC: SIMState]) {
-        self.clock = clock
-        self.jobTime = jobTime
-        self.states = states
+extension InMemoryNexCon {
+    /// The simulator's state machine with jobs of `jobTime` on `clock`, and SIMs at `states`.
+    convenience init(clock: ImmediateClock<Duration>, jobTime: Duration, states: [ICC: SIMState]) {
+        var configuration = SimulatorConfiguration()
+        configuration.jobDuration = jobTime
+        self.init(sims: states.map { SimulatedSIM(icc: $0.key.digits, status: TestStatus.word($0.value)) }, configuration: configuration,
+                  clock: InjectedClock(clock))
     }
-
-
-    private func settle(_ icc: ICC) {
-        if let job = jobs[icc], clock.now >= job.ends {
-            states[icc] = job.target
-            jobs[icc] = nil
-        }
-    }
-
-    func status(of icc: ICC, facts: Bool) async throws(FatalAPIError) -> Observation {
-        settle(icc)
-        guard let state = states[icc] else { return .notFound }
-        if jobs[icc] != nil { return .status("PROCESSING", facts: .null) }
-        return .status(TestStatus.word(state), facts: .null)
-    }
-
-    func perform(_ action: SIMAction, icc: ICC, callbackURL: String?) async throws(FatalAPIError) -> NexConClient.Answer {
-        settle(icc)
-        actions.append("\(action.rawValue) \(icc)")
-        guard jobs[icc] == nil else { return .refused(code: 409, message: "a job is running") }
-        jobs[icc] = (action.target, clock.now.advanced(by: jobTime))
-        return .ok(.object(["jobId": .string("job-\(actions.count)")]))
-    }
-
-    nonisolated func backoff(after attempt: Int) -> Duration { .milliseconds(100) }
 }
 
 /// The reconciler's waits on virtual time: what the 8 s end-to-end test showed, decided
@@ -223,7 +193,7 @@ actor VirtualNexCon: NexConActions {
     static let step = Step(icc: icc, name: "truck-045", action: .block, from: .active, to: .blocked, wave: 1,
                            location: SourceLocation(path: "m.yaml"))
 
-    static func apply(_ api: VirtualNexCon, clock: ImmediateClock<Duration>, waitTimeout: Duration, in dir: URL, name: String) async throws -> ApplyReport {
+    static func apply(_ api: InMemoryNexCon, clock: ImmediateClock<Duration>, waitTimeout: Duration, in dir: URL, name: String) async throws -> ApplyReport {
         var options = ApplyOptions()
         options.waitTimeout = waitTimeout
         let reconciler = Reconciler(client: api, options: options, journal: try Journal(path: dir.appendingPathComponent(name).path),
@@ -234,14 +204,14 @@ actor VirtualNexCon: NexConActions {
     @Test func aJobThatOutlastsTheWaitIsUnknownAndTheNextRunCountsItDone() async throws {
         try await withTemporaryDirectory { dir in
             let clock = ImmediateClock()
-            let api = VirtualNexCon(clock: clock, jobTime: .seconds(8), states: [Self.icc: .active])
+            let api = InMemoryNexCon(clock: clock, jobTime: .seconds(8), states: [Self.icc: .active])
             let first = try await Self.apply(api, clock: clock, waitTimeout: .seconds(1), in: dir, name: "a.jsonl")
             #expect(first.results.map(\.outcome) == [.unknown])
             #expect(first.results.first?.detail == "the job did not end within 1.0 seconds; check it later with simfleet plan")
             let second = try await Self.apply(api, clock: clock, waitTimeout: .seconds(600), in: dir, name: "b.jsonl")
             #expect(second.results.map(\.outcome) == [.alreadyDone])
             #expect(second.exitCode == 0)
-            #expect(await api.actions == ["block \(Self.icc)"], "sent once, over both runs")
+            #expect(api.actions == ["block \(Self.icc)"], "sent once, over both runs")
         }
     }
 
@@ -249,7 +219,7 @@ actor VirtualNexCon: NexConActions {
         try await withTemporaryDirectory { dir in
             let clock = ImmediateClock()
             let start = clock.now
-            let api = VirtualNexCon(clock: clock, jobTime: .seconds(2), states: [Self.icc: .active])
+            let api = InMemoryNexCon(clock: clock, jobTime: .seconds(2), states: [Self.icc: .active])
             let report = try await Self.apply(api, clock: clock, waitTimeout: .seconds(600), in: dir, name: "a.jsonl")
             #expect(report.results.map(\.outcome) == [.confirmed])
             // Read every 100 to 250 ms: confirmed within a quarter second of the job's end.
@@ -272,7 +242,7 @@ actor VirtualNexCon: NexConActions {
             let clock = ImmediateClock()
             let began = clock.now
             // The activate's job takes two minutes: the block after it comes inside the freeze.
-            let api = VirtualNexCon(clock: clock, jobTime: .seconds(120), states: [Self.icc: .inactive])
+            let api = InMemoryNexCon(clock: clock, jobTime: .seconds(120), states: [Self.icc: .inactive])
             var options = ApplyOptions()
             let freeze = PolicyRule(name: "friday freeze", freeze: FreezeWindow(days: [.fri], from: 15 * 60, to: 23 * 60 + 59, timeZone: "Europe/Copenhagen"),
                                     location: SourceLocation(path: "simfleet.yaml", line: 3, column: 5))
@@ -288,7 +258,7 @@ actor VirtualNexCon: NexConActions {
             #expect(report.results.map(\.outcome) == [.confirmed, .refused])
             #expect(report.results.last?.detail.hasPrefix("frozen since 15:00 Europe/Copenhagen (fri 15:00–23:59 Europe/Copenhagen)") == true, "\(report.results.last?.detail ?? "")")
             #expect(report.exitCode == 3)
-            #expect(await api.actions == ["activate \(Self.icc)"], "the block was never sent")
+            #expect(api.actions == ["activate \(Self.icc)"], "the block was never sent")
             let lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
             let held = try #require(lines.last { $0.contains("\"action\":\"block\"") && $0.contains("\"outcome\"") })
             #expect(held.contains("\"outcome\":\"refused\"") && held.contains("\"rule\":\"friday freeze\""), "\(held)")
@@ -298,7 +268,7 @@ actor VirtualNexCon: NexConActions {
     @Test func outsideTheWindowEveryStepIsSent() async throws {
         try await withTemporaryDirectory { dir in
             let clock = ImmediateClock()
-            let api = VirtualNexCon(clock: clock, jobTime: .seconds(1), states: [Self.icc: .active])
+            let api = InMemoryNexCon(clock: clock, jobTime: .seconds(1), states: [Self.icc: .active])
             var options = ApplyOptions()
             options.policy = Policy(rules: [PolicyRule(name: "weekend", freeze: FreezeWindow(days: [.sat, .sun], from: 0, to: 23 * 60 + 59, timeZone: "UTC"),
                                                        location: SourceLocation(path: "simfleet.yaml"))])

@@ -1,6 +1,6 @@
 import Clocks
 import Reconciler
-@testable import simfleet
+import Operations
 import Synchronization
 import TestSupport
 import Testing

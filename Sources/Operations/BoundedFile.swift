@@ -1,4 +1,3 @@
-import ArgumentParser
 import FleetModel
 import Foundation
 import Planning
@@ -6,8 +5,8 @@ import Platform
 import Views
 
 /// A file a person gave, through the one reader, with its problem as a diagnostic.
-enum BoundedFile {
-    static func read(_ path: String, limit: Int, what: String) -> Result<[UInt8], Diagnostic> {
+public enum BoundedFile {
+    public static func read(_ path: String, limit: Int, what: String) -> Result<[UInt8], Diagnostic> {
         RegularFile.read(path, limit: limit).mapError { problem in
             let location = SourceLocation(path: path)
             return switch problem {
@@ -20,20 +19,11 @@ enum BoundedFile {
 }
 
 extension PlanFile {
-    /// Reads and checks a plan file a person named, printing every problem and exiting 1.
-    static func read(_ path: String) throws -> PlanFile {
-        let bytes: [UInt8]
+    /// Reads and checks a plan file a person named: the plan, or every problem in it.
+    public static func read(_ path: String) -> Result<PlanFile, PlanFileError> {
         switch BoundedFile.read(path, limit: maximumSize, what: "plan file") {
-        case .success(let read): bytes = read
-        case .failure(let diagnostic):
-            Output.error(diagnostic.formatted)
-            throw ExitCode.failure
-        }
-        switch decode(bytes, path: path) {
-        case .success(let decoded): return decoded
-        case .failure(let error):
-            for diagnostic in error.diagnostics { Output.error(diagnostic.formatted) }
-            throw ExitCode.failure
+        case .success(let bytes): decode(bytes, path: path)
+        case .failure(let diagnostic): .failure(PlanFileError([diagnostic]))
         }
     }
 }
