@@ -32,7 +32,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
         // Pure domain values shared by every layer: ICC, states, actions, desired SIMs,
-        // observations, diagnostics, escaping per output format.
+        // observations, diagnostics, JSON values and the JSON writer.
         .target(name: "FleetModel"),
         // The machine's edges every command shares, with no server code: atomic files,
         // durations, timestamps, loopback hosts.
@@ -43,7 +43,8 @@ let package = Package(
         // YAML manifests and simfleet.yaml -> DesiredSIM values and settings, with source
         // locations and diagnostics.
         .target(name: "Manifests", dependencies: ["FleetModel", "Platform", "YAML"]),
-        // Pure: desired SIMs + observed statuses + policy -> Plan; renderers; the plan file. No I/O.
+        // Pure: desired SIMs + observed statuses + policy -> Plan; the policy's verdicts; the
+        // plan file's format and its checks. No I/O; Views renders plans.
         .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The manifests as they were at a commit, read through the git program, for --changed-since.
         .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests", "Planning", "Platform"]),

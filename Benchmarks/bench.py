@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply, static-binary (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, transport (needs SIMFLEET_BASELINE_BINARY), latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply, static-binary (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
@@ -166,6 +166,71 @@ def bench_sweep(runs):
     print(f"| simfleet plan less manifest loading ({validate:.2f} s) | {sweep_only:,.0f} SIMs/s | {sweep_only / wrk_rps:.2f}x | {sweep_only / peer_rps:.2f}x |")
     print(f"| simfleet plan peak memory | {max(m for _, m, _ in plans):.0f} MB | | |")
     print(f"| runs with errors | {len(failed)} | | |")
+
+
+def bench_transport(runs):
+    """The HTTP transport against another build's (SIMFLEET_BASELINE_BINARY, e.g. the
+    commit before a transport change), side by side on one simulator: 100,000 SIMs on
+    loopback at parallelism 32 with wrk and the aiohttp peer, then 10,000 SIMs with
+    --latency 20ms, where real plans live."""
+    baseline = os.environ.get("SIMFLEET_BASELINE_BINARY")
+    if not baseline:
+        sys.exit("transport: set SIMFLEET_BASELINE_BINARY to the build to compare with")
+    fleet, iccs = fleet_files()
+    runs = max(3, runs // 4)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "aiohttp"], capture_output=True)
+    builds = {"baseline": baseline, "this build": SIMFLEET}
+
+    def plans(url, fleet_path, parallelism):
+        walls = {name: [] for name in builds}
+        errors = 0
+        for _ in range(runs):
+            for name, binary in builds.items():
+                env = dict(os.environ, NEXCON_API_KEY="dev-key")
+                started = time.perf_counter()
+                process = subprocess.run([binary, "plan", "--api-url", url, "--no-progress", "--format", "json",
+                                          "--parallelism", str(parallelism), fleet_path],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                walls[name].append(time.perf_counter() - started)
+                errors += process.returncode != 0
+        return {name: statistics.median(w) for name, w in walls.items()}, errors
+
+    with Simulator("--seed", fleet + ".seed.json", "--job-duration", "0") as simulator:
+        wrk(simulator.url, iccs, seconds=2)
+        wrk_rps, peer, walls, errors = [], [], {name: [] for name in builds}, 0
+        for _ in range(runs):
+            wrk_rps.append(wrk(simulator.url, iccs)[0])
+            out = subprocess.run([sys.executable, os.path.join(SHARED, "peer_status_sweep.py"), simulator.url, iccs, "32"],
+                                 env=dict(os.environ, NEXCON_API_KEY="dev-key"), capture_output=True, text=True, check=True).stdout
+            peer.append(float(re.search(r"rps=(\d+)", out).group(1)))
+            once, failed = plans(simulator.url, fleet, 32)
+            errors += failed
+            for name, wall in once.items():
+                walls[name].append(wall)
+    validate = statistics.median(measure([SIMFLEET, "validate", fleet])[0] for _ in range(runs))
+    wrk_median, peer_median = statistics.median(wrk_rps), statistics.median(peer)
+    print(f"\n## transport: simfleet plan over 100,000 SIMs, loopback, parallelism 32, median of {runs} (baseline {baseline})")
+    print("| measure | value | ratio to wrk | ratio to aiohttp peer |")
+    print("|---|---|---|---|")
+    print(f"| wrk, status.lua, 32 connections | {wrk_median:,.0f} req/s | 1.00x | |")
+    print(f"| aiohttp peer, concurrency 32 | {peer_median:,.0f} req/s | {peer_median / wrk_median:.2f}x | 1.00x |")
+    for name in builds:
+        wall = statistics.median(walls[name])
+        sweep_only = 100_000 / max(wall - validate, 0.001)
+        print(f"| {name}: plan end to end ({wall:.2f} s) | {100_000 / wall:,.0f} SIMs/s | {100_000 / wall / wrk_median:.2f}x | {100_000 / wall / peer_median:.2f}x |")
+        print(f"| {name}: less manifest loading ({validate:.2f} s) | {sweep_only:,.0f} SIMs/s | {sweep_only / wrk_median:.2f}x | {sweep_only / peer_median:.2f}x |")
+    print(f"| runs with errors | {errors} | | |")
+
+    small, _ = fleet_files(10_000, 10)
+    with Simulator("--seed", small + ".seed.json", "--latency", "20ms") as simulator:
+        latency, failed = plans(simulator.url, small, 32)
+    print(f"\n## transport with latency: 10,000 SIMs, simulator --latency 20ms, parallelism 32, median of {runs}")
+    print("| build | plan end to end | ratio to baseline |")
+    print("|---|---|---|")
+    for name in builds:
+        print(f"| {name} | {latency[name]:.2f} s | {latency[name] / latency['baseline']:.3f}x |")
+    print(f"| ideal (10,000 x 20 ms / 32) | {10_000 * 0.020 / 32:.2f} s | |")
+    print(f"| runs with errors | {failed} | |")
 
 
 def bench_latency(runs):
@@ -609,7 +674,7 @@ def bench_explain(runs):
         print(f"| steps planned / naming a pull request | {len(steps)} / {numbered} | | |")
 
 
-CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "latency": bench_latency,
+CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "transport": bench_transport, "latency": bench_latency,
          "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since,
          "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply,
          "static-binary": bench_static_binary, "explain": bench_explain}
@@ -624,7 +689,7 @@ def main():
     ensure_tools()
     build()
     print(f"machine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
-    for name in args.cases or CASES:
+    for name in args.cases or [name for name in CASES if name != "transport" or os.environ.get("SIMFLEET_BASELINE_BINARY")]:
         CASES[name](args.runs)
 
 

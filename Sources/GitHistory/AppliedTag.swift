@@ -10,29 +10,29 @@ public enum AppliedTag {
         case alreadyThere(String)
     }
 
-    public static func advance(tag: String, branch: String) throws(ChangedSinceError) -> Outcome {
+    public static func advance(tag: String, branch: String) throws(GitError) -> Outcome {
         let git: Repository
         do {
             git = try Repository.discover()
         } catch .notAWorkTree {
-            throw ChangedSinceError("mark-applied moves a git tag, and the current folder is not in a git work tree; run it in the clone the apply ran in. Nothing was moved")
+            throw GitError("mark-applied moves a git tag, and the current folder is not in a git work tree; run it in the clone the apply ran in. Nothing was moved")
         } catch .gitNotFound {
-            throw ChangedSinceError("mark-applied moves a git tag, and there is no git program on PATH; install git. Nothing was moved")
+            throw GitError("mark-applied moves a git tag, and there is no git program on PATH; install git. Nothing was moved")
         }
         let head = try git.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
         guard head.succeeded, !head.line.isEmpty else { throw .notAWorkTree }
         let tip = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", branch + "^{commit}"])
         guard tip.succeeded, !tip.line.isEmpty else {
-            throw ChangedSinceError("mark-applied: \(branch) names no commit; fetch it first (actions/checkout with fetch-depth: 0)")
+            throw GitError("mark-applied: \(branch) names no commit; fetch it first (actions/checkout with fetch-depth: 0)")
         }
         guard try git.run(["merge-base", "--is-ancestor", "--end-of-options", head.line, tip.line]).succeeded else {
-            throw ChangedSinceError("mark-applied: HEAD (\(head.line.prefix(7))) is not on \(branch); the tag marks only commits of the branch the pipeline applies. Nothing was moved")
+            throw GitError("mark-applied: HEAD (\(head.line.prefix(7))) is not on \(branch); the tag marks only commits of the branch the pipeline applies. Nothing was moved")
         }
         let current = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/\(tag)^{commit}"])
         if current.succeeded, !current.line.isEmpty {
             if current.line == head.line { return .alreadyThere(head.line) }
             guard try git.run(["merge-base", "--is-ancestor", "--end-of-options", current.line, head.line]).succeeded else {
-                throw ChangedSinceError("mark-applied: \(tag) is at \(current.line.prefix(7)), which HEAD (\(head.line.prefix(7))) does not contain; moving it would go backwards (a re-run of an older run?). Nothing was moved")
+                throw GitError("mark-applied: \(tag) is at \(current.line.prefix(7)), which HEAD (\(head.line.prefix(7))) does not contain; moving it would go backwards (a re-run of an older run?). Nothing was moved")
             }
         }
         let moved = try git.run(["tag", "-f", "--no-sign", "--end-of-options", tag, head.line])

@@ -14,39 +14,39 @@ public struct BreakGlassRecord: Sendable {
 
     /// Checks, before anything is sent, that the record can be made: a work tree with a
     /// commit, a branch name that is free, and an identity for the commit and tags.
-    public static func prepare(branch: String, from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> BreakGlassRecord {
+    public static func prepare(branch: String, from folder: String = FileManager.default.currentDirectoryPath) throws(GitError) -> BreakGlassRecord {
         let repository: Repository
         do {
             repository = try Repository.discover(from: folder)
         } catch .notAWorkTree {
-            throw ChangedSinceError("break glass writes the block on a branch of the manifests' git repository, and the current folder is not in a work tree; run it from a clone")
+            throw GitError("break glass writes the block on a branch of the manifests' git repository, and the current folder is not in a work tree; run it from a clone")
         }
         let valid = try repository.run(["check-ref-format", "--branch", branch])
-        guard valid.succeeded, !branch.hasPrefix("-") else { throw ChangedSinceError("'\(branch)' is not a branch name git accepts; pass another --branch") }
+        guard valid.succeeded, !branch.hasPrefix("-") else { throw GitError("'\(branch)' is not a branch name git accepts; pass another --branch") }
         guard !(try repository.run(["rev-parse", "--verify", "--quiet", "--end-of-options", "refs/heads/\(branch)"])).succeeded else {
-            throw ChangedSinceError("the branch \(branch) exists already; pass another --branch (each break glass gets its own)")
+            throw GitError("the branch \(branch) exists already; pass another --branch (each break glass gets its own)")
         }
         let head = try repository.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
-        guard head.succeeded, !head.line.isEmpty else { throw ChangedSinceError("the repository has no commit yet; break glass branches from HEAD") }
+        guard head.succeeded, !head.line.isEmpty else { throw GitError("the repository has no commit yet; break glass branches from HEAD") }
         guard try repository.run(["var", "GIT_COMMITTER_IDENT"]).succeeded else {
-            throw ChangedSinceError("git has no identity to write the commit and holds with; set user.name and user.email (git config), or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL")
+            throw GitError("git has no identity to write the commit and holds with; set user.name and user.email (git config), or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL")
         }
         return BreakGlassRecord(repository: repository, branch: branch, head: head.line)
     }
 
     /// Existing holds, read from the same repository.
-    public func holds() throws(ChangedSinceError) -> [ICC: Hold] { try Holds.read(in: repository) }
+    public func holds() throws(GitError) -> [ICC: Hold] { try Holds.read(in: repository) }
 
     /// Commits `files` (paths as the user spells them, with their new bytes) on a new
     /// branch from HEAD, and tags the commit with each hold. Returns the commit's id.
-    public func write(files: [(path: String, bytes: [UInt8])], message: String, holds: [Hold]) throws(ChangedSinceError) -> String {
+    public func write(files: [(path: String, bytes: [UInt8])], message: String, holds: [Hold]) throws(GitError) -> String {
         let index = FileManager.default.temporaryDirectory.appendingPathComponent("simfleet-index-\(UUID().uuidString)").path
         defer { unlink(index) }
         let temporary = ["GIT_INDEX_FILE": index]
         try expect(repository.run(["read-tree", "--end-of-options", head], environment: temporary), "read-tree")
         for file in files {
             guard let path = repository.relativePath(of: file.path) else {
-                throw ChangedSinceError("\(file.path) is outside the git work tree at \(repository.top); break glass commits only the repository's manifests")
+                throw GitError("\(file.path) is outside the git work tree at \(repository.top); break glass commits only the repository's manifests")
             }
             let blob = try repository.run(["hash-object", "-w", "--no-filters", "--stdin"], input: file.bytes)
             try expect(blob, "hash-object")
@@ -66,9 +66,9 @@ public struct BreakGlassRecord: Sendable {
         return commit.line
     }
 
-    private func expect(_ output: Git.Output, _ what: String) throws(ChangedSinceError) {
+    private func expect(_ output: Git.Output, _ what: String) throws(GitError) {
         guard output.succeeded else {
-            throw ChangedSinceError("break glass could not write its commit (git \(what): \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            throw GitError("break glass could not write its commit (git \(what): \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
     }
 }

@@ -26,7 +26,7 @@ struct Git: Sendable {
     }
 
     /// Finds `git` on PATH, as a shell would, without running one.
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ChangedSinceError) {
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(GitError) {
         parentEnvironment = environment
         let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         for folder in folders where !folder.isEmpty {
@@ -48,7 +48,7 @@ struct Git: Sendable {
     /// Runs git in `directory` with `fixedEnvironment` set over the child's allowlist. It is
     /// stopped, and the call fails, past `timeout` or past `outputLimit` bytes of output.
     func run(_ arguments: [String], in directory: String, input: [UInt8] = [], fixedEnvironment: [String: String] = [:],
-             timeout: Duration = defaultTimeout, outputLimit: Int = defaultOutputLimit) throws(ChangedSinceError) -> Output {
+             timeout: Duration = defaultTimeout, outputLimit: Int = defaultOutputLimit) throws(GitError) -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -73,7 +73,7 @@ struct Git: Sendable {
             try process.run()
         } catch {
             // Foundation cannot start a program under an open-file limit much below 256.
-            throw ChangedSinceError("cannot start \(executable.path) (\(error.localizedDescription)), which simfleet needs to read the repository's history and break-glass holds; if the open-file limit is low (ulimit -n), raise it to 1024")
+            throw GitError("cannot start \(executable.path) (\(error.localizedDescription)), which simfleet needs to read the repository's history and break-glass holds; if the open-file limit is low (ulimit -n), raise it to 1024")
         }
         // Threads of their own, not Dispatch's pool: callers run several git processes at
         // once, and a pool whose threads all wait on pipes grows by one thread a second.
@@ -120,7 +120,7 @@ struct Git: Sendable {
         exited.wait()
         deadline.cancel()
         if let reason = stopped.reason {
-            throw ChangedSinceError("git \(arguments.first { !$0.hasPrefix("-") && !$0.contains("=") } ?? "") \(reason) and was stopped; nothing was sent")
+            throw GitError("git \(arguments.first { !$0.hasPrefix("-") && !$0.contains("=") } ?? "") \(reason) and was stopped; nothing was sent")
         }
         return Output(status: process.terminationStatus, stdout: output,
                       stderr: String(decoding: errorBox.data.prefix(2000), as: UTF8.self))

@@ -51,7 +51,7 @@ public struct ManifestBase: Sendable {
     /// It needs nothing the loader decoded, so it runs beside the work tree's decoding.
     /// `settingsPath` is the settings file (`simfleet.yaml`) whose changes widen the plan.
     public static func read(ref: String, paths: [String], settingsPath: String?, maximumFileSize: Int,
-                            from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> ManifestBase {
+                            from folder: String = FileManager.default.currentDirectoryPath) throws(GitError) -> ManifestBase {
         let git = try Repository.discover(from: folder)
         try checkWorkTree(git, paths: paths)
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
@@ -67,18 +67,18 @@ public struct ManifestBase: Sendable {
 
     /// The manifests at a commit already chosen, as a saved plan records it.
     public static func read(ref: String, mergeBase: String, paths: [String], settingsPath: String?, maximumFileSize: Int,
-                            from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> ManifestBase {
+                            from folder: String = FileManager.default.currentDirectoryPath) throws(GitError) -> ManifestBase {
         let git = try Repository.discover(from: folder)
         try checkWorkTree(git, paths: paths)
         let isObjectID = mergeBase.utf8.count >= 40 && mergeBase.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
         guard isObjectID, try git.run(["cat-file", "-e", "--end-of-options", mergeBase + "^{commit}"]).succeeded else {
-            throw ChangedSinceError("the plan compares with commit \(mergeBase), which this clone does not have; fetch the whole history (fetch-depth: 0) or plan again")
+            throw GitError("the plan compares with commit \(mergeBase), which this clone does not have; fetch the whole history (fetch-depth: 0) or plan again")
         }
         return try read(ref: ref, commit: mergeBase, git: git, paths: paths, settingsPath: settingsPath,
                         maximumFileSize: maximumFileSize)
     }
 
-    private static func checkWorkTree(_ git: Repository, paths: [String]) throws(ChangedSinceError) {
+    private static func checkWorkTree(_ git: Repository, paths: [String]) throws(GitError) {
         for path in paths {
             guard let real = realPath(path), PathName.isInside(real, git.top) else { throw .outside(path, top: git.top) }
         }
@@ -93,7 +93,7 @@ public struct ManifestBase: Sendable {
     }
 
     private static func read(ref: String, commit: String, git: Repository, paths: [String], settingsPath: String?,
-                             maximumFileSize: Int) throws(ChangedSinceError) -> ManifestBase {
+                             maximumFileSize: Int) throws(GitError) -> ManifestBase {
         let roots = paths.map(normalized)
         let settings = trackedSettingsPath(settingsPath, git: git)
         let pathspecs = (roots + (settings.map { [$0] } ?? [])).map(git.pathspec)
@@ -122,7 +122,7 @@ public struct ManifestBase: Sendable {
         let incomplete = Set(historyObjects.filter { (sizes[$0] ?? .max) > maximumFileSize }.compactMap { paths[$0] })
         historyObjects.removeAll { (sizes[$0] ?? .max) > maximumFileSize }
         guard historyObjects.reduce(0, { $0 + (sizes[$1] ?? 0) }) <= maximumHistoryBytes else {
-            throw ChangedSinceError("--changed-since \(ref): the manifests' versions since \(commit.prefix(7)) add up to more than \(maximumHistoryBytes >> 30) GiB; move the tag forward with a full apply, or plan without --changed-since")
+            throw GitError("--changed-since \(ref): the manifests' versions since \(commit.prefix(7)) add up to more than \(maximumHistoryBytes >> 30) GiB; move the tag forward with a full apply, or plan without --changed-since")
         }
         let baseObjects = entries.map(\.object)
         let contents = try blobs(baseObjects + historyObjects + (settingsEntry.map { [$0.object] } ?? []), git: git)
@@ -190,11 +190,11 @@ public struct ManifestBase: Sendable {
 
     /// The commits HEAD has that `ref` does not (`git rev-list REF..HEAD`): a pull request's
     /// own commits, its merge commit included, when `ref` is the branch it goes into.
-    public static func commitsNotIn(_ ref: String, from folder: String = FileManager.default.currentDirectoryPath) throws(ChangedSinceError) -> Set<String> {
+    public static func commitsNotIn(_ ref: String, from folder: String = FileManager.default.currentDirectoryPath) throws(GitError) -> Set<String> {
         let git = try Repository.discover(from: folder)
         let resolved = try git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
         guard resolved.succeeded, !resolved.line.isEmpty else {
-            throw ChangedSinceError("--pull-request-base \(ref): no commit by that name; check the spelling, and fetch it first (e.g. git fetch origin main)")
+            throw GitError("--pull-request-base \(ref): no commit by that name; check the spelling, and fetch it first (e.g. git fetch origin main)")
         }
         let list = try git.run(["rev-list", "--end-of-options", resolved.line + "..HEAD"])
         guard list.succeeded else { throw .gitFailed("git rev-list failed: \(list.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
@@ -241,7 +241,7 @@ public struct ManifestBase: Sendable {
     /// Every commit after `base` up to HEAD that touched the pathspecs, newest first, in one
     /// `git log`. `--full-history` keeps side branches a merge made identical again, and
     /// merges are compared with their first parent, so a merge's own changes are seen once.
-    static func commitsSince(_ base: String, git: Repository, pathspecs: [String]) throws(ChangedSinceError) -> [LoggedCommit] {
+    static func commitsSince(_ base: String, git: Repository, pathspecs: [String]) throws(GitError) -> [LoggedCommit] {
         let log = try git.run(["log", "-z", "--raw", "--no-renames", "--no-abbrev", "--full-history", "--diff-merges=first-parent",
                                "--no-color", "--no-textconv", "--no-ext-diff", "--no-mailmap", "--max-count=\(maximumCommits + 1)", "--format=%x01%H %P%x02%s",
                                "--end-of-options", base + "..HEAD", "--"] + pathspecs, outputLimit: maximumHistoryBytes)
@@ -250,13 +250,13 @@ public struct ManifestBase: Sendable {
         }
         let commits = parseLog(log.stdout, prefix: git.prefix)
         guard commits.count <= maximumCommits else {
-            throw ChangedSinceError("--changed-since: more than \(maximumCommits) commits since \(base.prefix(7)) touch the manifests; move the tag forward with a full apply, or plan without --changed-since")
+            throw GitError("--changed-since: more than \(maximumCommits) commits since \(base.prefix(7)) touch the manifests; move the tag forward with a full apply, or plan without --changed-since")
         }
         return commits
     }
 
     /// Each object's size, in one `git cat-file --batch-check`.
-    static func blobSizes(_ objects: [String], git: Repository) throws(ChangedSinceError) -> [String: Int] {
+    static func blobSizes(_ objects: [String], git: Repository) throws(GitError) -> [String: Int] {
         guard !objects.isEmpty else { return [:] }
         let output = try git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], input: Array(objects.map { $0 + "\n" }.joined().utf8))
         guard output.succeeded else { throw .gitFailed("git cat-file --batch-check failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
@@ -367,7 +367,7 @@ public struct ManifestBase: Sendable {
     }
 
     /// Every blob's bytes, in one `git cat-file --batch`.
-    static func blobs(_ objects: [String], git: Repository) throws(ChangedSinceError) -> [[UInt8]] {
+    static func blobs(_ objects: [String], git: Repository) throws(GitError) -> [[UInt8]] {
         guard !objects.isEmpty else { return [] }
         // The base's manifests and every version since: up to the history's bound and the base's files.
         let output = try git.run(["cat-file", "--batch"], input: Array(objects.map { $0 + "\n" }.joined().utf8),

@@ -37,7 +37,7 @@ public struct Repository: Sendable {
 
     /// Finds the work tree that holds `folder`, or says why there is none.
     public static func discover(from folder: String = FileManager.default.currentDirectoryPath,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(ChangedSinceError) -> Repository {
+                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(GitError) -> Repository {
         let git = try Git(environment: environment)
         let settings = fixedSettings.flatMap { ["-c", $0] }
         let found = try git.run(settings + ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--show-prefix"], in: folder)
@@ -81,7 +81,7 @@ public struct Repository: Sendable {
 
     /// Runs `git ARGUMENTS` at the top of the work tree, hardened.
     func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
-             outputLimit: Int = Git.defaultOutputLimit) throws(ChangedSinceError) -> Git.Output {
+             outputLimit: Int = Git.defaultOutputLimit) throws(GitError) -> Git.Output {
         try git.run(hardening + ["--git-dir=\(gitDirectory)", "--work-tree=\(top)"] + arguments, in: top, input: input,
                     fixedEnvironment: environment.merging(["GIT_CEILING_DIRECTORIES": PathName.parent(of: top)]) { $1 },
                     outputLimit: outputLimit)
@@ -108,7 +108,7 @@ public struct Repository: Sendable {
 
     /// `-c NAME=` for every filter, diff and merge driver command the configuration holds,
     /// and `required=false` for every filter: a `.gitattributes` can name any of them.
-    private func driverOverrides() throws(ChangedSinceError) -> [String] {
+    private func driverOverrides() throws(GitError) -> [String] {
         let listed = try run(["config", "--null", "--name-only", "--get-regexp",
                               #"^(filter|diff|merge)\..+\.(clean|smudge|process|textconv|command|driver|required)$"#])
         // Exit 1: no such setting.
@@ -121,8 +121,8 @@ public struct Repository: Sendable {
     }
 }
 
-extension ChangedSinceError {
-    static func foreignRepository(_ top: String) -> ChangedSinceError {
-        ChangedSinceError("git found a repository at \(top) whose top holds no .git folder of its own; simfleet reads history only from an ordinary clone, so run it from one")
+extension GitError {
+    static func foreignRepository(_ top: String) -> GitError {
+        GitError("git found a repository at \(top) whose top holds no .git folder of its own; simfleet reads history only from an ordinary clone, so run it from one")
     }
 }

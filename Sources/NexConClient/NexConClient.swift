@@ -239,7 +239,7 @@ public final class NexConClient: Sendable {
             }
         case is CancellationError:
             "the connection was closed before an answer came"
-        case is NIOTooManyBytesError:
+        case is NIOTooManyBytesError, is ResponseAccumulator.ResponseTooBigError:
             "the answer is larger than 1 MB"
         case ChannelError.ioOnClosedChannel, ChannelError.eof:
             "the connection was closed before an answer came"

@@ -31,7 +31,7 @@ public enum StatusSweep {
 
         let cursor = Cursor(start: 1)
         let outcome: Result<[[(ICC, Observation)]], FatalAPIError> = await withTaskGroup(of: Result<[(ICC, Observation)], FatalAPIError>.self) { group in
-            for worker in 0..<max(1, min(parallelism, iccs.count - 1)) {
+            for _ in 0..<max(1, min(parallelism, iccs.count - 1)) {
                 group.addTask {
                     var found: [(ICC, Observation)] = []
                     while true {

@@ -48,7 +48,8 @@ public func buildApplication(
     }
     application.addServices(
         JobRunner(state: state, jobs: jobs, callbacks: finished),
-        CallbackSender(callbacks: callbacks, configuration: configuration, withheld: { state.noteWithheldCallback() }, logger: logger)
+        CallbackSender(callbacks: callbacks, configuration: configuration, withheld: { state.noteWithheldCallback() },
+                       abandoned: { state.noteAbandonedCallback() }, logger: logger)
     )
     return (application, state)
 }

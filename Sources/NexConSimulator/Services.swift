@@ -38,6 +38,8 @@ struct CallbackSender: Service {
     let callbacks: AsyncStream<CallbackDelivery>
     let configuration: SimulatorConfiguration
     let withheld: @Sendable () -> Void
+    /// Told when a callback is given up after its last attempt.
+    let abandoned: @Sendable () -> Void
     let logger: Logger
 
     func run() async throws {
@@ -88,6 +90,7 @@ struct CallbackSender: Service {
                 backoff *= 2
             }
         }
+        abandoned()
     }
 }
 

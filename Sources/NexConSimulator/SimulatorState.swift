@@ -25,6 +25,8 @@ public final class SimulatorState: Sendable {
         var version = 0
         /// Callbacks not called because of `callbackReach`.
         var withheldCallbacks = 0
+        /// Callbacks given up after every attempt failed.
+        var abandonedCallbacks = 0
     }
 
     private let storage: Mutex<Storage>
@@ -149,6 +151,8 @@ public final class SimulatorState: Sendable {
 
     func noteWithheldCallback() { storage.withLock { $0.withheldCallbacks += 1 } }
     public var withheldCallbacks: Int { storage.withLock { $0.withheldCallbacks } }
+    func noteAbandonedCallback() { storage.withLock { $0.abandonedCallbacks += 1 } }
+    public var abandonedCallbacks: Int { storage.withLock { $0.abandonedCallbacks } }
 
     /// Every SIM, sorted by ICC, and the version of the state they were read at.
     public func snapshot() -> (sims: [SimulatedSIM], version: Int) {

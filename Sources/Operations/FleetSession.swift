@@ -97,15 +97,19 @@ public struct FleetSession: Sendable {
     }
 
     /// The manifests at the base commit and since, read through git off the cooperative pool.
-    private static func readBase(_ base: Base, request: FleetRequest, folder: String) async -> Swift.Result<ManifestBase, ChangedSinceError> {
-        await Blocking.result { () throws(ChangedSinceError) -> ManifestBase in
-            switch base {
-            case .ref(let ref):
-                try ManifestBase.read(ref: ref, paths: request.paths, settingsPath: request.config,
-                                      maximumFileSize: request.maximumFileSize, from: folder)
-            case .recorded(let ref, let mergeBase):
-                try ManifestBase.read(ref: ref, mergeBase: mergeBase, paths: request.paths, settingsPath: request.config,
-                                      maximumFileSize: request.maximumFileSize, from: folder)
+    private static func readBase(_ base: Base, request: FleetRequest, folder: String) async -> Swift.Result<ManifestBase, GitError> {
+        await Blocking.result { () throws(GitError) -> ManifestBase in
+            do throws(GitError) {
+                return switch base {
+                case .ref(let ref):
+                    try ManifestBase.read(ref: ref, paths: request.paths, settingsPath: request.config,
+                                          maximumFileSize: request.maximumFileSize, from: folder)
+                case .recorded(let ref, let mergeBase):
+                    try ManifestBase.read(ref: ref, mergeBase: mergeBase, paths: request.paths, settingsPath: request.config,
+                                          maximumFileSize: request.maximumFileSize, from: folder)
+                }
+            } catch {
+                throw error.forChangedSince
             }
         }
     }
@@ -113,7 +117,7 @@ public struct FleetSession: Sendable {
     /// The selected SIMs whose desired state differs from the base commit's.
     /// A changed settings file (status words, blast radius) can change any SIM's verdict,
     /// so then every selected SIM is planned.
-    private static func changes(since base: Base, read: Result<ManifestBase, ChangedSinceError>, set: ManifestSet, selected: [DesiredSIM],
+    private static func changes(since base: Base, read: Result<ManifestBase, GitError>, set: ManifestSet, selected: [DesiredSIM],
                                 request: FleetRequest, context: OperationContext) throws -> (changed: [DesiredSIM], base: ChangeBase) {
         var manifests: ManifestBase
         switch read {
@@ -133,7 +137,7 @@ public struct FleetSession: Sendable {
                 origins = manifests.origins(of: planned.map(\.icc), pullRequestCommits: try ManifestBase.commitsNotIn(pullRequestBase, from: context.folder),
                                             desiredChanged: Set(changes.changed.map(\.icc)))
             } catch {
-                throw context.refuse("error: \(TerminalText.escape(error.description)). Nothing was sent.")
+                throw context.refuse("error: \(TerminalText.escape(error.forChangedSince.description)). Nothing was sent.")
             }
         }
         return (planned, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: manifests.settingsChange == nil ? changes.unchanged : 0,

@@ -24,6 +24,8 @@ public struct Step: Sendable, Hashable {
     public var location: SourceLocation
     /// What simfleet.yaml's policy rules say of this step (`Policy.judge`).
     public var verdicts: [RuleVerdict]
+    /// A policy rule denies it: it is never sent.
+    public var isDenied: Bool { verdicts.contains { $0.effect == .deny } }
 
     public init(icc: ICC, name: String?, action: SIMAction, from: SIMState, to: SIMState, wave: Int,
                 refused: Bool = false, reason: String? = nil, note: String? = nil, manifestNote: String? = nil,

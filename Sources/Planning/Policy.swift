@@ -190,7 +190,7 @@ public struct BlastRadius: Sendable, Hashable {
 
     /// A step a policy rule denies is never sent, so it cuts nothing off.
     static func counts(_ step: Step) -> Bool {
-        (step.action == .block || step.action == .terminate && !step.protect) && !step.verdicts.contains { $0.effect == .deny }
+        step.action.isDisruptive && !(step.action == .terminate && step.protect) && !step.isDenied
     }
 }
 
@@ -319,7 +319,7 @@ extension Policy {
                                                          reason: "beyond the \(Wording.count(limit, "step")) a run may take for these SIMs (\(matching.count) planned); the next run takes it"))
             }
         }
-        for index in steps.indices where !steps[index].verdicts.contains(where: { $0.effect == .deny }) {
+        for index in steps.indices where !steps[index].isDenied {
             guard let before = deniedBefore[steps[index].key] else { continue }
             steps[index].verdicts.append(RuleVerdict(rule: before.rule, effect: .deny,
                                                      reason: "the reviewed plan showed it denied (\(before.reason)); plan again to send it"))
@@ -375,7 +375,7 @@ extension Policy {
             }
         }
         for index in steps.indices {
-            guard let held = denied[steps[index].icc], !steps[index].verdicts.contains(where: { $0.effect == .deny }) else { continue }
+            guard let held = denied[steps[index].icc], !steps[index].isDenied else { continue }
             steps[index].verdicts.append(held)
         }
     }

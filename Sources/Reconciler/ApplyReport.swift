@@ -64,6 +64,12 @@ public struct ApplyReport: Sendable {
     /// 0 when every step converged, every SIM could be planned and had settled, and the
     /// journal is whole; 4 when that holds but for terminations awaiting an allowance
     /// (they do not hold the `simfleet/applied` tag back); 3 otherwise.
+    public var converged: Bool { Self.converged(exitCode: exitCode) }
+
+    /// The one rule of what counts as converged: 0, or 4 (only terminations awaiting their
+    /// allowance); `mark-applied` moves the tag and metrics count success by it.
+    public static func converged(exitCode: Int32) -> Bool { exitCode == 0 || exitCode == 4 }
+
     public var exitCode: Int32 {
         guard !interrupted && planErrors.isEmpty && unsettled.isEmpty && journalFailure == nil else { return 3 }
         guard results.allSatisfy({ $0.outcome.converged || $0.outcome == .awaitingTermination }) else { return 3 }

@@ -136,7 +136,7 @@ public struct Reconciler: Sendable {
             var decided: [StepResult] = []
             for step in wave {
                 // A step a policy rule kept back was never tried, so it says nothing against a termination.
-                let blocker = isTerminationWave ? ordered.first { !$0.outcome.converged && $0.step.action != .terminate && !$0.step.verdicts.contains { $0.effect == .deny } } : nil
+                let blocker = isTerminationWave ? ordered.first { !$0.outcome.converged && $0.step.action != .terminate && !$0.step.isDenied } : nil
                 switch StepDecision.admit(step, refusal: options.refusal(step), stopped: stopReason, earlier: earlier(step), blocker: blocker) {
                 case .some(let result): decided.append(result)
                 case .none: runnable.append(step)

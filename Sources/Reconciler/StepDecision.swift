@@ -72,6 +72,9 @@ public struct StepDecision: Sendable, Hashable {
     public private(set) var attempts = 0
     /// Whether the one resend after a job that failed unseen was spent.
     public private(set) var resentAfterUnseenFailure = false
+    /// The answer to our action was lost and a job then appeared: most likely ours, but
+    /// another run sending the same action at the same time cannot be ruled out.
+    var lostAnswer: String?
 
     public init(step: Step, doneAt: Set<SIMState>, sendAttempts: Int, waitTimeout: Duration) {
         self.step = step
@@ -143,6 +146,7 @@ public struct StepDecision: Sendable, Hashable {
         case .at(let state) where doneAt.contains(state):
             return finish(.confirmed, "no answer (\(problem)), but the SIM reached \(state.rawValue)")
         case .pending:
+            lostAnswer = problem
             phase = .waiting(ours: true, sawJob: true)
             return .poll
         case .at(step.from) where attempt < sendAttempts:
@@ -183,6 +187,9 @@ public struct StepDecision: Sendable, Hashable {
             resentAfterUnseenFailure = true
             return send(attempt: attempts + 1, afterBackoff: false)
         case .at(step.to) where ours:
+            if let lostAnswer {
+                return finish(.confirmed, "no answer (\(lostAnswer)), then a job took the SIM \(from) → \(to) (this run's, or another sending the same at once)")
+            }
             return finish(.confirmed, "\(from) → \(to)")
         case .at(let state) where ours && doneAt.contains(state):
             // Another run already took the SIM further along its planned path.

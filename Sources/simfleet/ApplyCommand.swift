@@ -130,7 +130,7 @@ extension SimfleetCommand {
             case .json: report.json()
             }
             Output.write(Array(text.utf8))
-            await recorder.finish(success: report.exitCode == 0 || report.exitCode == 4)
+            await recorder.finish(success: report.converged)
             throw ExitCode(report.exitCode)
         }
     }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import FleetModel
-import Foundation
 import GitHistory
 import Manifests
 import Planning
 import Platform
+import Reconciler
 import Views
 
 extension SimfleetCommand {
@@ -41,17 +41,17 @@ extension SimfleetCommand {
         }
 
         func run() async throws {
-            let code: Int
+            let code: Int32
             switch RegularFile.read(report, limit: 512 << 20) {
             case .failure(let problem):
                 throw refuse(Diagnostic.error(.fileRead, at: SourceLocation(path: report), "cannot read the apply report: \(problem)").formatted)
             case .success(let bytes):
-                guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], let exitCode = json["exitCode"] as? Int else {
+                guard let recorded = ApplyReport.recordedExitCode(bytes) else {
                     throw refuse(Diagnostic.error(.reportInvalid, at: SourceLocation(path: report), "not an apply report (apply --format json) with an 'exitCode'").formatted)
                 }
-                code = exitCode
+                code = recorded
             }
-            guard code == 0 || code == 4 else {
+            guard ApplyReport.converged(exitCode: code) else {
                 throw refuse("error: the apply did not converge (exit code \(code)); \(tag) stays where it is, so the next apply covers everything since. Nothing was moved.")
             }
             do {

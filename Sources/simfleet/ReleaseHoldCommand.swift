@@ -43,8 +43,8 @@ extension SimfleetCommand {
                 for icc in try Holds.release(wanted) {
                     Output.write(Array("released the hold on \(icc); push it: git push origin --delete refs/tags/simfleet/hold/\(icc.digits)\n".utf8))
                 }
-            } catch let error as ChangedSinceError {
-                Output.error("error: \(TerminalText.escape(error.description))")
+            } catch let error as GitError {
+                Output.error("error: release-hold: \(TerminalText.escape(error.description)). Nothing was released.")
                 throw ExitCode.failure
             }
         }

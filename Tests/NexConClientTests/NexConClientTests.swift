@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 /// The real client against the simulator on loopback, faults on.
-@Suite struct NexConClientTests {
+@Suite(.timeLimit(.minutes(2))) struct NexConClientTests {
     static func iccs(_ count: Int) -> [ICC] { TestICC.numbers(count) }
 
     static func fleet(_ iccs: [ICC]) -> [SimulatedSIM] {
@@ -127,7 +127,7 @@ import Testing
             let client = try NexConClient(endpoint: NexConConnection(url: "http://127.0.0.1:\(port)", key: "dev-key"), parallelism: 2, rate: nil, retry: retry)
             let icc = Self.iccs(1)[0]
             let caller = Task { try await client.status(of: icc) }
-            #expect(await eventually { server.connections == 1 })
+            await server.firstConnection()
             caller.cancel()
             // Not the 30 s timeout, and not retried after the cancellation.
             let observed = try await caller.value

@@ -7,7 +7,7 @@ import Testing
 import Views
 
 /// Apply's progress line, driven by a test clock: nothing here waits on real time.
-@Suite struct ApplyProgressTests {
+@Suite(.timeLimit(.minutes(1))) struct ApplyProgressTests {
     @Test(arguments: [
         (ApplyProgress.Snapshot.make(done: 0, failed: 0, inFlight: 16, wave: 1), 10, "Applying: wave 1/3 · 0/500 steps done · 16 in flight · 0.0/s · time left unknown"),
         (.make(done: 120, failed: 3, inFlight: 16, wave: 2), 10, "Applying: wave 2/3 · 120/500 steps done · 3 not converged · 16 in flight · 12/s · 32s left"),
@@ -18,10 +18,34 @@ import Views
         #expect(snapshot.line(elapsed: .seconds(seconds)) == expected)
     }
 
+    /// The lines written, and a wait for the nth: an event, not a time.
     final class Lines: Sendable {
-        let lines = Mutex<[String]>([])
-        func append(_ line: String) { lines.withLock { $0.append(line) } }
-        var all: [String] { lines.withLock { $0 } }
+        let lines = Mutex<(all: [String], waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)])>(([], []))
+
+        func append(_ line: String) {
+            let ready = lines.withLock { state in
+                state.all.append(line)
+                let count = state.all.count
+                let ready = state.waiting.filter { $0.count <= count }.map(\.continuation)
+                state.waiting.removeAll { $0.count <= count }
+                return ready
+            }
+            for continuation in ready { continuation.resume() }
+        }
+
+        var all: [String] { lines.withLock { $0.all } }
+
+        /// Returns once `count` lines have been written.
+        func waitFor(count: Int) async {
+            await withCheckedContinuation { continuation in
+                let done = lines.withLock { state in
+                    if state.all.count >= count { return true }
+                    state.waiting.append((count, continuation))
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        }
     }
 
     /// In CI, one line every 10 s, each ending in a newline; none before the first 10 s.
@@ -38,10 +62,10 @@ import Views
         await clock.advance(by: .seconds(9))
         #expect(lines.all.isEmpty)
         await clock.advance(by: .seconds(2))
-        #expect(await eventually { lines.all.count == 1 })
+        await lines.waitFor(count: 1)
         #expect(lines.all == ["Applying: wave 0/1 · 0/4 steps done · 0 in flight · 0.0/s · time left unknown\n"])
         await clock.advance(by: .seconds(20))
-        #expect(await eventually { lines.all.count == 3 })
+        await lines.waitFor(count: 3)
         await clock.advance(by: .seconds(8))
         task.cancel()
         await task.value
@@ -56,7 +80,7 @@ import Views
         let start = clock.now
         let task = Task { await line.run(from: start) }
         await clock.advance(by: .milliseconds(300))
-        #expect(await eventually { lines.all.count == 1 })
+        await lines.waitFor(count: 1)
         #expect(lines.all[0].hasPrefix("\r\u{1B}[KApplying: wave 0/1 · 0/2 steps done"))
         task.cancel()
         await task.value
@@ -77,7 +101,7 @@ extension ApplyProgress.Snapshot {
 
 /// Plan's sweep reports with the same code and wording as apply: in a CI log, a plain line
 /// every 10 s (driven here by a test clock).
-@Suite struct SweepProgressTests {
+@Suite(.timeLimit(.minutes(1))) struct SweepProgressTests {
     @Test(arguments: [
         (0, 1_000, 10, "Reading live status: 0/1,000 SIMs read · 0.0/s · time left unknown"),
         (200, 1_000, 10, "Reading live status: 200/1,000 SIMs read · 20/s · 40s left"),
@@ -100,10 +124,10 @@ extension ApplyProgress.Snapshot {
         await clock.advance(by: .seconds(9))
         #expect(lines.all.isEmpty)
         await clock.advance(by: .seconds(2))
-        #expect(await eventually { lines.all.count == 1 })
+        await lines.waitFor(count: 1)
         #expect(lines.all == ["Reading live status: 50/100 SIMs read · 5.0/s · 10s left\n"])
         await clock.advance(by: .seconds(10))
-        #expect(await eventually { lines.all.count == 2 })
+        await lines.waitFor(count: 2)
         task.cancel()
         await task.value
     }

@@ -105,7 +105,10 @@ import Views
                 for step in steps {
                     let results = reports.compactMap { report in report.results.first { $0.step == step } }
                     let outcomes = results.map(\.outcome)
-                    #expect(outcomes.count { $0 == .confirmed } == 1, "\(step.action) \(step.icc): \(results.map(\.detail))")
+                    // Exactly one run sent it; a run whose answer was lost cannot tell whose
+                    // job followed, and says so rather than claiming it.
+                    let certain = results.filter { $0.outcome == .confirmed && !$0.detail.hasPrefix("no answer") }
+                    #expect(certain.count <= 1 && results.contains { $0.outcome == .confirmed }, "\(step.action) \(step.icc): \(results.map(\.detail))")
                     #expect(outcomes.allSatisfy { $0.converged }, "\(step.action) \(step.icc): \(results.map(\.detail))")
                 }
             }

@@ -111,6 +111,11 @@ import Testing
         var waiting = Self.machine(.waitingOurs)
         guard case .finish(let outcome, let text) = waiting.read(.at(.active), timeUp: false) else { Issue.record("not finished"); return }
         #expect(outcome == .confirmed && text == "inactive → active" && waiting.jobId == "j1")
+        // A lost answer, then a job: confirmed, without claiming the job as surely this run's.
+        var lost = Self.machine(.unansweredFirst)
+        #expect(lost.read(.pending("ACTIVATING"), timeUp: false) == .poll)
+        guard case .finish(let after, let said) = lost.read(.at(.active), timeUp: false) else { Issue.record("not finished"); return }
+        #expect(after == .confirmed && said == "no answer (timeout), then a job took the SIM inactive → active (this run's, or another sending the same at once)")
     }
 
     /// Over random event sequences: an action goes out only right after a read found the SIM

@@ -249,9 +249,9 @@ import Testing
                 ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"type\":\"response\"")
             }
             kill(apply.process.processIdentifier, SIGINT)
-            // The job takes 30 s, so the first signal alone does not end the run soon.
-            let ended = await eventually(timeout: .seconds(1)) { !apply.process.isRunning }
-            #expect(!ended)
+            // The first signal is taken in: the run keeps waiting for its 30 s job.
+            let stopping = await apply.errorLine(containing: "Stopping: no new steps")
+            #expect(stopping?.hasSuffix("Send the signal again to exit at once.") == true, "\(stopping ?? "standard error closed")")
             let stopped = apply.stop(signal: SIGINT)
             #expect(stopped.status == 130)
             #expect(stopped.stderr.contains("Stopped at once."))

@@ -1,4 +1,6 @@
 import Foundation
+import Platform
+import Synchronization
 
 /// What a run of the built `simfleet` binary produced.
 public struct RunResult: Sendable {
@@ -113,11 +115,31 @@ public final class RunningProcess: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Sends `signal` and waits for the exit; returns the exit status and what was left on stderr.
+    /// Standard error read so far by `errorLine(containing:)`.
+    private let errorsRead = Mutex<[UInt8]>([])
+
+    /// Waits for the process to write a line holding `text` to standard error, and returns
+    /// it; nil if the process closes standard error first. A wait for an event, not a time.
+    public func errorLine(containing text: String) async -> String? {
+        let handle = errors.fileHandleForReading
+        return try? await Blocking.run { [self] in
+            var line: [UInt8] = []
+            while true {
+                guard let byte = handle.readData(ofLength: 1).first else { return nil }
+                self.errorsRead.withLock { $0.append(byte) }
+                if byte != 0x0A { line.append(byte); continue }
+                let found = String(decoding: line, as: UTF8.self)
+                if found.contains(text) { return found }
+                line = []
+            }
+        }
+    }
+
+    /// Sends `signal` and waits for the exit; returns the exit status and its standard error.
     public func stop(signal: Int32 = SIGTERM) -> (status: Int32, reason: Process.TerminationReason, stderr: String) {
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errorsRead.withLock { $0 } + errors.fileHandleForReading.readDataToEndOfFile()
         return (process.terminationStatus, process.terminationReason, String(decoding: stderr, as: UTF8.self))
     }
 

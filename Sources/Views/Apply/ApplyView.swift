@@ -140,6 +140,14 @@ extension ApplyReport {
     /// The JSON report of an apply that stopped before it could report steps: refused
     /// before sending (exit 1: nothing was sent), or stopped by the API (exit 3; the
     /// journal holds what was sent). `errors` are the lines it printed.
+    /// The exit status an apply report (`apply --format json`) records, read back for
+    /// `mark-applied`; nil for anything that is not such a report.
+    public static func recordedExitCode(_ bytes: [UInt8]) -> Int32? {
+        guard let json = JSONValue(parsing: bytes), json["formatVersion"].map({ $0 == .number("1") }) ?? true,
+              case .number(let text)? = json["exitCode"], let code = Int32(text), (0...255).contains(code) else { return nil }
+        return code
+    }
+
     public static func stopped(exitCode: Int32, errors: [String]) -> String {
         var w = JSONWriter(reservingCapacity: 256)
         w.objectStart()
