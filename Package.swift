@@ -110,7 +110,7 @@ let package = Package(
             ]
         ),
         // What `simfleet init` writes: example manifests, settings, and the CI workflows of
-        // the loop, held in one place (Workflows.swift) and compiled into the binary.
+        // the loop, one file per workflow (Workflows+*.swift), compiled into the binary.
         .target(name: "Scaffold"),
         // The use cases, one file each: plan, apply, break glass. Each takes a request value
         // and its dependencies (NexCon, clocks, the folder, a console) and returns values and

@@ -9,7 +9,6 @@ import Platform
 /// find the merge that brought it in.
 public enum Blame {
     /// Files blamed at once: git is mostly waiting on the disk, so more than the cores.
-    static let concurrency = 8
     /// More ranges than this and the whole file is blamed instead.
     static let maximumRanges = 256
     /// Distinct commits looked up for the merge that names their pull request, at most.
@@ -159,53 +158,16 @@ public enum Blame {
         return ranges
     }
 
-    /// `work` for each item on a few threads of their own (git blocks while it runs, which
-    /// must not hold the concurrency pool's few threads, nor Dispatch's, which grows by one
-    /// thread a second when all of them wait); results in the items' order.
+    /// `work` for each item off the cooperative pool (`Blocking`: git blocks while it
+    /// runs); results in the items' order.
     static func concurrently<Item: Sendable, Value: Sendable>(_ items: [Item], _ work: @escaping @Sendable (Item) -> Value) async -> [Value] {
-        guard !items.isEmpty else { return [] }
-        return await withCheckedContinuation { continuation in
-            let results = Results<Value>(count: items.count)
-            let workers = min(concurrency, items.count)
-            for _ in 0..<workers {
-                Thread {
-                    while let index = results.next() {
-                        results.set(index, work(items[index]))
-                    }
-                    // The last worker to finish hands the results back.
-                    if results.workerFinished(of: workers) { continuation.resume(returning: results.values.map { $0! }) }
-                }.start()
+        await withTaskGroup(of: (Int, Value).self) { group in
+            for (index, item) in items.enumerated() {
+                group.addTask { (index, await Blocking.result { () throws(Never) -> Value in work(item) }.get()) }
             }
-        }
-    }
-
-    private final class Results<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var taken = 0
-        var values: [Value?]
-
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-
-        func next() -> Int? {
-            lock.withLock {
-                guard taken < values.count else { return nil }
-                taken += 1
-                return taken - 1
-            }
-        }
-
-        private var finished = 0
-
-        /// Whether the calling worker is the last of `workers` to finish.
-        func workerFinished(of workers: Int) -> Bool {
-            lock.withLock {
-                finished += 1
-                return finished == workers
-            }
-        }
-
-        func set(_ index: Int, _ value: Value) {
-            lock.withLock { values[index] = value }
+            var values = [Value?](repeating: nil, count: items.count)
+            for await (index, value) in group { values[index] = value }
+            return values.map { $0! }
         }
     }
 }

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Synchronization
 
 /// The one way simfleet runs blocking work (a git process, a large file read) from async
@@ -7,7 +7,6 @@ import Synchronization
 public enum Blocking {
     public static let maximumThreads = 8
 
-    private static let queue = DispatchQueue(label: "simfleet.blocking", attributes: .concurrent)
     private static let slots = Slots(maximumThreads)
 
     /// Runs `work` off the cooperative pool and returns what it returns or throws.
@@ -19,14 +18,16 @@ public enum Blocking {
     public static func result<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async -> Result<T, E> {
         await slots.acquire()
         defer { slots.release() }
+        // A thread of its own: Dispatch's pool adds a thread only about once a second while
+        // all of its threads wait, so blocking work there would queue behind itself.
         return await withCheckedContinuation { continuation in
-            queue.async {
+            Thread {
                 do throws(E) {
                     continuation.resume(returning: .success(try work()))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
-            }
+            }.start()
         }
     }
 

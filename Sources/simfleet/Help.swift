@@ -67,6 +67,7 @@ enum Help {
           --api-url URL: else NEXCON_API_URL, else https://app.nexcon.io; plain http:// only to loopback; a user:password@, a ?query or a #fragment in it is refused, since a token there would end up in plan files and import headers
           --api-key-file FILE: else NEXCON_API_KEY; a file or a pipe (<(vault read ...)), UTF-8, a BOM and CRLF allowed; a warning if other users can read it. A key with control characters is refused before anything is sent
           --max-retry-wait DURATION: the longest wait a Retry-After may ask for (default 60s)
+          --ca-file FILE: also trust these PEM CA certificates (a proxy that inspects TLS); SSL_CERT_FILE adds one too. Proxies: HTTPS_PROXY (http://[user:password@]host[:port], https tunnelled with CONNECT, so the key stays inside TLS), HTTP_PROXY and NO_PROXY (hosts, domains, addresses, CIDR ranges, or *), lowercase forms first, as curl reads them; loopback is always direct; the proxy's credentials are never printed, and a proxy variable that cannot be used stops the run before anything is sent
           --max-manifest-size MiB: refuse manifest files larger than this (default 64)
           --follow-external-links: follow links in the manifests that lead outside their repository (the nearest folder above with .git, else the folder holding the path); by default each is an error at the link, since a pull request could otherwise read the runner's files and see them in annotations
           --parallelism N: requests in flight and pooled connections (default 16)

@@ -286,4 +286,55 @@ struct Bench {
             #expect(!bench.sent.contains("block 89450100250731070513"))
         }
     }
+
+    /// Every job fails: the failures are reported as such, a SIM's next step is skipped,
+    /// and the termination is held back; nothing is sent twice.
+    @Test func failedJobsAreReportedAndHoldBackTheTermination() async throws {
+        try await withTemporaryDirectory { dir in
+            var configuration = Bench.quickJobs
+            configuration.jobFailureRate = 1
+            let bench = try await Bench(dir, configuration: configuration)
+            var request = ApplyRequest()
+            request.fleet = bench.fleet
+            request.fleet.terminateAllowance = .all
+            request.autoApprove = true
+            request.simulator = true
+            request.journal = bench.path("j.jsonl")
+            request.lockPath = bench.path(".simfleet/apply.lock")
+            let report = try await ApplyOperation(request, context: bench.context).run().report
+            #expect(report.exitCode == 3)
+            func detail(_ action: SIMAction, _ icc: String) -> String? {
+                report.results.first { $0.step.action == action && $0.step.icc.digits == icc }.map { "\($0.outcome.rawValue): \($0.detail)" }
+            }
+            #expect(detail(.block, "89450100250731070026") == "failed: the job failed: the SIM went back to active")
+            #expect(detail(.terminate, "89450100250731070380")?.hasPrefix("held-back: held back: terminations run only when every other step succeeded") == true)
+            #expect(detail(.block, "89450100250731070513") == "skipped: not started: this SIM's activate step ended failed")
+            #expect(!bench.sent.contains { $0.hasPrefix("terminate") })
+            #expect(bench.effective.values.allSatisfy { $0 == 1 })
+        }
+    }
+
+    /// NexCon may show no transitional status: the SIM keeps its old status until the job
+    /// ends. Apply waits for the job rather than calling it failed, and a re-run sends nothing.
+    @Test func anAPIWithoutTransitionalStatusesIsWaitedOutAndNeverSentTwice() async throws {
+        try await withTemporaryDirectory { dir in
+            var configuration = Bench.quickJobs
+            configuration.transitional = .none
+            let bench = try await Bench(dir, configuration: configuration)
+            var request = ApplyRequest()
+            request.fleet = bench.fleet
+            request.fleet.terminateAllowance = .all
+            request.autoApprove = true
+            request.simulator = true
+            request.lockPath = bench.path(".simfleet/apply.lock")
+            request.journal = bench.path("a.jsonl")
+            let first = try await ApplyOperation(request, context: bench.context).run().report
+            #expect(first.exitCode == 0 && first.count(.confirmed) == 10, "\(first.results.map(\.detail))")
+            request.journal = bench.path("b.jsonl")
+            let again = try await ApplyOperation(request, context: bench.context).run().report
+            #expect(again.results.isEmpty)
+            #expect(Set(bench.effective.keys) == Self.expectedActions)
+            #expect(bench.effective.values.allSatisfy { $0 == 1 }, "\(bench.effective)")
+        }
+    }
 }

@@ -105,21 +105,8 @@ import Testing
         }
     }
 
-    // 3. A plan whose manifests have changed since is refused.
-    @Test func aStalePlanIsRefused() async throws {
-        try await withTemporaryDirectory { dir in
-            let sim = try Sim()
-            defer { _ = sim.process.stop() }
-            _ = try Self.plannedFolder(dir, sim: sim)
-            try Self.replace("    state: blocked\n    note: stolen", with: "    state: active\n    note: stolen", in: dir.appendingPathComponent("manifests/vehicles/trucks.yaml"))
-            let stale = try Self.run(["apply", "plan.json", "--api-url", sim.url], in: dir)
-            #expect(stale.status == 1)
-            // It names the file whose SIMs changed, not only two digests.
-            #expect(stale.stderr.contains("plan.json: error: the manifests changed since this plan was made: manifests/vehicles/trucks.yaml (digest "), "\(stale.stderr)")
-            #expect(stale.stderr.contains("); run plan again. Nothing was sent."))
-            #expect(try await Self.actionsSent(sim).isEmpty)
-        }
-    }
+    // 3. A plan whose manifests have changed since is refused: decided in-process by
+    // ApplyOperationTests.aPlanWhoseManifestsChangedIsRefusedWithNothingSent.
 
     // 4. One rule for per-SIM errors: saved and fresh plans apply the rest and exit 3.
     @Test(arguments: [true, false])

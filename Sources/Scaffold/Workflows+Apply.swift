@@ -1,0 +1,116 @@
+extension Workflows {
+    static let apply = #"""
+    # simfleet: on merge to main, plan on main and show it; after a reviewer approves, apply
+    # that plan file and move the simfleet/applied tag forward. By hand: scope full repairs
+    # drift, accept-blast-radius passes --force; both behind the same reviewers.
+    name: simfleet apply
+    on:
+      push:
+        branches: [main]
+        paths: ["manifests/**", "simfleet.yaml"]
+      workflow_dispatch:
+        inputs:
+          scope:
+            description: "changed: what changed since simfleet/applied; full: every SIM (repairs drift)"
+            type: choice
+            options: [changed, full]
+            default: changed
+          accept-blast-radius:
+            description: "Apply even past the blast-radius limit (--force); the reviewers see the plan first"
+            type: boolean
+            default: false
+    permissions: {}
+    concurrency:
+      group: simfleet-apply
+      cancel-in-progress: false   # never cancel a running apply
+    jobs:
+    \#(buildJob(if: "github.ref == 'refs/heads/main'"))
+      plan:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-plan
+        permissions:
+          contents: read
+        steps:
+    \#(mainOnly)
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              fetch-depth: 0   # history and tags, for --changed-since simfleet/applied
+              persist-credentials: false
+    \#(installBinary())
+          - name: Plan what the approved job will apply
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              SCOPE: ${{ inputs.scope || 'changed' }}
+            run: |
+              [[ "$SCOPE" =~ ^(changed|full)$ ]] || { echo "::error::scope is changed or full"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
+              since=()
+              if [ "$SCOPE" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
+                since=(--changed-since simfleet/applied)
+              fi   # no tag yet, or scope full: every SIM
+              set +e
+              bin/simfleet plan "${since[@]}" --format markdown --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
+              code=$?
+              set -e
+              # 0 planned; 5 planned, but some SIMs could not be: the plan file holds the valid
+              # steps and the errors, so a reviewed repair still goes ahead and apply exits 3.
+              case "$code" in
+                0) ;;
+                5) echo "::warning::Some SIMs could not be planned; the plan's steps for the others are applied after approval, and apply reports the rest." ;;
+                *) echo "::error::simfleet plan made no plan (status $code)"; exit 1 ;;
+              esac
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            with:
+              name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
+              path: ${{ runner.temp }}/plan.json
+      apply:
+        needs: [build, plan]
+        runs-on: ubuntu-24.04
+        environment: nexcon-production   # required reviewers approve the plan shown above
+        permissions:
+          contents: write   # to move the simfleet/applied tag
+        steps:
+    \#(mainOnly)
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              fetch-depth: 0
+              persist-credentials: true   # pushes the tag; this job uploads from RUNNER_TEMP only, never the checkout
+          - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
+            with:
+              name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
+              path: ${{ runner.temp }}
+    \#(installBinary())
+          - name: Apply the plan shown in the plan job's summary
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              FORCE: ${{ inputs.accept-blast-radius && '--force' || '' }}
+            run: |
+              [[ "$FORCE" =~ ^(--force)?$ ]] || { echo "::error::accept-blast-radius is true or false"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
+              mkdir -p "$RUNNER_TEMP/journal"
+              set +e
+              bin/simfleet apply "$RUNNER_TEMP/plan.json" $FORCE --format json --journal "$RUNNER_TEMP/journal/apply.jsonl" > "$RUNNER_TEMP/apply.json"
+              code=$?
+              holds=$(git tag --list 'simfleet/hold/*')
+              if bin/simfleet mark-applied --report "$RUNNER_TEMP/apply.json" --branch origin/main; then
+                git push --force origin refs/tags/simfleet/applied
+                # Holds mark-applied released (main now declares those SIMs blocked): only those.
+                for tag in $holds; do
+                  git rev-parse -q --verify "refs/tags/$tag" > /dev/null || git push origin --delete "refs/tags/$tag"
+                done
+              fi
+              # 0 converged, 4 converged but for terminations awaiting the terminate workflow;
+              # anything else fails the job with apply's own status (3: the report says what is left).
+              case "$code" in 0|4) ;; *) exit "$code" ;; esac
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            if: always()
+            with:
+              name: simfleet-journal-${{ github.run_id }}-${{ github.run_attempt }}
+              path: |
+                ${{ runner.temp }}/journal/
+                ${{ runner.temp }}/apply.json
+              if-no-files-found: ignore
+
+    """#
+}

@@ -1,0 +1,62 @@
+extension Workflows {
+    static let drift = #"""
+    # simfleet: every night, plan every SIM (or one shard of them) and keep one drift issue
+    # open while the fleet differs from the manifests.
+    name: simfleet drift
+    on:
+      schedule:
+        - cron: "17 3 * * *"
+      workflow_dispatch:
+        inputs:
+          shards:
+            description: "Check one Nth of the fleet per run (1: all of it); scheduled runs use the variable SIMFLEET_DRIFT_SHARDS"
+            type: number
+            default: 1
+    permissions: {}
+    concurrency:
+      group: simfleet-drift
+      cancel-in-progress: false
+    jobs:
+    \#(buildJob(if: nil))
+      drift:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-plan
+        permissions:
+          contents: read
+          issues: write   # the one drift issue
+        timeout-minutes: 350   # 100,000 SIMs at 10 requests a second take about 3 hours
+        steps:
+          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              fetch-depth: 0   # tags: break-glass holds travel as simfleet/hold/* tags
+              persist-credentials: false
+    \#(installBinary())
+          - name: Plan every SIM (or this night's shard), and keep the drift issue
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              GITHUB_TOKEN: ${{ github.token }}
+              # Scheduled runs get no inputs: the repository variable sets their shards.
+              SHARDS: ${{ inputs.shards || vars.SIMFLEET_DRIFT_SHARDS || 1 }}
+              # A Prometheus Pushgateway for the drift metrics, if the repository has one.
+              PUSHGATEWAY: ${{ vars.SIMFLEET_PUSHGATEWAY }}
+            run: |
+              # Checked before any arithmetic: bash evaluates what $(( )) is given as code.
+              [[ "$SHARDS" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "::error::shards is a whole number from 1 to 9999"; exit 1; }
+              [[ "$PUSHGATEWAY" =~ ^(https://[A-Za-z0-9.:/_-]{1,300})?$ ]] || { echo "::error::SIMFLEET_PUSHGATEWAY must be an https URL"; exit 1; }
+              push=()
+              if [ -n "$PUSHGATEWAY" ]; then push=(--metrics-push "$PUSHGATEWAY"); fi
+              shard=$(( 10#$(date -u +%j) % SHARDS + 1 ))
+              # simfleet keeps one issue labelled simfleet-drift: opened or updated while the
+              # fleet differs (unreadable or unmapped SIMs included), closed with a comment when
+              # it matches, and saying so when the run could not plan at all.
+              set +e
+              bin/simfleet plan --drift-issue --detailed-exitcode --rate 10 --format markdown --comment-key drift \
+                --shard "$shard/$SHARDS" --out "$RUNNER_TEMP/drift.json" "${push[@]}" manifests > /dev/null
+              code=$?
+              # 0 no drift, 2 drift, 5 drift with SIMs that could not be read: all in the issue.
+              # 1 (no plan at all) or anything else (a crash): the run fails.
+              case "$code" in 0|2|5) ;; *) echo "::error::simfleet plan made no plan (status $code)"; exit 1 ;; esac
+
+    """#
+}

@@ -1,0 +1,92 @@
+extension Workflows {
+    static let plan = #"""
+    # simfleet: plan every pull request against the live fleet and keep one comment on it.
+    #
+    # The key must never reach code a branch pusher controls, so this runs on
+    # pull_request_target: GitHub takes this file from the base branch, never from the
+    # pull request, and the binary is built from the simfleet the repository variables name. The pull request's manifests are
+    # checked out and read by simfleet as data; no step runs anything from them. Forks are
+    # not planned, and the nexcon-plan environment admits main only (SIMFLEET.md).
+    name: simfleet plan
+    on:
+      pull_request_target: # zizmor: ignore[dangerous-triggers] runs only the base branch's workflow and binary; the pull request's files are read as data
+        types: [opened, synchronize, reopened]
+        # No paths filter: the plan job reports on every pull request, so it can be a
+        # required check; one that touches no manifest passes at once.
+    permissions: {}
+    concurrency:
+      group: simfleet-plan-${{ github.event.pull_request.number }}
+      cancel-in-progress: true
+    jobs:
+    \#(buildJob(if: "github.event.pull_request.head.repo.full_name == github.repository"))
+      plan:
+        needs: build
+        runs-on: ubuntu-24.04
+        environment: nexcon-plan   # the key that reads statuses; admits main only
+        permissions:
+          contents: read
+          pull-requests: write   # the one plan comment
+        steps:
+          - name: Check out the pull request's manifests, as data
+            uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+            with:
+              ref: ${{ github.event.pull_request.head.sha }}
+              fetch-depth: 0   # history and tags: --changed-since needs every commit since the tag
+              persist-credentials: false
+          - name: Does this pull request touch the manifests or the settings?
+            id: scope
+            env:
+              BASE_REF: ${{ github.base_ref }}
+            run: |
+              [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
+              # Names only, tree to tree: no work tree, index, driver or hook is involved.
+              if git -c core.fsmonitor=false -c core.hooksPath=/dev/null diff --no-ext-diff --no-textconv --quiet \
+                   "origin/$BASE_REF...HEAD" -- manifests simfleet.yaml; then
+                echo "planned=false" >> "$GITHUB_OUTPUT"
+                echo "This pull request changes no manifest and no setting: nothing to plan; the check passes."
+              else
+                echo "planned=true" >> "$GITHUB_OUTPUT"
+              fi
+    \#(installBinary())
+          - name: Annotate the manifests (no secrets needed)
+            if: steps.scope.outputs.planned == 'true'
+            run: bin/simfleet validate --format github manifests || [ $? -eq 1 ]   # 1: annotated mistakes; a crash fails
+          - name: Plan everything the apply after merge would do, and keep the pull request's comment
+            if: steps.scope.outputs.planned == 'true'
+            env:
+              NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
+              GITHUB_TOKEN: ${{ github.token }}
+              BASE_REF: ${{ github.base_ref }}
+            run: |
+              [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
+              git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
+              since=()
+              if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
+                since=(--changed-since simfleet/applied --pull-request-base "origin/$BASE_REF")
+              fi   # no tag yet: the first plan covers every SIM
+              # simfleet edits its one comment in place, headed by the commit; when it cannot
+              # plan (invalid manifests, a bad key), the comment shows why instead.
+              set +e
+              # The plan file goes under RUNNER_TEMP, which no checked-out file can occupy.
+              bin/simfleet plan "${since[@]}" --pr-comment --format markdown --detailed-exitcode --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
+              code=$?
+              set -e
+              # 0 no changes, 2 changes. 1 no plan and 5 SIMs this change touches could not be
+              # planned: the comment says why, and the check fails. Anything else is a crash.
+              case "$code" in
+                0|2) ;;
+                1|5) echo "::error::The plan has errors; the pull request's comment lists them."; exit 1 ;;
+                *) echo "::error::simfleet plan stopped with status $code"; exit 1 ;;
+              esac
+          - name: Fail the check on a blast-radius overrun
+            if: steps.scope.outputs.planned == 'true'
+            run: jq -e '.blastRadius.exceeded == false' "$RUNNER_TEMP/plan.json" > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
+          - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
+            if: always() && steps.scope.outputs.planned == 'true'
+            with:
+              name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
+              path: ${{ runner.temp }}/plan.json
+              if-no-files-found: ignore
+
+    """#
+}
