@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `simfleet apply`, the built binary, against the simulator binary with short jobs.
-@Suite(.serialized) struct ApplyCommandTests {
+@Suite struct ApplyCommandTests {
     static let key = "apply-secret-key-51c0de"
 
     struct Sim {
@@ -26,8 +26,8 @@ import Testing
         }
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> RunResult {
-        try Simfleet.run(arguments + ["--no-progress"], in: directory, environment: ["NEXCON_API_KEY": key])
+    static func run(_ arguments: [String], in directory: URL? = nil) async throws -> RunResult {
+        try await Simfleet.run(arguments + ["--no-progress"], in: directory, environment: ["NEXCON_API_KEY": key])
     }
 
     /// The actions the example fleet needs against the derived live states.
@@ -44,9 +44,9 @@ import Testing
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
             let journal = dir.appendingPathComponent("journal.jsonl").path
-            #expect(try Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
+            #expect(try await Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
 
-            let apply = try Self.run(["apply", plan, "--api-url", sim.url, "--allow-terminate", "89450100250731070380",
+            let apply = try await Self.run(["apply", plan, "--api-url", sim.url, "--allow-terminate", "89450100250731070380",
                                       "--journal", journal, "--format", "json"])
             #expect(apply.status == 0, "\(apply.stderr)")
             let report = (try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any]) ?? [:]
@@ -54,7 +54,7 @@ import Testing
             #expect(summary["confirmed"] == 10 && summary["refused"] == 0 && summary["failed"] == 0)
 
             // Afterwards plan reports no changes.
-            let after = try Self.run(["plan", "--api-url", sim.url])
+            let after = try await Self.run(["plan", "--api-url", sim.url])
             #expect(after.status == 0)
             #expect(after.stdout.hasSuffix("No changes. 20 SIMs match their manifests.\n"), "\(after.stdout)")
 
@@ -82,7 +82,7 @@ import Testing
             let sim = try Sim()
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
-            #expect(try Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
+            #expect(try await Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
             // truck-045 should be blocked by the plan; someone terminates it first.
             _ = try await send("\(sim.url)/api/v1/simcard/terminate", body: #"{"icc":"89450100250731070026"}"#, key: Self.key)
             // truck-044 should be activated; someone already did.
@@ -91,7 +91,7 @@ import Testing
                 let sims = (try? await send("\(sim.url)/_simulator/sims", method: "GET", key: Self.key).json["sims"] as? [[String: Any]]) ?? []
                 return sims.allSatisfy { !($0["job"] is [String: Any]) }
             }
-            let apply = try Self.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("j.jsonl").path])
+            let apply = try await Self.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("j.jsonl").path])
             #expect(apply.status == 3)
             #expect(apply.stdout.contains("stale: block 89450100250731070026 (truck-045): changed since the plan was made: live state is terminated, the plan expected active; nothing sent, plan again"))
             #expect(apply.stdout.contains("1 already-done"))
@@ -110,23 +110,22 @@ import Testing
             let sim = try Sim(["--job-duration", "2s"])
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
-            #expect(try Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
+            #expect(try await Self.run(["plan", "--api-url", sim.url, "--out", plan]).status == 0)
             let journal = dir.appendingPathComponent("first.jsonl").path
             let first = try RunningProcess(["apply", plan, "--api-url", sim.url, "--allow-terminate", "all", "--parallelism", "2",
                                             "--no-progress", "--journal", journal], environment: ["NEXCON_API_KEY": Self.key])
-            let reached = await eventually(timeout: .seconds(30)) {
-                let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
-                return text.components(separatedBy: "\"type\":\"intent\"").count - 1 >= killAfterIntents
-            }
+            // Killed from the watching thread the moment the journal shows the intents.
+            let pid = first.process.processIdentifier
+            let reached = await FileEvents.wait(for: journal, toContain: "\"type\":\"intent\"", count: killAfterIntents) { kill(pid, SIGKILL) }
             #expect(reached)
             let killed = first.stop(signal: SIGKILL)
             #expect(killed.reason == .uncaughtSignal)
 
             // plan shows what remains; apply finishes it.
-            let second = try Self.run(["apply", plan, "--api-url", sim.url, "--allow-terminate", "all",
+            let second = try await Self.run(["apply", plan, "--api-url", sim.url, "--allow-terminate", "all",
                                        "--journal", dir.appendingPathComponent("second.jsonl").path])
             #expect(second.status == 0 && second.stdout.contains("Apply complete:"), "\(second.stdout)")
-            let after = try Self.run(["plan", "--api-url", sim.url])
+            let after = try await Self.run(["plan", "--api-url", sim.url])
             #expect(after.stdout.hasSuffix("No changes. 20 SIMs match their manifests.\n"), "\(after.stdout)")
             let effective = try await sim.effectiveActions()
             #expect(Set(effective.keys) == Self.expectedActions)
@@ -141,10 +140,9 @@ import Testing
             let journal = dir.appendingPathComponent("j.jsonl").path
             let apply = try RunningProcess(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--parallelism", "1",
                                             "--no-progress", "--journal", journal], environment: ["NEXCON_API_KEY": Self.key])
-            _ = await eventually(timeout: .seconds(30)) {
-                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"type\":\"intent\"")
-            }
-            let stopped = apply.stop(signal: SIGINT)
+            let pid = apply.process.processIdentifier
+            #expect(await FileEvents.wait(for: journal, toContain: "\"type\":\"intent\"") { kill(pid, SIGINT) })
+            let stopped = apply.wait()
             #expect(stopped.status == 3)
             #expect(stopped.stderr.contains("Stopping: no new steps"))
             let text = try String(contentsOfFile: journal, encoding: .utf8)
@@ -196,9 +194,7 @@ import Testing
             let journal = dir.appendingPathComponent("j.jsonl").path
             let apply = try RunningProcess(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--parallelism", "1",
                                             "--no-progress", "--journal", journal], environment: ["NEXCON_API_KEY": Self.key])
-            _ = await eventually(timeout: .seconds(30)) {
-                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"type\":\"response\"")
-            }
+            #expect(await FileEvents.wait(for: journal, toContain: "\"type\":\"response\""))
             kill(apply.process.processIdentifier, SIGINT)
             // The first signal is taken in: the run keeps waiting for its 30 s job.
             let stopping = await apply.errorLine(containing: "Stopping: no new steps")
@@ -217,8 +213,8 @@ import Testing
             let sim = try Sim(["--job-duration", "4s"])
             defer { _ = sim.process.stop() }
             let plan = dir.appendingPathComponent("plan.json").path
-            #expect(try Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
-            let result = try Simfleet.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("a.jsonl").path,
+            #expect(try await Self.run(["plan", "--api-url", sim.url, "--target", "89450100250731070026", "--out", plan]).status == 0)
+            let result = try await Simfleet.run(["apply", plan, "--api-url", sim.url, "--journal", dir.appendingPathComponent("a.jsonl").path,
                                            "--progress-interval", "1s"],
                                           environment: ["NEXCON_API_KEY": Self.key])
             #expect(result.status == 0, "\(result.stderr)")
@@ -232,21 +228,21 @@ import Testing
             let sim = try Sim()
             defer { _ = sim.process.stop() }
             // No terminal and no --auto-approve.
-            let unapproved = try Self.run(["apply", "manifests", "--api-url", sim.url])
+            let unapproved = try await Self.run(["apply", "manifests", "--api-url", sim.url])
             #expect(unapproved.status == 1)
             #expect(unapproved.stderr.contains("pass --auto-approve"))
             // Blast radius: 2 blocks and a termination that could be allowed, of 20 SIMs, is
             // over a 5% limit with a minimum of 1.
             let config = dir.appendingPathComponent("strict.yaml")
             try "blastRadius: {percent: 5, minimum: 1}\n".write(to: config, atomically: true, encoding: .utf8)
-            let radius = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--config", config.path])
+            let radius = try await Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--config", config.path])
             #expect(radius.status == 1)
             #expect(radius.stderr.contains("3 disruptive steps (block, terminate) for 20 managed SIMs exceed the blast-radius limit"))
             // A plan made against the simulator cannot go to a real API.
             let plan = dir.appendingPathComponent("sim-plan.json").path
             try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-            #expect(try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", plan], in: dir).status == 0)
-            let crossed = try Self.run(["apply", plan, "--api-url", sim.url])
+            #expect(try await Simfleet.run(["plan", "--simulator", "--no-progress", "--out", plan], in: dir).status == 0)
+            let crossed = try await Self.run(["apply", plan, "--api-url", sim.url])
             #expect(crossed.status == 1)
             #expect(crossed.stderr.contains("sim-plan.json: error: the plan was made against the simulator; it cannot be applied to a real API"))
             let sent = try await sim.calls().filter { !($0["path"] as? String ?? "").hasSuffix("/status") }

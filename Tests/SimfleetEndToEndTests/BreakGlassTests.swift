@@ -25,9 +25,9 @@ import Testing
         try GitRepository.withExamples(at: dir, files: ["simfleet.yaml": settings, ".gitignore": ".simfleet/\n"])
     }
 
-    static func run(_ arguments: [String], in dir: URL) throws -> RunResult {
+    static func run(_ arguments: [String], in dir: URL) async throws -> RunResult {
         let quiet = ["break-glass", "plan", "apply"].contains(arguments.first ?? "") ? ["--no-progress"] : []
-        return try Simfleet.run(arguments + quiet, in: dir, environment: ["NEXCON_API_KEY": key, "GITHUB_RUN_ID": "4242", "GITHUB_ACTOR": "walker"]
+        return try await Simfleet.run(arguments + quiet, in: dir, environment: ["NEXCON_API_KEY": key, "GITHUB_RUN_ID": "4242", "GITHUB_ACTOR": "walker"]
             .merging(GitRepository.environment) { $1 })
     }
 
@@ -44,7 +44,7 @@ import Testing
             let url = String(simulator.firstLine().dropFirst("listening on ".count))
 
             // Checked whole first: one SIM that is not active, and nothing is sent.
-            let refused = try Self.run(["break-glass", Self.stolen, Self.inactive, "--reason", "stolen, OPS-9", "--api-url", url], in: dir)
+            let refused = try await Self.run(["break-glass", Self.stolen, Self.inactive, "--reason", "stolen, OPS-9", "--api-url", url], in: dir)
             #expect(refused.status == 1, "\(refused.stderr)")
             #expect(refused.stderr.contains("error: SIM \(Self.inactive) is inactive; break glass blocks only a SIM that is active now"), "\(refused.stderr)")
             #expect(refused.stderr.contains("Nothing was sent."))
@@ -52,7 +52,7 @@ import Testing
             #expect(try repo.run(["branch", "--list", "break-glass/*"]).isEmpty)
 
             // The freeze holds back every action, but not a break-glass block.
-            let glass = try Self.run(["break-glass", Self.stolen, "--reason", "stolen, OPS-9", "--api-url", url], in: dir)
+            let glass = try await Self.run(["break-glass", Self.stolen, "--reason", "stolen, OPS-9", "--api-url", url], in: dir)
             #expect(glass.status == 0, "\(glass.stdout)\(glass.stderr)")
             let sent = try await Self.calls(url)
             #expect(sent.count == 1 && sent[0].hasSuffix("/block"), "\(sent)")
@@ -67,30 +67,30 @@ import Testing
 
             // main still declares it active: the plan shows the hold, in every format, and
             // counts it as a difference; apply does not restore it.
-            let text = try Self.run(["plan", "--api-url", url, "--detailed-exitcode"], in: dir)
+            let text = try await Self.run(["plan", "--api-url", url, "--detailed-exitcode"], in: dir)
             #expect(text.status == 2, "\(text.stderr)")
             #expect(text.stdout.contains("Held by break glass (1):"), "\(text.stdout)")
             #expect(text.stdout.contains("restore   \(Self.stolen)  truck-043       blocked → active  REFUSED, held by break glass (run 4242 by walker"), "\(text.stdout)")
-            let markdown = try Self.run(["plan", "--api-url", url, "--format", "markdown"], in: dir)
+            let markdown = try await Self.run(["plan", "--api-url", url, "--format", "markdown"], in: dir)
             #expect(markdown.stdout.contains("> **Held by break glass (1):**") && markdown.stdout.contains("> - `\(Self.stolen)`: stolen, OPS-9; run 4242 by walker"), "\(markdown.stdout)")
-            let json = try Self.run(["plan", "--api-url", url, "--format", "json"], in: dir)
+            let json = try await Self.run(["plan", "--api-url", url, "--format", "json"], in: dir)
             #expect(json.stdout.contains("\"holds\":[{\"icc\":\"\(Self.stolen)\",\"reason\":\"stolen, OPS-9\",\"run\":\"4242\",\"branch\":\"break-glass/4242\",\"by\":\"walker\""), "\(json.stdout)")
-            let github = try Self.run(["plan", "--api-url", url, "--format", "github"], in: dir)
+            let github = try await Self.run(["plan", "--api-url", url, "--format", "github"], in: dir)
             #expect(github.stdout.contains("title=held by break glass::SIM \(Self.stolen): held by break glass (run 4242 by walker"), "\(github.stdout)")
-            let apply = try Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--target", Self.stolen], in: dir)
+            let apply = try await Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--target", Self.stolen], in: dir)
             #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
             #expect(try await Self.calls(url).count == 1, "the restore was never sent")
 
             // The break-glass pull request merged: main declares it blocked, the plan is clean
             // for it, and mark-applied releases the hold.
             try repo.run(["merge", "-q", "--no-ff", "--no-edit", "break-glass/4242"])
-            let clean = try Self.run(["plan", "--api-url", url, "--target", Self.stolen, "--detailed-exitcode"], in: dir)
+            let clean = try await Self.run(["plan", "--api-url", url, "--target", Self.stolen, "--detailed-exitcode"], in: dir)
             #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
             #expect(!clean.stdout.contains("Held by break glass"))
             try repo.run(["update-ref", "refs/remotes/origin/main", "HEAD"])
             let report = dir.appendingPathComponent("report.json")
             try Data(#"{"exitCode":0}"#.utf8).write(to: report)
-            let mark = try Self.run(["mark-applied", "--report", report.path], in: dir)
+            let mark = try await Self.run(["mark-applied", "--report", report.path], in: dir)
             #expect(mark.status == 0, "\(mark.stderr)")
             #expect(mark.stdout.contains("released the break-glass hold on \(Self.stolen): main declares it blocked."), "\(mark.stdout)")
             #expect(try repo.run(["tag", "--list", "simfleet/hold/*"]).isEmpty)
@@ -101,13 +101,13 @@ import Testing
     @Test func releaseHoldEndsAHoldAndSaysSoOtherwise() async throws {
         try await withTemporaryDirectory { dir in
             let repo = try Self.repository(in: dir)
-            let missing = try Self.run(["release-hold", Self.stolen], in: dir)
+            let missing = try await Self.run(["release-hold", Self.stolen], in: dir)
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("error: \(Self.stolen) has no break-glass hold"), "\(missing.stderr)")
             try repo.run(["tag", "-a", "-m", "simfleet hold \(Self.stolen)\n\nreason: test", "simfleet/hold/\(Self.stolen)"])
-            let plan = try Self.run(["plan", "--simulator", "--format", "json"], in: dir)
+            let plan = try await Self.run(["plan", "--simulator", "--format", "json"], in: dir)
             #expect(plan.stdout.contains("\"holds\":[]"), "live active and declared active: nothing to hold back")
-            let released = try Self.run(["release-hold", Self.stolen], in: dir)
+            let released = try await Self.run(["release-hold", Self.stolen], in: dir)
             #expect(released.status == 0, "\(released.stderr)")
             #expect(released.stdout.contains("git push origin --delete refs/tags/simfleet/hold/\(Self.stolen)"))
             #expect(try repo.run(["tag", "--list", "simfleet/hold/*"]).isEmpty)
@@ -124,7 +124,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: examples) }
             try FileManager.default.copyItem(at: examples.appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
             try Data("blastRadius:\n  percent: 1\n  minimum: 1\n".utf8).write(to: dir.appendingPathComponent("simfleet.yaml"))
-            let apply = try Simfleet.run(["apply", "manifests", "--simulator", "--auto-approve", "--format", "json", "--no-progress"], in: dir,
+            let apply = try await Simfleet.run(["apply", "manifests", "--simulator", "--auto-approve", "--format", "json", "--no-progress"], in: dir,
                                          environment: ["GITHUB_ACTIONS": "true"])
             #expect(apply.status == 1)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any], "\(apply.stdout)")
@@ -134,7 +134,7 @@ import Testing
             // mark-applied reads it and moves nothing.
             let path = dir.appendingPathComponent("apply.json")
             try Data(apply.stdout.utf8).write(to: path)
-            let mark = try Simfleet.run(["mark-applied", "--report", path.path], in: dir)
+            let mark = try await Simfleet.run(["mark-applied", "--report", path.path], in: dir)
             #expect(mark.status == 1 && mark.stderr.contains("the apply did not converge (exit code 1)"), "\(mark.stderr)")
         }
     }
@@ -160,7 +160,7 @@ import Testing
 
                 """)
             try repo.commit("Freeze activations all day")
-            let plan = try Simfleet.run(["plan", "--simulator", "--no-progress", "--changed-since", "base", "--pull-request-base", "base", "--format", "markdown"],
+            let plan = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--changed-since", "base", "--pull-request-base", "base", "--format", "markdown"],
                                         in: dir, environment: GitRepository.environment)
             #expect(plan.status == 0, "\(plan.stderr)")
             let markdown = plan.stdout
@@ -176,7 +176,7 @@ import Testing
             #expect(markdown.contains("Every step comes from this pull request.") == false)
             #expect(markdown.contains("10 steps repair drift (live differs from main): the apply after merge carries out all of them."), "\(markdown)")
             // With no step at all, the settings still show.
-            let quiet = try Simfleet.run(["plan", "--simulator", "--no-progress", "--changed-since", "base", "--pull-request-base", "base",
+            let quiet = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--changed-since", "base", "--pull-request-base", "base",
                                           "--format", "markdown", "--target", "89450100250731069812"], in: dir, environment: GitRepository.environment)
             #expect(quiet.status == 0, "\(quiet.stderr)")
             #expect(quiet.stdout.contains("**simfleet plan:** No changes.") && quiet.stdout.contains("#### Settings changed (simfleet.yaml)\n\n- rule added: 'all day'"), "\(quiet.stdout)")

@@ -63,8 +63,8 @@ import Testing
             .map { "\(($0["path"] as? String ?? "").split(separator: "/").last ?? "") \($0["icc"] as? String ?? "")" }
     }
 
-    static func plan(_ url: String, in repo: GitRepository, _ arguments: [String]) throws -> RunResult {
-        try Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: repo.root,
+    static func plan(_ url: String, in repo: GitRepository, _ arguments: [String]) async throws -> RunResult {
+        try await Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: repo.root,
                          environment: GitRepository.environment.merging(["NEXCON_API_KEY": key]) { $1 })
     }
 
@@ -136,7 +136,7 @@ import Testing
             for test in Self.cases {
                 try repo.reset()
                 try test.edit(repo)
-                let result = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "json"])
+                let result = try await Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "json"])
                 let (queried, count) = try await Self.statusCalls(url, from: seen)
                 seen = count
                 #expect(result.status == test.status, "\(test.name): \(result.stderr)")
@@ -156,20 +156,20 @@ import Testing
             // The text says what was left out, and what is no longer managed.
             try repo.reset()
             try Self.replace(repo, "manifests/a.yaml", "  - {icc: \"\(Self.icc(3))\", name: a3}\n", "")
-            let text = try Self.plan(url, in: repo, ["--changed-since", "HEAD"])
+            let text = try await Self.plan(url, in: repo, ["--changed-since", "HEAD"])
             let head = try repo.run(["rev-parse", "--short=7", "HEAD"])
             #expect(text.stdout.contains("Partial plan: 12 SIMs not checked (unchanged since HEAD, merge-base \(head)).\n"))
             #expect(text.stdout.contains("No longer managed; left as they are:\n  \(Self.icc(3)) (a3), declared at \(head) in manifests/a.yaml:8:5\n"))
-            let markdown = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "markdown"])
+            let markdown = try await Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "markdown"])
             #expect(markdown.stdout.contains("> Partial plan: 12 SIMs not checked (unchanged since HEAD, merge-base \(head))."))
             #expect(markdown.stdout.contains("No longer managed; left as they are (1)"))
             // show gives plan's bytes back, partial scope and removed SIMs included.
-            let saved = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--out", "plan.json"])
-            #expect(try Simfleet.run(["show", "plan.json"], in: repo.root).stdout == saved.stdout)
-            #expect(try Simfleet.run(["show", "plan.json", "--format", "markdown"], in: repo.root).stdout == markdown.stdout)
+            let saved = try await Self.plan(url, in: repo, ["--changed-since", "HEAD", "--out", "plan.json"])
+            #expect(try await Simfleet.run(["show", "plan.json"], in: repo.root).stdout == saved.stdout)
+            #expect(try await Simfleet.run(["show", "plan.json", "--format", "markdown"], in: repo.root).stdout == markdown.stdout)
             // Nothing changed: the comment is one line, and still says what it did not check.
             try repo.reset()
-            let quiet = try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "markdown"])
+            let quiet = try await Self.plan(url, in: repo, ["--changed-since", "HEAD", "--format", "markdown"])
             #expect(quiet.stdout.hasPrefix("<!-- simfleet:plan -->\n**simfleet plan:** No changes: no SIMs to check. Partial plan: 13 SIMs not checked (unchanged since HEAD, merge-base \(head)). Live status read from the NexCon API at "))
             #expect(quiet.stdout.split(separator: "\n").count == 2)
         }
@@ -182,16 +182,16 @@ import Testing
             let repo = try Self.divergedRepository(in: dir)
             let (simulator, url) = try Self.simulator(in: dir)
             defer { _ = simulator.stop() }
-            let result = try Self.plan(url, in: repo, ["--changed-since", "main", "--format", "json", "--detailed-exitcode"])
+            let result = try await Self.plan(url, in: repo, ["--changed-since", "main", "--format", "json", "--detailed-exitcode"])
             #expect(result.status == 2, "\(result.stderr)")
             let steps = (PlanCommandTests.json(result.stdout)["steps"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
             #expect(steps == [Self.icc(7)])
             #expect(try await Self.statusCalls(url, from: 0).iccs == [Self.icc(7)])
 
             // Targeting narrows further, and says so too.
-            let targeted = try Self.plan(url, in: repo, ["--changed-since", "main", "--target", Self.icc(7), "--label", "x=y"])
+            let targeted = try await Self.plan(url, in: repo, ["--changed-since", "main", "--target", Self.icc(7), "--label", "x=y"])
             #expect(targeted.status == 1, "no SIM has that label")
-            let byTarget = try Self.plan(url, in: repo, ["--changed-since", "main", "--target", Self.icc(7)])
+            let byTarget = try await Self.plan(url, in: repo, ["--changed-since", "main", "--target", Self.icc(7)])
             #expect(byTarget.stdout.contains("Partial plan: only SIMs matching the 1 targeted ICC; 12 other SIMs not checked.\n"))
             #expect(byTarget.stdout.contains("Partial plan: 0 SIMs not checked (unchanged since main"))
         }
@@ -205,24 +205,24 @@ import Testing
             let (simulator, url) = try Self.simulator(in: dir)
             defer { _ = simulator.stop() }
             let environment = GitRepository.environment.merging(["NEXCON_API_KEY": Self.key]) { $1 }
-            func apply(_ arguments: [String]) throws -> RunResult {
-                try Simfleet.run(["apply", "--api-url", url, "--no-progress"] + arguments, in: repo.root, environment: environment)
+            func apply(_ arguments: [String]) async throws -> RunResult {
+                try await Simfleet.run(["apply", "--api-url", url, "--no-progress"] + arguments, in: repo.root, environment: environment)
             }
             func actions() async throws -> [String] { try await Self.actions(url) }
             try Self.replace(repo, "manifests/b.yaml", "name: b7\n    state: active", "name: b7\n    state: blocked")
-            #expect(try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--out", "plan.json"]).status == 0)
-            let saved = try apply(["plan.json"])
+            await #expect(try Self.plan(url, in: repo, ["--changed-since", "HEAD", "--out", "plan.json"]).status == 0)
+            let saved = try await apply(["plan.json"])
             #expect(saved.status == 0, "\(saved.stderr)")
             #expect(try await actions() == ["block \(Self.icc(7))"])
 
             // Another change since the base widens the set the plan would cover: refused whole.
             try Self.replace(repo, "manifests/b.yaml", "name: b9\n    state: active", "name: b9\n    state: blocked")
-            let stale = try apply(["plan.json"])
+            let stale = try await apply(["plan.json"])
             #expect(stale.status == 1)
             #expect(stale.stderr.contains("the manifests changed since this plan was made"))
             #expect(try await actions().count == 1)
 
-            let fresh = try apply(["--changed-since", "HEAD", "--auto-approve"])
+            let fresh = try await apply(["--changed-since", "HEAD", "--auto-approve"])
             #expect(fresh.status == 0, "\(fresh.stderr)")
             #expect(fresh.stdout.contains("Partial plan: 11 SIMs not checked (unchanged since HEAD"))
             #expect(try await actions() == ["block \(Self.icc(7))", "block \(Self.icc(9))"])
@@ -250,7 +250,7 @@ import Testing
                 (GitRepository(existing: outside), "HEAD", "--changed-since needs a git work tree, and the current folder is not in one"),
             ]
             for (where_, ref, message) in cases {
-                let result = try Self.plan(url, in: where_, ["--changed-since", ref])
+                let result = try await Self.plan(url, in: where_, ["--changed-since", ref])
                 #expect(result.status == 1)
                 #expect(result.stderr.contains(message), "\(result.stderr)")
                 #expect(result.stderr.contains("Nothing was sent."))
@@ -258,7 +258,7 @@ import Testing
             }
             #expect(try await Self.statusCalls(url, from: 0).count == 0)
             // A ref that looks like a flag never reaches git.
-            let flag = try Self.plan(url, in: repo, ["--changed-since=--output=/tmp/x"])
+            let flag = try await Self.plan(url, in: repo, ["--changed-since=--output=/tmp/x"])
             #expect(flag.status != 0 && flag.stderr.contains("--changed-since needs a git ref"))
         }
     }

@@ -10,8 +10,8 @@ import Testing
     static let marker = "<!-- simfleet:plan -->"
 
     /// A repository made by `init`, and an Actions event for pull request 7.
-    static func repository(_ dir: URL) throws -> [String: String] {
-        _ = try Simfleet.run(["init", dir.path])
+    static func repository(_ dir: URL) async throws -> [String: String] {
+        _ = try await Simfleet.run(["init", dir.path])
         let event = dir.appendingPathComponent("event.json")
         try #"{"action":"synchronize","pull_request":{"number":7,"head":{"sha":"\#(sha)"}}}"#.write(to: event, atomically: true, encoding: .utf8)
         return ["GITHUB_TOKEN": "ghs_testtoken", "GITHUB_REPOSITORY": "acme/fleet", "GITHUB_EVENT_PATH": event.path,
@@ -22,21 +22,21 @@ import Testing
         #expect(result.status == status, "\(result.stderr)", sourceLocation: sourceLocation)
     }
 
-    static func plan(_ dir: URL, _ environment: [String: String], api: String, _ extra: [String] = ["--pr-comment"]) throws -> RunResult {
+    static func plan(_ dir: URL, _ environment: [String: String], api: String, _ extra: [String] = ["--pr-comment"]) async throws -> RunResult {
         var environment = environment
         environment["GITHUB_API_URL"] = api
-        return try Simfleet.run(["plan", "--simulator", "--no-progress", "--detailed-exitcode"] + extra, in: dir, environment: environment)
+        return try await Simfleet.run(["plan", "--simulator", "--no-progress", "--detailed-exitcode"] + extra, in: dir, environment: environment)
     }
 
     @Test func ourCommentIsFoundPastTheFirstPageAndEditedInPlace() async throws {
         try await withTemporaryDirectory { dir in
-            let environment = try Self.repository(dir)
+            let environment = try await Self.repository(dir)
             let stub = GitHubStub(pageSize: 100)
             for n in 0..<150 { stub.addComment(issue: 7, author: "someone", body: "comment \(n)") }
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nan old plan")
             let ours = stub.snapshot.comments.last!.id
             try await stub.serve { api in
-                let result = try Self.plan(dir, environment, api: api)
+                let result = try await Self.plan(dir, environment, api: api)
                 #expect(result.status == 2, "\(result.stderr)")
                 #expect(result.stderr.contains("Posted the plan to pull request #7."), "\(result.stderr)")
             }
@@ -52,13 +52,13 @@ import Testing
 
     @Test func anotherUsersCommentWithOurMarkerIsLeftAlone() async throws {
         try await withTemporaryDirectory { dir in
-            let environment = try Self.repository(dir)
+            let environment = try await Self.repository(dir)
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "mallory", body: Self.marker + "\nforged plan: No changes")
             try await stub.serve { api in
-                Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
+                await Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
                 // A second run edits the comment the first created.
-                Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
+                await Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
             }
             let state = stub.snapshot
             #expect(state.comments.first?.body == Self.marker + "\nforged plan: No changes")
@@ -70,12 +70,12 @@ import Testing
 
     @Test func aDeletedCommentIsReplaced() async throws {
         try await withTemporaryDirectory { dir in
-            let environment = try Self.repository(dir)
+            let environment = try await Self.repository(dir)
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nold")
             _ = stub.state.withLock { $0.deleted.insert($0.comments[0].id) }
             try await stub.serve { api in
-                Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
+                await Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
             }
             #expect(stub.snapshot.requests.map(\.method) == ["GET", "PATCH", "POST"])
         }
@@ -83,11 +83,11 @@ import Testing
 
     @Test func gitHubEnterpriseServerPathsAreUnderItsAPIPrefix() async throws {
         try await withTemporaryDirectory { dir in
-            let environment = try Self.repository(dir)
+            let environment = try await Self.repository(dir)
             let stub = GitHubStub(prefix: "/api/v3")
             try await stub.serve { api in
                 #expect(api.hasSuffix("/api/v3"))
-                Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
+                await Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
             }
             let paths = stub.snapshot.requests.map(\.path)
             #expect(paths == ["/api/v3/repos/acme/fleet/issues/7/comments?per_page=100", "/api/v3/repos/acme/fleet/issues/7/comments"])
@@ -97,12 +97,12 @@ import Testing
     /// No stale plan survives a push that breaks the manifests: the comment shows why.
     @Test func invalidManifestsReplaceThePlanWithTheErrors() async throws {
         try await withTemporaryDirectory { dir in
-            let environment = try Self.repository(dir)
+            let environment = try await Self.repository(dir)
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nyesterday's plan")
             try "sims:\n  - {icc: \"89450100250731069755\", state: active}\n".write(to: dir.appendingPathComponent("manifests/example.yaml"), atomically: true, encoding: .utf8)
             try await stub.serve { api in
-                Self.expectStatus(try Self.plan(dir, environment, api: api), 1)
+                await Self.expectStatus(try Self.plan(dir, environment, api: api), 1)
             }
             let body = try #require(stub.snapshot.comments.first?.body)
             #expect(body.hasPrefix(Self.marker + "\n### simfleet plan\n\n**No plan for commit `0123456789ab`**"), "\(body)")
@@ -114,11 +114,11 @@ import Testing
     /// never shows, even when GitHub repeats it.
     @Test func failuresWarnWithoutChangingTheOutcomeOrShowingTheToken() async throws {
         try await withTemporaryDirectory { dir in
-            var environment = try Self.repository(dir)
+            var environment = try await Self.repository(dir)
             environment["GITHUB_TOKEN"] = "ghs_wrongtoken"
             let stub = GitHubStub()
             try await stub.serve { api in
-                let result = try Self.plan(dir, environment, api: api)
+                let result = try await Self.plan(dir, environment, api: api)
                 #expect(result.status == 2)
                 let warnings = result.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: not posted to GitHub") }
                 #expect(warnings.count == 1, "\(result.stderr)")
@@ -127,12 +127,12 @@ import Testing
             }
             let limited = GitHubStub { method, _ in (403, [("retry-after", "60")], #"{"message":"You have exceeded a secondary rate limit"}"#) }
             try await limited.serve { api in
-                let result = try Self.plan(dir, try Self.repository(dir), api: api)
+                let result = try await Self.plan(dir, try Self.repository(dir), api: api)
                 #expect(result.status == 2)
                 #expect(result.stderr.contains("GitHub's secondary rate limit stopped GET /repos/acme/fleet/issues/7/comments?per_page=100 (You have exceeded a secondary rate limit); retry after 60 s"), "\(result.stderr)")
             }
             // Plain http to another machine is refused before anything is sent.
-            let result = try Self.plan(dir, try Self.repository(dir), api: "http://github.example")
+            let result = try await Self.plan(dir, try Self.repository(dir), api: "http://github.example")
             #expect(result.status == 2)
             #expect(result.stderr.contains("warning: not posted to GitHub: GITHUB_API_URL 'http://github.example' uses plain http"), "\(result.stderr)")
         }
@@ -141,12 +141,12 @@ import Testing
     /// A next page on another host is not followed: the token stays with the API.
     @Test func aNextPageElsewhereIsNotFollowed() async throws {
         try await withTemporaryDirectory { dir in
-            let environment = try Self.repository(dir)
+            let environment = try await Self.repository(dir)
             let stub = GitHubStub { method, path in
                 method == "GET" ? (200, [("Link", #"<https://evil.example/steal?page=2>; rel="next""#)], "[]") : nil
             }
             try await stub.serve { api in
-                Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
+                await Self.expectStatus(try Self.plan(dir, environment, api: api), 2)
             }
             #expect(stub.snapshot.requests.map(\.method) == ["GET", "POST"])
         }
@@ -154,7 +154,7 @@ import Testing
 
     @Test func theDriftIssueOpensUpdatesAndCloses() async throws {
         try await withTemporaryDirectory { dir in
-            var environment = try Self.repository(dir)
+            var environment = try await Self.repository(dir)
             environment["GITHUB_EVENT_PATH"] = ""
             environment["GITHUB_SHA"] = Self.sha
             let stub = GitHubStub()
@@ -162,10 +162,10 @@ import Testing
             stub.addIssue(number: 1, author: "github-actions[bot]", body: Self.marker + "\nnot an issue", labels: ["simfleet-drift"], isPullRequest: true)
             stub.addIssue(number: 2, author: "mallory", body: Self.marker + "\nforged", labels: ["simfleet-drift"])
             try await stub.serve { api in
-                let first = try Self.plan(dir, environment, api: api, ["--drift-issue", "--shard", "1/1"])
+                let first = try await Self.plan(dir, environment, api: api, ["--drift-issue", "--shard", "1/1"])
                 Self.expectStatus(first, 2)
                 #expect(first.stderr.contains("Opened the drift issue: simfleet: 2 SIMs differ from main."), "\(first.stderr)")
-                let second = try Self.plan(dir, environment, api: api, ["--drift-issue"])
+                let second = try await Self.plan(dir, environment, api: api, ["--drift-issue"])
                 Self.expectStatus(second, 2)
                 #expect(second.stderr.contains("Updated the drift issue #3: simfleet: 2 SIMs differ from main."), "\(second.stderr)")
             }
@@ -184,9 +184,9 @@ import Testing
 
             // The fleet converges (the embedded simulator keeps its state in .simfleet/): the
             // issue is closed with a comment.
-            Self.expectStatus(try Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress"], in: dir, environment: ["GITHUB_STEP_SUMMARY": ""]), 0)
+            Self.expectStatus(try await Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress"], in: dir, environment: ["GITHUB_STEP_SUMMARY": ""]), 0)
             let closing = try await stub.serve { api in
-                try Self.plan(dir, environment, api: api, ["--drift-issue"])
+                try await Self.plan(dir, environment, api: api, ["--drift-issue"])
             }
             state = stub.snapshot
             #expect(state.issues.first { $0.number == 3 }?.open == false, "\(state.requests.suffix(3))")
@@ -197,12 +197,12 @@ import Testing
 
     @Test func applyPostsItsReportAsItsOwnComment() async throws {
         try await withTemporaryDirectory { dir in
-            var environment = try Self.repository(dir)
+            var environment = try await Self.repository(dir)
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nthe plan")
             try await stub.serve { api in
                 environment["GITHUB_API_URL"] = api
-                Self.expectStatus(try Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress", "--pr-comment"], in: dir, environment: environment), 0)
+                Self.expectStatus(try await Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress", "--pr-comment"], in: dir, environment: environment), 0)
             }
             let comments = stub.snapshot.comments
             #expect(comments.count == 2, "the plan's comment stays; the apply has its own")

@@ -18,12 +18,12 @@ import Testing
 
         var environment: [String: String] { GitRepository.environment.merging(["NEXCON_API_KEY": GitOpsLoopTests.key]) { $1 } }
 
-        func apply(_ arguments: [String]) throws -> RunResult {
-            try Simfleet.run(["apply", "--api-url", url, "--no-progress", "--auto-approve"] + arguments, in: repo.root, environment: environment)
+        func apply(_ arguments: [String]) async throws -> RunResult {
+            try await Simfleet.run(["apply", "--api-url", url, "--no-progress", "--auto-approve"] + arguments, in: repo.root, environment: environment)
         }
 
-        func plan(_ arguments: [String]) throws -> RunResult {
-            try Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: repo.root, environment: environment)
+        func plan(_ arguments: [String]) async throws -> RunResult {
+            try await Simfleet.run(["plan", "--api-url", url, "--no-progress"] + arguments, in: repo.root, environment: environment)
         }
 
         /// Actions the simulator received, as "block ICC", oldest first.
@@ -45,7 +45,7 @@ import Testing
             defer { _ = simulator.stop() }
             let loop = Loop(repo: repo, url: url)
             // The first apply covers every SIM; the tag marks the converged commit.
-            let first = try loop.apply([])
+            let first = try await loop.apply([])
             #expect(first.status == 0, "\(first.stderr)")
             try loop.tagIfConverged(first)
             try await body(loop)
@@ -64,7 +64,7 @@ import Testing
             try Base.replace(loop.repo, "manifests/b.yaml", "name: b6\n    state: blocked", "name: b6\n    state: active")
             try Base.replace(loop.repo, "manifests/a.yaml", "sims:\n", "sims:\n  - {icc: \"\(unknown)\", name: ghost}\n")
             try loop.repo.commit("C1: restore b6, add a SIM NexCon does not know")
-            let partial = try loop.apply(["--changed-since", "simfleet/applied"])
+            let partial = try await loop.apply(["--changed-since", "simfleet/applied"])
             #expect(partial.status == 3, "\(partial.stdout)\(partial.stderr)")
             try loop.tagIfConverged(partial)
             #expect(Array(try await loop.actions().dropFirst(before)) == ["restore \(x)"])
@@ -73,15 +73,15 @@ import Testing
             try Base.replace(loop.repo, "manifests/b.yaml", "name: b6\n    state: active", "name: b6\n    state: blocked")
             try Base.replace(loop.repo, "manifests/a.yaml", "  - {icc: \"\(unknown)\", name: ghost}\n", "")
             try loop.repo.commit("C2: block b6 again")
-            let plan = try loop.plan(["--changed-since", "simfleet/applied", "--detailed-exitcode"])
+            let plan = try await loop.plan(["--changed-since", "simfleet/applied", "--detailed-exitcode"])
             #expect(plan.status == 2, "\(plan.stdout)\(plan.stderr)")
             #expect(plan.stdout.contains("~ block     \(x)"))
-            let repair = try loop.apply(["--changed-since", "simfleet/applied"])
+            let repair = try await loop.apply(["--changed-since", "simfleet/applied"])
             #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
             try loop.tagIfConverged(repair)
             #expect(Array(try await loop.actions().dropFirst(before)) == ["restore \(x)", "block \(x)"])
             // Converged: the next run has nothing to do, and sends nothing.
-            let again = try loop.plan(["--changed-since", "simfleet/applied", "--detailed-exitcode"])
+            let again = try await loop.plan(["--changed-since", "simfleet/applied", "--detailed-exitcode"])
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         }
     }
@@ -95,7 +95,7 @@ import Testing
             try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: blocked", "name: b7\n    state: active")
             try Base.replace(loop.repo, "manifests/a.yaml", "name: a1}", "name: renamed}")
             try loop.repo.commit("unblock b7, rename a1")
-            let result = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
+            let result = try await loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
             #expect(result.status == 0, "\(result.stderr)")
             let plan = PlanCommandTests.json(result.stdout)
             let planned = (plan["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
@@ -116,19 +116,19 @@ import Testing
             try Base.replace(loop.repo, "manifests/b.yaml", "name: b9\n    state: active", "name: b9\n    state: blocked")
             try loop.repo.commit("Block b9")
             let arguments = ["--changed-since", "simfleet/applied", "--pull-request-base", "main"]
-            let text = try loop.plan(arguments + ["--out", "plan.json"])
+            let text = try await loop.plan(arguments + ["--out", "plan.json"])
             #expect(text.status == 0, "\(text.stderr)")
             #expect(text.stdout.contains("~ block     \(Self.icc(7))  b7  active → blocked  [merged earlier, not applied yet: \(earlier.prefix(7)) Block b7 (#41)]\n"), "\(text.stdout)")
             #expect(text.stdout.contains("~ block     \(Self.icc(9))  b9  active → blocked  [this pull request]\n"))
             #expect(text.stdout.contains("1 step comes from this pull request; 1 was merged earlier and not applied yet (since simfleet/applied): the apply after merge carries out all of them.\n"))
-            let markdown = try loop.plan(arguments + ["--format", "markdown"])
+            let markdown = try await loop.plan(arguments + ["--format", "markdown"])
             // Beside each step, the commit that declared it, and its pull request when it names one.
             #expect(markdown.stdout.contains("| `\(Self.icc(7))` | b7 | active → blocked | 1 | `\(earlier.prefix(7))` #41 | _merged earlier, not applied yet: \(earlier.prefix(7)) Block b7 (\\#41)_ |"), "\(markdown.stdout)")
             let own = try loop.repo.run(["rev-parse", "HEAD"])
             #expect(markdown.stdout.contains("| `\(Self.icc(9))` | b9 | active → blocked | 1 | `\(own.prefix(7))` | _this pull request_ |"), "\(markdown.stdout)")
             // show gives plan's bytes back; the JSON says the same.
-            #expect(try Simfleet.run(["show", "plan.json"], in: loop.repo.root).stdout == text.stdout)
-            #expect(try Simfleet.run(["show", "plan.json", "--format", "markdown"], in: loop.repo.root).stdout == markdown.stdout)
+            #expect(try await Simfleet.run(["show", "plan.json"], in: loop.repo.root).stdout == text.stdout)
+            #expect(try await Simfleet.run(["show", "plan.json", "--format", "markdown"], in: loop.repo.root).stdout == markdown.stdout)
             let base = (PlanCommandTests.json(try String(contentsOf: loop.repo.root.appendingPathComponent("plan.json"), encoding: .utf8))["scope"] as? [String: Any])?["changedSince"] as? [String: Any] ?? [:]
             let origins = base["origins"] as? [[String: Any]] ?? []
             #expect(origins.map { $0["origin"] as? String } == ["merged-earlier", "pull-request"])
@@ -138,7 +138,7 @@ import Testing
             try loop.repo.run(["checkout", "-q", "-b", "pr-43", "main"])
             try Base.replace(loop.repo, "manifests/a.yaml", "name: a1}", "name: renamed}")
             try loop.repo.commit("Rename a1")
-            let quiet = try loop.plan(arguments + ["--detailed-exitcode"])
+            let quiet = try await loop.plan(arguments + ["--detailed-exitcode"])
             #expect(quiet.status == 2)
             #expect(quiet.stdout.contains("0 steps come from this pull request; 1 was merged earlier and not applied yet"))
         }
@@ -155,7 +155,7 @@ import Testing
             try Base.replace(loop.repo, "manifests/b.yaml", padding, "")
             try Base.replace(loop.repo, "manifests/b.yaml", "name: b7\n    state: blocked", "name: b7\n    state: active")
             try loop.repo.commit("back")
-            let result = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json", "--max-manifest-size", "1"])
+            let result = try await loop.plan(["--changed-since", "simfleet/applied", "--format", "json", "--max-manifest-size", "1"])
             #expect(result.status == 0, "\(result.stderr)")
             let planned = (PlanCommandTests.json(result.stdout)["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
             #expect(planned == (5..<10).map(Self.icc), "every SIM of b.yaml")
@@ -167,7 +167,7 @@ import Testing
         try await Self.withLoop { loop in
             try loop.repo.write("simfleet.yaml", "statusMap:\n  blocked: [PAUSED]\n")
             try loop.repo.commit("map PAUSED")
-            let json = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
+            let json = try await loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
             #expect(json.status == 0, "\(json.stderr)")
             let plan = PlanCommandTests.json(json.stdout)
             #expect((plan["sims"] as? [[String: Any]] ?? []).count == 13)
@@ -177,17 +177,17 @@ import Testing
             let commit = try loop.repo.run(["rev-parse", "--short=7", "HEAD"])
             #expect(base["settingsChange"] as? String == "simfleet.yaml changed in \(commit)")
             let sentence = "Full plan: the settings changed since simfleet/applied (simfleet.yaml changed in \(commit)), and settings can change any SIM's verdict, so every SIM in scope is checked."
-            let text = try loop.plan(["--changed-since", "simfleet/applied"])
+            let text = try await loop.plan(["--changed-since", "simfleet/applied"])
             #expect(text.stdout.contains(sentence), "\(text.stdout)")
-            let markdown = try loop.plan(["--changed-since", "simfleet/applied", "--format", "markdown"])
+            let markdown = try await loop.plan(["--changed-since", "simfleet/applied", "--format", "markdown"])
             #expect(markdown.stdout.contains(sentence), "\(markdown.stdout)")
-            let github = try loop.plan(["--changed-since", "simfleet/applied", "--format", "github"])
+            let github = try await loop.plan(["--changed-since", "simfleet/applied", "--format", "github"])
             #expect(github.stdout.contains(sentence), "\(github.stdout)")
 
             // An uncommitted edit of the settings counts too.
             try loop.repo.run(["tag", "-f", "simfleet/applied", "HEAD"])
             try loop.repo.write("simfleet.yaml", "blastRadius: {percent: 50}\n")
-            let edited = try loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
+            let edited = try await loop.plan(["--changed-since", "simfleet/applied", "--format", "json"])
             let editedBase = (PlanCommandTests.json(edited.stdout)["scope"] as? [String: Any])?["changedSince"] as? [String: Any] ?? [:]
             #expect(editedBase["settingsChange"] as? String == "simfleet.yaml differs from \(commit) in the work tree")
         }
@@ -222,8 +222,8 @@ import Testing
         return (process, String(process.firstLine().dropFirst("listening on ".count)))
     }
 
-    static func run(_ arguments: [String], url: String, in dir: URL) throws -> RunResult {
-        try Simfleet.run(arguments + ["--api-url", url, "--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key])
+    static func run(_ arguments: [String], url: String, in dir: URL) async throws -> RunResult {
+        try await Simfleet.run(arguments + ["--api-url", url, "--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key])
     }
 
     static func calls(_ url: String) async throws -> [[String: Any]] {
@@ -235,17 +235,17 @@ import Testing
         try await withTemporaryDirectory { dir in
             let (simulator, url) = try Self.fleet(in: dir)
             defer { _ = simulator.stop() }
-            let plan = try Self.run(["plan", "--detailed-exitcode", "--target", Self.icc(1), "--target", Self.icc(5)], url: url, in: dir)
+            let plan = try await Self.run(["plan", "--detailed-exitcode", "--target", Self.icc(1), "--target", Self.icc(5)], url: url, in: dir)
             #expect(plan.status == 2, "\(plan.stdout)\(plan.stderr)")
             #expect(plan.stdout.contains("Not converged: no steps, but 1 SIM has a job in progress; run plan again once it settles."))
             #expect(plan.stdout.contains("SIM \(Self.icc(1)) (stuck): job in progress (live status ACTIVATING)"))
 
-            let apply = try Self.run(["apply", "--auto-approve", "--target", Self.icc(1), "--target", Self.icc(5)], url: url, in: dir)
+            let apply = try await Self.run(["apply", "--auto-approve", "--target", Self.icc(1), "--target", Self.icc(5)], url: url, in: dir)
             #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
             #expect(apply.stdout.contains("SIMs that did not settle (a job was in progress when planned; run apply again once it ends):\n"))
             #expect(apply.stdout.contains("SIM \(Self.icc(1)) (stuck): a job was in progress (live status ACTIVATING) when planned"))
             #expect(apply.stdout.contains("Apply incomplete: 1 SIM not settled."))
-            let json = try Self.run(["apply", "--auto-approve", "--format", "json", "--target", Self.icc(1)], url: url, in: dir)
+            let json = try await Self.run(["apply", "--auto-approve", "--format", "json", "--target", Self.icc(1)], url: url, in: dir)
             let report = PlanCommandTests.json(json.stdout)
             #expect((report["notSettled"] as? [[String: Any]])?.first?["icc"] as? String == Self.icc(1))
             #expect(report["exitCode"] as? Int == 3)
@@ -258,13 +258,13 @@ import Testing
         try await withTemporaryDirectory { dir in
             let (simulator, url) = try Self.fleet(in: dir, pending: false)
             defer { _ = simulator.stop() }
-            let apply = try Self.run(["apply", "--auto-approve"], url: url, in: dir)
+            let apply = try await Self.run(["apply", "--auto-approve"], url: url, in: dir)
             #expect(apply.status == 4, "\(apply.stdout)\(apply.stderr)")
             #expect(apply.stdout.contains("awaiting-termination: terminate \(Self.icc(3)) (scrapped): not allowed: run apply with --allow-terminate \(Self.icc(3)) (the terminate workflow)"))
             #expect(apply.stdout.contains("Apply complete but for terminations awaiting an allowance: 1 awaiting-termination."))
-            let drift = try Self.run(["plan", "--detailed-exitcode"], url: url, in: dir)
+            let drift = try await Self.run(["plan", "--detailed-exitcode"], url: url, in: dir)
             #expect(drift.status == 2, "the drift check keeps showing it")
-            let allowed = try Self.run(["apply", "--auto-approve", "--target", Self.icc(3), "--allow-terminate", Self.icc(3)], url: url, in: dir)
+            let allowed = try await Self.run(["apply", "--auto-approve", "--target", Self.icc(3), "--allow-terminate", Self.icc(3)], url: url, in: dir)
             #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
         }
     }
@@ -281,7 +281,7 @@ import Testing
             let (simulator, url) = try Self.fleet(in: dir, pending: false)
             defer { _ = simulator.stop() }
             for command in [["apply", "--auto-approve"], ["plan"]] {
-                let result = try Self.run(command + ["--target", Self.icc(3), "--allow-terminate", Self.icc(number)], url: url, in: dir)
+                let result = try await Self.run(command + ["--target", Self.icc(3), "--allow-terminate", Self.icc(number)], url: url, in: dir)
                 #expect(result.status == 1)
                 #expect(result.stderr.contains("--allow-terminate: error: \(message)"), "\(result.stderr)")
                 #expect(result.stderr.contains("Nothing was sent"))
@@ -310,7 +310,7 @@ import Testing
             let simulator = try RunningProcess(["simulator", "--port", "0", "--seed", "seed.json", "--api-key", Self.key], in: dir)
             defer { _ = simulator.stop() }
             let url = String(simulator.firstLine().dropFirst("listening on ".count))
-            let result = try Simfleet.run(["plan", "--api-url", url, "--no-progress", "--detailed-exitcode", "--format", "markdown",
+            let result = try await Simfleet.run(["plan", "--api-url", url, "--no-progress", "--detailed-exitcode", "--format", "markdown",
                                            "--comment-key", "drift", "--out", "drift.json"],
                                           in: dir, environment: ["NEXCON_API_KEY": Self.key])
             #expect(result.status == 5, "per-SIM errors: the plan was made, and the report says what differs")
@@ -326,7 +326,7 @@ import Testing
             #expect(live[Self.icc(1)] == "TERMINATED" && live[Self.icc(2)] == "WEIRD_STATE" && live[Self.icc(4)] == "BLOCKED")
 
             // A wrong key: nothing planned, no plan file, one line on standard error.
-            let denied = try Simfleet.run(["plan", "--api-url", url, "--no-progress", "--detailed-exitcode", "--out", "denied.json"],
+            let denied = try await Simfleet.run(["plan", "--api-url", url, "--no-progress", "--detailed-exitcode", "--out", "denied.json"],
                                           in: dir, environment: ["NEXCON_API_KEY": "wrong"])
             #expect(denied.status == 1 && denied.stdout.isEmpty)
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("denied.json").path))
@@ -340,7 +340,7 @@ import Testing
             try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
             var covered: [String] = []
             for index in 1...3 {
-                let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", "json", "--shard", "\(index)/3"], in: dir)
+                let result = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--format", "json", "--shard", "\(index)/3"], in: dir)
                 #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
                 let plan = PlanCommandTests.json(result.stdout)
                 let scope = plan["scope"] as? [String: Any] ?? [:]
@@ -348,13 +348,13 @@ import Testing
                 #expect(scope["partial"] as? Bool == true)
                 covered += (plan["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
             }
-            let all = PlanCommandTests.json(try Simfleet.run(["plan", "--simulator", "--no-progress", "--format", "json"], in: dir).stdout)
+            let all = PlanCommandTests.json(try await Simfleet.run(["plan", "--simulator", "--no-progress", "--format", "json"], in: dir).stdout)
             let every = (all["sims"] as? [[String: Any]] ?? []).compactMap { $0["icc"] as? String }
             #expect(covered.sorted() == every.sorted())
             #expect(Set(covered).count == covered.count)
-            let text = try Simfleet.run(["plan", "--simulator", "--no-progress", "--shard", "2/3"], in: dir)
+            let text = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--shard", "2/3"], in: dir)
             #expect(text.stdout.contains("Partial plan: only SIMs matching shard 2/3 (about 1 in 3 SIMs, chosen by ICC);"), "\(text.stdout)")
-            let bad = try Simfleet.run(["plan", "--simulator", "--shard", "4/3"], in: dir)
+            let bad = try await Simfleet.run(["plan", "--simulator", "--shard", "4/3"], in: dir)
             #expect(bad.status == 64 && bad.stderr.contains("--shard '4/3' must be K/N with 1 <= K <= N <= 10000"))
         }
     }
@@ -369,8 +369,8 @@ import Testing
         return path
     }
 
-    static func mark(_ repo: GitRepository, _ report: String) throws -> RunResult {
-        try Simfleet.run(["mark-applied", "--report", report, "--branch", "main"], in: repo.root, environment: GitRepository.environment)
+    static func mark(_ repo: GitRepository, _ report: String) async throws -> RunResult {
+        try await Simfleet.run(["mark-applied", "--report", report, "--branch", "main"], in: repo.root, environment: GitRepository.environment)
     }
 
     static func tag(_ repo: GitRepository) -> String? {
@@ -384,30 +384,30 @@ import Testing
             try repo.commit("one")
             let c1 = try repo.run(["rev-parse", "HEAD"])
             // Not converged: nothing moves.
-            let partial = try Self.mark(repo, Self.report(dir, exitCode: 3))
+            let partial = try await Self.mark(repo, Self.report(dir, exitCode: 3))
             #expect(partial.status == 1 && partial.stderr.contains("the apply did not converge (exit code 3)"))
             #expect(Self.tag(repo) == nil)
             // Converged: created, then already there.
-            #expect(try Self.mark(repo, Self.report(dir, exitCode: 0)).stdout == "simfleet/applied created at \(c1.prefix(12)).\n")
-            #expect(try Self.mark(repo, Self.report(dir, exitCode: 0)).stdout == "simfleet/applied is already at \(c1.prefix(12)).\n")
+            await #expect(try Self.mark(repo, Self.report(dir, exitCode: 0)).stdout == "simfleet/applied created at \(c1.prefix(12)).\n")
+            await #expect(try Self.mark(repo, Self.report(dir, exitCode: 0)).stdout == "simfleet/applied is already at \(c1.prefix(12)).\n")
             try repo.write("manifests/a.yaml", "sims: [] # two\n")
             try repo.commit("two")
             let c2 = try repo.run(["rev-parse", "HEAD"])
             // Terminations awaiting their allowance do not hold it back.
-            #expect(try Self.mark(repo, Self.report(dir, exitCode: 4)).stdout == "simfleet/applied moved from \(c1.prefix(12)) to \(c2.prefix(12)).\n")
+            await #expect(try Self.mark(repo, Self.report(dir, exitCode: 4)).stdout == "simfleet/applied moved from \(c1.prefix(12)) to \(c2.prefix(12)).\n")
             // A re-run of the older run, checked out at c1: never backwards.
             try repo.run(["checkout", "-q", "--detach", c1])
-            let rerun = try Self.mark(repo, Self.report(dir, exitCode: 0))
+            let rerun = try await Self.mark(repo, Self.report(dir, exitCode: 0))
             #expect(rerun.status == 1 && rerun.stderr.contains("moving it would go backwards"), "\(rerun.stderr)")
             #expect(Self.tag(repo) == c2)
             // A commit that is not on main: never.
             try repo.run(["checkout", "-q", "-b", "feature", c2])
             try repo.write("manifests/a.yaml", "sims: [] # three\n")
             try repo.commit("three")
-            let branch = try Self.mark(repo, Self.report(dir, exitCode: 0))
+            let branch = try await Self.mark(repo, Self.report(dir, exitCode: 0))
             #expect(branch.status == 1 && branch.stderr.contains("is not on main"), "\(branch.stderr)")
             #expect(Self.tag(repo) == c2)
-            let notAReport = try Self.mark(repo, dir.appendingPathComponent("missing.json").path)
+            let notAReport = try await Self.mark(repo, dir.appendingPathComponent("missing.json").path)
             #expect(notAReport.status == 1 && notAReport.stderr.contains("cannot read the apply report"))
         }
     }
@@ -415,7 +415,7 @@ import Testing
     /// Outside a clone it says what mark-applied needs, not what --changed-since does.
     @Test func outsideAWorkTreeItSaysWhatItNeeds() async throws {
         try await withTemporaryDirectory { dir in
-            let outside = try Simfleet.run(["mark-applied", "--report", try Self.report(dir, exitCode: 0)], in: dir,
+            let outside = try await Simfleet.run(["mark-applied", "--report", try Self.report(dir, exitCode: 0)], in: dir,
                                            environment: ["GIT_CEILING_DIRECTORIES": dir.deletingLastPathComponent().path])
             #expect(outside.status == 1)
             #expect(outside.stderr.contains("error: mark-applied moves a git tag, and the current folder is not in a git work tree; run it in the clone the apply ran in. Nothing was moved"), "\(outside.stderr)")

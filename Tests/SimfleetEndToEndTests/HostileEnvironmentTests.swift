@@ -51,7 +51,7 @@ import Testing
             try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
             let targets = dir.appendingPathComponent("targets.txt")
             try Data([0xEF, 0xBB, 0xBF] + Array("89450100250731070026\r\n# stolen\r\n89450100250731069754\r\n".utf8)).write(to: targets)
-            let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--target-file", targets.path], in: dir)
+            let result = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--target-file", targets.path], in: dir)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("89450100250731070026") && result.stdout.contains("89450100250731069754"))
             #expect(result.stdout.hasSuffix("Plan: 0 to activate, 1 to block, 1 to restore, 0 to terminate.\n"), "\(result.stdout)")
@@ -115,7 +115,7 @@ extension HostileEnvironmentTests {
                 try Data().write(to: dir.appendingPathComponent(".simfleet"))
                 message = ".simfleet is not a folder"
             }
-            let result = try Simfleet.run(arguments, in: dir, environment: ["NEXCON_API_KEY": ApplyCommandTests.key])
+            let result = try await Simfleet.run(arguments, in: dir, environment: ["NEXCON_API_KEY": ApplyCommandTests.key])
             #expect(result.status == 1, "\(result.stdout)")
             #expect(result.stderr.contains(message), "\(result.stderr)")
             #expect(try await sim.effectiveActions().isEmpty)
@@ -132,7 +132,7 @@ extension HostileEnvironmentTests {
             try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
             let fifo = dir.appendingPathComponent("plan.json").path
             #expect(mkfifo(fifo, 0o600) == 0)
-            let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", fifo], in: dir)
+            let result = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--out", fifo], in: dir)
             #expect(result.status == 1)
             #expect(result.stderr.contains("\(fifo): error: cannot save the plan (it is not a regular file (a device, a FIFO or a folder); name a regular file to write)"), "\(result.stderr)")
             var info = stat()
@@ -141,7 +141,7 @@ extension HostileEnvironmentTests {
             // simfleet with this bug would replace it for the whole machine.
             let device = dir.appendingPathComponent("null").path
             if mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 { // major 1, minor 3: a null device
-                let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--out", device], in: dir)
+                let result = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--out", device], in: dir)
                 #expect(result.status == 1)
                 #expect(lstat(device, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "the device node is still there")
             }

@@ -14,7 +14,7 @@ import Testing
 
     @Test func anEmptyFolderBecomesAWorkingRepository() async throws {
         try await withTemporaryDirectory { dir in
-            let result = try Simfleet.run(["init", dir.path, "--ci", "github"])
+            let result = try await Simfleet.run(["init", dir.path, "--ci", "github"])
             #expect(result.status == 0, "\(result.stderr)")
             for path in Self.everyFile {
                 #expect(result.stdout.contains("wrote       \(path)\n"), "\(path) not reported")
@@ -22,9 +22,9 @@ import Testing
             }
             #expect(try Self.read(dir, ".gitignore") == ".simfleet/\n")
             // The example is valid as written, and plans against the simulator with no key.
-            let validate = try Simfleet.run(["validate"], in: dir)
+            let validate = try await Simfleet.run(["validate"], in: dir)
             #expect(validate.stdout == "Valid: 3 SIMs in 1 manifest file.\n", "\(validate.stdout)")
-            let plan = try Simfleet.run(["plan", "--simulator", "--no-progress"], in: dir)
+            let plan = try await Simfleet.run(["plan", "--simulator", "--no-progress"], in: dir)
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains("to activate"), "\(plan.stdout)")
             // The settings file is all comments: it loads, and changes nothing.
@@ -34,16 +34,16 @@ import Testing
 
     @Test func runningAgainLeavesEverythingAlone() async throws {
         try await withTemporaryDirectory { dir in
-            #expect(try Simfleet.run(["init", dir.path, "--ci", "github"]).status == 0)
+            #expect(try await Simfleet.run(["init", dir.path, "--ci", "github"]).status == 0)
             try "sims: []\n".write(to: dir.appendingPathComponent("manifests/example.yaml"), atomically: true, encoding: .utf8)
-            let again = try Simfleet.run(["init", dir.path, "--ci", "github"])
+            let again = try await Simfleet.run(["init", dir.path, "--ci", "github"])
             #expect(again.status == 0)
             #expect(!again.stdout.contains("wrote"), "\(again.stdout)")
             #expect(again.stdout.contains("left alone  manifests/example.yaml (it exists; --force replaces it)\n"))
             #expect(again.stdout.contains("left alone  .gitignore (it ignores .simfleet/ already)\n"))
             #expect(try Self.read(dir, "manifests/example.yaml") == "sims: []\n")
 
-            let forced = try Simfleet.run(["init", dir.path, "--force"])
+            let forced = try await Simfleet.run(["init", dir.path, "--force"])
             #expect(forced.stdout.contains("wrote       manifests/example.yaml\n"))
             #expect(try Self.read(dir, "manifests/example.yaml") != "sims: []\n")
         }
@@ -52,10 +52,10 @@ import Testing
     @Test func anExistingGitignoreGainsTheLineOnce() async throws {
         try await withTemporaryDirectory { dir in
             try "build/\n*.log".write(to: dir.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
-            let result = try Simfleet.run(["init", dir.path])
+            let result = try await Simfleet.run(["init", dir.path])
             #expect(result.stdout.contains("wrote       .gitignore (added .simfleet/)\n"), "\(result.stdout)")
             #expect(try Self.read(dir, ".gitignore") == "build/\n*.log\n.simfleet/\n")
-            _ = try Simfleet.run(["init", dir.path, "--force"])
+            _ = try await Simfleet.run(["init", dir.path, "--force"])
             #expect(try Self.read(dir, ".gitignore") == "build/\n*.log\n.simfleet/\n")
             // Without --ci, no workflows.
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".github").path))
@@ -70,7 +70,7 @@ import Testing
             let repo = dir.appendingPathComponent("repo")
             try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(at: repo.appendingPathComponent("simfleet.yaml"), withDestinationURL: outside)
-            let result = try Simfleet.run(["init", repo.path, "--force"])
+            let result = try await Simfleet.run(["init", repo.path, "--force"])
             #expect(result.status == 1)
             #expect(result.stderr.contains("error: simfleet.yaml: a symbolic link, not a regular file; left alone"), "\(result.stderr)")
             #expect(try String(contentsOf: outside, encoding: .utf8) == "precious\n")
@@ -91,12 +91,12 @@ import Testing
             defer { _ = simulator.stop() }
             let api = ["NEXCON_API_URL": simulator.firstLine().replacingOccurrences(of: "listening on ", with: ""), "NEXCON_API_KEY": "dev-key",
                        "GITHUB_STEP_SUMMARY": ""]
-            let result = try Simfleet.run(["init", "repo", "--import=-iccs.txt", "--no-progress"], in: dir, environment: api)
+            let result = try await Simfleet.run(["init", "repo", "--import=-iccs.txt", "--no-progress"], in: dir, environment: api)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("Imported 2 SIMs to repo/manifests/imported.yaml."), "\(result.stderr)")
             let repo = dir.appendingPathComponent("repo")
             #expect(!FileManager.default.fileExists(atPath: repo.appendingPathComponent("manifests/example.yaml").path))
-            let plan = try Simfleet.run(["plan", "--no-progress", "--detailed-exitcode"], in: repo, environment: api)
+            let plan = try await Simfleet.run(["plan", "--no-progress", "--detailed-exitcode"], in: repo, environment: api)
             #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
             #expect(plan.stdout.contains("No changes. 2 SIMs match their manifests."))
         }
@@ -105,9 +105,9 @@ import Testing
 
 /// `simfleet --version` names the build: the version and the commit it was built from.
 @Suite struct VersionTests {
-    @Test func theVersionNamesTheCommit() throws {
+    @Test func theVersionNamesTheCommit() async throws {
         let head = try GitRepository(existing: Golden.packageRoot()).run(["rev-parse", "HEAD"])
-        let result = try Simfleet.run(["--version"])
+        let result = try await Simfleet.run(["--version"])
         #expect(result.stdout == "0.1.0 (commit \(head.prefix(12)))\n", "\(result.stdout)")
     }
 }

@@ -8,15 +8,15 @@ import Testing
 @Suite struct MetricsFileTests {
     @Test func aPlanThatCouldNotBeMadeSaysSo() async throws {
         try await withTemporaryDirectory { dir in
-            _ = try Simfleet.run(["init", dir.path])
-            let good = try Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-file", "plan.prom"], in: dir)
+            _ = try await Simfleet.run(["init", dir.path])
+            let good = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-file", "plan.prom"], in: dir)
             #expect(good.status == 0)
             var text = try String(contentsOf: dir.appendingPathComponent("plan.prom"), encoding: .utf8)
             #expect(text.contains("\nsimfleet_last_run_success{command=\"plan\"} 1\n"))
             #expect(text.contains("\nsimfleet_sims{command=\"plan\",state=\"active\"} 2\n"), "\(text)")
 
             try "sims:\n  - {icc: \"1\", state: active}\n".write(to: dir.appendingPathComponent("manifests/example.yaml"), atomically: true, encoding: .utf8)
-            let bad = try Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-file", "plan.prom"], in: dir)
+            let bad = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-file", "plan.prom"], in: dir)
             #expect(bad.status == 1)
             text = try String(contentsOf: dir.appendingPathComponent("plan.prom"), encoding: .utf8)
             #expect(text.contains("\nsimfleet_last_run_success{command=\"plan\"} 0\n"), "\(text)")
@@ -27,9 +27,9 @@ import Testing
     /// The step summary opens with the drift picture, broken down by a label.
     @Test func theStepSummaryOpensWithThePicture() async throws {
         try await withTemporaryDirectory { dir in
-            _ = try Simfleet.run(["init", dir.path])
+            _ = try await Simfleet.run(["init", dir.path])
             let summary = dir.appendingPathComponent("summary.md")
-            let result = try Simfleet.run(["plan", "--simulator", "--no-progress", "--group-by", "fleet"], in: dir,
+            let result = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--group-by", "fleet"], in: dir,
                                           environment: ["GITHUB_STEP_SUMMARY": summary.path])
             #expect(result.status == 0)
             let text = try String(contentsOf: summary, encoding: .utf8)
@@ -52,7 +52,7 @@ import Testing
             received.requests.withLock { $0.append(request) }
             return LoopbackServer.Response(code: 200, body: "")
         }) { url in
-            let plan = try Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-push", url, "--metrics-instance", "acme/fleet"])
+            let plan = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-push", url, "--metrics-instance", "acme/fleet"])
             #expect(plan.status == 0, "\(plan.stderr)")
         }
         let pushed = try #require(received.requests.withLock { $0 }.first)
@@ -64,11 +64,11 @@ import Testing
 
     @Test func aGatewayThatFailsIsAWarning() async throws {
         try await LoopbackServer.serve({ _ in LoopbackServer.Response(code: 500, body: "down") }) { url in
-            let plan = try Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-push", url])
+            let plan = try await Simfleet.run(["plan", "--simulator", "--no-progress", "--metrics-push", url])
             #expect(plan.status == 0)
             #expect(plan.stderr.contains("warning: the Pushgateway answered 500 to the metrics push; the run's outcome stands"), "\(plan.stderr)")
         }
-        let refused = try Simfleet.run(["plan", "--simulator", "--metrics-push", "http://pushgateway.example:9091"])
+        let refused = try await Simfleet.run(["plan", "--simulator", "--metrics-push", "http://pushgateway.example:9091"])
         #expect(refused.status == 64 && refused.stderr.contains("--metrics-push must use https (plain http only to this machine)"), "\(refused.stderr)")
     }
 }

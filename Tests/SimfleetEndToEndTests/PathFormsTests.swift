@@ -32,16 +32,16 @@ import Testing
             let argument = path.hasPrefix("ABSOLUTE/") ? dir.appendingPathComponent(String(path.dropFirst("ABSOLUTE/".count))).path : path
             let single = path.hasSuffix(".yaml")
 
-            let validate = try Simfleet.run(["validate", argument], in: folder)
+            let validate = try await Simfleet.run(["validate", argument], in: folder)
             #expect(validate.status == 0, "validate \(argument) in \(run): \(validate.stdout)\(validate.stderr)")
             #expect(validate.stdout.hasPrefix(single ? "Valid: 7 SIMs in 1 manifest file." : "Valid: 20 SIMs in 3 manifest files."), "\(validate.stdout)")
 
             let planPath = dir.appendingPathComponent("plan.json").path
-            let plan = try Simfleet.run(["plan", argument, "--simulator", "--no-progress", "--out", planPath], in: folder)
+            let plan = try await Simfleet.run(["plan", argument, "--simulator", "--no-progress", "--out", planPath], in: folder)
             #expect(plan.status == 0, "plan \(argument) in \(run): \(plan.stderr)")
             #expect(plan.stdout.contains(single ? "Plan: " : "Plan: 3 to activate, 2 to block, 4 to restore, 1 to terminate (1 refused)."), "\(plan.stdout)")
 
-            let show = try Simfleet.run(["show", planPath], in: folder)
+            let show = try await Simfleet.run(["show", planPath], in: folder)
             #expect(show.status == 0, "show in \(run): \(show.stderr)")
             #expect(show.stdout.contains("Plan: "), "\(show.stdout)")
         }

@@ -27,8 +27,8 @@ import Testing
         try GitRepository.withExamples(at: dir, files: ["simfleet.yaml": settings])
     }
 
-    static func run(_ arguments: [String], in dir: URL) throws -> RunResult {
-        try Simfleet.run(arguments + ["--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key].merging(GitRepository.environment) { $1 })
+    static func run(_ arguments: [String], in dir: URL) async throws -> RunResult {
+        try await Simfleet.run(arguments + ["--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key].merging(GitRepository.environment) { $1 })
     }
 
     static func json(_ text: String) -> [String: Any] {
@@ -47,7 +47,7 @@ import Testing
             defer { _ = simulator.stop() }
             let url = String(simulator.firstLine().dropFirst("listening on ".count))
             let planPath = dir.appendingPathComponent("plan.json").path
-            let plan = try Self.run(["plan", "--api-url", url, "--out", planPath, "--format", "markdown"], in: dir)
+            let plan = try await Self.run(["plan", "--api-url", url, "--out", planPath, "--format", "markdown"], in: dir)
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains("- **retired SIMs stay in the drawer**: 1 denied"))
             #expect(plan.stdout.contains("- **meters are frozen all day**: 2 steps covered: frozen every day 00:00–23:59 UTC; judged when apply runs"))
@@ -60,7 +60,7 @@ import Testing
             #expect(steps.allSatisfy { ($0["declared"] as? [String: Any])?["pullRequest"] as? Int == 5 })
 
             let journal = dir.appendingPathComponent("journal.jsonl").path
-            let apply = try Self.run(["apply", planPath, "--api-url", url, "--allow-terminate", "89450100250731070380", "--force",
+            let apply = try await Self.run(["apply", planPath, "--api-url", url, "--allow-terminate", "89450100250731070380", "--force",
                                       "--journal", journal, "--format", "json"], in: dir)
             // Denied steps are not converged: the run is partial.
             #expect(apply.status == 3, "\(apply.stderr)")
@@ -95,7 +95,7 @@ import Testing
             defer { _ = simulator.stop() }
             let url = String(simulator.firstLine().dropFirst("listening on ".count))
             let planPath = dir.appendingPathComponent("plan.json").path
-            #expect(try Self.run(["plan", "--api-url", url, "--out", planPath, "--target", "89450100250731070380", "--allow-terminate", "all"], in: dir).status == 0)
+            #expect(try await Self.run(["plan", "--api-url", url, "--out", planPath, "--target", "89450100250731070380", "--allow-terminate", "all"], in: dir).status == 0)
             var file = Self.json(try String(contentsOfFile: planPath, encoding: .utf8))
             var steps = file["steps"] as! [[String: Any]]
             #expect(steps.count == 1 && steps[0]["refused"] as? Bool == true)
@@ -104,7 +104,7 @@ import Testing
             steps[0]["policy"] = [Any]()
             file["steps"] = steps
             try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: planPath))
-            let apply = try Self.run(["apply", planPath, "--api-url", url, "--allow-terminate", "all", "--force", "--format", "json"], in: dir)
+            let apply = try await Self.run(["apply", planPath, "--api-url", url, "--allow-terminate", "all", "--force", "--format", "json"], in: dir)
             #expect(apply.status == 3, "\(apply.stderr)")
             #expect(Self.json(apply.stdout)["summary"].flatMap { $0 as? [String: Int] }?["refused"] == 1)
             let calls = try await send("\(url)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [[String: Any]] ?? []
@@ -126,7 +126,7 @@ import Testing
             let url = String(simulator.firstLine().dropFirst("listening on ".count))
             var sent: [Int] = []
             for _ in 0..<4 {
-                let apply = try Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--format", "json"], in: dir)
+                let apply = try await Self.run(["apply", "manifests", "--api-url", url, "--auto-approve", "--format", "json"], in: dir)
                 let summary = Self.json(apply.stdout)["summary"] as? [String: Int] ?? [:]
                 sent.append(summary["confirmed"] ?? -1)
             }
@@ -135,7 +135,7 @@ import Testing
             let calls = try await send("\(url)/_simulator/calls", method: "GET", key: Self.key).json["calls"] as? [[String: Any]] ?? []
             let effective = EffectiveActions.count(json: calls)
             #expect(effective.count == 9 && effective.values.allSatisfy { $0 == 1 }, "\(effective)")
-            let after = try Self.run(["plan", "--api-url", url, "--detailed-exitcode"], in: dir)
+            let after = try await Self.run(["plan", "--api-url", url, "--detailed-exitcode"], in: dir)
             #expect(after.status == 2 && after.stdout.contains("Plan: 0 to activate, 0 to block, 0 to restore, 1 to terminate (1 refused)."), "\(after.stdout)")
         }
     }
@@ -146,14 +146,14 @@ import Testing
         try await withTemporaryDirectory { dir in
             let repo = try Self.repository(in: dir)
             let head = try repo.run(["rev-parse", "--short=7", "HEAD"])
-            let explained = try Self.run(["plan", "--simulator", "--explain"], in: dir)
+            let explained = try await Self.run(["plan", "--simulator", "--explain"], in: dir)
             #expect(explained.status == 0, "\(explained.stderr)")
             #expect(explained.stdout.contains("      declared manifests/vehicles/trucks.yaml:32:12 · \(head) #5 · simfleet tests · "), "\(explained.stdout)")
-            #expect(!(try Self.run(["plan", "--simulator"], in: dir)).stdout.contains("declared manifests/"))
+            #expect(!(try await Self.run(["plan", "--simulator"], in: dir)).stdout.contains("declared manifests/"))
         }
-        let outside = try Simfleet.run(["plan", "--simulator", "--explain", "--no-progress"], environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
+        let outside = try await Simfleet.run(["plan", "--simulator", "--explain", "--no-progress"], environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
         #expect(outside.stdout.components(separatedBy: "Not explained: the manifests are not in a git work tree").count == 2, "\(outside.stdout)")
-        let json = try Simfleet.run(["plan", "--simulator", "--format", "json", "--no-progress"], environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
+        let json = try await Simfleet.run(["plan", "--simulator", "--format", "json", "--no-progress"], environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
         #expect(!json.stdout.contains("\"declared\""))
         #expect(json.stdout.contains("\"explanations\":{\"unavailable\":\"the manifests are not in a git work tree, so no step names the commit that declared it\"}"))
     }
@@ -164,7 +164,7 @@ import Testing
             _ = try Self.repository(in: dir)
             try Data("policy:\n  - name: x\n    deny: [terminat]\n    freeze: {from: \"9\", to: \"10:00\", timezone: Mars/Olympus}\n".utf8)
                 .write(to: dir.appendingPathComponent("simfleet.yaml"))
-            let result = try Simfleet.run(["validate", "manifests"], in: dir)
+            let result = try await Simfleet.run(["validate", "manifests"], in: dir)
             #expect(result.status == 1)
             #expect(result.stdout.contains("simfleet.yaml:3:12: error: 'terminat' in 'deny' is not an action"), "\(result.stdout)")
             #expect(result.stdout.contains("simfleet.yaml:4:20: error: 'freeze.from' is '9'"), "\(result.stdout)")

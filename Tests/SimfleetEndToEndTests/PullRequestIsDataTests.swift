@@ -73,8 +73,8 @@ import Testing
         try GitRepository.withExamples(at: dir)
     }
 
-    static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> RunResult {
-        try Simfleet.run(arguments + (["mark-applied", "validate"].contains(arguments.first ?? "") ? [] : ["--no-progress"]), in: dir,
+    static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) async throws -> RunResult {
+        try await Simfleet.run(arguments + (["mark-applied", "validate"].contains(arguments.first ?? "") ? [] : ["--no-progress"]), in: dir,
                          environment: ["NEXCON_API_KEY": key, "GITHUB_TOKEN": token].merging(GitRepository.environment) { $1 }
                             .merging(environment) { $1 })
     }
@@ -88,22 +88,22 @@ import Testing
             let repo = try Self.plantedRepository(in: dir, markers: markers)
             let first = String(try repo.run(["rev-parse", "HEAD~1"]).prefix(7))
             for format in ["text", "markdown", "json", "github"] {
-                let plan = try Self.run(["plan", "--simulator", "--explain", "--format", format], in: repo.root)
+                let plan = try await Self.run(["plan", "--simulator", "--explain", "--format", format], in: repo.root)
                 #expect(plan.status == 0, "\(format): \(plan.stderr)")
                 #expect(markers.written() == [], "plan --format \(format) ran a planted command")
             }
-            let explained = try Self.run(["plan", "--simulator", "--explain"], in: repo.root)
+            let explained = try await Self.run(["plan", "--simulator", "--explain"], in: repo.root)
             // The real history names the commit (git follows the moved file back to #5).
             #expect(explained.stdout.contains("declared manifests/evil/meters.yaml:7:10 · "), "\(explained.stdout)")
             #expect(explained.stdout.contains(" · \(first) #5 · simfleet tests · "), "\(explained.stdout)")
-            let changed = try Self.run(["plan", "--simulator", "--changed-since", "HEAD~1", "--format", "markdown"], in: repo.root)
+            let changed = try await Self.run(["plan", "--simulator", "--changed-since", "HEAD~1", "--format", "markdown"], in: repo.root)
             #expect(changed.status == 0, "\(changed.stderr)")
             #expect(markers.written() == [], "plan --changed-since ran a planted command")
-            let apply = try Self.run(["apply", "manifests", "--simulator", "--auto-approve"], in: repo.root)
+            let apply = try await Self.run(["apply", "manifests", "--simulator", "--auto-approve"], in: repo.root)
             #expect(apply.status == 4, "\(apply.stderr)")
             #expect(markers.written() == [], "apply ran a planted command")
             // Started inside the planted repository, simfleet finds no work tree rather than the planted one.
-            let inside = try Self.run(["plan", "--simulator", "--explain", "."], in: repo.root.appendingPathComponent("manifests/evil"))
+            let inside = try await Self.run(["plan", "--simulator", "--explain", "."], in: repo.root.appendingPathComponent("manifests/evil"))
             #expect(inside.stdout.contains("Not explained: the manifests are not in a git work tree"), "\(inside.stdout)\(inside.stderr)")
             #expect(markers.written() == [], "plan inside the planted repository ran a planted command")
         }
@@ -133,9 +133,9 @@ import Testing
 
                 """.utf8).write(to: global)
             let machine = ["GIT_CONFIG_GLOBAL": global.path]
-            let plan = try Self.run(["plan", "--simulator", "--explain", "--format", "markdown"], in: repo.root, environment: machine)
+            let plan = try await Self.run(["plan", "--simulator", "--explain", "--format", "markdown"], in: repo.root, environment: machine)
             #expect(plan.status == 0, "\(plan.stderr)")
-            let changed = try Self.run(["plan", "--simulator", "--changed-since", "HEAD~1"], in: repo.root, environment: machine)
+            let changed = try await Self.run(["plan", "--simulator", "--changed-since", "HEAD~1"], in: repo.root, environment: machine)
             #expect(changed.status == 0, "\(changed.stderr)")
             #expect(markers.written() == [])
             #expect(plan.stdout.contains("| `89460200311200044120` | meter-kbh-0001 |"), "\(plan.stdout)")
@@ -156,15 +156,15 @@ import Testing
             chmod(bin.appendingPathComponent("git").path, 0o755)
             let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
             let secrets = ["PATH": path, "NEXCON_API_KEY_FILE": "/run/secrets/nexcon", "GH_TOKEN": Self.token, "AWS_SECRET_ACCESS_KEY": Self.key]
-            let plan = try Self.run(["plan", "--simulator", "--explain", "--changed-since", "HEAD", "--format", "markdown"], in: repo.root,
+            let plan = try await Self.run(["plan", "--simulator", "--explain", "--changed-since", "HEAD", "--format", "markdown"], in: repo.root,
                                     environment: secrets)
             #expect(plan.status == 0, "\(plan.stderr)")
             try repo.run(["update-ref", "refs/remotes/origin/main", "HEAD"])
-            let apply = try Self.run(["apply", "manifests", "--simulator", "--auto-approve", "--format", "json"], in: repo.root, environment: secrets)
+            let apply = try await Self.run(["apply", "manifests", "--simulator", "--auto-approve", "--format", "json"], in: repo.root, environment: secrets)
             #expect(apply.status == 4, "\(apply.stderr)")
             let report = dir.appendingPathComponent("report.json")
             try Data(apply.stdout.utf8).write(to: report)
-            let mark = try Self.run(["mark-applied", "--report", report.path], in: repo.root, environment: secrets)
+            let mark = try await Self.run(["mark-applied", "--report", report.path], in: repo.root, environment: secrets)
             #expect(mark.status == 0, "\(mark.stderr)")
             let recorded = try String(contentsOf: record, encoding: .utf8)
             #expect(recorded.components(separatedBy: "----").count > 3, "git ran too few times to prove anything: \(recorded)")
@@ -181,7 +181,7 @@ import Testing
             let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
             try repo.write(".mailmap", "Trusted Reviewer <tests@example.invalid>\n")
             try repo.commit("Add a mailmap")
-            let plan = try Self.run(["plan", "--simulator", "--explain"], in: repo.root)
+            let plan = try await Self.run(["plan", "--simulator", "--explain"], in: repo.root)
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains(" · simfleet tests · "), "\(plan.stdout)")
             #expect(!plan.stdout.contains("Trusted Reviewer"))
@@ -199,7 +199,7 @@ import Testing
             try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent("plan.json").path, withDestinationPath: secret.path)
             try repo.write("manifests/broken.yaml", "version: 1\nsims:\n  - icc: \"123\"\n")
             try repo.commit("A link and a broken manifest")
-            let plan = try Self.run(["plan", "--simulator", "--out", "plan.json", "manifests"], in: repo.root)
+            let plan = try await Self.run(["plan", "--simulator", "--out", "plan.json", "manifests"], in: repo.root)
             #expect(plan.status == 1, "\(plan.stderr)")
             var info = stat()
             #expect(lstat(repo.root.appendingPathComponent("plan.json").path, &info) != 0, "plan.json is still there")
@@ -216,7 +216,7 @@ import Testing
             try Data("statusMap:\n  active: [RUNNER_SECRET_VALUE]\nrunnerSecretKey: 1\n".utf8).write(to: outside)
             try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent("simfleet.yaml").path, withDestinationPath: outside.path)
             for arguments in [["validate", "manifests"], ["plan", "--simulator", "--format", "markdown", "manifests"]] {
-                let run = try Self.run(arguments, in: repo.root)
+                let run = try await Self.run(arguments, in: repo.root)
                 #expect(run.status == 1, "\(arguments): \(run.stdout)\(run.stderr)")
                 let printed = run.stdout + run.stderr
                 #expect(printed.contains("simfleet.yaml:1:1: error: SF-LINK-OUTSIDE") || printed.contains("simfleet.yaml: error: this link leads outside"), "\(printed)")
@@ -235,7 +235,7 @@ import Testing
             try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: target.appendingPathComponent(".github").path, withDestinationPath: elsewhere.path)
             try FileManager.default.createSymbolicLink(atPath: target.appendingPathComponent("manifests").path, withDestinationPath: elsewhere.path)
-            let run = try Simfleet.run(["init", target.path, "--ci", "github"], in: dir)
+            let run = try await Simfleet.run(["init", target.path, "--ci", "github"], in: dir)
             #expect(run.status == 1)
             #expect(run.stderr.contains("error: .github is a link leading outside \(target.path) (to \(elsewhere.path)); init writes nothing through it"), "\(run.stderr)")
             #expect(run.stderr.contains("error: manifests is a link leading outside"), "\(run.stderr)")
@@ -246,7 +246,7 @@ import Testing
             try FileManager.default.removeItem(at: target.appendingPathComponent("manifests"))
             try FileManager.default.createDirectory(at: target.appendingPathComponent("real-manifests"), withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: target.appendingPathComponent("manifests").path, withDestinationPath: "real-manifests")
-            let inside = try Simfleet.run(["init", target.path], in: dir)
+            let inside = try await Simfleet.run(["init", target.path], in: dir)
             #expect(inside.status == 0, "\(inside.stderr)")
         }
     }

@@ -9,14 +9,14 @@ import Testing
     static let key = ApplyCommandTests.key
     typealias Sim = ApplyCommandTests.Sim
 
-    static func run(_ arguments: [String], in dir: URL, stdin: String? = nil) throws -> RunResult {
-        try Simfleet.run(arguments + ["--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key], stdin: stdin)
+    static func run(_ arguments: [String], in dir: URL, stdin: String? = nil) async throws -> RunResult {
+        try await Simfleet.run(arguments + ["--no-progress"], in: dir, environment: ["NEXCON_API_KEY": key], stdin: stdin)
     }
 
     /// A folder with a copy of the example manifests, and a plan of them saved as plan.json.
-    static func plannedFolder(_ dir: URL, sim: Sim, extra: [String] = []) throws -> URL {
+    static func plannedFolder(_ dir: URL, sim: Sim, extra: [String] = []) async throws -> URL {
         try FileManager.default.copyItem(at: Golden.packageRoot().appendingPathComponent("manifests"), to: dir.appendingPathComponent("manifests"))
-        let planned = try run(["plan", "--api-url", sim.url, "--out", "plan.json"] + extra, in: dir)
+        let planned = try await run(["plan", "--api-url", sim.url, "--out", "plan.json"] + extra, in: dir)
         #expect(planned.status == 0 || planned.status == 1, "\(planned.stderr)")
         return dir.appendingPathComponent("plan.json")
     }
@@ -46,10 +46,10 @@ import Testing
         try await withTemporaryDirectory { dir in
             let sim = try Sim()
             defer { _ = sim.process.stop() }
-            let plan = try Self.plannedFolder(dir, sim: sim)
+            let plan = try await Self.plannedFolder(dir, sim: sim)
             let retired = dir.appendingPathComponent("manifests/retired.yaml")
             try Self.replace("    state: terminated\n    note: truck scrapped", with: "    state: terminated\n    protect: true\n    note: truck scrapped", in: retired)
-            let protectedNow = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "89450100250731070380"], in: dir)
+            let protectedNow = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "89450100250731070380"], in: dir)
             #expect(protectedNow.status == 1)
             #expect(protectedNow.stderr.contains("sets protect: true and state: terminated, which no run can satisfy"), "\(protectedNow.stderr)")
 
@@ -66,7 +66,7 @@ import Testing
                 steps.append(forged)
                 json["steps"] = steps
             }
-            let forged = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
+            let forged = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
             #expect(forged.status == 1)
             #expect(forged.stderr.contains("plan.json: error: step terminate 89450100250731070141 (active → terminated) does not lead from active to its desired state active in the manifests; plan again rather than editing the file. Nothing was sent."), "\(forged.stderr)")
             #expect(try await Self.actionsSent(sim).isEmpty)
@@ -81,8 +81,8 @@ import Testing
             // 2 blocks and 1 termination of 20 SIMs: over 12% with a minimum of 3, even with
             // the termination refused in the plan.
             try "blastRadius: {percent: 12, minimum: 3}\n".write(to: dir.appendingPathComponent("simfleet.yaml"), atomically: true, encoding: .utf8)
-            let plan = try Self.plannedFolder(dir, sim: sim)
-            let shown = try Self.run(["plan", "--api-url", sim.url], in: dir)
+            let plan = try await Self.plannedFolder(dir, sim: sim)
+            let shown = try await Self.run(["plan", "--api-url", sim.url], in: dir)
             #expect(shown.stdout.contains("3 disruptive steps (block, terminate) exceed 12% of 20 managed SIMs; apply will need --force"), "\(shown.stdout)")
 
             try Self.editJSON(plan) { json in
@@ -94,12 +94,12 @@ import Testing
                 radius["exceeded"] = false
                 json["blastRadius"] = radius
             }
-            let refused = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "89450100250731070380"], in: dir)
+            let refused = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "89450100250731070380"], in: dir)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("3 disruptive steps (block, terminate) for 20 managed SIMs exceed the blast-radius limit"), "\(refused.stderr)")
             #expect(try await Self.actionsSent(sim).isEmpty)
 
-            let forced = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "89450100250731070380", "--force"], in: dir)
+            let forced = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "89450100250731070380", "--force"], in: dir)
             #expect(forced.status == 0, "\(forced.stdout)\(forced.stderr)")
             #expect(Set(try await sim.effectiveActions().keys) == ApplyCommandTests.expectedActions)
         }
@@ -124,11 +124,11 @@ import Testing
                 """.write(to: dir.appendingPathComponent("manifests/extra.yaml"), atomically: true, encoding: .utf8)
             let result: RunResult
             if saved {
-                let plan = try Self.run(["plan", "--api-url", sim.url, "--out", "plan.json"], in: dir)
+                let plan = try await Self.run(["plan", "--api-url", sim.url, "--out", "plan.json"], in: dir)
                 #expect(plan.status == 5, "planned, with a SIM that could not be")
-                result = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
+                result = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
             } else {
-                result = try Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
+                result = try await Self.run(["apply", "manifests", "--auto-approve", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
             }
             #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("SIMs not planned, so nothing was sent for them:"))
@@ -144,19 +144,19 @@ import Testing
         try await withTemporaryDirectory { dir in
             let sim = try Sim()
             defer { _ = sim.process.stop() }
-            _ = try Self.plannedFolder(dir, sim: sim)
-            let none = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070141"], in: dir)
+            _ = try await Self.plannedFolder(dir, sim: sim)
+            let none = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070141"], in: dir)
             #expect(none.status == 1)
             #expect(none.stderr.contains("plan.json: error: no step of this plan matches the targets and labels given"), "\(none.stderr)")
 
-            let narrowed = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070513",
+            let narrowed = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070513",
                                          "--target", "89450100250731070026", "--label", "fleet=retired", "--format", "json"], in: dir)
             #expect(narrowed.status == 0, "\(narrowed.stderr)")
             let report = try JSONSerialization.jsonObject(with: Data(narrowed.stdout.utf8)) as! [String: Any]
             #expect(report["narrowedFrom"] as? Int == 10)
             #expect((report["steps"] as? [Any])?.count == 2)
             #expect(try await sim.effectiveActions() == ["89450100250731070513 activate": 1, "89450100250731070513 block": 1])
-            let text = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070026"], in: dir)
+            let text = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070026"], in: dir)
             #expect(text.stdout.contains("Applied 1 of the plan's 10 steps: --target, --target-file and --label narrowed it."), "\(text.stdout)")
         }
     }
@@ -166,13 +166,13 @@ import Testing
         try await withTemporaryDirectory { dir in
             let sim = try Sim()
             defer { _ = sim.process.stop() }
-            let plan = try Self.plannedFolder(dir, sim: sim)
+            let plan = try await Self.plannedFolder(dir, sim: sim)
             try Self.editJSON(plan) { json in
                 var steps = json["steps"] as! [Any]
                 steps.append(steps[0])
                 json["steps"] = steps
             }
-            let result = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
+            let result = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--allow-terminate", "all"], in: dir)
             #expect(result.status == 1)
             #expect(result.stderr.contains("is listed twice, as step 1 and step 11; a step is sent at most once"), "\(result.stderr)")
             #expect(try await Self.actionsSent(sim).isEmpty)
@@ -204,17 +204,17 @@ import Testing
                 try yaml.write(to: dir.appendingPathComponent("manifests/m.yaml"), atomically: true, encoding: .utf8)
                 var outputs: [String] = []
                 for format in ["text", "markdown", "json"] {
-                    let plan = try Self.run(["plan", "--api-url", url, "--format", format, "--out", "plan.json", "--retry-base", "1ms"], in: dir)
+                    let plan = try await Self.run(["plan", "--api-url", url, "--format", format, "--out", "plan.json", "--retry-base", "1ms"], in: dir)
                     #expect(plan.status == 5)
                     outputs += [plan.stdout, plan.stderr, try String(contentsOf: dir.appendingPathComponent("plan.json"), encoding: .utf8)]
                 }
                 #expect(outputs[0].contains("NexCon answered 400: request had Authorization: bearer [redacted]"), "\(outputs[0])")
                 #expect(outputs[0].contains("drift: expect.countryCode is 'DK', live is 'request had Authorization: bearer [redacted]'"))
                 for format in ["text", "markdown", "json"] {
-                    let apply = try Self.run(["apply", "plan.json", "--api-url", url, "--journal", "j-\(format).jsonl", "--format", format, "--retry-base", "1ms"], in: dir)
+                    let apply = try await Self.run(["apply", "plan.json", "--api-url", url, "--journal", "j-\(format).jsonl", "--format", format, "--retry-base", "1ms"], in: dir)
                     #expect(apply.status == 3)
                     outputs += [apply.stdout, apply.stderr, try String(contentsOf: dir.appendingPathComponent("j-\(format).jsonl"), encoding: .utf8)]
-                    let fresh = try Self.run(["apply", "--auto-approve", "--api-url", url, "--journal", "f-\(format).jsonl", "--format", format, "--retry-base", "1ms"], in: dir)
+                    let fresh = try await Self.run(["apply", "--auto-approve", "--api-url", url, "--journal", "f-\(format).jsonl", "--format", format, "--retry-base", "1ms"], in: dir)
                     #expect(fresh.status == 3)
                     outputs += [fresh.stdout, fresh.stderr, try String(contentsOf: dir.appendingPathComponent("f-\(format).jsonl"), encoding: .utf8)]
                 }
@@ -237,11 +237,11 @@ import Testing
                     name: "truck\e[2J\e]8;;https://evil.example\a@ops-team\r\n| forged | row |"
                     state: blocked
                 """#.write(to: dir.appendingPathComponent("manifests/m.yaml"), atomically: true, encoding: .utf8)
-            let text = try Self.run(["plan", "--simulator"], in: dir)
+            let text = try await Self.run(["plan", "--simulator"], in: dir)
             #expect(text.status == 0, "\(text.stderr)")
             #expect(!text.stdout.contains("\u{1B}") && !text.stdout.contains("\u{07}") && !text.stdout.contains("\r"))
             #expect(text.stdout.contains(#"truck\u{1B}[2J\u{1B}]8;;https://evil.example\u{7}@ops-team\u{D}\u{A}| forged | row |"#), "\(text.stdout)")
-            let markdown = try Self.run(["plan", "--simulator", "--format", "markdown"], in: dir)
+            let markdown = try await Self.run(["plan", "--simulator", "--format", "markdown"], in: dir)
             let row = markdown.stdout.split(separator: "\n").filter { $0.contains("89450100250731069754") }
             #expect(!row.isEmpty, "\(markdown.stdout)")
             #expect(row.allSatisfy { $0.components(separatedBy: " | ").count == 5 })
@@ -253,12 +253,12 @@ import Testing
                   - icc: "89450100250731069754"
                     state: "x\r\n::error file=forged.yaml::forged"
                 """#.write(to: dir.appendingPathComponent("manifests/m.yaml"), atomically: true, encoding: .utf8)
-            let github = try Simfleet.run(["validate", "--format", "github"], in: dir)
+            let github = try await Simfleet.run(["validate", "--format", "github"], in: dir)
             #expect(github.status == 1)
             let lines = github.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.filter { $0.hasPrefix("::") }.count == 1, "\(github.stdout)")
             #expect(lines[0].hasPrefix("::error file=manifests/m.yaml,line=3,col=12,title=SF-STATE-UNKNOWN::unknown state 'x%0D%0A::error file=forged.yaml::forged'"), "\(lines[0])")
-            let plain = try Simfleet.run(["validate"], in: dir)
+            let plain = try await Simfleet.run(["validate"], in: dir)
             #expect(!plain.stdout.contains("\r"))
         }
     }
@@ -268,24 +268,22 @@ import Testing
         try await withTemporaryDirectory { dir in
             let sim = try Sim(["--job-duration", "60s"])
             defer { _ = sim.process.stop() }
-            _ = try Self.plannedFolder(dir, sim: sim)
+            _ = try await Self.plannedFolder(dir, sim: sim)
             let journal = dir.appendingPathComponent("first.jsonl").path
             // One step: a step waiting for its job holds no connection, so several would start.
             let first = try RunningProcess(["apply", "plan.json", "--api-url", sim.url, "--target", "89450100250731070026", "--no-progress", "--journal", journal],
                                            in: dir, environment: ["NEXCON_API_KEY": Self.key])
             // The first apply waits a minute for its first job: it holds the lock meanwhile.
-            let started = await eventually(timeout: .seconds(60)) {
-                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"type\":\"response\"")
-            }
+            let started = await FileEvents.wait(for: journal, toContain: "\"type\":\"response\"")
             #expect(started)
-            let second = try Self.run(["apply", "plan.json", "--api-url", sim.url], in: dir)
+            let second = try await Self.run(["apply", "plan.json", "--api-url", sim.url], in: dir)
             _ = first.stop(signal: SIGKILL)
             #expect(second.status == 1)
             #expect(second.stderr.contains("error: another apply is running in this folder (pid \(first.process.processIdentifier), started 20"), "\(second.stderr)")
             #expect(second.stderr.contains("lock .simfleet/apply.lock); wait for it to finish. Nothing was sent."))
             #expect(try await Self.actionsSent(sim).count == 1, "only the first apply's one action")
             // Once the holder is gone, the lock is free again.
-            let third = try Self.run(["apply", "plan.json", "--api-url", sim.url, "--wait-timeout", "1s", "--target", "89450100250731070026"], in: dir)
+            let third = try await Self.run(["apply", "plan.json", "--api-url", sim.url, "--wait-timeout", "1s", "--target", "89450100250731070026"], in: dir)
             #expect(third.status != 1 || !third.stderr.contains("another apply"), "\(third.stderr)")
         }
     }

@@ -29,7 +29,7 @@ import Testing
     @Test func changesOnlyTheLinesItMust() async throws {
         try await withTemporaryDirectory { dir in
             let file = try Self.folder(dir)
-            let result = try Simfleet.run(["set", "89450100250731069754", "89450100250731069937", "--state", "blocked", "--note", "stolen, OPS-9"], in: dir)
+            let result = try await Simfleet.run(["set", "89450100250731069754", "89450100250731069937", "--state", "blocked", "--note", "stolen, OPS-9"], in: dir)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.hasSuffix("Edited 2 SIMs in 1 file; nothing was sent. Commit the change, and plan it.\n"))
             let after = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
@@ -40,7 +40,7 @@ import Testing
             #expect(after[6] == "    state: blocked" && after[7] == "    note: \"stolen, OPS-9\"")
             #expect(after[9] == "  - {icc: \"89450100250731069937\", name: truck-044, state: blocked, note: \"stolen, OPS-9\"}")
             #expect(Array(after[10...]) == Array(before[8...]))
-            #expect(try Simfleet.run(["validate"], in: dir).status == 0)
+            #expect(try await Simfleet.run(["validate"], in: dir).status == 0)
         }
     }
 
@@ -51,7 +51,7 @@ import Testing
     func writesNothingWhenItCannot(arguments: [String], message: String) async throws {
         try await withTemporaryDirectory { dir in
             let file = try Self.folder(dir)
-            let result = try Simfleet.run(["set"] + arguments, in: dir)
+            let result = try await Simfleet.run(["set"] + arguments, in: dir)
             #expect(result.status == 1)
             #expect(result.stderr.contains(message), "\(result.stderr)")
             #expect(result.stderr.contains("Nothing was written") || result.stderr.contains("nothing was written"))

@@ -38,7 +38,7 @@ import Testing
             let seed = dir.appendingPathComponent("seed.yaml")
             try "- {icc: \"89450100250731069755\", status: ACTIVATED}\n- {icc: \"89450100250731069812\", colour: red}\n"
                 .write(to: seed, atomically: true, encoding: .utf8)
-            let result = try Simfleet.run(["simulator", "--port", "0", "--seed", seed.path])
+            let result = try await Simfleet.run(["simulator", "--port", "0", "--seed", seed.path])
             #expect(result.status == 1)
             #expect(result.stdout.isEmpty)
             #expect(result.stderr.contains("\(seed.path):1:9: error: ICC '89450100250731069755' fails its Luhn check: the last digit should be 4, not 5"))
@@ -47,8 +47,8 @@ import Testing
     }
 
     @Test(arguments: [["--drop-rate", "2"], ["--job-duration", "soon"], ["--rate-limit", "0"]])
-    func badOptionsAreUsageErrors(arguments: [String]) throws {
-        let result = try Simfleet.run(["simulator", "--port", "0"] + arguments)
+    func badOptionsAreUsageErrors(arguments: [String]) async throws {
+        let result = try await Simfleet.run(["simulator", "--port", "0"] + arguments)
         #expect(result.status == 64)
         #expect(result.stderr.contains(arguments[0]))
     }
@@ -61,7 +61,7 @@ extension SimulatorCommandTests {
             let seed = dir.appendingPathComponent("seed.json")
             let records = (0..<3_000).map { #"{"icc":"12345\#($0)","status":"ACTIVATED"}"# }.joined(separator: ",")
             try Data("[\(records)]".utf8).write(to: seed)
-            let run = try Simfleet.run(["simulator", "--port", "0", "--seed", seed.path], in: dir)
+            let run = try await Simfleet.run(["simulator", "--port", "0", "--seed", seed.path], in: dir)
             #expect(run.status == 1)
             let lines = run.stderr.split(separator: "\n")
             #expect(lines.count <= 53, "\(lines.count) lines")

@@ -3,8 +3,8 @@ import TestSupport
 import Testing
 
 @Suite struct ValidateCommandTests {
-    @Test func exampleManifestsAreValid() throws {
-        let result = try Simfleet.run(["validate"])
+    @Test func exampleManifestsAreValid() async throws {
+        let result = try await Simfleet.run(["validate"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("Valid: "))
         #expect(result.stdout.hasSuffix(" in 3 manifest files.\n"))
@@ -20,7 +20,7 @@ import Testing
             text = text.replacingOccurrences(of: "state: blocked", with: "state: blokced")
             try text.write(to: meters, atomically: true, encoding: .utf8)
 
-            let result = try Simfleet.run(["validate", "manifests"], in: dir)
+            let result = try await Simfleet.run(["validate", "manifests"], in: dir)
             #expect(result.status == 1)
             #expect(result.stdout == """
                 manifests/meters.yaml:12:11: error: ICC '89460200311200044253' fails its Luhn check: the last digit should be 2, not 3; look for transposed or mistyped digits
@@ -29,11 +29,11 @@ import Testing
 
                 """)
 
-            let github = try Simfleet.run(["validate", "--format", "github", "manifests"], in: dir)
+            let github = try await Simfleet.run(["validate", "--format", "github", "manifests"], in: dir)
             #expect(github.status == 1)
             #expect(github.stdout.hasPrefix("::error file=manifests/meters.yaml,line=12,col=11,title=SF-ICC-CHECKDIGIT::ICC '89460200311200044253' fails"))
 
-            let json = try Simfleet.run(["validate", "--format", "json", "manifests"], in: dir)
+            let json = try await Simfleet.run(["validate", "--format", "json", "manifests"], in: dir)
             #expect(json.status == 1)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["valid"] as? Bool == false)
@@ -44,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func jsonGivesTheResolvedFleet() throws {
-        let result = try Simfleet.run(["validate", "--format", "json"])
+    @Test func jsonGivesTheResolvedFleet() async throws {
+        let result = try await Simfleet.run(["validate", "--format", "json"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let sims = try #require(object["sims"] as? [[String: Any]])
@@ -56,20 +56,20 @@ import Testing
         #expect(source["path"] as? String == "manifests/vehicles/trucks.yaml")
     }
 
-    @Test func missingPathExitsOne() throws {
-        let result = try Simfleet.run(["validate", "no-such-folder"])
+    @Test func missingPathExitsOne() async throws {
+        let result = try await Simfleet.run(["validate", "no-such-folder"])
         #expect(result.status == 1)
         #expect(result.stdout.hasPrefix("no-such-folder: error: no such file or folder"))
     }
 
-    @Test func unknownFormatIsAUsageError() throws {
-        let result = try Simfleet.run(["validate", "--format", "xml"])
+    @Test func unknownFormatIsAUsageError() async throws {
+        let result = try await Simfleet.run(["validate", "--format", "xml"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--format"))
     }
 
-    @Test func schemaIsJSON() throws {
-        let result = try Simfleet.run(["schema"])
+    @Test func schemaIsJSON() async throws {
+        let result = try await Simfleet.run(["schema"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["title"] as? String == "simfleet manifest, version 1")

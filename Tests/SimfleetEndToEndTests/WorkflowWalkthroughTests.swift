@@ -21,7 +21,7 @@ import YAML
 
     @Test func pullRequestMergeApplyDriftTerminateAndBreakGlass() async throws {
         try await withTemporaryDirectory { dir in
-            let walk = try Walkthrough(dir)
+            let walk = try await Walkthrough(dir)
             defer { walk.stop() }
             let stub = GitHubStub()
             try await stub.serve { api in
@@ -30,7 +30,7 @@ import YAML
                 // The first apply, through the pipeline, brings the fleet to main and sets the tag.
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
-                #expect(try walk.plan().status == 0)
+                await #expect(try walk.plan().status == 0)
 
                 // A pull request that blocks a SIM is planned (since the tag), and the plan is
                 // its one comment.
@@ -67,7 +67,7 @@ import YAML
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
                 let main = try walk.origin.run(["rev-parse", "refs/heads/main"])
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == main)
-                #expect(try walk.plan().status == 0, "the fleet matches main")
+                await #expect(try walk.plan().status == 0, "the fleet matches main")
 
                 // Drift: a change merged but never applied keeps one drift issue open.
                 try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "state: blocked                 # this entry's own value wins over defaults", with: "state: active"))
@@ -91,10 +91,10 @@ import YAML
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == walk.origin.run(["rev-parse", "refs/heads/main"]))
-                #expect(try walk.plan().status == 2, "the termination still waits")
+                await #expect(try walk.plan().status == 2, "the termination still waits")
                 walk.context["inputs.iccs"] = "89450100250731069812"
                 try walk.run("simfleet-terminate", job: "terminate", ref: "refs/heads/main")
-                #expect(try walk.plan().status == 0)
+                await #expect(try walk.plan().status == 0)
 
                 // Break glass during a freeze of every action: blocked at once all the same,
                 // written into the manifests on a branch, held, and a pull request opened for
@@ -123,9 +123,9 @@ import YAML
                 let glassComment = try #require(stub.snapshot.comments.first { $0.issue == 7 }, "the break-glass pull request got its plan")
                 // Merging it changes nothing live: the SIM is blocked already, as the branch declares.
                 #expect(glassComment.body.contains("**simfleet plan:** No changes. 1 SIM matches its manifest."), "\(glassComment.body)")
-                #expect(try walk.plan(ref: "refs/heads/break-glass/4242").status == 0, "the branch says what the fleet is")
+                await #expect(try walk.plan(ref: "refs/heads/break-glass/4242").status == 0, "the branch says what the fleet is")
                 // main still declares it active: the hold keeps every plan and apply from restoring it.
-                let held = try walk.plan()
+                let held = try await walk.plan()
                 #expect(held.status == 2 && held.stdout.contains("REFUSED, held by break glass (run 4242 by walker"), "\(held.stdout)")
                 // The freeze ends; the break-glass pull request is merged, applied, and the hold released.
                 try walk.commitOnMain("simfleet.yaml", settings)
@@ -134,7 +134,7 @@ import YAML
                 try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
                 try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
                 #expect((try? walk.origin.run(["rev-parse", "--verify", "-q", "refs/tags/simfleet/hold/89450100250731069754"])) == nil, "the hold was released on the origin")
-                #expect(try walk.plan().status == 0)
+                await #expect(try walk.plan().status == 0)
 
                 // A full repair with one broken SIM: tracker-0003 is terminated in the portal,
                 // so it cannot become active again; tracker-0001 drifted (restored by hand).
@@ -149,7 +149,7 @@ import YAML
                     try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
                 }
                 #expect(failed?.description.contains("Apply the plan shown in the plan job's summary' exited 3") == true, "\(failed?.description ?? "")")
-                let repaired = try walk.plan()
+                let repaired = try await walk.plan()
                 #expect(repaired.status == 5, "only the broken SIM is left: \(repaired.stdout)")
                 #expect(!repaired.stdout.contains("tracker-0001"), "the valid step was applied: \(repaired.stdout)")
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == tagBefore)
@@ -168,7 +168,7 @@ extension WorkflowWalkthroughTests {
     /// drift job refuses `a[$(...)]` and runs nothing it holds.
     @Test func inputsAreCheckedBeforeTheShellUsesThem() async throws {
         try await withTemporaryDirectory { dir in
-            let walk = try Walkthrough(dir)
+            let walk = try await Walkthrough(dir)
             defer { walk.stop() }
             let marker = dir.appendingPathComponent("ran")
             for hostile in ["a[$(touch \(marker.path))]", "0", "1; touch \(marker.path)", "99999"] {
@@ -196,12 +196,12 @@ final class Walkthrough: @unchecked Sendable {
     var artifacts: [String: URL] = [:]
     var runs = 0
 
-    init(_ root: URL) throws {
+    init(_ root: URL) async throws {
         self.root = root
         origin = try GitRepository(at: root.appendingPathComponent("origin.git"))
         try origin.run(["config", "receive.denyCurrentBranch", "ignore"])
         work = root.appendingPathComponent("work")
-        let scaffold = try Simfleet.run(["init", work.path, "--ci", "github"])
+        let scaffold = try await Simfleet.run(["init", work.path, "--ci", "github"])
         guard scaffold.status == 0 else { throw WalkFailure(description: scaffold.stderr) }
         let repo = try GitRepository(at: work)
         try repo.commit("simfleet init --ci github")
@@ -251,9 +251,9 @@ final class Walkthrough: @unchecked Sendable {
     }
 
     /// `simfleet plan` of `ref` against the simulator, as a person would check the fleet.
-    func plan(ref: String = "refs/heads/main") throws -> RunResult {
+    func plan(ref: String = "refs/heads/main") async throws -> RunResult {
         let folder = try checkout(ref, into: "check-\(UUID().uuidString)")
-        return try Simfleet.run(["plan", "--detailed-exitcode", "--no-progress", "manifests"], in: folder,
+        return try await Simfleet.run(["plan", "--detailed-exitcode", "--no-progress", "manifests"], in: folder,
                                 environment: ["NEXCON_API_URL": apiURL, "NEXCON_API_KEY": "dev-key", "GITHUB_STEP_SUMMARY": ""])
     }
 

@@ -26,10 +26,18 @@ public enum Simfleet {
         return Golden.packageRoot().appendingPathComponent(".build/debug/simfleet")
     }
 
-    /// Runs simfleet with `arguments` in `directory` (the package root by default) and waits for it.
+    /// Runs simfleet with `arguments` in `directory` (the package root by default) and waits
+    /// for it on a thread of its own, never the cooperative pool's: a test waiting for a
+    /// child must not starve the tests that wait for events.
     public static func run(
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
         stdin: String? = nil
+    ) async throws -> RunResult {
+        try await onOwnThread { try runBlocking(arguments, in: directory, environment: environment, stdin: stdin) }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], in directory: URL?, environment: [String: String], stdin: String?
     ) throws -> RunResult {
         // A run that names no folder gets a scratch copy of the examples, so none leaves
         // `.simfleet/` (locks, journals, simulator state) in the checkout.
@@ -122,7 +130,7 @@ public final class RunningProcess: @unchecked Sendable {
     /// it; nil if the process closes standard error first. A wait for an event, not a time.
     public func errorLine(containing text: String) async -> String? {
         let handle = errors.fileHandleForReading
-        return try? await Blocking.run { [self] in
+        return try? await onOwnThread { [self] in
             var line: [UInt8] = []
             while true {
                 guard let byte = handle.readData(ofLength: 1).first else { return nil }
@@ -133,6 +141,13 @@ public final class RunningProcess: @unchecked Sendable {
                 line = []
             }
         }
+    }
+
+    /// Waits for the exit (after a signal sent elsewhere); the exit status and standard error.
+    public func wait() -> (status: Int32, reason: Process.TerminationReason, stderr: String) {
+        process.waitUntilExit()
+        let stderr = errorsRead.withLock { $0 } + errors.fileHandleForReading.readDataToEndOfFile()
+        return (process.terminationStatus, process.terminationReason, String(decoding: stderr, as: UTF8.self))
     }
 
     /// Sends `signal` and waits for the exit; returns the exit status and its standard error.
