@@ -30,6 +30,8 @@ public final class SimulatorState: Sendable {
     }
 
     private let storage: Mutex<Storage>
+    /// Callers waiting for a condition on the state, checked after every change.
+    private let waiters = Mutex<[(condition: @Sendable (SimulatorState) -> Bool, continuation: CheckedContinuation<Void, Never>)]>([])
     private let callLogLimit: Int
     /// Told after every change, for the state writer.
     private let changes: AsyncStream<Void>.Continuation?
@@ -89,7 +91,7 @@ public final class SimulatorState: Sendable {
                 return .started(job, status: sim.status)
             }
         }
-        if case .started = outcome { changes?.yield() }
+        if case .started = outcome { changed() }
         return outcome
     }
 
@@ -110,7 +112,7 @@ public final class SimulatorState: Sendable {
             return (true, sim.status)
         }
         guard finished else { return nil }
-        changes?.yield()
+        changed()
         guard let url = job.callbackURL else { return nil }
         return CallbackDelivery(url: url, payload: JobCallback(
             jobId: job.id, icc: job.icc, action: job.action, status: status,
@@ -149,10 +151,47 @@ public final class SimulatorState: Sendable {
         }
     }
 
-    func noteWithheldCallback() { storage.withLock { $0.withheldCallbacks += 1 } }
+    func noteWithheldCallback() {
+        storage.withLock { $0.withheldCallbacks += 1 }
+        changed()
+    }
+
     public var withheldCallbacks: Int { storage.withLock { $0.withheldCallbacks } }
-    func noteAbandonedCallback() { storage.withLock { $0.abandonedCallbacks += 1 } }
+
+    func noteAbandonedCallback() {
+        storage.withLock { $0.abandonedCallbacks += 1 }
+        changed()
+    }
+
     public var abandonedCallbacks: Int { storage.withLock { $0.abandonedCallbacks } }
+
+    /// Returns once `condition` holds: checked now and after every change (a job started or
+    /// ended, a callback withheld or given up). An event, never a poll on a clock.
+    public func waitUntil(_ condition: @escaping @Sendable (SimulatorState) -> Bool) async {
+        await withCheckedContinuation { continuation in
+            let holds = waiters.withLock { waiters in
+                if condition(self) { return true }
+                waiters.append((condition, continuation))
+                return false
+            }
+            if holds { continuation.resume() }
+        }
+    }
+
+    /// Tells the state writer and resumes the waiters whose condition now holds.
+    private func changed() {
+        changes?.yield()
+        let ready = waiters.withLock { waiters in
+            var ready: [CheckedContinuation<Void, Never>] = []
+            waiters = waiters.filter { waiter in
+                guard waiter.condition(self) else { return true }
+                ready.append(waiter.continuation)
+                return false
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
 
     /// Every SIM, sorted by ICC, and the version of the state they were read at.
     public func snapshot() -> (sims: [SimulatedSIM], version: Int) {

@@ -10,7 +10,7 @@ import TestSupport
 import Testing
 
 /// The simulator over real HTTP on loopback.
-@Suite struct LiveSimulatorTests {
+@Suite(.timeLimit(.minutes(2))) struct LiveSimulatorTests {
     static let icc = "89450100250731069754"
     static let other = "89450100250731069812"
     static let fleet = [SimulatedSIM(icc: icc, status: "ACTIVATED"), SimulatedSIM(icc: other, status: "INACTIVE")]
@@ -29,8 +29,7 @@ import Testing
             #expect(reply.status == 200)
             #expect(reply.json["status"] as? String == "BLOCKING")
             #expect(try await Self.status(simulator) == "BLOCKING")
-            let reached = try await eventually(timeout: .seconds(60)) { try await Self.status(simulator) == "BLOCKED" }
-            #expect(reached)
+            await simulator.state.waitUntil { $0.status(of: Self.icc)?.status == "BLOCKED" }
             #expect(ContinuousClock.now - started >= .seconds(3))
         }
     }
@@ -42,8 +41,7 @@ import Testing
         try await withSimulator(configuration, sims: Self.fleet) { simulator in
             let reply = try await send("\(simulator.baseURL)/api/v1/simcard/activate", body: #"{"icc":"\#(Self.other)"}"#)
             #expect(reply.json["status"] as? String == "ACTIVATING")
-            let back = try await eventually { try await Self.status(simulator, Self.other) == "INACTIVE" }
-            #expect(back)
+            await simulator.state.waitUntil { $0.status(of: Self.other)?.status == "INACTIVE" }
             #expect(simulator.state.runningJobs.isEmpty)
             // The audit log says the job failed, so a second activate would not be a duplicate.
             let log = try await send("\(simulator.baseURL)/_simulator/calls", method: "GET").json
@@ -59,8 +57,7 @@ import Testing
                 let reply = try await send("\(simulator.baseURL)/api/v1/simcard/block",
                                            body: #"{"icc":"\#(Self.icc)","callbackUrl":"\#(callbackURL)"}"#)
                 let jobId = try #require(reply.json["jobId"] as? String)
-                let delivered = await eventually { receiver.accepted.count == 1 }
-                #expect(delivered)
+                await receiver.waitUntilAccepted(1)
                 let callback = try #require(receiver.accepted.first)
                 #expect(callback.jobId == jobId)
                 #expect(callback.icc == Self.icc)
@@ -77,8 +74,7 @@ import Testing
             let reply = try await send("\(simulator.baseURL)/api/v1/simcard/block",
                                        body: #"{"icc":"\#(Self.icc)","callbackUrl":"https://ops.example.com/nexcon-jobs"}"#)
             #expect(reply.status == 200)
-            let withheld = await eventually { simulator.state.withheldCallbacks == 1 }
-            #expect(withheld)
+            await simulator.state.waitUntil { $0.withheldCallbacks == 1 }
         }
     }
 
@@ -89,8 +85,7 @@ import Testing
                 _ = try await send("\(simulator.baseURL)/api/v1/simcard/block",
                                    body: #"{"icc":"\#(Self.icc)","callbackUrl":"\#(callbackURL)"}"#)
                 // The sender says when it gives up: then exactly five attempts were made.
-                let gaveUp = await eventually { simulator.state.abandonedCallbacks == 1 }
-                #expect(gaveUp)
+                await simulator.state.waitUntil { $0.abandonedCallbacks == 1 }
                 #expect(receiver.attempts == 5)
             }
         }
@@ -166,8 +161,7 @@ import Testing
             // time comes: here, at once.
             saved[index].job?.finishesAt = Date()
             try await withSimulator(configuration, sims: saved) { simulator in
-                let done = try await eventually { try await Self.status(simulator) == "TERMINATED" }
-                #expect(done)
+                await simulator.state.waitUntil { $0.status(of: Self.icc)?.status == "TERMINATED" }
                 #expect(try await Self.status(simulator, Self.other) == "INACTIVE")
             }
             let final = try StateFile.read(configuration.statePath!)
@@ -189,7 +183,19 @@ import Testing
 
 /// A small HTTP server that receives job callbacks, refusing the first few with 500.
 final class CallbackReceiver: Sendable {
-    private let log = Mutex<(attempts: Int, accepted: [JobCallback])>((0, []))
+    private let log = Mutex<(attempts: Int, accepted: [JobCallback], waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)])>((0, [], []))
+
+    /// Returns once `count` callbacks were accepted.
+    func waitUntilAccepted(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let done = log.withLock { log in
+                if log.accepted.count >= count { return true }
+                log.waiting.append((count, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
     let refuseFirst: Int
 
     init(refuseFirst: Int) { self.refuseFirst = refuseFirst }
@@ -201,12 +207,17 @@ final class CallbackReceiver: Sendable {
         let router = Router()
         router.post("/hook") { request, context -> HTTPResponse.Status in
             let callback = try await request.decode(as: JobCallback.self, context: context)
-            return self.log.withLock { log in
+            let (status, ready) = self.log.withLock { log -> (HTTPResponse.Status, [CheckedContinuation<Void, Never>]) in
                 log.attempts += 1
-                guard log.attempts > self.refuseFirst else { return .internalServerError }
+                guard log.attempts > self.refuseFirst else { return (.internalServerError, []) }
                 log.accepted.append(callback)
-                return .ok
+                let count = log.accepted.count
+                let ready = log.waiting.filter { $0.count <= count }.map(\.continuation)
+                log.waiting.removeAll { $0.count <= count }
+                return (.ok, ready)
             }
+            for continuation in ready { continuation.resume() }
+            return status
         }
         let (ports, found) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

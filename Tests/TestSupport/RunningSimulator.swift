@@ -75,15 +75,3 @@ public func send(
     for header in response.headers { headers[header.name.lowercased()] = header.value }
     return Reply(status: Int(response.status.code), headers: headers, body: String(buffer: bytes))
 }
-
-/// Polls `condition` until it holds or `timeout` passes; for outcomes that take time to
-/// happen, such as a job ending. Returns whether it held. The default is generous: it is
-/// a bound for a loaded machine, not a bet, and costs nothing when the event comes early.
-public func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
