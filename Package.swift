@@ -180,8 +180,9 @@ let package = Package(
         .testTarget(
             name: "NexConSimulatorTests",
             dependencies: [
-                "NexConSimulator", "NexConAPI", "TestSupport",
+                "NexConSimulator", "NexConAPI", "Platform", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -44,10 +44,11 @@ public func buildApplication(
     )
     // Services stop in reverse order: the state writer, added first, saves last.
     if let path = configuration.statePath {
-        application.addServices(StateWriter(state: state, path: path, changes: changes, interval: configuration.stateWriteInterval))
+        application.addServices(StateWriter(state: state, path: path, changes: changes, interval: configuration.stateWriteInterval,
+                                            clock: configuration.clock))
     }
     application.addServices(
-        JobRunner(state: state, jobs: jobs, callbacks: finished),
+        JobRunner(state: state, jobs: jobs, callbacks: finished, configuration: configuration),
         CallbackSender(callbacks: callbacks, configuration: configuration, withheld: { state.noteWithheldCallback() },
                        abandoned: { state.noteAbandonedCallback() }, logger: logger)
     )

@@ -15,16 +15,18 @@ struct JobRunner: Service {
     let state: SimulatorState
     let jobs: AsyncStream<Job>
     let callbacks: AsyncStream<CallbackDelivery>.Continuation
+    let configuration: SimulatorConfiguration
 
     func run() async throws {
         await withDiscardingTaskGroup { group in
             for await job in jobs.cancelOnGracefulShutdown() {
                 group.addTask {
-                    let delay = job.finishesAt.timeIntervalSinceNow
+                    let delay = job.finishesAt.timeIntervalSince(configuration.wallClock())
                     if delay > 0 {
-                        do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+                        await configuration.clock.sleep(for: .seconds(delay))
+                        if Task.isCancelled { return }
                     }
-                    if let delivery = state.finish(job, at: Date()) { callbacks.yield(delivery) }
+                    if let delivery = state.finish(job, at: configuration.wallClock()) { callbacks.yield(delivery) }
                 }
             }
             group.cancelAll()
@@ -86,7 +88,8 @@ struct CallbackSender: Service {
                 logger.debug("callback failed", metadata: ["job": "\(callback.jobId)", "error": "\(error)", "attempt": "\(attempt)"])
             }
             if attempt < configuration.callbackAttempts {
-                do { try await Task.sleep(for: backoff) } catch { return }
+                await configuration.clock.sleep(for: backoff)
+                if Task.isCancelled { return }
                 backoff *= 2
             }
         }
@@ -101,6 +104,7 @@ struct StateWriter: Service {
     let path: String
     let changes: AsyncStream<Void>
     let interval: Duration
+    let clock: InjectedClock
 
     func run() async throws {
         var saved = state.version
@@ -108,7 +112,7 @@ struct StateWriter: Service {
         if !FileManager.default.fileExists(atPath: path) { saved = try write() }
         for await _ in changes.cancelOnGracefulShutdown() {
             if state.version != saved { saved = try write() }
-            try? await Task.sleep(for: interval)
+            await clock.sleep(for: interval)
         }
         if state.version != saved { _ = try write() }
     }

@@ -51,16 +51,16 @@ struct SimulatedAPI: Sendable {
         var limitHeaders: HTTPFields = [:]
         do {
             var answer = try await respond(endpoint, request, icc: &icc, limitHeaders: &limitHeaders)
-            state.record(CallRecord(time: Date(), path: path, icc: icc, code: Int(answer.status.code),
+            state.record(CallRecord(time: configuration.wallClock(), path: path, icc: icc, code: Int(answer.status.code),
                                     jobId: answer.jobId, applied: nil))
             answer.response.headers.append(contentsOf: limitHeaders)
             return answer.response
         } catch var error as APIError {
-            state.record(CallRecord(time: Date(), path: path, icc: icc, code: Int(error.status.code), jobId: nil, applied: nil))
+            state.record(CallRecord(time: configuration.wallClock(), path: path, icc: icc, code: Int(error.status.code), jobId: nil, applied: nil))
             for field in limitHeaders where error.headers[field.name] == nil { error.headers.append(field) }
             throw error
         } catch let drop as Dropped {
-            state.record(CallRecord(time: Date(), path: path, icc: icc, code: nil, jobId: drop.jobId, applied: drop.applied))
+            state.record(CallRecord(time: configuration.wallClock(), path: path, icc: icc, code: nil, jobId: drop.jobId, applied: drop.applied))
             // Close before anything is written: the client sees the connection end with no response.
             try? await context.channel.close(mode: .all)
             throw drop
@@ -82,7 +82,7 @@ struct SimulatedAPI: Sendable {
     private func respond(_ endpoint: NexConAPI.Endpoint, _ request: Request, icc: inout String?, limitHeaders: inout HTTPFields) async throws -> Answer {
         if configuration.latency > .zero || configuration.latencyJitter > .zero {
             let jitter = configuration.latencyJitter.seconds * state.random()
-            try await Task.sleep(for: configuration.latency + .seconds(jitter))
+            await configuration.clock.sleep(for: configuration.latency + .seconds(jitter))
         }
         try authorize(request)
         if let rateLimiter {
@@ -121,7 +121,7 @@ struct SimulatedAPI: Sendable {
     }
 
     private func perform(_ action: SIMAction, body: ActionBody) throws -> Answer {
-        switch state.perform(action, icc: body.icc, callbackURL: body.callbackUrl, configuration: configuration, now: Date()) {
+        switch state.perform(action, icc: body.icc, callbackURL: body.callbackUrl, configuration: configuration, now: configuration.wallClock()) {
         case .notFound:
             throw Self.notFound(body.icc)
         case .conflict(let code, let message):
@@ -130,7 +130,7 @@ struct SimulatedAPI: Sendable {
             return Answer(response: .json(Self.encode(JobAccepted(jobId: nil, icc: body.icc, status: status))))
         case .started(let job, var status):
             if configuration.jobDuration == .zero {
-                if let delivery = state.finish(job, at: Date()) { callbacks.yield(delivery) }
+                if let delivery = state.finish(job, at: configuration.wallClock()) { callbacks.yield(delivery) }
                 status = state.status(of: body.icc)?.status ?? status
             } else {
                 jobs.yield(job)

@@ -52,6 +52,10 @@ public struct SimulatorConfiguration: Sendable {
     /// How many of the newest API calls `/_simulator/calls` keeps, so a long-running
     /// simulator's memory stays bounded; older calls are only counted.
     public var callLogLimit = 100_000
+    /// Every wait the simulator makes (jobs, latency, callback backoff, state writes) goes
+    /// by this clock, and every time it records by `wallClock`; tests give virtual ones.
+    public var clock = InjectedClock.continuous
+    public var wallClock: @Sendable () -> Date = { Date() }
 
     public init() {}
 }

@@ -1,9 +1,11 @@
 import AsyncHTTPClient
+import Clocks
 import Foundation
 import Hummingbird
 import NexConAPI
 import NexConSimulator
 import NIOCore
+import Platform
 import ServiceLifecycle
 import Synchronization
 import TestSupport
@@ -19,18 +21,25 @@ import Testing
         try await send("\(simulator.baseURL)/api/v1/simcard/status", body: #"{"icc":"\#(icc)"}"#).json["status"] as? String
     }
 
+    /// The job engine on a test clock: the job ends when the clock passes its end, however
+    /// long the machine takes to get there.
     @Test func jobShowsTheTransitionalStatusUntilItsDurationHasPassed() async throws {
+        let clock = TestClock()
+        let epoch = Date(timeIntervalSince1970: 1_796_396_100)
         var configuration = SimulatorConfiguration.forTests
-        // Long enough that the status read after it certainly lands inside the job on a busy machine.
-        configuration.jobDuration = .seconds(3)
+        configuration.jobDuration = .seconds(30)
+        let injected = InjectedClock(clock)
+        configuration.clock = injected
+        configuration.wallClock = { epoch.addingTimeInterval(injected.now.seconds) }
         try await withSimulator(configuration, sims: Self.fleet) { simulator in
-            let started = ContinuousClock.now
             let reply = try await send("\(simulator.baseURL)/api/v1/simcard/block", body: #"{"icc":"\#(Self.icc)"}"#)
             #expect(reply.status == 200)
             #expect(reply.json["status"] as? String == "BLOCKING")
+            await clock.advance(by: .seconds(29))
             #expect(try await Self.status(simulator) == "BLOCKING")
+            await clock.advance(by: .seconds(2))
             await simulator.state.waitUntil { $0.status(of: Self.icc)?.status == "BLOCKED" }
-            #expect(ContinuousClock.now - started >= .seconds(3))
+            #expect(simulator.state.calls.first?.time == epoch, "calls are stamped by the wall clock given")
         }
     }
 
