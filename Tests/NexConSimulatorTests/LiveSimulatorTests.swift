@@ -169,9 +169,10 @@ import Testing
             // A restarted simulator knows the SIMs from the file and finishes the job when its
             // time comes: here, at once.
             saved[index].job?.finishesAt = Date()
-            try await withSimulator(configuration, sims: saved) { simulator in
+            try await withSimulator(configuration, sims: saved) { simulator throws in
                 await simulator.state.waitUntil { $0.status(of: Self.icc)?.status == "TERMINATED" }
-                #expect(try await Self.status(simulator, Self.other) == "INACTIVE")
+                let other = try await Self.status(simulator, Self.other)
+                #expect(other == "INACTIVE")
             }
             let final = try StateFile.read(configuration.statePath!)
             #expect(final.first { $0.icc == Self.icc }?.status == "TERMINATED")

@@ -22,6 +22,22 @@ import Testing
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 
+    /// The binary reads the proxy variables: one it cannot use stops the run before any
+    /// request, named without its credentials; a missing --ca-file likewise.
+    @Test(arguments: [
+        (["HTTPS_PROXY": "socks5://ops:hunter2@proxy.corp:1080"], [], "HTTPS_PROXY: a 'socks5' proxy is not supported"),
+        (["https_proxy": "http://ops:hunter2@proxy.corp:99999"], [], "https_proxy: the port must be between 1 and 65535"),
+        ([:], ["--ca-file", "/nonexistent/corp-ca.pem"], "--ca-file /nonexistent/corp-ca.pem cannot be read as PEM certificates"),
+    ] as [([String: String], [String], String)])
+    func unusableNetworkSettingsStopBeforeAnyRequest(environment: [String: String], flags: [String], problem: String) async throws {
+        let result = try await Simfleet.run(["plan", "--api-url", "https://nexcon.invalid", "--no-progress"] + flags,
+                                            environment: environment.merging(["NEXCON_API_KEY": Self.key]) { $1 })
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(problem), "\(result.stderr)")
+        #expect(result.stderr.contains("fix or unset them. Nothing was sent."))
+        #expect(!result.stderr.contains("hunter2") && !result.stdout.contains("hunter2"))
+    }
+
     @Test func faultsDoNotChangeThePlan() async throws {
         try await withTemporaryDirectory { dir in
             let (clean, cleanURL) = try Self.simulator()
