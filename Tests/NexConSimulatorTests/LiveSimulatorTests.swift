@@ -193,41 +193,29 @@ import Testing
 
 /// A small HTTP server that receives job callbacks, refusing the first few with 500.
 final class CallbackReceiver: Sendable {
-    private let log = Mutex<(attempts: Int, accepted: [JobCallback], waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)])>((0, [], []))
+    private let log = Mutex(0)
+    private let received = Collected<JobCallback>()
 
     /// Returns once `count` callbacks were accepted.
-    func waitUntilAccepted(_ count: Int) async {
-        await withCheckedContinuation { continuation in
-            let done = log.withLock { log in
-                if log.accepted.count >= count { return true }
-                log.waiting.append((count, continuation))
-                return false
-            }
-            if done { continuation.resume() }
-        }
-    }
+    func waitUntilAccepted(_ count: Int) async { await received.waitFor(count: count) }
     let refuseFirst: Int
 
     init(refuseFirst: Int) { self.refuseFirst = refuseFirst }
 
-    var attempts: Int { log.withLock { $0.attempts } }
-    var accepted: [JobCallback] { log.withLock { $0.accepted } }
+    var attempts: Int { log.withLock { $0 } }
+    var accepted: [JobCallback] { received.all }
 
     func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.post("/hook") { request, context -> HTTPResponse.Status in
             let callback = try await request.decode(as: JobCallback.self, context: context)
-            let (status, ready) = self.log.withLock { log -> (HTTPResponse.Status, [CheckedContinuation<Void, Never>]) in
-                log.attempts += 1
-                guard log.attempts > self.refuseFirst else { return (.internalServerError, []) }
-                log.accepted.append(callback)
-                let count = log.accepted.count
-                let ready = log.waiting.filter { $0.count <= count }.map(\.continuation)
-                log.waiting.removeAll { $0.count <= count }
-                return (.ok, ready)
+            let attempt = self.log.withLock { attempts in
+                attempts += 1
+                return attempts
             }
-            for continuation in ready { continuation.resume() }
-            return status
+            guard attempt > self.refuseFirst else { return .internalServerError }
+            self.received.append(callback)
+            return .ok
         }
         let (ports, found) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

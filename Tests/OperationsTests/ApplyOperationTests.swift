@@ -58,6 +58,18 @@ struct Bench {
         return try await PlanOperation(request, context: context).run()
     }
 
+    /// A fresh plan of every SIM, terminations allowed, applied without asking.
+    func applyFresh(journal: String) async throws -> ApplyReport {
+        var request = ApplyRequest()
+        request.fleet = fleet
+        request.fleet.terminateAllowance = .all
+        request.autoApprove = true
+        request.simulator = true
+        request.journal = path(journal)
+        request.lockPath = path(".simfleet/apply.lock")
+        return try await ApplyOperation(request, context: context).run().report
+    }
+
     func apply(_ change: (inout ApplyRequest) -> Void = { _ in }) async throws -> ApplyOperation.Result {
         var request = ApplyRequest()
         request.fleet = fleet
@@ -294,14 +306,7 @@ struct Bench {
             var configuration = Bench.quickJobs
             configuration.jobFailureRate = 1
             let bench = try await Bench(dir, configuration: configuration)
-            var request = ApplyRequest()
-            request.fleet = bench.fleet
-            request.fleet.terminateAllowance = .all
-            request.autoApprove = true
-            request.simulator = true
-            request.journal = bench.path("j.jsonl")
-            request.lockPath = bench.path(".simfleet/apply.lock")
-            let report = try await ApplyOperation(request, context: bench.context).run().report
+            let report = try await bench.applyFresh(journal: "j.jsonl")
             #expect(report.exitCode == 3)
             func detail(_ action: SIMAction, _ icc: String) -> String? {
                 report.results.first { $0.step.action == action && $0.step.icc.digits == icc }.map { "\($0.outcome.rawValue): \($0.detail)" }
@@ -321,17 +326,9 @@ struct Bench {
             var configuration = Bench.quickJobs
             configuration.transitional = .none
             let bench = try await Bench(dir, configuration: configuration)
-            var request = ApplyRequest()
-            request.fleet = bench.fleet
-            request.fleet.terminateAllowance = .all
-            request.autoApprove = true
-            request.simulator = true
-            request.lockPath = bench.path(".simfleet/apply.lock")
-            request.journal = bench.path("a.jsonl")
-            let first = try await ApplyOperation(request, context: bench.context).run().report
+            let first = try await bench.applyFresh(journal: "a.jsonl")
             #expect(first.exitCode == 0 && first.count(.confirmed) == 10, "\(first.results.map(\.detail))")
-            request.journal = bench.path("b.jsonl")
-            let again = try await ApplyOperation(request, context: bench.context).run().report
+            let again = try await bench.applyFresh(journal: "b.jsonl")
             #expect(again.results.isEmpty)
             #expect(Set(bench.effective.keys) == Self.expectedActions)
             #expect(bench.effective.values.allSatisfy { $0 == 1 }, "\(bench.effective)")

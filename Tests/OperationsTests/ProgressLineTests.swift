@@ -18,35 +18,7 @@ import Views
         #expect(snapshot.line(elapsed: .seconds(seconds)) == expected)
     }
 
-    /// The lines written, and a wait for the nth: an event, not a time.
-    final class Lines: Sendable {
-        let lines = Mutex<(all: [String], waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)])>(([], []))
-
-        func append(_ line: String) {
-            let ready = lines.withLock { state in
-                state.all.append(line)
-                let count = state.all.count
-                let ready = state.waiting.filter { $0.count <= count }.map(\.continuation)
-                state.waiting.removeAll { $0.count <= count }
-                return ready
-            }
-            for continuation in ready { continuation.resume() }
-        }
-
-        var all: [String] { lines.withLock { $0.all } }
-
-        /// Returns once `count` lines have been written.
-        func waitFor(count: Int) async {
-            await withCheckedContinuation { continuation in
-                let done = lines.withLock { state in
-                    if state.all.count >= count { return true }
-                    state.waiting.append((count, continuation))
-                    return false
-                }
-                if done { continuation.resume() }
-            }
-        }
-    }
+    typealias Lines = Collected<String>
 
     /// In CI, one line every 10 s, each ending in a newline; none before the first 10 s.
     @Test func oneLineEveryTenSecondsWithoutATerminal() async throws {
