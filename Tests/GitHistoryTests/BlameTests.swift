@@ -131,8 +131,7 @@ import Testing
 @Suite struct GitBoundsTests {
     static func fakeGit(_ script: String, in folder: URL) throws -> Git {
         let path = folder.appendingPathComponent("git")
-        try Data("#!/bin/sh\n\(script)\n".utf8).write(to: path)
-        chmod(path.path, 0o755)
+        try writeExecutable("#!/bin/sh\n\(script)\n", to: path)
         return try Git(environment: ["PATH": folder.path])
     }
 

@@ -55,7 +55,17 @@ struct Bench {
         request.fleet = fleet
         request.out = path("plan.json")
         change(&request)
-        return try await PlanOperation(request, context: context).run()
+        return try await said { try await PlanOperation(request, context: context).run() }
+    }
+
+    /// Runs an operation expected to succeed; if it stops, what it said is in the failure.
+    func said<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Issue.record("stopped (\(error)): \(console.errors.joined(separator: "\n"))")
+            throw error
+        }
     }
 
     /// A fresh plan of every SIM, terminations allowed, applied without asking.
@@ -79,6 +89,11 @@ struct Bench {
         request.lockPath = path(".simfleet/apply.lock")
         change(&request)
         return try await ApplyOperation(request, context: context).run()
+    }
+
+    /// `apply` expected to succeed: if it stops, what it said is in the failure.
+    func applied(_ change: (inout ApplyRequest) -> Void = { _ in }) async throws -> ApplyOperation.Result {
+        try await said { try await apply(change) }
     }
 
     /// Runs `body`, which must stop with `status`, and returns what it said.
@@ -122,7 +137,7 @@ struct Bench {
             let bench = try await Bench(dir)
             _ = try await bench.plan { $0.fleet.terminateAllowance = .all }
             let journal = bench.path("journal.jsonl")
-            let result = try await bench.apply { $0.fleet.terminateAllowance = .only([ICC(unchecked: "89450100250731070380")]); $0.journal = journal }
+            let result = try await bench.applied { $0.fleet.terminateAllowance = .only([ICC(unchecked: "89450100250731070380")]); $0.journal = journal }
             #expect(result.report.exitCode == 0)
             #expect(result.report.count(.confirmed) == 10)
             #expect(Set(bench.effective.keys) == Self.expectedActions)
@@ -133,7 +148,7 @@ struct Bench {
             #expect(records.count { $0.contains("\"type\":\"intent\"") } == 10)
 
             // Applied again, the plan's steps are found done and nothing is sent.
-            let again = try await bench.apply { $0.fleet.terminateAllowance = .all }
+            let again = try await bench.applied { $0.fleet.terminateAllowance = .all }
             #expect(again.report.count(.alreadyDone) == 10)
             #expect(bench.sent.count == 10)
         }
@@ -158,7 +173,7 @@ struct Bench {
                 _ = try await bench.apply { $0.fleet.targeting = Targeting(iccs: [ICC(unchecked: "89450100250731070141")]) }
             }
             #expect(none.contains { $0.contains("plan.json: error: no step of this plan matches the targets and labels given") }, "\(none)")
-            let narrowed = try await bench.apply {
+            let narrowed = try await bench.applied {
                 $0.fleet.targeting = Targeting(iccs: [ICC(unchecked: "89450100250731070513"), ICC(unchecked: "89450100250731070026")], labels: ["fleet": "retired"])
             }
             #expect(narrowed.report.narrowedFrom == 10)
@@ -176,7 +191,7 @@ struct Bench {
             let refused = await bench.stopped(1) { _ = try await bench.apply { $0.fleet.terminateAllowance = .only([allowed]) } }
             #expect(refused.contains { $0.contains("3 disruptive steps (block, terminate) for 20 managed SIMs exceed the blast-radius limit") && $0.hasSuffix("rerun with --force if it is intended.") }, "\(refused)")
             #expect(bench.sent.isEmpty)
-            let forced = try await bench.apply { $0.fleet.terminateAllowance = .only([allowed]); $0.force = true }
+            let forced = try await bench.applied { $0.fleet.terminateAllowance = .only([allowed]); $0.force = true }
             #expect(forced.report.exitCode == 0)
             #expect(Set(bench.effective.keys) == Self.expectedActions)
         }
@@ -192,7 +207,7 @@ struct Bench {
                   - name: no restores
                     deny: [restore]
                 """.write(toFile: bench.path("simfleet.yaml"), atomically: true, encoding: .utf8)
-            let result = try await bench.apply()
+            let result = try await bench.applied()
             #expect(result.report.exitCode == 3)
             #expect(result.report.results.filter { $0.step.action == .restore }.allSatisfy { $0.outcome == .refused })
             #expect(!bench.sent.contains { $0.hasPrefix("restore") })
@@ -206,7 +221,7 @@ struct Bench {
             configuration.jobFailureRate = 1
             let bench = try await Bench(dir, configuration: configuration)
             _ = try await bench.plan()
-            let first = try await bench.apply()
+            let first = try await bench.applied()
             #expect(first.report.exitCode == 3)
             #expect(first.report.count(.failed) > 0)
             // NexCon works again: a fresh plan and apply converge, and nothing is sent twice
@@ -291,7 +306,7 @@ struct Bench {
                     freeze: {days: [fri], from: "15:00", to: "23:59", timezone: UTC}
                 """.write(toFile: bench.path("simfleet.yaml"), atomically: true, encoding: .utf8)
             _ = try await bench.plan()
-            let result = try await bench.apply()
+            let result = try await bench.applied()
             let held = result.report.results.filter { $0.outcome == .refused }
             #expect(held.map(\.step.action) == [.block], "\(result.report.results.map { "\($0.step.action) \($0.outcome)" })")
             #expect(held.first?.detail.hasPrefix("frozen since 15:00 UTC") == true, "\(held.first?.detail ?? "")")

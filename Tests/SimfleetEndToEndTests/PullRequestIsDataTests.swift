@@ -43,8 +43,7 @@ import Testing
         let hooks = evil.appendingPathComponent("hooks")
         for hook in ["post-index-change", "reference-transaction", "post-checkout", "pre-commit"] {
             let path = hooks.appendingPathComponent(hook)
-            try Data("#!/bin/sh\n\(markers.command("hook"))\n".utf8).write(to: path)
-            chmod(path.path, 0o755)
+            try writeExecutable("#!/bin/sh\n\(markers.command("hook"))\n", to: path)
         }
         let config = evil.appendingPathComponent("config")
         let planted = """
@@ -151,9 +150,8 @@ import Testing
             let bin = dir.appendingPathComponent("bin")
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
             let realGit = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
-            try Data("#!/bin/sh\nenv >> '\(record.path)'\necho ---- >> '\(record.path)'\nexec \(realGit) \"$@\"\n".utf8)
-                .write(to: bin.appendingPathComponent("git"))
-            chmod(bin.appendingPathComponent("git").path, 0o755)
+            try writeExecutable("#!/bin/sh\nenv >> '\(record.path)'\necho ---- >> '\(record.path)'\nexec \(realGit) \"$@\"\n",
+                                to: bin.appendingPathComponent("git"))
             let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
             let secrets = ["PATH": path, "NEXCON_API_KEY_FILE": "/run/secrets/nexcon", "GH_TOKEN": Self.token, "AWS_SECRET_ACCESS_KEY": Self.key]
             let plan = try await Self.run(["plan", "--simulator", "--explain", "--changed-since", "HEAD", "--format", "markdown"], in: repo.root,

@@ -215,14 +215,12 @@ final class Walkthrough: @unchecked Sendable {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         ghLog = root.appendingPathComponent("gh.log")
         let gh = bin.appendingPathComponent("gh")
-        try "#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n[ \"$1 $2\" = \"pr create\" ] && echo https://github.com/acme/fleet/pull/7\nexit 0\n".write(to: gh, atomically: true, encoding: .utf8)
-        chmod(gh.path, 0o755)
+        try writeExecutable("#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n[ \"$1 $2\" = \"pr create\" ] && echo https://github.com/acme/fleet/pull/7\nexit 0\n", to: gh)
         // Every git the steps run (and simfleet's) records its environment: no secret may be there.
         gitEnvironments = root.appendingPathComponent("git-environments.log")
         let realGit = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
         let git = bin.appendingPathComponent("git")
-        try "#!/bin/sh\nenv >> '\(gitEnvironments.path)'\nexec \(realGit) \"$@\"\n".write(to: git, atomically: true, encoding: .utf8)
-        chmod(git.path, 0o755)
+        try writeExecutable("#!/bin/sh\nenv >> '\(gitEnvironments.path)'\nexec \(realGit) \"$@\"\n", to: git)
         context = [
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
             "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",
