@@ -124,13 +124,7 @@ struct Bench {
 /// Apply's sequences in-process, on virtual time, against the simulator's state machine:
 /// what the binary's tests showed, decided without a process, a socket or a real wait.
 @Suite struct ApplyOperationTests {
-    /// The actions the example fleet needs against the simulator's seeded states.
-    static let expectedActions: Set<String> = [
-        "89450100250731070026 block", "89450100250731069754 restore", "89450100250731070778 restore",
-        "89460200311200044120 restore", "89460200311200044377 restore", "89450100250731069937 activate",
-        "89450100250731070513 activate", "89450100250731070893 activate", "89450100250731070513 block",
-        "89450100250731070380 terminate",
-    ]
+    static let expectedActions = ExampleFleet.expectedActions
 
     @Test func aSavedPlanConvergesWithEachActionOnceAndAJournalOfIt() async throws {
         try await withTemporaryDirectory { dir in

@@ -20,21 +20,27 @@ import Views
 
     typealias Lines = Collected<String>
 
+    /// Starts a line written every 10 s and passes its first due time: nothing by 9 s, one
+    /// line by 11 s. TestClock lets a sleep that starts exactly at its deadline wait for the
+    /// next advance, so each advance passes the deadlines it means by a second: however late
+    /// the task runs, the count is the same.
+    static func startPeriodic(_ line: ProgressLine<TestClock<Duration>>, clock: TestClock<Duration>, lines: Lines) async -> Task<Void, Never> {
+        let start = clock.now
+        let task = Task { await line.run(from: start) }
+        await clock.advance(by: .seconds(9))
+        #expect(lines.all.isEmpty)
+        await clock.advance(by: .seconds(2))
+        await lines.waitFor(count: 1)
+        return task
+    }
+
     /// In CI, one line every 10 s, each ending in a newline; none before the first 10 s.
     @Test func oneLineEveryTenSecondsWithoutATerminal() async throws {
         let clock = TestClock()
         let progress = ApplyProgress(total: 4, waves: 1)
         let lines = Lines()
         let line = ProgressLine(progress: progress, mode: .periodic(.seconds(10)), clock: clock, write: lines.append)
-        let start = clock.now
-        let task = Task { await line.run(from: start) }
-        // TestClock lets a sleep that starts exactly at its deadline wait for the next
-        // advance, so each advance passes the deadlines it means by a second: however late
-        // the task runs, the count is the same.
-        await clock.advance(by: .seconds(9))
-        #expect(lines.all.isEmpty)
-        await clock.advance(by: .seconds(2))
-        await lines.waitFor(count: 1)
+        let task = await Self.startPeriodic(line, clock: clock, lines: lines)
         #expect(lines.all == ["Applying: wave 0/1 · 0/4 steps done · 0 in flight · 0.0/s · time left unknown\n"])
         await clock.advance(by: .seconds(20))
         await lines.waitFor(count: 3)
@@ -91,12 +97,7 @@ extension ApplyProgress.Snapshot {
         let line = ProgressLine(mode: .periodic(.seconds(10)), clock: clock, write: lines.append) { _ in
             ProgressWording.sweep(done: 50, total: 100, elapsed: .seconds(10))
         }
-        let start = clock.now
-        let task = Task { await line.run(from: start) }
-        await clock.advance(by: .seconds(9))
-        #expect(lines.all.isEmpty)
-        await clock.advance(by: .seconds(2))
-        await lines.waitFor(count: 1)
+        let task = await ApplyProgressTests.startPeriodic(line, clock: clock, lines: lines)
         #expect(lines.all == ["Reading live status: 50/100 SIMs read · 5.0/s · 10s left\n"])
         await clock.advance(by: .seconds(10))
         await lines.waitFor(count: 2)

@@ -31,12 +31,7 @@ import Testing
     }
 
     /// The actions the example fleet needs against the derived live states.
-    static let expectedActions: Set<String> = [
-        "89450100250731070026 block", "89450100250731069754 restore", "89450100250731070778 restore",
-        "89460200311200044120 restore", "89460200311200044377 restore", "89450100250731069937 activate",
-        "89450100250731070513 activate", "89450100250731070893 activate", "89450100250731070513 block",
-        "89450100250731070380 terminate",
-    ]
+    static let expectedActions = ExampleFleet.expectedActions
 
     @Test func mixedPlanConvergesWithEachActionExactlyOnce() async throws {
         try await withTemporaryDirectory { dir in

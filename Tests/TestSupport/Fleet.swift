@@ -17,3 +17,14 @@ public enum Fleet {
         return .status(status, facts: .object(all))
     }
 }
+
+/// The example manifests (`manifests/`) against the live states the simulator seeds from them.
+public enum ExampleFleet {
+    /// Every action converging the fleet takes, as "ICC action": each exactly once.
+    public static let expectedActions: Set<String> = [
+        "89450100250731070026 block", "89450100250731069754 restore", "89450100250731070778 restore",
+        "89460200311200044120 restore", "89460200311200044377 restore", "89450100250731069937 activate",
+        "89450100250731070513 activate", "89450100250731070893 activate", "89450100250731070513 block",
+        "89450100250731070380 terminate",
+    ]
+}
