@@ -41,8 +41,8 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: String, _ number: Int) { key(name); value(number) }
     public mutating func field(_ name: String, _ flag: Bool) { key(name); value(flag) }
     /// A finite number as Swift prints it (it reads back exactly); null otherwise.
-    public mutating func field(_ name: String, _ number: Double) {
-        key(name)
+    public mutating func field(_ name: String, _ number: Double) { key(name); value(number) }
+    public mutating func value(_ number: Double) {
         if number.isFinite { separator(); bytes.append(contentsOf: number.description.utf8); needsComma = true } else { valueNull() }
     }
 

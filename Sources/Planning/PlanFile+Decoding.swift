@@ -1,93 +1,9 @@
 import FleetModel
 import Foundation
 
-/// Reading a plan file: the whole file is checked before any of it is used.
+/// Reading a plan file, described in PlanFile+Document: the whole file is checked
+/// before any of it is used.
 extension PlanFile {
-    private struct Document: Decodable {
-        struct Target: Decodable { var kind: String; var url: String }
-        struct Scope: Decodable {
-            var paths: [String]
-            var targets: [String]
-            var labels: [String: String]
-            var shard: String?
-            var unselected: Int
-            var changedSince: Base?
-        }
-        struct Base: Decodable {
-            struct Removed: Decodable { var icc: String; var name: String?; var source: Location }
-            var ref: String
-            var mergeBase: String
-            var unchanged: Int
-            struct Origin: Decodable { var icc: String; var origin: String; var commit: String?; var subject: String? }
-            var settingsChange: String?
-            var pullRequestBase: String?
-            var origins: [Origin]?
-            var removed: [Removed]
-        }
-        struct Summary: Decodable {
-            var managed, activate, block, restore, terminate, refused, unchanged, errors, pending: Int
-        }
-        struct Radius: Decodable { var disruptive: Int; var managed: Int; var percent: Double; var minimum: Int }
-        struct Location: Decodable { var path: String; var line: Int?; var column: Int? }
-        struct Verdict: Decodable { var rule: String; var effect: String; var reason: String }
-        struct Declared: Decodable {
-            var source: Location
-            var committed: Bool
-            var commit: String?
-            var author: String?
-            var authorTime: Int64?
-            var authorZone: String?
-            var subject: String?
-            var pullRequest: Int?
-        }
-        struct Explained: Decodable { var unavailable: String? }
-        struct SavedStep: Decodable {
-            var icc: String
-            var name: String?
-            var action: String
-            var from: String
-            var to: String
-            var wave: Int
-            var refused: Bool
-            var reason: String?
-            var note: String?
-            var manifestNote: String?
-            var callbackUrl: String?
-            var protect: Bool
-            var source: Location
-            var policy: [Verdict]
-            var declared: Declared?
-        }
-        struct SavedSIM: Decodable {
-            var icc: String
-            var name: String?
-            var desired: String
-            var observed: String?
-            var live: String?
-            var outcome: String
-            var source: Location
-            var declared: Declared?
-        }
-        struct Issue: Decodable { var icc: String?; var name: String?; var source: Location?; var message: String }
-        struct Version: Decodable { var formatVersion: Int }
-
-        var simfleetVersion: String
-        var target: Target
-        var manifestDigest: String
-        var fileDigests: [String: String]?
-        var scope: Scope
-        var summary: Summary
-        var blastRadius: Radius
-        var explanations: Explained
-        struct SavedHold: Decodable { var icc, reason, run, branch, by, at: String }
-        /// Shown by `show`; apply reads the holds from the repository, never from here.
-        var holds: [SavedHold]?
-        var steps: [SavedStep]
-        var sims: [SavedSIM]
-        var errors: [Issue]
-        var warnings: [Issue]
-    }
-
     /// At most this many problems are listed for one file.
     static let problemLimit = 20
 
@@ -198,7 +114,7 @@ extension PlanFile {
         }
 
         /// A location names a line and column, or the file alone (line 0), as it is written.
-        func locate(_ saved: Document.Location) -> SourceLocation {
+        func locate(_ saved: Location) -> SourceLocation {
             guard let line = saved.line, line > 0 else { return SourceLocation(path: saved.path) }
             return SourceLocation(path: saved.path, line: line, column: max(0, saved.column ?? 0))
         }
@@ -238,7 +154,7 @@ extension PlanFile {
         }
 
         /// A `declared` object: shown, never trusted, so only its shape is checked.
-        mutating func declaration(_ saved: Document.Declared, _ what: String) -> Declaration {
+        mutating func declaration(_ saved: Declared, _ what: String) -> Declaration {
             let location = locate(saved.source)
             guard saved.committed else { return Declaration(line: location, commit: nil) }
             let id = saved.commit ?? ""
@@ -268,7 +184,7 @@ extension PlanFile {
             return sims
         }
 
-        mutating func issues(_ saved: [Document.Issue], _ list: String) -> [PlanIssue] {
+        mutating func issues(_ saved: [Issue], _ list: String) -> [PlanIssue] {
             var issues: [PlanIssue] = []
             for (index, issue) in saved.enumerated() {
                 issues.append(PlanIssue(icc: issue.icc.map { icc($0, "\(list) \(index + 1)") }, name: issue.name,
