@@ -144,9 +144,25 @@ struct SimulatedAPI: Sendable {
     }
 
     /// `{"icc": string, "callbackUrl": string|null}`; status ignores callbackUrl.
-    struct ActionBody: Decodable {
+    struct ActionBody {
         var icc: String
         var callbackUrl: String?
+
+        /// Read with the JSON reader every other part of simfleet uses; each problem is
+        /// worded as the 400 a client would need to fix it.
+        init(json bytes: some Collection<UInt8>) throws(APIError) {
+            func invalid(_ message: String) -> APIError { APIError(status: .badRequest, code: "invalid_request", message: message) }
+            guard let value = JSONValue(parsing: bytes) else { throw invalid("the body is not valid JSON") }
+            guard case .object(let fields) = value else { throw invalid("the body must be a JSON object") }
+            guard let iccValue = fields["icc"] else { throw invalid("'icc' is required") }
+            guard case .string(let icc) = iccValue else { throw invalid("'icc' must be a string") }
+            switch fields["callbackUrl"] {
+            case nil, .null?: callbackUrl = nil
+            case .string(let url)?: callbackUrl = url
+            default: throw invalid("'callbackUrl' must be a string")
+            }
+            self.icc = icc
+        }
     }
 
 
@@ -158,18 +174,7 @@ struct SimulatedAPI: Sendable {
         } catch {
             throw APIError(status: .contentTooLarge, code: "invalid_request", message: "request body is larger than 64 KiB")
         }
-        if let body = ActionBody(flat: buffer.readableBytesView) { return body }
-        do {
-            return try JSONDecoder().decode(ActionBody.self, from: buffer)
-        } catch DecodingError.keyNotFound(let key, _) where key.stringValue == "icc" {
-            throw APIError(status: .badRequest, code: "invalid_request", message: "'icc' is required")
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
-            let field = context.codingPath.first?.stringValue ?? "body"
-            let message = field == "body" ? "the body must be a JSON object" : "'\(field)' must be a string"
-            throw APIError(status: .badRequest, code: "invalid_request", message: message)
-        } catch {
-            throw APIError(status: .badRequest, code: "invalid_request", message: "the body is not valid JSON")
-        }
+        return try ActionBody(json: buffer.readableBytesView)
     }
 
     // MARK: Encoding

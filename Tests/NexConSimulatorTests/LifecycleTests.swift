@@ -80,24 +80,31 @@ import FleetModel
     }
 }
 
-@Suite struct FlatJSONTests {
+@Suite struct ActionBodyTests {
     @Test(arguments: [
         (#"{"icc":"89450100250731069754"}"#, "89450100250731069754", nil),
         (#" { "icc" : "1" , "callbackUrl" : "https://x/y" } "#, "1", "https://x/y"),
-        (#"{"callbackUrl":null,"icc":"1","extra":"z"}"#, "1", nil),
+        (#"{"callbackUrl":null,"icc":"1","extra":{"z":[1]}}"#, "1", nil),
+        (#"{"icc":"a\"b\u00e9"}"#, "a\"bé", nil),
     ] as [(String, String, String?)])
-    func readsPlainBodies(text: String, icc: String, callback: String?) {
-        let body = SimulatedAPI.ActionBody(flat: Array(text.utf8))
-        #expect(body?.icc == icc)
-        #expect(body?.callbackUrl == callback)
+    func readsBodies(text: String, icc: String, callback: String?) throws {
+        let body = try SimulatedAPI.ActionBody(json: Array(text.utf8))
+        #expect(body.icc == icc)
+        #expect(body.callbackUrl == callback)
     }
 
-    /// Everything else is left to JSONDecoder rather than guessed at.
-    @Test(arguments: [#"{"icc":1}"#, #"{"icc":"a\"b"}"#, #"{"icc":"1","n":2}"#, #"{"icc":null}"#, #"{}"#, #"[]"#, #"{"icc":"1""#, #"{"icc":"1","icc":"2"}"#, "", "nul"])
-    func leavesEverythingElseToJSONDecoder(text: String) {
-        #expect(SimulatedAPI.ActionBody(flat: Array(text.utf8)) == nil)
+    /// Each refusal says what the client must fix.
+    @Test(arguments: [
+        (#"{"icc":1}"#, "'icc' must be a string"), (#"{"icc":null}"#, "'icc' must be a string"), (#"{}"#, "'icc' is required"),
+        (#"[]"#, "the body must be a JSON object"), (#"{"icc":"1""#, "the body is not valid JSON"), ("", "the body is not valid JSON"),
+        ("nul", "the body is not valid JSON"), (#"{"icc":"1","callbackUrl":5}"#, "'callbackUrl' must be a string"),
+    ])
+    func refusesWhatIsNotABody(text: String, message: String) {
+        #expect { try SimulatedAPI.ActionBody(json: Array(text.utf8)) } throws: { ($0 as? APIError)?.message == message && ($0 as? APIError)?.status == .badRequest }
     }
+}
 
+@Suite struct BearerTests {
     @Test(arguments: [
         ("bearer dev-key", "dev-key"), ("Bearer dev-key", "dev-key"), ("BEARER  dev-key ", "dev-key"),
         ("Basic dev-key", nil), ("bearer", nil), ("bearerdev-key", nil), ("", nil),
