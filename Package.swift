@@ -117,7 +117,7 @@ let package = Package(
         // an exit status; none exits the process, so tests run them in-process on virtual time.
         .target(
             name: "Operations",
-            dependencies: ["FleetModel", "GitHistory", "HTTPStack", "Manifests", "NexConClient", "NexConSimulator", "Planning", "Platform", "Reconciler", "Views"]
+            dependencies: ["FleetModel", "GitHistory", "HTTPStack", "Manifests", "NexConClient", "NexConSimulator", "Planning", "Platform", "Reconciler", "Scaffold", "Views"]
         ),
         // The command-line tool: flag parsing, help and wiring; each command an adapter that
         // builds a request, runs an operation and shows its result.
@@ -194,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OperationsTests",
-            dependencies: ["Operations", "Reconciler", "Planning", "FleetModel", "NexConSimulator", "Platform", "TestSupport", "Views",
+            dependencies: ["Operations", "Reconciler", "Planning", "FleetModel", "NexConSimulator", "Platform", "Scaffold", "TestSupport", "Views",
                            .product(name: "Clocks", package: "swift-clocks")]
         ),
         .testTarget(

@@ -1,7 +1,5 @@
 import ArgumentParser
-import FleetModel
-import Foundation
-import Manifests
+import Operations
 import Platform
 import Scaffold
 import Views
@@ -52,45 +50,9 @@ extension SimfleetCommand {
         }
 
         func run() async throws {
-            var wrote: [String] = [], kept: [String] = [], problems: [String] = []
-            let files = Scaffold.files(ci: ci, schema: ManifestJSONSchema.rendered())
-                .filter { importFile == nil || $0.path != Scaffold.exampleManifestPath }
-            // Checked for every file before any is written: a folder on the way that is a link
-            // leading outside the target would have init write wherever it points.
-            let leaving = Set(files.compactMap { Self.linkLeavingTarget(on: $0.path, in: directory) })
-            guard leaving.isEmpty else {
-                Self.report(directory: directory, wrote: [], kept: [], problems: leaving.sorted(), ci: ci)
-                Output.error("Nothing was written.")
-                throw ExitCode.failure
-            }
-            for file in files {
-                let path = PathName.join(directory, file.path)
-                switch Self.existing(path) {
-                case .regular where file.path == ".gitignore":
-                    switch Self.addIgnoreLine(to: path) {
-                    case .success(true): wrote.append(file.path + " (added \(Scaffold.ignoreLine))")
-                    case .success(false): kept.append(file.path + " (it ignores \(Scaffold.ignoreLine) already)")
-                    case .failure(let problem): problems.append("\(file.path): \(problem)")
-                    }
-                    continue
-                case .regular where !force:
-                    kept.append(file.path + " (it exists; --force replaces it)")
-                    continue
-                case .other(let kind):
-                    problems.append("\(file.path): \(kind), not a regular file; left alone")
-                    continue
-                case .regular, .none:
-                    break
-                }
-                do {
-                    try AtomicFile.write(Array(file.contents.utf8), to: path)
-                    wrote.append(file.path)
-                } catch {
-                    problems.append("\(file.path): cannot write it (\(error)); check the folder is writable")
-                }
-            }
-            Self.report(directory: directory, wrote: wrote, kept: kept, problems: problems, ci: ci)
-            if !problems.isEmpty { throw ExitCode.failure }
+            let result = InitOperation(directory: directory, ci: ci, force: force, withoutExample: importFile != nil).run()
+            report(result)
+            if !result.problems.isEmpty { throw ExitCode.failure }
             if let importFile { try await importFleet(from: importFile) }
         }
 
@@ -108,68 +70,13 @@ extension SimfleetCommand {
             try await command.run()
         }
 
-        /// The first folder on the way from `directory` to `relative`'s folder that is a link
-        /// leading outside `directory` (or nowhere), said as a problem.
-        static func linkLeavingTarget(on relative: String, in directory: String) -> String? {
-            guard let top = PathName.real(directory) else { return nil }
-            var folder = directory
-            var spelled = ""
-            for component in PathName.parent(of: relative).split(separator: "/") where component != "." {
-                folder = PathName.join(folder, String(component))
-                spelled = PathName.join(spelled, String(component))
-                var info = stat()
-                // Missing: init makes it, a real folder, and everything below it.
-                guard lstat(folder, &info) == 0 else { return nil }
-                guard info.st_mode & S_IFMT == S_IFLNK else { continue }
-                guard let real = PathName.real(folder), PathName.isInside(real, top) else {
-                    let target = PathName.real(folder).map { "to \($0)" } ?? "to nothing that exists"
-                    return "\(spelled) is a link leading outside \(directory) (\(target)); init writes nothing through it. Replace it with a folder, or run init where it leads"
-                }
-            }
-            return nil
-        }
-
-        enum Existing { case none, regular, other(String) }
-
-        /// What is at `path`, without following a final link: a link is never written through.
-        static func existing(_ path: String) -> Existing {
-            var info = stat()
-            guard lstat(path, &info) == 0 else { return .none }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: return .regular
-            case S_IFLNK: return .other("a symbolic link")
-            case S_IFDIR: return .other("a folder")
-            default: return .other("a special file")
-            }
-        }
-
-        /// Adds `.simfleet/` to an existing `.gitignore` that does not ignore it yet.
-        static func addIgnoreLine(to path: String) -> Result<Bool, InitProblem> {
-            let text: String
-            switch TextFile.read(path, limit: 1 << 20) {
-            case .success(let read): text = read
-            case .failure(let problem): return .failure(InitProblem(description: "cannot read it (\(problem))"))
-            }
-            let ignored = TextFile.lines(text).contains { line in
-                let entry = line.trimmingCharacters(in: .whitespaces)
-                return entry == ".simfleet" || entry == ".simfleet/" || entry == "/.simfleet" || entry == "/.simfleet/"
-            }
-            guard !ignored else { return .success(false) }
-            let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
-            do {
-                try AtomicFile.write(Array((text + separator + Scaffold.ignoreLine + "\n").utf8), to: path)
-                return .success(true)
-            } catch {
-                return .failure(InitProblem(description: "cannot write it (\(error))"))
-            }
-        }
-
-        static func report(directory: String, wrote: [String], kept: [String], problems: [String], ci: Scaffold.CI?) {
+        func report(_ result: InitOperation.Result) {
             let root = TerminalText.escape(directory)
-            for path in wrote { Output.print("wrote       \(TerminalText.escape(path))") }
-            for path in kept { Output.print("left alone  \(TerminalText.escape(path))") }
-            for problem in problems { Output.error("error: \(TerminalText.escape(problem))") }
-            guard problems.isEmpty else { return }
+            for path in result.wrote { Output.print("wrote       \(TerminalText.escape(path))") }
+            for path in result.kept { Output.print("left alone  \(TerminalText.escape(path))") }
+            for problem in result.problems { Output.error("error: \(TerminalText.escape(problem))") }
+            if result.refusedWhole { Output.error("Nothing was written.") }
+            guard result.problems.isEmpty else { return }
             Output.print("")
             Output.print("Next: edit \(root)/manifests/, then run 'simfleet validate' and 'simfleet plan --simulator' in \(root).")
             if ci == .github {
@@ -177,10 +84,6 @@ extension SimfleetCommand {
             }
         }
     }
-}
-
-struct InitProblem: Error, CustomStringConvertible {
-    var description: String
 }
 
 extension Scaffold.CI: ExpressibleByArgument {}
