@@ -102,7 +102,7 @@ public enum ManifestLoader {
             if problems.isEmpty { roots.append((path, files)) } else { unsearched += files }
         }
         let files = (roots.flatMap(\.files) + unsearched).filter { seenFiles.insert($0).inserted }
-        var decoded = await decodeInParallel(files, limit: maximumFileSize)
+        var decoded = await Parallel.map(files.count) { ManifestDecoder.decode(contentsOf: files[$0], limit: maximumFileSize) }
         // A root with neither SIMs nor errors is most likely a wrong path or an accidental mass deletion.
         let silentFiles = Set(decoded.filter { $0.sims.isEmpty && !$0.diagnostics.hasErrors }.map(\.path))
         var fleet = FleetAssembler(capacity: decoded.reduce(0) { $0 + $1.sims.count })
@@ -142,31 +142,7 @@ public enum ManifestLoader {
     /// Decodes each source on its own, on every core, without checking them together
     /// (versions of the same files at different commits need not agree).
     public static func decodeEach(_ sources: [ManifestSource]) -> [ManifestFile] {
-        let results = UnsafeMutableBufferPointer<ManifestFile?>.allocate(capacity: sources.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        let shared = SendableBuffer(results)
-        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
-            shared.buffer[index] = ManifestDecoder.decode(path: sources[index].path, bytes: sources[index].bytes)
-        }
-        return results.map { $0! }
-    }
-
-    /// Each index is written by one thread only.
-    private struct SendableBuffer: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<ManifestFile?>
-        init(_ buffer: UnsafeMutableBufferPointer<ManifestFile?>) { self.buffer = buffer }
-    }
-
-    private static func decodeInParallel(_ files: [String], limit: Int) async -> [ManifestFile] {
-        await withTaskGroup(of: (Int, ManifestFile).self) { group in
-            var results = [ManifestFile?](repeating: nil, count: files.count)
-            for (index, path) in files.enumerated() {
-                group.addTask { (index, ManifestDecoder.decode(contentsOf: path, limit: limit)) }
-            }
-            for await (index, file) in group { results[index] = file }
-            return results.map { $0! }
-        }
+        Parallel.map(sources.count) { ManifestDecoder.decode(path: sources[$0].path, bytes: sources[$0].bytes) }
     }
 
     /// The manifest files a path stands for, sorted, or why there are none. Nothing is left

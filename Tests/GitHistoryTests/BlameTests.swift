@@ -159,4 +159,25 @@ import Testing
             }
         }
     }
+
+    /// Input and output larger than a pipe holds, at once: neither side waits on the other.
+    @Test func largeInputAndOutputFlowTogether() async throws {
+        try await withTemporaryDirectory { dir in
+            let git = try Self.fakeGit("exec /bin/cat", in: dir)
+            let input = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+            let output = try git.run(["cat-file", "--batch"], in: dir.path, input: input)
+            #expect(output.succeeded)
+            #expect(output.stdout == input)
+        }
+    }
+
+    /// A git that exits without reading its input: the write fails, simfleet goes on.
+    @Test func aGitThatIgnoresItsInputDoesNotEndSimfleet() async throws {
+        try await withTemporaryDirectory { dir in
+            let git = try Self.fakeGit("echo done; exit 3", in: dir)
+            let output = try git.run(["hash-object", "--stdin"], in: dir.path, input: [UInt8](repeating: 65, count: 4 << 20))
+            #expect(output.status == 3)
+            #expect(output.line == "done")
+        }
+    }
 }

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func withImportTheExampleIsNotWritten() async throws {
-        try await withTemporaryDirectory { dir in
+        await withTemporaryDirectory { dir in
             let result = InitOperation(directory: dir.path, ci: nil, force: false, withoutExample: true).run()
             #expect(!result.wrote.contains(Scaffold.exampleManifestPath))
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(Scaffold.exampleManifestPath).path))

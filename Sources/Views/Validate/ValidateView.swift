@@ -1,6 +1,6 @@
-import Dispatch
 import FleetModel
 import Manifests
+import Platform
 
 /// How `simfleet validate` shows its result.
 public enum ValidationFormat: String, CaseIterable, Sendable {
@@ -90,31 +90,17 @@ func renderInParallel(_ sims: [DesiredSIM], to sink: ([UInt8]) -> Void) {
     let chunkSize = 2048
     let round = 8
     let chunkCount = (sims.count + chunkSize - 1) / chunkSize
-    let slots = ChunkSlots(count: round)
     var first = 0
     while first < chunkCount {
-        let inRound = min(round, chunkCount - first)
         let start = first
-        DispatchQueue.concurrentPerform(iterations: inRound) { offset in
+        let rendered = Parallel.map(min(round, chunkCount - first)) { offset in
             let index = start + offset
             var writer = JSONWriter(reservingCapacity: chunkSize * 240)
             for sim in sims[(index * chunkSize)..<min(sims.count, (index + 1) * chunkSize)] { writer.value(sim) }
-            slots.store(writer.bytes, at: offset)
+            return writer.bytes
         }
-        for offset in 0..<inRound { sink(slots.take(offset)) }
-        first += inRound
-    }
-}
-
-/// Slots that concurrent workers fill, each written by exactly one worker at a time.
-private final class ChunkSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<[UInt8]>
-    init(count: Int) { slots = .allocate(capacity: count); slots.initialize(repeating: []) }
-    deinit { slots.deinitialize(); slots.deallocate() }
-    func store(_ value: [UInt8], at index: Int) { slots[index] = value }
-    func take(_ index: Int) -> [UInt8] {
-        defer { slots[index] = [] }
-        return slots[index]
+        for chunk in rendered { sink(chunk) }
+        first += rendered.count
     }
 }
 
