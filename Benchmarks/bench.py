@@ -4,7 +4,7 @@
 
     python3 Benchmarks/bench.py [--runs N] [CASE...]
 
-Cases: validate, simulator, sweep, transport (needs SIMFLEET_BASELINE_BINARY), latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply, static-binary (default: all). Builds simfleet in release mode first,
+Cases: validate, simulator, sweep, transport (needs SIMFLEET_BASELINE_BINARY), latency, ratelimit, apply, chaos, changed-since, history, escaping, ratelimited-apply, polls, static-binary (default: all). Builds simfleet in release mode first,
 unless SIMFLEET_BINARY names another build to measure (an older commit, say).
 Installs wrk and GNU time with apt-get when they are missing.
 """
@@ -353,6 +353,50 @@ def bench_ratelimited_apply(runs):
     print(f"| outcome | exit {result.returncode} |")
 
 
+def bench_polls(runs):
+    """Reads per job: 20 single-step SIMs (activations) applied against a simulator whose
+    jobs take 1 s, 10 s and 60 s, one apply each, no rate limit. Every SIM is in the first
+    wave, so no job has been seen to end when they are sent: the schedule's worst case.
+    Reads per job are the status reads after the action (the read before acting is not
+    counted). Before the schedule backed off from its first read: about 6, 41 and 241."""
+    fleet = os.path.join(WORK, "fleet-polls")
+    if not os.path.exists(fleet + ".seed.json"):
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "20", "1", "active")
+    seed = fleet + ".inactive.json"
+    with open(fleet + ".seed.json") as f:
+        records = json.load(f)
+    for record in records:
+        record["status"] = "INACTIVE"
+    with open(seed, "w") as f:
+        json.dump(records, f)
+    env = dict(os.environ, NEXCON_API_KEY="dev-key")
+    print(f"\n## polls: {len(records)} activations a run, every job started before any ended, one run per job time")
+    print("| job time | reads per job (median, max) | calls per step | apply wall | lag after the job (wall - job) |")
+    print("|---|---|---|---|---|")
+    for seconds in (1, 10, 60):
+        with Simulator("--seed", seed, "--job-duration", f"{seconds}s") as simulator:
+            journal = os.path.join(WORK, f"polls-journal-{time.time_ns()}.jsonl")
+            started = time.perf_counter()
+            result = subprocess.run([SIMFLEET, "apply", fleet, "--api-url", simulator.url, "--no-progress", "--auto-approve",
+                                     "--journal", journal, "--format", "json"], env=env, capture_output=True, text=True, cwd=WORK)
+            wall = time.perf_counter() - started
+            calls = json.load(urllib.request.urlopen(urllib.request.Request(
+                simulator.url + "/_simulator/calls", headers={"Authorization": "bearer dev-key"})))["calls"]
+        if result.returncode != 0:
+            sys.exit(f"apply failed: {result.stderr[-2000:]}")
+        # Per SIM: the status reads after its action was accepted.
+        acted, reads = set(), collections.Counter()
+        for call in calls:
+            icc = call.get("icc")
+            if not call["path"].endswith("/status"):
+                acted.add(icc)
+            elif icc in acted:
+                reads[icc] += 1
+        per_job = sorted(reads[r["icc"]] for r in records)
+        steps = len(acted)
+        print(f"| {seconds} s | {statistics.median(per_job):.0f}, {per_job[-1]} | {len(calls) / max(1, steps):.2f} | {wall:.1f} s | {wall - seconds:.2f} s |")
+
+
 def chaos_converged(url, declared):
     request = urllib.request.Request(f"{url}/_simulator/sims", headers={"Authorization": "bearer dev-key"})
     sims = json.load(urllib.request.urlopen(request, timeout=60))["sims"]
@@ -676,7 +720,7 @@ def bench_explain(runs):
 
 CASES = {"validate": bench_validate, "simulator": bench_simulator, "sweep": bench_sweep, "transport": bench_transport, "latency": bench_latency,
          "ratelimit": bench_ratelimit, "apply": bench_apply, "chaos": bench_chaos, "changed-since": bench_changed_since,
-         "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply,
+         "history": bench_history, "escaping": bench_escaping, "ratelimited-apply": bench_ratelimited_apply, "polls": bench_polls,
          "static-binary": bench_static_binary, "explain": bench_explain}
 
 

@@ -256,7 +256,10 @@ import Testing
     @Test(arguments: [
         // previous pause, waited, typical job -> next pause (ms)
         (Int?.none, 0, Int?.none, 100), (nil, 0, 2_000, 1_800), (nil, 0, 20, 100),
-        (100, 500, nil, 150), (150, 1_000, nil, 225), (225, 2_000, nil, 250), (250, 59_000, nil, 250),
+        (100, 500, nil, 150), (150, 600, nil, 225), (225, 700, nil, 250),
+        // Past 1 s the cap is a quarter of the job's age (or of the typical job), up to 5 s.
+        (250, 2_000, nil, 375), (375, 2_000, nil, 500), (1_000, 10_000, nil, 1_500), (2_000, 10_000, nil, 2_500),
+        (250, 1_000, 20_000, 375), (4_000, 30_000, nil, 5_000),
         (250, 61_000, nil, 375), (3_000, 120_000, nil, 4_500), (4_500, 130_000, nil, 5_000), (5_000, 600_000, nil, 5_000),
     ])
     func thePollScheduleHasABudget(previous: Int?, waited: Int, typical: Int?, expected: Int) {
@@ -279,6 +282,28 @@ import Testing
             #expect(count <= 12, "minute \(minute): \(count) reads")
         }
         #expect(reads.count < 400)
+    }
+
+    /// Reads per job from sending to the read that sees it ended, before any job was seen
+    /// to end (the worst case) and once the typical job time is known; and how late the
+    /// end is noticed, at most a quarter of the job's time (or 250 ms).
+    @Test(arguments: [
+        // job seconds, typical known?, most reads
+        (1, false, 6), (10, false, 16), (60, false, 27), (600, false, 135),
+        (1, true, 3), (10, true, 6), (60, true, 10),
+    ])
+    func readsPerJobGrowWithTheLogarithmOfItsLength(seconds: Int, typicalKnown: Bool, most: Int) {
+        let job = Duration.seconds(seconds)
+        let schedule = WaitSchedule(typicalJob: typicalKnown ? job : nil)
+        var waited = Duration.zero, pause: Duration? = nil, reads = 0
+        while waited < job {
+            let next = schedule.pause(after: pause, waited: waited)
+            pause = next
+            waited += next
+            reads += 1
+        }
+        #expect(reads <= most, "\(reads) reads for a \(seconds) s job")
+        #expect(waited - job <= max(.milliseconds(250), job / 4), "noticed \(waited - job) late")
     }
 
     @Test(arguments: [(Int?.none, Int?.none), (1_000, 5_000), (2_000, 6_000), (30_000, 90_000)])
