@@ -57,6 +57,19 @@ public struct ICC: Hashable, Comparable, Sendable, CustomStringConvertible {
         append(low, width: 10)
     }
 
+    /// A 64-bit hash under a secret `seed`, for tables of a million ICCs where the
+    /// standard library's SipHash costs more than the lookups (`ICCIndex`).
+    public func hash(seed: UInt64) -> UInt64 {
+        func mix(_ value: UInt64) -> UInt64 {
+            // splitmix64's finalizer: every input bit reaches every output bit.
+            var z = value &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        return mix(mix(high ^ seed) ^ low ^ (UInt64(count) << 56))
+    }
+
     public static func < (a: ICC, b: ICC) -> Bool {
         // Numeric order for equal lengths, shorter first otherwise; deterministic either way.
         (a.count, a.high, a.low) < (b.count, b.high, b.low)

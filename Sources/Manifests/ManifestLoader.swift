@@ -41,11 +41,11 @@ struct FleetAssembler {
     private var diagnostics: [Diagnostic] = []
     private var paths: [String] = []
     private var omitted = 0
-    private var firstDeclared: [ICC: Int] = [:] // index into sims
+    private var firstDeclared: ICCIndex
 
     init(capacity: Int) {
         sims.reserveCapacity(capacity)
-        firstDeclared.reserveCapacity(capacity)
+        firstDeclared = ICCIndex(capacity: capacity)
     }
 
     mutating func add(_ file: ManifestFile) {
@@ -53,7 +53,7 @@ struct FleetAssembler {
         diagnostics += file.diagnostics
         omitted += file.omittedDiagnostics
         for sim in file.sims {
-            if let first = firstDeclared[sim.icc] {
+            if let first = firstDeclared.firstIndex(of: sim.icc, orInsert: sims.count, in: sims) {
                 diagnostics.append(.error(
                     .iccDuplicate, at: sim.location,
                     "ICC \(sim.icc) is declared twice; keep one entry per SIM",
@@ -61,7 +61,6 @@ struct FleetAssembler {
                 ))
                 continue
             }
-            firstDeclared[sim.icc] = sims.count
             sims.append(sim)
         }
     }
