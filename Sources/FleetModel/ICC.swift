@@ -14,15 +14,17 @@ public struct ICC: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Creates an ICC from digits that have already passed `validate`.
     public init(unchecked digits: String) {
-        var high: UInt64 = 0, low: UInt64 = 0
-        let count = digits.utf8.count
-        for (index, byte) in digits.utf8.enumerated() {
-            let digit = UInt64(byte &- 0x30)
-            if index < count - 10 { high = high &* 10 &+ digit } else { low = low &* 10 &+ digit }
+        var text = digits
+        // Over the contiguous bytes: a million ICCs are read per validate of a large fleet.
+        (high, low, count) = text.withUTF8 { bytes in
+            var high: UInt64 = 0, low: UInt64 = 0
+            let split = bytes.count - 10
+            for index in bytes.indices {
+                let digit = UInt64(bytes[index] &- 0x30)
+                if index < split { high = high &* 10 &+ digit } else { low = low &* 10 &+ digit }
+            }
+            return (high, low, UInt8(truncatingIfNeeded: bytes.count))
         }
-        self.high = high
-        self.low = low
-        self.count = UInt8(truncatingIfNeeded: count)
     }
 
     /// Creates an ICC if `text` is valid, else nil.
@@ -85,22 +87,27 @@ public struct ICC: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func validate(_ text: String) -> Problem? {
         // One pass from the end: checks the digits and sums the Luhn payload together.
         var count = 0, sum = 0, last = -1
-        for byte in text.utf8.reversed() {
-            guard byte >= 0x30 && byte <= 0x39 else {
-                for (offset, character) in text.enumerated() where !("0"..."9").contains(character) {
-                    return .notDigits(offending: character, position: offset + 1)
+        var contiguous = text
+        let allDigits = contiguous.withUTF8 { bytes -> Bool in
+            for byte in bytes.reversed() {
+                guard byte >= 0x30 && byte <= 0x39 else { return false }
+                let digit = Int(byte &- 0x30)
+                if count == 0 {
+                    last = digit
+                } else if count & 1 == 1 {
+                    sum += digit > 4 ? digit * 2 - 9 : digit * 2
+                } else {
+                    sum += digit
                 }
-                return .notDigits(offending: "?", position: 1)
+                count += 1
             }
-            let digit = Int(byte &- 0x30)
-            if count == 0 {
-                last = digit
-            } else if count & 1 == 1 {
-                sum += digit > 4 ? digit * 2 - 9 : digit * 2
-            } else {
-                sum += digit
+            return true
+        }
+        guard allDigits else {
+            for (offset, character) in text.enumerated() where !("0"..."9").contains(character) {
+                return .notDigits(offending: character, position: offset + 1)
             }
-            count += 1
+            return .notDigits(offending: "?", position: 1)
         }
         guard lengths.contains(count) else { return .wrongLength(count) }
         let expected = (10 - sum % 10) % 10
