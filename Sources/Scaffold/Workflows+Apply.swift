@@ -33,10 +33,7 @@ extension Workflows {
           contents: read
         steps:
     \#(mainOnly)
-          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-            with:
-              fetch-depth: 0   # history and tags, for --changed-since simfleet/applied
-              persist-credentials: false
+    \#(checkout(history: "history and tags, for --changed-since simfleet/applied"))
     \#(installBinary())
           - name: Plan what the approved job will apply
             env:
@@ -72,10 +69,7 @@ extension Workflows {
           contents: write   # to move the simfleet/applied tag
         steps:
     \#(mainOnly)
-          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-            with:
-              fetch-depth: 0
-              persist-credentials: true   # pushes the tag; this job uploads from RUNNER_TEMP only, never the checkout
+    \#(checkout(history: "", pushes: "pushes the tag; this job uploads from RUNNER_TEMP only, never the checkout"))
           - uses: actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0 # v5.0.0
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}

@@ -32,10 +32,7 @@ extension Workflows {
           pull-requests: write   # the pull request for review after the fact, and its plan
         steps:
     \#(mainOnly)
-          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-            with:
-              fetch-depth: 0              # tags (the holds) and history, for the pull request's plan
-              persist-credentials: true   # pushes the branch and tags; this job uploads from RUNNER_TEMP only, never the checkout
+    \#(checkout(history: "tags (the holds) and history, for the pull request's plan", pushes: "pushes the branch and tags; this job uploads from RUNNER_TEMP only, never the checkout"))
     \#(installBinary())
           - name: Block now, write it on a branch, and hold it
             id: glass

@@ -27,10 +27,7 @@ extension Workflows {
           issues: write   # the one drift issue
         timeout-minutes: 350   # 100,000 SIMs at 10 requests a second take about 3 hours
         steps:
-          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-            with:
-              fetch-depth: 0   # tags: break-glass holds travel as simfleet/hold/* tags
-              persist-credentials: false
+    \#(checkout(history: "tags: break-glass holds travel as simfleet/hold/* tags"))
     \#(installBinary())
           - name: Plan every SIM (or this night's shard), and keep the drift issue
             env:

@@ -27,12 +27,7 @@ extension Workflows {
           contents: read
           pull-requests: write   # the one plan comment
         steps:
-          - name: Check out the pull request's manifests, as data
-            uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-            with:
-              ref: ${{ github.event.pull_request.head.sha }}
-              fetch-depth: 0   # history and tags: --changed-since needs every commit since the tag
-              persist-credentials: false
+    \#(checkout(name: "Check out the pull request's manifests, as data", ref: "${{ github.event.pull_request.head.sha }}", history: "history and tags: --changed-since needs every commit since the tag"))
           - name: Does this pull request touch the manifests or the settings?
             id: scope
             env:

@@ -24,9 +24,7 @@ extension Workflows {
           contents: read
         steps:
     \#(mainOnly)
-          - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-            with:
-              persist-credentials: false
+    \#(checkout(history: nil))
     \#(installBinary())
           - name: Terminate the ICCs given, and nothing else
             env:

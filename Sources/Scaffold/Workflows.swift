@@ -109,6 +109,18 @@ enum Workflows {
         """#
     }
 
+    /// The pinned checkout, the one place its version is written. `history`: why the job
+    /// needs every commit and tag (nil: the tip only). `pushes`: why the job keeps the
+    /// token in the checkout (nil: it does not).
+    static func checkout(name: String? = nil, ref: String? = nil, history: String?, pushes: String? = nil) -> String {
+        var lines = ["      - " + (name.map { "name: \($0)\n        " } ?? "") + "uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0",
+                     "        with:"]
+        if let ref { lines.append("          ref: \(ref)") }
+        if let history { lines.append("          fetch-depth: 0" + (history.isEmpty ? "" : "   # \(history)")) }
+        lines.append(pushes.map { "          persist-credentials: true   # \($0)" } ?? "          persist-credentials: false")
+        return lines.joined(separator: "\n")
+    }
+
     /// What acts on SIMs runs from `main` only: the job's condition says so, and this first
     /// step refuses again, so a job condition edited away still stops here.
     static let mainOnly = #"""

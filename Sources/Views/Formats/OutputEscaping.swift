@@ -28,6 +28,14 @@ public enum TerminalText {
         return out
     }
 
+    /// The scalars `special` names replaced as it says; every other control made visible.
+    /// The shape of each format's escaper but the terminal's.
+    static func replacing(_ text: String, special: KeyValuePairs<Unicode.Scalar, String>) -> String {
+        replacing(text) { scalar in
+            special.first { $0.key == scalar }?.value ?? (needsEscape(scalar) ? visible(scalar) : nil)
+        }
+    }
+
     /// C0, DEL, C1 and bidirectional overrides.
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool { ControlCharacters.contains(scalar) }
 
@@ -101,14 +109,7 @@ public enum GitHubAnnotation {
     /// The message part: `%`, CR and LF are percent-encoded as GitHub decodes them, so no
     /// text can end the command and start a forged one; other controls are made visible.
     public static func escapeData(_ text: String) -> String {
-        TerminalText.replacing(text) { scalar in
-            switch scalar {
-            case "%": "%25"
-            case "\r": "%0D"
-            case "\n": "%0A"
-            default: TerminalText.needsEscape(scalar) ? TerminalText.visible(scalar) : nil
-            }
-        }
+        TerminalText.replacing(text, special: ["%": "%25", "\r": "%0D", "\n": "%0A"])
     }
 
     /// A property value (`file=`): also `:` and `,`, which end a property.
@@ -142,14 +143,7 @@ public enum PrometheusText {
     /// A label value: backslash, double quote and line feed escaped, as the format requires;
     /// other control characters made visible, as everywhere else.
     public static func escapeLabel(_ text: String) -> String {
-        TerminalText.replacing(text) { scalar in
-            switch scalar {
-            case "\\": "\\\\"
-            case "\"": "\\\""
-            case "\n": "\\n"
-            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
-            }
-        }
+        TerminalText.replacing(text, special: ["\\": "\\\\", "\"": "\\\"", "\n": "\\n"])
     }
 
     /// A sample value: integers without a fraction, others as Swift prints them (Go's float
@@ -164,14 +158,7 @@ public enum PrometheusText {
 /// the code fence, no line break can start a statement; controls shown escaped; cut to 60.
 public enum MermaidText {
     public static func label(_ text: String) -> String {
-        let cleaned = TerminalText.replacing(text) { scalar in
-            switch scalar {
-            case "\"", "`": "'"
-            case "#", ";": " "
-            case "\r", "\n": " "
-            default: ControlCharacters.contains(scalar) ? TerminalText.visible(scalar) : nil
-            }
-        }
+        let cleaned = TerminalText.replacing(text, special: ["\"": "'", "`": "'", "#": " ", ";": " ", "\r": " ", "\n": " "])
         return cleaned.unicodeScalars.count > 60 ? String(String.UnicodeScalarView(cleaned.unicodeScalars.prefix(60))) + "…" : cleaned
     }
 }
