@@ -1,13 +1,6 @@
 import ArgumentParser
-import Dispatch
-import FleetModel
-import Foundation
-import GitHistory
 import Manifests
-import NexConClient
 import Operations
-import Planning
-import Platform
 import Reconciler
 import Views
 

@@ -1,14 +1,7 @@
 import ArgumentParser
 import FleetModel
-import Foundation
-import GitHistory
 import Manifests
-import NexConClient
 import Operations
-import Planning
-import Platform
-import Reconciler
-import Views
 
 extension SimfleetCommand {
     struct BreakGlassCommand: AsyncParsableCommand {

@@ -1,12 +1,8 @@
 import ArgumentParser
 import FleetModel
-import Foundation
 import Manifests
 import Operations
-import Planning
-import Platform
 import SwiftCSV
-import Views
 
 extension SimfleetCommand {
     struct ImportCommand: AsyncParsableCommand {

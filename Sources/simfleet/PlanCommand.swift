@@ -1,10 +1,6 @@
 import ArgumentParser
-import FleetModel
-import Foundation
-import GitHistory
 import Operations
 import Planning
-import Platform
 import Views
 
 extension PlanFormat: ExpressibleByArgument {}

@@ -1,10 +1,8 @@
 import ArgumentParser
 import FleetModel
 import Foundation
-import Hummingbird
 import Manifests
 import NexConSimulator
-import Platform
 import Views
 
 extension Lifecycle.RepeatPolicy: ExpressibleByArgument {}
