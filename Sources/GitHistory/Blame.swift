@@ -63,7 +63,8 @@ public enum Blame {
         // the pull request itself could add.
         let authors = recordedAuthors(Array(commits.keys), in: repository)
         // A merge commit's subject names the pull request a plain commit's may not.
-        let lookups = commits.values.filter { $0.pullRequest == nil }.map(\.id).sorted().prefix(maximumMergeLookups)
+        let unnumbered = commits.values.filter { $0.pullRequest == nil }.map(\.id).sorted().prefix(maximumMergeLookups)
+        let lookups = anyMergeSince(Array(unnumbered), in: repository) ? Array(unnumbered) : []
         let found = await concurrently(Array(lookups)) { id in mergedPullRequest(id, in: repository) }
         let numbers = Dictionary(zip(lookups, found).compactMap { id, number in number.map { (id, $0) } }, uniquingKeysWith: { a, _ in a })
         for (icc, declaration) in declared {
@@ -132,6 +133,19 @@ public enum Blame {
             }
         }
         return authors
+    }
+
+    /// Whether HEAD has a merge commit that any of `ids` is older than: two git calls that
+    /// spare one lookup per commit in a history without merges (squash or rebase merging).
+    /// The union of the ranges `id..HEAD` is `base..HEAD`, `base` being the ids' common
+    /// ancestors (`git merge-base --octopus`). Unsure means yes.
+    static func anyMergeSince(_ ids: [String], in repository: Repository) -> Bool {
+        guard !ids.isEmpty else { return false }
+        guard let base = try? repository.run(["merge-base", "--octopus", "--end-of-options"] + ids), base.succeeded,
+              BlamePorcelain.isObjectID(base.line) else { return true }
+        guard let merges = try? repository.run(["rev-list", "--merges", "--max-count=1", "--end-of-options", base.line + "..HEAD"]),
+              merges.succeeded else { return true }
+        return !merges.line.isEmpty
     }
 
     /// The pull request of the oldest merge between `id` and HEAD whose subject names one.

@@ -160,6 +160,29 @@ import Testing
         }
     }
 
+    /// The merge lookups are skipped only when no merge follows any of the commits.
+    @Test func mergesAreLookedUpOnlyWhereThereAreAny() async throws {
+        let repo = try BlameTests.repository()
+        defer { try? FileManager.default.removeItem(at: repo.root) }
+        let git = try Repository.discover(from: repo.root.path)
+        var ids: [String] = []
+        for n in 1...3 {
+            try repo.write("m/a.yaml", "version: \(n)\n")
+            try BlameTests.commit(repo, "change \(n)", author: "A", date: "2026-11-2\(n)T10:00:00+00:00")
+            ids.append(try repo.run(["rev-parse", "HEAD"]))
+        }
+        #expect(!Blame.anyMergeSince(ids, in: git))
+        try repo.run(["checkout", "-q", "-b", "side", ids[0]])
+        try repo.write("m/b.yaml", "side\n")
+        try BlameTests.commit(repo, "side", author: "B", date: "2026-11-25T10:00:00+00:00")
+        try repo.run(["checkout", "-q", "main"])
+        try repo.run(["-c", "user.name=m", "-c", "user.email=m@example.invalid", "merge", "-q", "--no-ff", "--no-gpg-sign", "-m", "Merge side", "side"])
+        // The newest commit is older than the merge too; only the merge's own side is not.
+        #expect(Blame.anyMergeSince([ids[2]], in: git))
+        #expect(Blame.anyMergeSince(ids, in: git))
+        #expect(!Blame.anyMergeSince([try repo.run(["rev-parse", "HEAD"])], in: git))
+    }
+
     /// Input and output larger than a pipe holds, at once: neither side waits on the other.
     @Test func largeInputAndOutputFlowTogether() async throws {
         try await withTemporaryDirectory { dir in
