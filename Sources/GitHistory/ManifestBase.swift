@@ -142,7 +142,7 @@ public struct ManifestBase: Sendable {
                 sources.append(ManifestSource(path: entry.path, bytes: bytes))
             }
         }
-        let versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
+        var versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
                                                     uniquingKeysWith: { first, _ in first }),
                                 paths: paths)
         // A version equal to the work tree's file at its path declares what the work tree
@@ -151,14 +151,15 @@ public struct ManifestBase: Sendable {
         let informative = historyObjects.filter { object in
             !atBase.contains(object) && versions.paths[object].map { workTreeBytes($0) != versions.contents[object] } ?? true
         }
-        // One batch for the base's files and the versions since, so every core stays busy.
-        var decoded = ManifestLoader.decodeEach(sources + informative.map { ManifestSource(path: versions.paths[$0] ?? "", bytes: versions.contents[$0]!) })
+        // The base's files whole; then the versions since, in proportion to what each
+        // changed: entries the base or an earlier version holds are not parsed again.
+        let decoded = ManifestLoader.decodeEach(sources)
+        for (source, file) in zip(sources, decoded) { versions.entries.remember(source.bytes, decodedAs: file) }
         // Only each SIM's first version and whether later ones differ are kept: the decoded
         // versions would hold every SIM once per version.
         var history = SIMVersions()
-        for index in sources.count..<decoded.count {
-            for sim in decoded[index].sims { history.add(sim) }
-            decoded[index].sims = []
+        for sims in versions.entries.sims(of: informative.map { (versions.paths[$0] ?? "", versions.contents[$0]!) }) {
+            for sim in sims { history.add(sim) }
         }
         var settingsChange: String?
         if let settings {
@@ -173,7 +174,7 @@ public struct ManifestBase: Sendable {
                            changes: commit.changes.filter { isManifestPath($0.path, roots: roots) })
         }
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
-                            changedFiles: ManifestLoader.assemble(Array(decoded.prefix(sources.count))),
+                            changedFiles: ManifestLoader.assemble(decoded),
                             history: history, commits: commits, versions: versions, settingsChange: settingsChange,
                             incompleteFiles: incomplete, baseSettings: settingsEntry.map { _ in contents.last! })
     }
@@ -249,11 +250,11 @@ public struct ManifestBase: Sendable {
 
     /// The ICCs whose resolved desired state a commit changed, across all the files it
     /// touched: an entry moved between files unchanged is not a change.
-    private static func changedICCs(_ changes: [Change], versions: [String: ManifestFile]) -> Set<ICC> {
+    private static func changedICCs(_ changes: [Change], versions: [String: [DesiredSIM]]) -> Set<ICC> {
         var before: [ICC: DesiredSIM] = [:], after: [ICC: DesiredSIM] = [:]
         for change in changes {
-            for sim in change.old.flatMap({ versions[$0]?.sims }) ?? [] { before[sim.icc] = sim }
-            for sim in change.new.flatMap({ versions[$0]?.sims }) ?? [] { after[sim.icc] = sim }
+            for sim in change.old.flatMap({ versions[$0] }) ?? [] { before[sim.icc] = sim }
+            for sim in change.new.flatMap({ versions[$0] }) ?? [] { after[sim.icc] = sim }
         }
         var changed: Set<ICC> = []
         for (icc, sim) in after where before[icc].map({ !ChangeSet.sameDesiredState($0, sim) }) ?? true { changed.insert(icc) }
@@ -367,12 +368,15 @@ public struct ManifestCommit: Sendable, Hashable {
 struct Versions: Sendable {
     var contents: [String: [UInt8]]
     var paths: [String: String]
-    var decoded: [String: ManifestFile] = [:]
+    /// Each version's SIMs; only their desired states are for use.
+    var decoded: [String: [DesiredSIM]] = [:]
+    /// The entries decoded so far, shared by every version.
+    var entries = ManifestVersions()
 
     mutating func decode(_ objects: [String]) {
         var seen: Set<String> = []
         let missing = objects.filter { decoded[$0] == nil && contents[$0] != nil && seen.insert($0).inserted }
-        let files = ManifestLoader.decodeEach(missing.map { ManifestSource(path: paths[$0] ?? "", bytes: contents[$0]!) })
-        for (object, file) in zip(missing, files) { decoded[object] = file }
+        let sims = entries.sims(of: missing.map { (paths[$0] ?? "", contents[$0]!) })
+        for (object, found) in zip(missing, sims) { decoded[object] = found }
     }
 }

@@ -1,0 +1,222 @@
+import FleetModel
+import Platform
+
+/// Many versions of the same manifests (the history since `--changed-since`'s base),
+/// decoded in proportion to what changed between them: each version is split into its
+/// SIM entries by text, an entry whose text (and whose document around it) was seen in an
+/// earlier version reuses what that one decoded, and only new entries are parsed, together,
+/// in a small document with the same surroundings. A version the split cannot be sure of
+/// (several documents, anchors, aliases, tags, CR line ends, a `sims:` not at the top) is
+/// decoded whole, as is one whose new entries do not decode cleanly, so the SIMs returned
+/// are always what decoding the whole version gives. Their locations are not: only the
+/// desired states are for use.
+public struct ManifestVersions: Sendable {
+    private struct EntryKey: Hashable, Sendable {
+        var context: Int
+        var text: ArraySlice<UInt8>
+    }
+
+    private var decoded: [EntryKey: [DesiredSIM]] = [:]
+    /// Entries decoded, and versions decoded whole: for tests and the benchmark's notes.
+    public private(set) var entriesParsed = 0
+    public private(set) var versionsParsedWhole = 0
+
+    public init() {}
+
+    /// Seeds the entries of a version already decoded whole (a base file), so later
+    /// versions that keep them parse nothing for them.
+    public mutating func remember(_ bytes: [UInt8], decodedAs file: ManifestFile) {
+        guard !file.diagnostics.hasErrors, let split = ManifestEntries(bytes) else { return }
+        let byLine = Dictionary(grouping: file.sims, by: \.location.line)
+        for (index, range) in split.entries.enumerated() {
+            let first = split.entryLines[index], last = index + 1 < split.entryLines.count ? split.entryLines[index + 1] : first + split.lastEntryLineCount
+            var sims: [DesiredSIM] = []
+            for line in first..<last { sims += byLine[line] ?? [] }
+            decoded[EntryKey(context: split.context, text: bytes[range])] = sims
+        }
+    }
+
+    /// The SIMs each version declares, in order, as decoding it whole would give them.
+    public mutating func sims(of versions: [(path: String, bytes: [UInt8])]) -> [[DesiredSIM]] {
+        let splits = Parallel.map(versions.count) { ManifestEntries(versions[$0].bytes) }
+        // New entries, each parsed once however many versions hold it, in the first version that does.
+        var parseIn: [Int: [Range<Int>]] = [:]
+        var pending: Set<EntryKey> = []
+        for (index, split) in splits.enumerated() {
+            guard let split else { continue }
+            for range in split.entries {
+                let key = EntryKey(context: split.context, text: versions[index].bytes[range])
+                if decoded[key] == nil && pending.insert(key).inserted { parseIn[index, default: []].append(range) }
+            }
+        }
+        let jobs = parseIn.keys.sorted()
+        let parsed = Parallel.map(jobs.count) { job -> [[DesiredSIM]]? in
+            let index = jobs[job]
+            return Self.parse(parseIn[index]!, of: versions[index], split: splits[index]!)
+        }
+        var whole = Set(splits.indices.filter { splits[$0] == nil })
+        for (job, index) in jobs.enumerated() {
+            guard let entries = parsed[job] else {
+                whole.insert(index)
+                continue
+            }
+            entriesParsed += entries.count
+            for (range, sims) in zip(parseIn[index]!, entries) {
+                decoded[EntryKey(context: splits[index]!.context, text: versions[index].bytes[range])] = sims
+            }
+        }
+        // An entry left unparsed because its version fell back is parsed with another
+        // version that holds it, or that version falls back too.
+        let fallback = whole.sorted()
+        let full = Parallel.map(fallback.count) { ManifestDecoder.decode(path: versions[fallback[$0]].path, bytes: versions[fallback[$0]].bytes).sims }
+        versionsParsedWhole += fallback.count
+        var results = [[DesiredSIM]](repeating: [], count: versions.count)
+        for (position, index) in fallback.enumerated() { results[index] = full[position] }
+        var stillMissing: [Int] = []
+        for (index, split) in splits.enumerated() where !whole.contains(index) {
+            guard let split else { continue }
+            var sims: [DesiredSIM] = []
+            var complete = true
+            for range in split.entries {
+                guard let found = decoded[EntryKey(context: split.context, text: versions[index].bytes[range])] else {
+                    complete = false
+                    break
+                }
+                sims += found
+            }
+            if complete { results[index] = sims } else { stillMissing.append(index) }
+        }
+        let rest = Parallel.map(stillMissing.count) { ManifestDecoder.decode(path: versions[stillMissing[$0]].path, bytes: versions[stillMissing[$0]].bytes).sims }
+        versionsParsedWhole += stillMissing.count
+        for (position, index) in stillMissing.enumerated() { results[index] = rest[position] }
+        return results
+    }
+
+    /// The entries `ranges` of a version parsed in one document with the version's
+    /// surroundings, each entry's SIMs found by the lines it spans; nil when that document
+    /// has any error, which the whole version may explain differently.
+    private static func parse(_ ranges: [Range<Int>], of version: (path: String, bytes: [UInt8]), split: ManifestEntries) -> [[DesiredSIM]]? {
+        var document = Array(version.bytes[..<split.blockStart])
+        var starts: [Int] = []
+        var line = split.linesBeforeBlock + 1
+        for range in ranges {
+            starts.append(line)
+            document += version.bytes[range]
+            line += version.bytes[range].count { $0 == UInt8(ascii: "\n") }
+        }
+        starts.append(line)
+        document += version.bytes[split.blockEnd...]
+        let file = ManifestDecoder.decode(path: version.path, bytes: document)
+        guard !file.diagnostics.hasErrors, file.omittedDiagnostics == 0 else { return nil }
+        var entries = [[DesiredSIM]](repeating: [], count: ranges.count)
+        var entry = 0
+        for sim in file.sims {
+            while entry + 1 < ranges.count && sim.location.line >= starts[entry + 1] { entry += 1 }
+            guard sim.location.line >= starts[entry] && sim.location.line < starts[entry + 1] else { return nil }
+            entries[entry].append(sim)
+        }
+        return entries
+    }
+}
+
+/// A manifest's `sims:` block split into its entries by text: the lines of each `- `
+/// item at the block's indentation, and a hash of everything around the block (the
+/// document's other keys, `defaults:` among them), which an entry's meaning depends on.
+/// nil for anything the split cannot be sure of.
+struct ManifestEntries {
+    /// Byte ranges of the entries, in order, each ending after its last line's line break.
+    var entries: [Range<Int>] = []
+    /// Where the first entry starts and the block ends (both byte offsets).
+    var blockStart = 0
+    var blockEnd = 0
+    /// Lines before the first entry.
+    var linesBeforeBlock = 0
+    var context = 0
+    /// The 1-based line each entry starts on, and how many lines the last one spans.
+    var entryLines: [Int] = []
+    var lastEntryLineCount = 0
+
+    init?(_ bytes: [UInt8]) {
+        // Bytes that could tie one entry to another, or the text to something else.
+        // (`+` before a line break: a block scalar that keeps its trailing blank lines.)
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "&") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "!")
+            || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "%")
+            || (byte == UInt8(ascii: "+") && offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "\n")) {
+            return nil
+        }
+        // Lines as byte ranges, each with its line break.
+        var lines: [Range<Int>] = []
+        var start = 0
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            lines.append(start..<(offset + 1))
+            start = offset + 1
+        }
+        if start < bytes.count { return nil }  // no line break at the end: the last entry would run into the surroundings
+        // Flow collections and double-quoted text close on the line they open on, so no
+        // entry's text runs past a line that looks like the next item.
+        for line in lines {
+            var quotes = 0, braces = 0, brackets = 0
+            for byte in bytes[line] {
+                switch byte {
+                case UInt8(ascii: "\""): quotes += 1
+                case UInt8(ascii: "{"): braces += 1
+                case UInt8(ascii: "}"): braces -= 1
+                case UInt8(ascii: "["): brackets += 1
+                case UInt8(ascii: "]"): brackets -= 1
+                default: break
+                }
+            }
+            if quotes % 2 != 0 || braces != 0 || brackets != 0 { return nil }
+        }
+        func indentation(_ line: Range<Int>) -> Int { bytes[line].prefix { $0 == UInt8(ascii: " ") }.count }
+        func isBlankOrComment(_ line: Range<Int>) -> Bool {
+            let rest = bytes[line].drop { $0 == UInt8(ascii: " ") }
+            return rest.first == nil || rest.first == UInt8(ascii: "\n") || rest.first == UInt8(ascii: "#")
+        }
+        func starts(_ line: Range<Int>, with text: String) -> Bool { bytes[line].starts(with: text.utf8) }
+        // One document: no marker lines.
+        if lines.contains(where: { starts($0, with: "---") || starts($0, with: "...") }) { return nil }
+        // `sims:` at the top, once, with nothing after it on its line but a comment.
+        let simsLines = lines.indices.filter { index in
+            guard starts(lines[index], with: "sims:") else { return false }
+            let rest = bytes[lines[index]].dropFirst(5).drop { $0 == UInt8(ascii: " ") }
+            return rest.first == UInt8(ascii: "\n") || rest.first == UInt8(ascii: "#")
+        }
+        guard simsLines.count == 1, let simsLine = simsLines.first else { return nil }
+        var index = simsLine + 1
+        while index < lines.count && isBlankOrComment(lines[index]) { index += 1 }
+        guard index < lines.count else { return nil }
+        let itemIndentation = indentation(lines[index])
+        func isItem(_ line: Range<Int>) -> Bool {
+            indentation(line) == itemIndentation && bytes[line].dropFirst(itemIndentation).starts(with: "- ".utf8)
+        }
+        guard isItem(lines[index]) else { return nil }
+        blockStart = lines[index].lowerBound
+        linesBeforeBlock = index
+        var current = index
+        index += 1
+        while index < lines.count {
+            let line = lines[index]
+            if isItem(line) {
+                entries.append(lines[current].lowerBound..<line.lowerBound)
+                entryLines.append(current + 1)
+                current = index
+            } else if !isBlankOrComment(line) && indentation(line) <= itemIndentation {
+                break
+            }
+            index += 1
+        }
+        // The last entry ends at its last line that is not blank or a comment: those belong around the block.
+        var end = index
+        while end > current + 1 && isBlankOrComment(lines[end - 1]) { end -= 1 }
+        entries.append(lines[current].lowerBound..<lines[end - 1].upperBound)
+        entryLines.append(current + 1)
+        lastEntryLineCount = end - current
+        blockEnd = lines[end - 1].upperBound
+        var hasher = Hasher()
+        bytes[..<blockStart].withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(0xFF as UInt8)
+        bytes[blockEnd...].withUnsafeBytes { hasher.combine(bytes: $0) }
+        context = hasher.finalize()
+    }
+}

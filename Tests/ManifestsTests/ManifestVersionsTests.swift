@@ -1,0 +1,101 @@
+import FleetModel
+@testable import Manifests
+import Testing
+import TestSupport
+
+/// Versions decoded by their entries give what decoding each whole gives, and parse only
+/// the entries that changed.
+@Suite struct ManifestVersionsTests {
+    /// What a version declares, without locations (which the entry decoder does not keep).
+    struct Declared: Equatable, CustomStringConvertible {
+        var icc: String, name: String?, state: String, labels: [String: String], protect: Bool, callback: String?, note: String?, expect: [String: ExpectedValue]
+        init(_ sim: DesiredSIM) {
+            (icc, name, state, labels, protect) = (sim.icc.description, sim.name, sim.state.rawValue, sim.labels, sim.protect)
+            (callback, note, expect) = (sim.callbackURL, sim.note, sim.expect)
+        }
+        var description: String { "\(icc) \(state) \(labels) \(note ?? "")" }
+    }
+
+    static func manifest(defaults: String = "  labels: {fleet: a}\n", entries: [String], tail: String = "") -> [UInt8] {
+        Array(("version: 1\n# the fleet\ndefaults:\n" + defaults + "sims:\n" + entries.joined() + tail).utf8)
+    }
+
+    static func entry(_ n: Int, state: String = "active", extra: String = "") -> String {
+        "  - icc: \"\(TestICC.number(n))\"\n    name: unit-\(n)\n    state: \(state)\n" + extra
+    }
+
+    static func whole(_ bytes: [UInt8]) -> [Declared] {
+        ManifestDecoder.decode(path: "m.yaml", bytes: bytes).sims.map(Declared.init)
+    }
+
+    /// Versions of one file as a history makes them: each an edit of the one before.
+    static let history: [(String, [UInt8])] = {
+        var entries = (1...40).map { entry($0) }
+        var versions: [(String, [UInt8])] = [("base", manifest(entries: entries))]
+        func add(_ what: String, _ bytes: [UInt8]) { versions.append((what, bytes)) }
+        entries[3] = entry(4, state: "blocked"); entries[9] = entry(10, state: "blocked")
+        add("two states", manifest(entries: entries))
+        entries[3] = entry(4)
+        add("one changed back", manifest(entries: entries))
+        entries.insert(entry(41, extra: "    labels: {depot: x}\n    note: \"ticket #12: \\\"quoted\\\"\"\n"), at: 20)
+        add("an entry added with labels and a note", manifest(entries: entries))
+        entries.remove(at: 0)
+        add("an entry removed", manifest(entries: entries))
+        add("the defaults changed", manifest(defaults: "  labels: {fleet: b}\n  protect: true\n", entries: entries))
+        add("a key after the block", manifest(entries: entries, tail: "# end\n"))
+        entries[5] = entry(7, extra: "    note: |\n      line one\n      # not a comment\n")
+        add("a block scalar", manifest(entries: entries))
+        entries[6] = "  - icc: \"\(TestICC.number(8))\"\n    state: &s blocked\n"
+        add("an anchor: decoded whole", manifest(entries: entries))
+        entries[6] = entry(8)
+        entries[7] = "  - {icc: \"\(TestICC.number(9))\", state: blocked, labels: {k: v}}\n"
+        add("a flow entry", manifest(entries: entries))
+        entries[8] = "  - icc: \"\(TestICC.number(12))\"\n    state: [active\n"
+        add("a broken entry: decoded whole", manifest(entries: entries))
+        entries[8] = entry(12, state: "terminated", extra: "    protect: true\n")
+        add("an entry with an error: decoded whole", manifest(entries: entries))
+        add("no line break at the end", manifest(entries: entries) + Array("# x".utf8))
+        add("two documents", manifest(entries: entries) + Array("---\nversion: 1\nsims: []\n".utf8))
+        return versions
+    }()
+
+    @Test func everyVersionDecodesAsItWouldWhole() {
+        var decoder = ManifestVersions()
+        let base = Self.history[0].1
+        decoder.remember(base, decodedAs: ManifestDecoder.decode(path: "m.yaml", bytes: base))
+        let results = decoder.sims(of: Self.history.dropFirst().map { ("m.yaml", $0.1) })
+        for ((what, bytes), sims) in zip(Self.history.dropFirst(), results) {
+            #expect(sims.map(Declared.init) == Self.whole(bytes), "\(what)")
+        }
+    }
+
+    /// Each version on its own, so no other version's entries are cached: still the same.
+    @Test func eachVersionAloneDecodesAsItWouldWhole() {
+        for (what, bytes) in Self.history {
+            var decoder = ManifestVersions()
+            #expect(decoder.sims(of: [("m.yaml", bytes)]).first?.map(Declared.init) == Self.whole(bytes), "\(what)")
+        }
+    }
+
+    /// After the base, a version that changed two SIMs of forty parses two entries.
+    @Test func onlyChangedEntriesAreParsed() {
+        var decoder = ManifestVersions()
+        let base = Self.history[0].1
+        decoder.remember(base, decodedAs: ManifestDecoder.decode(path: "m.yaml", bytes: base))
+        _ = decoder.sims(of: [("m.yaml", Self.history[1].1), ("m.yaml", Self.history[2].1)])
+        #expect(decoder.entriesParsed == 2)
+        #expect(decoder.versionsParsedWhole == 0)
+    }
+
+    @Test(arguments: [
+        ("version: 1\nsims:\n  - icc: \"1\"\n", true),
+        ("version: 1\nsims:\n- icc: \"1\"\n- icc: \"2\"\nversion2: x\n", true),
+        ("version: 1\nsims: []\n", false),
+        ("version: 1\nsims:\n  - icc: \"1\"\n    note: \"a\n      b\"\n", false),
+        ("version: 1\n  sims:\n  - icc: \"1\"\n", false),
+        ("version: 1\r\nsims:\r\n  - icc: \"1\"\r\n", false),
+    ])
+    func theSplitIsTakenOnlyWhereItIsSure(text: String, splits: Bool) {
+        #expect((ManifestEntries(Array(text.utf8)) != nil) == splits)
+    }
+}
