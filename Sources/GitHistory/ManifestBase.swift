@@ -158,8 +158,8 @@ public struct ManifestBase: Sendable {
         // Only each SIM's first version and whether later ones differ are kept: the decoded
         // versions would hold every SIM once per version.
         var history = SIMVersions()
-        for sims in versions.entries.sims(of: informative.map { (versions.paths[$0] ?? "", versions.contents[$0]!) }) {
-            for sim in sims { history.add(sim) }
+        for sim in versions.entries.distinctSIMs(of: informative.map { (versions.paths[$0] ?? "", versions.contents[$0]!) }) {
+            history.add(sim)
         }
         var settingsChange: String?
         if let settings {

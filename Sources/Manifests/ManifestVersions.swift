@@ -14,6 +14,12 @@ public struct ManifestVersions: Sendable {
     private struct EntryKey: Hashable, Sendable {
         var context: Int
         var text: ArraySlice<UInt8>
+
+        // The bytes in one call: the synthesized conformance feeds the hasher one byte at a time.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(context)
+            text.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     private var decoded: [EntryKey: [DesiredSIM]] = [:]
@@ -27,32 +33,67 @@ public struct ManifestVersions: Sendable {
     /// versions that keep them parse nothing for them.
     public mutating func remember(_ bytes: [UInt8], decodedAs file: ManifestFile) {
         guard !file.diagnostics.hasErrors, let split = ManifestEntries(bytes) else { return }
-        let byLine = Dictionary(grouping: file.sims, by: \.location.line)
+        // SIMs come in the order of their entries: walk both together.
+        var next = 0
+        decoded.reserveCapacity(decoded.count + split.entries.count)
         for (index, range) in split.entries.enumerated() {
-            let first = split.entryLines[index], last = index + 1 < split.entryLines.count ? split.entryLines[index + 1] : first + split.lastEntryLineCount
-            var sims: [DesiredSIM] = []
-            for line in first..<last { sims += byLine[line] ?? [] }
-            decoded[EntryKey(context: split.context, text: bytes[range])] = sims
+            let last = index + 1 < split.entryLines.count ? split.entryLines[index + 1] : split.entryLines[index] + split.lastEntryLineCount
+            let first = next
+            while next < file.sims.count && file.sims[next].location.line < last { next += 1 }
+            decoded[EntryKey(context: split.context, text: bytes[range])] = Array(file.sims[first..<next])
         }
     }
 
     /// The SIMs each version declares, in order, as decoding it whole would give them.
     public mutating func sims(of versions: [(path: String, bytes: [UInt8])]) -> [[DesiredSIM]] {
+        decode(versions).map { version in
+            switch version {
+            case .whole(let sims): sims
+            case .entries(let keys): keys.flatMap { decoded[$0]! }
+            }
+        }
+    }
+
+    /// Every SIM the versions declare, but each entry (its text and surroundings) once:
+    /// a SIM version an earlier entry already gave adds nothing to a union of versions,
+    /// and a history of 2,000 versions of 1,000-SIM files holds about 6,000 distinct
+    /// entries besides the base's, not 2,000,000.
+    public mutating func distinctSIMs(of versions: [(path: String, bytes: [UInt8])]) -> [DesiredSIM] {
+        var seen: Set<EntryKey> = []
+        var sims: [DesiredSIM] = []
+        for version in decode(versions) {
+            switch version {
+            case .whole(let all): sims += all
+            case .entries(let keys): for key in keys where seen.insert(key).inserted { sims += decoded[key]! }
+            }
+        }
+        return sims
+    }
+
+    private enum Decoded {
+        /// Decoded whole: its SIMs.
+        case whole([DesiredSIM])
+        /// Its entries, each in `decoded`.
+        case entries([EntryKey])
+    }
+
+    private mutating func decode(_ versions: [(path: String, bytes: [UInt8])]) -> [Decoded] {
         let splits = Parallel.map(versions.count) { ManifestEntries(versions[$0].bytes) }
+        let keys = splits.enumerated().map { index, split in
+            split.map { split in split.entries.map { EntryKey(context: split.context, text: versions[index].bytes[$0]) } } ?? []
+        }
         // New entries, each parsed once however many versions hold it, in the first version that does.
-        var parseIn: [Int: [Range<Int>]] = [:]
+        var parseIn: [Int: [Int]] = [:]
         var pending: Set<EntryKey> = []
-        for (index, split) in splits.enumerated() {
-            guard let split else { continue }
-            for range in split.entries {
-                let key = EntryKey(context: split.context, text: versions[index].bytes[range])
-                if decoded[key] == nil && pending.insert(key).inserted { parseIn[index, default: []].append(range) }
+        for (index, versionKeys) in keys.enumerated() {
+            for (entry, key) in versionKeys.enumerated() where decoded[key] == nil && pending.insert(key).inserted {
+                parseIn[index, default: []].append(entry)
             }
         }
         let jobs = parseIn.keys.sorted()
         let parsed = Parallel.map(jobs.count) { job -> [[DesiredSIM]]? in
-            let index = jobs[job]
-            return Self.parse(parseIn[index]!, of: versions[index], split: splits[index]!)
+            let index = jobs[job], split = splits[index]!
+            return Self.parse(parseIn[index]!.map { split.entries[$0] }, of: versions[index], split: split)
         }
         var whole = Set(splits.indices.filter { splits[$0] == nil })
         for (job, index) in jobs.enumerated() {
@@ -61,34 +102,18 @@ public struct ManifestVersions: Sendable {
                 continue
             }
             entriesParsed += entries.count
-            for (range, sims) in zip(parseIn[index]!, entries) {
-                decoded[EntryKey(context: splits[index]!.context, text: versions[index].bytes[range])] = sims
-            }
+            for (entry, sims) in zip(parseIn[index]!, entries) { decoded[keys[index][entry]] = sims }
         }
-        // An entry left unparsed because its version fell back is parsed with another
-        // version that holds it, or that version falls back too.
+        // An entry left unparsed because the version it was to be parsed in fell back makes
+        // every version holding it fall back too.
+        for index in keys.indices where !whole.contains(index) && keys[index].contains(where: { decoded[$0] == nil }) {
+            whole.insert(index)
+        }
         let fallback = whole.sorted()
         let full = Parallel.map(fallback.count) { ManifestDecoder.decode(path: versions[fallback[$0]].path, bytes: versions[fallback[$0]].bytes).sims }
         versionsParsedWhole += fallback.count
-        var results = [[DesiredSIM]](repeating: [], count: versions.count)
-        for (position, index) in fallback.enumerated() { results[index] = full[position] }
-        var stillMissing: [Int] = []
-        for (index, split) in splits.enumerated() where !whole.contains(index) {
-            guard let split else { continue }
-            var sims: [DesiredSIM] = []
-            var complete = true
-            for range in split.entries {
-                guard let found = decoded[EntryKey(context: split.context, text: versions[index].bytes[range])] else {
-                    complete = false
-                    break
-                }
-                sims += found
-            }
-            if complete { results[index] = sims } else { stillMissing.append(index) }
-        }
-        let rest = Parallel.map(stillMissing.count) { ManifestDecoder.decode(path: versions[stillMissing[$0]].path, bytes: versions[stillMissing[$0]].bytes).sims }
-        versionsParsedWhole += stillMissing.count
-        for (position, index) in stillMissing.enumerated() { results[index] = rest[position] }
+        var results = keys.map { Decoded.entries($0) }
+        for (position, index) in fallback.enumerated() { results[index] = .whole(full[position]) }
         return results
     }
 

@@ -77,6 +77,19 @@ import TestSupport
         }
     }
 
+    /// The union of the versions, each entry once: the same SIM versions as all of them.
+    @Test func distinctSIMsAreTheUnionOfEveryVersion() {
+        let versions = Self.history.map { ("m.yaml", $0.1) }
+        var all = ManifestVersions(), distinct = ManifestVersions()
+        let every = all.sims(of: versions).flatMap { $0 }.map(Declared.init)
+        let once = distinct.distinctSIMs(of: versions).map(Declared.init)
+        #expect(once.allSatisfy { every.contains($0) })
+        #expect(every.allSatisfy { once.contains($0) })
+        // The base and two versions that changed two SIMs and changed one back: 42 entries, not 120.
+        var few = ManifestVersions()
+        #expect(few.distinctSIMs(of: Array(versions.prefix(3))).count == 42)
+    }
+
     /// After the base, a version that changed two SIMs of forty parses two entries.
     @Test func onlyChangedEntriesAreParsed() {
         var decoder = ManifestVersions()
