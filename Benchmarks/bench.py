@@ -305,14 +305,12 @@ def bench_apply(runs):
     print(f"| outcome | exit {result.returncode}, {report.get('summary', {}).get('confirmed', 0):,} confirmed |")
 
 
-def bench_ratelimited_apply(runs):
-    """300 single-step SIMs (activations) against a simulator allowing 20 requests a second
-    with 2 s jobs: `apply plan.json --rate 20`. The ideal is 3 calls per step (the read
-    before acting, the action, one read after the job) at the limit, plus one job time
-    for the wave. Goal: within 1.3x."""
-    fleet = os.path.join(WORK, "fleet-ratelimited")
+def inactive_fleet(name, sims):
+    """A one-file fleet of `sims` SIMs declared active and a seed with each inactive:
+    every SIM needs one activation. Returns (fleet, seed, records)."""
+    fleet = os.path.join(WORK, name)
     if not os.path.exists(fleet + ".seed.json"):
-        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "300", "1", "active")
+        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, str(sims), "1", "active")
     seed = fleet + ".inactive.json"
     with open(fleet + ".seed.json") as f:
         records = json.load(f)
@@ -320,6 +318,15 @@ def bench_ratelimited_apply(runs):
         record["status"] = "INACTIVE"
     with open(seed, "w") as f:
         json.dump(records, f)
+    return fleet, seed, records
+
+
+def bench_ratelimited_apply(runs):
+    """300 single-step SIMs (activations) against a simulator allowing 20 requests a second
+    with 2 s jobs: `apply plan.json --rate 20`. The ideal is 3 calls per step (the read
+    before acting, the action, one read after the job) at the limit, plus one job time
+    for the wave. Goal: within 1.3x."""
+    fleet, seed, records = inactive_fleet("fleet-ratelimited", 300)
     env = dict(os.environ, NEXCON_API_KEY="dev-key")
     walls, spreads, counts = [], [], []
     for run in range(max(1, runs // 4)):
@@ -363,16 +370,7 @@ def bench_polls(runs):
     wave, so no job has been seen to end when they are sent: the schedule's worst case.
     Reads per job are the status reads after the action (the read before acting is not
     counted). Before the schedule backed off from its first read: about 6, 41 and 241."""
-    fleet = os.path.join(WORK, "fleet-polls")
-    if not os.path.exists(fleet + ".seed.json"):
-        sh(sys.executable, os.path.join(ROOT, "Benchmarks", "generate_fleet.py"), fleet, "20", "1", "active")
-    seed = fleet + ".inactive.json"
-    with open(fleet + ".seed.json") as f:
-        records = json.load(f)
-    for record in records:
-        record["status"] = "INACTIVE"
-    with open(seed, "w") as f:
-        json.dump(records, f)
+    fleet, seed, records = inactive_fleet("fleet-polls", 20)
     env = dict(os.environ, NEXCON_API_KEY="dev-key")
     print(f"\n## polls: {len(records)} activations a run, every job started before any ended, one run per job time")
     print("| job time | reads per job (median, max) | calls per step | apply wall | lag after the job (wall - job) |")
