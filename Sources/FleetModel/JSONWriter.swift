@@ -177,3 +177,45 @@ extension JSONWriter {
         objectEnd()
     }
 }
+
+extension JSONWriter {
+    /// `value` indented by two spaces a level, keys sorted, `"key" : value` (the layout of
+    /// a file people read and diff, such as the manifest schema).
+    public static func pretty(_ value: JSONValue) -> String {
+        var lines = ""
+        func quoted(_ text: String) -> String {
+            var writer = JSONWriter(reservingCapacity: text.utf8.count + 2)
+            writer.value(text)
+            return writer.string
+        }
+        func write(_ value: JSONValue, indent: String) {
+            switch value {
+            case .string(let text): lines += quoted(text)
+            case .number(let text): lines += text
+            case .bool(let flag): lines += flag ? "true" : "false"
+            case .null: lines += "null"
+            case .array(let items) where items.isEmpty: lines += "[]"
+            case .object(let fields) where fields.isEmpty: lines += "{}"
+            case .array(let items):
+                lines += "[\n"
+                for (index, item) in items.enumerated() {
+                    lines += indent + "  "
+                    write(item, indent: indent + "  ")
+                    lines += index + 1 < items.count ? ",\n" : "\n"
+                }
+                lines += indent + "]"
+            case .object(let fields):
+                lines += "{\n"
+                let keys = fields.keys.sorted()
+                for (index, key) in keys.enumerated() {
+                    lines += indent + "  " + quoted(key) + " : "
+                    write(fields[key]!, indent: indent + "  ")
+                    lines += index + 1 < keys.count ? ",\n" : "\n"
+                }
+                lines += indent + "}"
+            }
+        }
+        write(value, indent: "")
+        return lines
+    }
+}

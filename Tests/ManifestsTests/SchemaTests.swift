@@ -39,13 +39,13 @@ import Testing
 
     @Test func schemaListsTheLoadersKeysAndStates() throws {
         let schema = ManifestJSONSchema.document()
-        let properties = try #require(schema["properties"] as? [String: Any])
+        guard case .object(let properties)? = schema["properties"],
+              case .object(let simProperties)? = schema["properties"]?["sims"]?["items"]?["properties"] else {
+            Issue.record("no properties: \(schema)")
+            return
+        }
         #expect(Set(properties.keys) == Set(ManifestSchema.documentFields.map(\.key)))
-        let sims = try #require(properties["sims"] as? [String: Any])
-        let items = try #require(sims["items"] as? [String: Any])
-        let simProperties = try #require(items["properties"] as? [String: Any])
         #expect(Set(simProperties.keys) == Set(ManifestSchema.simFields.map(\.key)))
-        let state = try #require(simProperties["state"] as? [String: Any])
-        #expect(state["enum"] as? [String] == SIMState.allCases.map(\.rawValue))
+        #expect(simProperties["state"]?["enum"] == .array(SIMState.allCases.map { .string($0.rawValue) }))
     }
 }
