@@ -77,7 +77,7 @@ struct Bench {
         request.simulator = true
         request.journal = path(journal)
         request.lockPath = path(".simfleet/apply.lock")
-        return try await ApplyOperation(request, context: context).run().report
+        return try await said { try await ApplyOperation(request, context: context).run().report }
     }
 
     func apply(_ change: (inout ApplyRequest) -> Void = { _ in }) async throws -> ApplyOperation.Result {
