@@ -6,7 +6,7 @@ import Platform
 /// lock of its own, so applies on different machines must be serialised by CI.
 public final class ApplyLock: Sendable {
     public static let defaultPath = ".simfleet/apply.lock"
-    private let descriptor: Int32
+    let descriptor: Int32
 
     /// Takes the lock or says who holds it; never waits.
     public init(path: String = ApplyLock.defaultPath, now: Date = Date()) throws(ApplyLockError) {
@@ -32,7 +32,13 @@ public final class ApplyLock: Sendable {
         self.descriptor = descriptor
     }
 
-    deinit { close(descriptor) }
+    // Unlocked before closing: a program another thread is starting at this moment holds a
+    // copy of the descriptor until it execs, and the lock belongs to the open file, so a
+    // close alone would leave it taken for the next apply in this process.
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
 
     private static func holder(_ descriptor: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 200)
