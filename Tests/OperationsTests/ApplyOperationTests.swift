@@ -12,6 +12,18 @@ import Testing
 
 /// A folder holding a copy of the example manifests, an in-memory NexCon seeded as the
 /// simulator seeds itself from them, and the context operations run in on virtual time.
+extension ApplyRequest {
+    /// One step at a time: on an ImmediateClock every sleeper's pause moves the one shared
+    /// `now`, so steps waiting side by side would each see the others' waits as their own
+    /// (a job of 30 s would seem to outlast a 10-minute wait). Side-by-side steps are
+    /// tested against the simulator on real connections (ReconcilerSimulatorTests).
+    static var sequential: ApplyRequest {
+        var request = ApplyRequest()
+        request.parallelism = 1
+        return request
+    }
+}
+
 struct Bench {
     let folder: URL
     let clock = ImmediateClock()
@@ -70,7 +82,7 @@ struct Bench {
 
     /// A fresh plan of every SIM, terminations allowed, applied without asking.
     func applyFresh(journal: String) async throws -> ApplyReport {
-        var request = ApplyRequest()
+        var request = ApplyRequest.sequential
         request.fleet = fleet
         request.fleet.terminateAllowance = .all
         request.autoApprove = true
@@ -81,7 +93,7 @@ struct Bench {
     }
 
     func apply(_ change: (inout ApplyRequest) -> Void = { _ in }) async throws -> ApplyOperation.Result {
-        var request = ApplyRequest()
+        var request = ApplyRequest.sequential
         request.fleet = fleet
         request.planFile = path("plan.json")
         request.simulator = true
@@ -227,7 +239,7 @@ struct Bench {
             plan.fleet = bench.fleet
             plan.out = bench.path("plan.json")
             _ = try await PlanOperation(plan, context: context).run()
-            var again = ApplyRequest()
+            var again = ApplyRequest.sequential
             again.fleet = bench.fleet
             again.planFile = bench.path("plan.json")
             again.simulator = true
@@ -255,7 +267,7 @@ struct Bench {
     func aFreshPlanIsSentOnlyAfterYes(answer: String, sends: Bool) async throws {
         try await withTemporaryDirectory { dir in
             let bench = try await Bench(dir, interactive: true, answers: [answer])
-            var request = ApplyRequest()
+            var request = ApplyRequest.sequential
             request.fleet = bench.fleet
             request.simulator = true
             request.journal = bench.path("j.jsonl")
@@ -278,7 +290,7 @@ struct Bench {
     @Test func withoutATerminalAFreshPlanNeedsAutoApprove() async throws {
         try await withTemporaryDirectory { dir in
             let bench = try await Bench(dir)
-            var request = ApplyRequest()
+            var request = ApplyRequest.sequential
             request.fleet = bench.fleet
             request.lockPath = bench.path(".simfleet/apply.lock")
             let said = await bench.stopped(1) { _ = try await ApplyOperation(request, context: bench.context).run() }
@@ -300,7 +312,9 @@ struct Bench {
                     freeze: {days: [fri], from: "15:00", to: "23:59", timezone: UTC}
                 """.write(toFile: bench.path("simfleet.yaml"), atomically: true, encoding: .utf8)
             _ = try await bench.plan()
-            let result = try await bench.applied()
+            // Wave 1 side by side: all of it is sent at 14:55, before the freeze; the block
+            // in wave 2 waits for truck-045's ten-minute activation.
+            let result = try await bench.applied { $0.parallelism = 16 }
             let held = result.report.results.filter { $0.outcome == .refused }
             #expect(held.map(\.step.action) == [.block], "\(result.report.results.map { "\($0.step.action) \($0.outcome)" })")
             #expect(held.first?.detail.hasPrefix("frozen since 15:00 UTC") == true, "\(held.first?.detail ?? "")")

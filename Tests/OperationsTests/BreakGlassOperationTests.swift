@@ -26,6 +26,7 @@ import Testing
     static func request(_ bench: Bench, _ iccs: [ICC]) -> BreakGlassRequest {
         var request = BreakGlassRequest()
         request.iccs = iccs
+        request.parallelism = 1  // see ApplyRequest.sequential
         request.reason = "stolen, OPS-9"
         request.paths = [bench.path("manifests")]
         request.config = bench.path("simfleet.yaml")
@@ -64,7 +65,7 @@ import Testing
             // main still declares truck-043 active; the freeze ended, an apply of main runs.
             try repo.write("simfleet.yaml", "")
             try repo.commit("Lift the freeze")
-            var apply = ApplyRequest()
+            var apply = ApplyRequest.sequential
             apply.fleet = bench.fleet
             apply.autoApprove = true
             apply.simulator = true
