@@ -21,7 +21,11 @@ public struct ManifestBase: Sendable {
     /// Work-tree manifest files unchanged since the merge-base, spelled as git spells them
     /// from the current folder (`identicalFiles(among:)` gives the loader's spelling).
     public var identicalFiles: Set<String>
-    /// The merge-base's other manifest files, decoded: changed, moved away or deleted since.
+    /// In the other work-tree files, the entries (their lines) the merge-base's file at the
+    /// same path holds word for word, with the same surroundings: unchanged, not decoded.
+    public var identicalEntries: [String: [Range<Int>]] = [:]
+    /// The merge-base's other manifest files, decoded: changed, moved away or deleted since;
+    /// of a file compared by entry, only the entries the work tree no longer holds.
     public var changedFiles: ManifestSet
     /// Every SIM as the manifest versions written by commits after the merge-base declared
     /// it. Versions byte for byte equal to the work tree's file at their path add nothing
@@ -151,12 +155,24 @@ public struct ManifestBase: Sendable {
         let informative = historyObjects.filter { object in
             !atBase.contains(object) && versions.paths[object].map { workTreeBytes($0) != versions.contents[object] } ?? true
         }
-        // The base's files whole; then the versions since, in proportion to what each
-        // changed: entries the base or an earlier version holds are not parsed again.
-        let decoded = ManifestLoader.decodeEach(sources)
-        for (source, file) in zip(sources, decoded) { versions.entries.remember(source.bytes, decodedAs: file) }
-        // Only each SIM's first version and whether later ones differ are kept: the decoded
-        // versions would hold every SIM once per version.
+        // The base's files compared with the work tree's entry by entry: only the entries
+        // the work tree no longer holds are decoded; a file that cannot be compared so is
+        // decoded whole.
+        let work = sources.map { workTreeBytes($0.path) }
+        let differences = Parallel.map(sources.count) { ManifestVersions.difference(base: (sources[$0].path, sources[$0].bytes), work: work[$0]) }
+        var partial: [ManifestFile] = []
+        var identicalEntries: [String: [Range<Int>]] = [:]
+        for (source, difference) in zip(sources, differences) {
+            guard let difference else { continue }
+            partial.append(ManifestFile(path: source.path, sims: difference.sims, diagnostics: []))
+            identicalEntries[source.path] = difference.identicalLines
+        }
+        let decoded = ManifestLoader.decodeEach(zip(sources, differences).filter { $0.1 == nil }.map(\.0))
+        // The versions since, in proportion to what each changed: an entry the work tree
+        // holds, or an earlier version, is not parsed again. Only each SIM's first version
+        // and whether later ones differ are kept.
+        let versionPaths = Set(informative.compactMap { versions.paths[$0] })
+        versions.entries.workTree(Set(sources.map(\.path)).union(versionPaths).sorted().compactMap { workTreeBytes($0) })
         var history = SIMVersions()
         for sim in versions.entries.distinctSIMs(of: informative.map { (versions.paths[$0] ?? "", versions.contents[$0]!) }) {
             history.add(sim)
@@ -173,8 +189,8 @@ public struct ManifestBase: Sendable {
             ManifestCommit(id: commit.id, parents: commit.parents, subject: commit.subject,
                            changes: commit.changes.filter { isManifestPath($0.path, roots: roots) })
         }
-        return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical,
-                            changedFiles: ManifestLoader.assemble(decoded),
+        return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical, identicalEntries: identicalEntries,
+                            changedFiles: ManifestLoader.assemble(decoded + partial),
                             history: history, commits: commits, versions: versions, settingsChange: settingsChange,
                             incompleteFiles: incomplete, baseSettings: settingsEntry.map { _ in contents.last! })
     }
@@ -182,6 +198,15 @@ public struct ManifestBase: Sendable {
     /// The loader's `files` that are unchanged since the merge-base, as the loader spells them.
     public func identicalFiles(among files: [String]) -> Set<String> {
         Set(files.filter { identicalFiles.contains(Self.relativeToCurrentFolder(Self.normalized($0))) })
+    }
+
+    /// `identicalEntries` for the loader's `files`, as the loader spells them.
+    public func identicalEntries(among files: [String]) -> [String: [Range<Int>]] {
+        var found: [String: [Range<Int>]] = [:]
+        for file in files {
+            if let lines = identicalEntries[Self.relativeToCurrentFolder(Self.normalized(file))] { found[file] = lines }
+        }
+        return found
     }
 
     /// The loader's `files` whose history could not be read whole, as the loader spells them.

@@ -9,6 +9,10 @@ public struct ManifestFile: Sendable {
     public var diagnostics: [Diagnostic]
     /// Problems past the first `Diagnostics.shownLimit`, counted, not kept.
     public var omittedDiagnostics = 0
+
+    public init(path: String, sims: [DesiredSIM], diagnostics: [Diagnostic], omittedDiagnostics: Int = 0) {
+        (self.path, self.sims, self.diagnostics, self.omittedDiagnostics) = (path, sims, diagnostics, omittedDiagnostics)
+    }
 }
 
 /// Decodes a stream of libyaml events straight into SIM values, keeping every location.

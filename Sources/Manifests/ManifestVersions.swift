@@ -11,37 +11,59 @@ import Platform
 /// are always what decoding the whole version gives. Their locations are not: only the
 /// desired states are for use.
 public struct ManifestVersions: Sendable {
+    /// An entry's text and surroundings, hashed once when made (on every core, with the
+    /// split) so the tables it goes into hash one word.
     private struct EntryKey: Hashable, Sendable {
-        var context: Int
-        var text: ArraySlice<UInt8>
+        let context: Int
+        let text: ArraySlice<UInt8>
+        let digest: Int
 
-        // The bytes in one call: the synthesized conformance feeds the hasher one byte at a time.
-        func hash(into hasher: inout Hasher) {
+        init(context: Int, text: ArraySlice<UInt8>) {
+            var hasher = Hasher()
             hasher.combine(context)
             text.withUnsafeBytes { hasher.combine(bytes: $0) }
+            (self.context, self.text, digest) = (context, text, hasher.finalize())
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+        static func == (a: EntryKey, b: EntryKey) -> Bool {
+            a.digest == b.digest && a.context == b.context && a.text.elementsEqual(b.text)
         }
     }
 
+    /// A version's split and its entries' keys.
+    private static func keys(of bytes: [UInt8]) -> (split: ManifestEntries, keys: [EntryKey])? {
+        guard let split = ManifestEntries(bytes) else { return nil }
+        return (split, split.entries.map { EntryKey(context: split.context, text: bytes[$0]) })
+    }
+
     private var decoded: [EntryKey: [DesiredSIM]] = [:]
+    /// The work tree's entries (`workTree`).
+    private var current: Set<EntryKey> = []
     /// Entries decoded, and versions decoded whole: for tests and the benchmark's notes.
     public private(set) var entriesParsed = 0
     public private(set) var versionsParsedWhole = 0
 
     public init() {}
 
-    /// Seeds the entries of a version already decoded whole (a base file), so later
+    /// Seeds the entries of versions already decoded whole (the base's files), so later
     /// versions that keep them parse nothing for them.
-    public mutating func remember(_ bytes: [UInt8], decodedAs file: ManifestFile) {
-        guard !file.diagnostics.hasErrors, let split = ManifestEntries(bytes) else { return }
-        // SIMs come in the order of their entries: walk both together.
-        var next = 0
-        decoded.reserveCapacity(decoded.count + split.entries.count)
-        for (index, range) in split.entries.enumerated() {
-            let last = index + 1 < split.entryLines.count ? split.entryLines[index + 1] : split.entryLines[index] + split.lastEntryLineCount
-            let first = next
-            while next < file.sims.count && file.sims[next].location.line < last { next += 1 }
-            decoded[EntryKey(context: split.context, text: bytes[range])] = Array(file.sims[first..<next])
+    public mutating func remember(_ files: [(bytes: [UInt8], file: ManifestFile)]) {
+        let found = Parallel.map(files.count) { index -> [(EntryKey, [DesiredSIM])] in
+            let (bytes, file) = files[index]
+            guard !file.diagnostics.hasErrors, let (split, keys) = Self.keys(of: bytes) else { return [] }
+            // SIMs come in the order of their entries: walk both together.
+            var next = 0
+            return keys.indices.map { entry in
+                let last = split.lineRange(of: entry).upperBound
+                let first = next
+                while next < file.sims.count && file.sims[next].location.line < last { next += 1 }
+                return (keys[entry], Array(file.sims[first..<next]))
+            }
         }
+        decoded.reserveCapacity(decoded.count + found.reduce(0) { $0 + $1.count })
+        for entries in found { for (key, sims) in entries { decoded[key] = sims } }
     }
 
     /// The SIMs each version declares, in order, as decoding it whole would give them.
@@ -58,10 +80,11 @@ public struct ManifestVersions: Sendable {
     /// a SIM version an earlier entry already gave adds nothing to a union of versions,
     /// and a history of 2,000 versions of 1,000-SIM files holds about 6,000 distinct
     /// entries besides the base's, not 2,000,000.
+    /// Entries the work tree holds (`workTree`) are left out, and never parsed.
     public mutating func distinctSIMs(of versions: [(path: String, bytes: [UInt8])]) -> [DesiredSIM] {
-        var seen: Set<EntryKey> = []
+        var seen = current
         var sims: [DesiredSIM] = []
-        for version in decode(versions) {
+        for version in decode(versions, skipping: current) {
             switch version {
             case .whole(let all): sims += all
             case .entries(let keys): for key in keys where seen.insert(key).inserted { sims += decoded[key]! }
@@ -77,23 +100,22 @@ public struct ManifestVersions: Sendable {
         case entries([EntryKey])
     }
 
-    private mutating func decode(_ versions: [(path: String, bytes: [UInt8])]) -> [Decoded] {
-        let splits = Parallel.map(versions.count) { ManifestEntries(versions[$0].bytes) }
-        let keys = splits.enumerated().map { index, split in
-            split.map { split in split.entries.map { EntryKey(context: split.context, text: versions[index].bytes[$0]) } } ?? []
-        }
+    private mutating func decode(_ versions: [(path: String, bytes: [UInt8])], skipping: Set<EntryKey> = []) -> [Decoded] {
+        let split = Parallel.map(versions.count) { Self.keys(of: versions[$0].bytes) }
+        let splits = split.map { $0?.split }
+        let keys = split.map { $0?.keys ?? [] }
         // New entries, each parsed once however many versions hold it, in the first version that does.
         var parseIn: [Int: [Int]] = [:]
         var pending: Set<EntryKey> = []
         for (index, versionKeys) in keys.enumerated() {
-            for (entry, key) in versionKeys.enumerated() where decoded[key] == nil && pending.insert(key).inserted {
+            for (entry, key) in versionKeys.enumerated() where decoded[key] == nil && !skipping.contains(key) && pending.insert(key).inserted {
                 parseIn[index, default: []].append(entry)
             }
         }
         let jobs = parseIn.keys.sorted()
         let parsed = Parallel.map(jobs.count) { job -> [[DesiredSIM]]? in
             let index = jobs[job], split = splits[index]!
-            return Self.parse(parseIn[index]!.map { split.entries[$0] }, of: versions[index], split: split)
+            return Self.parse(parseIn[index]!, of: versions[index], split: split)
         }
         var whole = Set(splits.indices.filter { splits[$0] == nil })
         for (job, index) in jobs.enumerated() {
@@ -106,7 +128,7 @@ public struct ManifestVersions: Sendable {
         }
         // An entry left unparsed because the version it was to be parsed in fell back makes
         // every version holding it fall back too.
-        for index in keys.indices where !whole.contains(index) && keys[index].contains(where: { decoded[$0] == nil }) {
+        for index in keys.indices where !whole.contains(index) && keys[index].contains(where: { decoded[$0] == nil && !skipping.contains($0) }) {
             whole.insert(index)
         }
         let fallback = whole.sorted()
@@ -117,31 +139,68 @@ public struct ManifestVersions: Sendable {
         return results
     }
 
-    /// The entries `ranges` of a version parsed in one document with the version's
-    /// surroundings, each entry's SIMs found by the lines it spans; nil when that document
-    /// has any error, which the whole version may explain differently.
-    private static func parse(_ ranges: [Range<Int>], of version: (path: String, bytes: [UInt8]), split: ManifestEntries) -> [[DesiredSIM]]? {
+    /// The entries `indices` of a version parsed in one document with the version's
+    /// surroundings, each entry's SIMs found by the lines it spans and moved back to the
+    /// lines they hold in the version; nil when that document has any error, which the
+    /// whole version may explain differently.
+    private static func parse(_ indices: [Int], of version: (path: String, bytes: [UInt8]), split: ManifestEntries) -> [[DesiredSIM]]? {
         var document = Array(version.bytes[..<split.blockStart])
         var starts: [Int] = []
         var line = split.linesBeforeBlock + 1
-        for range in ranges {
+        for index in indices {
             starts.append(line)
-            document += version.bytes[range]
-            line += version.bytes[range].count { $0 == UInt8(ascii: "\n") }
+            document += version.bytes[split.entries[index]]
+            line += split.lineRange(of: index).count
         }
         starts.append(line)
         document += version.bytes[split.blockEnd...]
         let file = ManifestDecoder.decode(path: version.path, bytes: document)
         guard !file.diagnostics.hasErrors, file.omittedDiagnostics == 0 else { return nil }
-        var entries = [[DesiredSIM]](repeating: [], count: ranges.count)
+        var entries = [[DesiredSIM]](repeating: [], count: indices.count)
         var entry = 0
-        for sim in file.sims {
-            while entry + 1 < ranges.count && sim.location.line >= starts[entry + 1] { entry += 1 }
+        for var sim in file.sims {
+            while entry + 1 < indices.count && sim.location.line >= starts[entry + 1] { entry += 1 }
             guard sim.location.line >= starts[entry] && sim.location.line < starts[entry + 1] else { return nil }
+            let shift = split.lineRange(of: indices[entry]).lowerBound - starts[entry]
+            sim.location.line += shift
+            // A state from `defaults:` stays where the surroundings put it.
+            if (starts[entry]..<starts[entry + 1]).contains(sim.stateLocation.line) { sim.stateLocation.line += shift }
             entries[entry].append(sim)
         }
         return entries
     }
+
+    /// What a base file declares that its work-tree file at the same path does not: the
+    /// SIMs of the base's entries the work tree lacks (decoded, at the base's lines), and
+    /// the work tree's entries the base holds word for word (as line ranges: they declare
+    /// at the base just what they declare now). nil when the two cannot be compared by
+    /// entry (different surroundings, a split the text does not allow, an entry that does
+    /// not decode cleanly): decode the base whole.
+    public static func difference(base: (path: String, bytes: [UInt8]), work: [UInt8]?) -> BaseDifference? {
+        guard let work, let (baseSplit, baseKeys) = keys(of: base.bytes), let (workSplit, workKeys) = keys(of: work),
+              baseSplit.context == workSplit.context else { return nil }
+        let inBase = Set(baseKeys), inWork = Set(workKeys)
+        let gone = baseKeys.indices.filter { !inWork.contains(baseKeys[$0]) }
+        var sims: [DesiredSIM] = []
+        if !gone.isEmpty {
+            guard let parsed = parse(gone, of: base, split: baseSplit) else { return nil }
+            sims = parsed.flatMap { $0 }
+        }
+        return BaseDifference(sims: sims, identicalLines: workKeys.indices.filter { inBase.contains(workKeys[$0]) }.map(workSplit.lineRange(of:)))
+    }
+
+    /// Work-tree files' entries: a version's entry equal to one of them declares what the
+    /// work tree declares, so it adds nothing to a union of versions and is not parsed.
+    public mutating func workTree(_ files: [[UInt8]]) {
+        for keys in Parallel.map(files.count, { Self.keys(of: files[$0])?.keys ?? [] }) { current.formUnion(keys) }
+    }
+}
+
+/// See `ManifestVersions.difference(base:work:)`.
+public struct BaseDifference: Sendable, Equatable {
+    public var sims: [DesiredSIM]
+    /// 1-based, end excluded, sorted.
+    public var identicalLines: [Range<Int>]
 }
 
 /// A manifest's `sims:` block split into its entries by text: the lines of each `- `
@@ -160,6 +219,11 @@ struct ManifestEntries {
     /// The 1-based line each entry starts on, and how many lines the last one spans.
     var entryLines: [Int] = []
     var lastEntryLineCount = 0
+
+    /// The lines entry `index` spans, 1-based, end excluded.
+    func lineRange(of index: Int) -> Range<Int> {
+        entryLines[index]..<(index + 1 < entryLines.count ? entryLines[index + 1] : entryLines[index] + lastEntryLineCount)
+    }
 
     init?(_ bytes: [UInt8]) {
         // Bytes that could tie one entry to another, or the text to something else.

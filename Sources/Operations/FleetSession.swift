@@ -127,6 +127,7 @@ public struct FleetSession: Sendable {
         }
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
         let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles(among: set.files),
+                                        identicalEntries: manifests.identicalEntries(among: set.files),
                                         base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history,
                                         incompleteFiles: manifests.incompleteFiles(among: set.files))
         let planned = manifests.settingsChange == nil ? changes.changed : selected

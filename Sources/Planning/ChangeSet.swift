@@ -18,20 +18,23 @@ public struct ChangeSet: Sendable, Hashable {
     ///   - selected: the work tree's SIMs in scope.
     ///   - declared: every ICC the work tree's manifests declare.
     ///   - identicalFiles: work-tree files whose bytes equal the base's at the same path.
+    ///   - identicalEntries: in other work-tree files, the lines of entries the base's file
+    ///     at the same path holds word for word (sorted ranges, end excluded).
     ///   - base: the base's SIMs from its other files.
     ///   - untrustedFiles: base files with errors; their SIMs cannot vouch for anything.
     ///   - history: each SIM as the manifest versions written since the base declared it.
     ///   - incompleteFiles: work-tree files with a version since the base that could not be
     ///     read; their SIMs cannot be shown unchanged.
     public static func compare(selected: [DesiredSIM], declared: Set<ICC>, identicalFiles: Set<String>,
-                               base: [DesiredSIM], untrustedFiles: Set<String>, history: SIMVersions = SIMVersions(),
+                               identicalEntries: [String: [Range<Int>]] = [:], base: [DesiredSIM], untrustedFiles: Set<String>, history: SIMVersions = SIMVersions(),
                                incompleteFiles: Set<String> = []) -> ChangeSet {
         var before: [ICC: DesiredSIM] = [:]
         before.reserveCapacity(base.count)
         for sim in base where !untrustedFiles.contains(sim.location.path) { before[sim.icc] = sim }
         var changed: [DesiredSIM] = []
         for sim in selected {
-            let atBase = identicalFiles.contains(sim.location.path) || before[sim.icc].map { sameDesiredState($0, sim) } == true
+            let atBase = identicalFiles.contains(sim.location.path) || identicalEntries[sim.location.path].map { Self.contains($0, sim.location.line) } == true
+                || before[sim.icc].map { sameDesiredState($0, sim) } == true
             if !atBase || !history.allMatch(sim) || incompleteFiles.contains(sim.location.path) { changed.append(sim) }
         }
         var seen: Set<ICC> = []
@@ -39,6 +42,16 @@ public struct ChangeSet: Sendable, Hashable {
             .map { RemovedSIM(icc: $0.icc, name: $0.name, location: $0.location) }
             .sorted { $0.icc < $1.icc }
         return ChangeSet(changed: changed, unchanged: selected.count - changed.count, removed: removed)
+    }
+
+    /// Whether sorted, disjoint `ranges` hold `line`.
+    static func contains(_ ranges: [Range<Int>], _ line: Int) -> Bool {
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].upperBound <= line { low = middle + 1 } else { high = middle }
+        }
+        return low < ranges.count && ranges[low].contains(line)
     }
 
     /// What a call to NexCon could act on, or a plan check: everything but names, labels and notes.

@@ -62,7 +62,7 @@ import TestSupport
     @Test func everyVersionDecodesAsItWouldWhole() {
         var decoder = ManifestVersions()
         let base = Self.history[0].1
-        decoder.remember(base, decodedAs: ManifestDecoder.decode(path: "m.yaml", bytes: base))
+        decoder.remember([(base, ManifestDecoder.decode(path: "m.yaml", bytes: base))])
         let results = decoder.sims(of: Self.history.dropFirst().map { ("m.yaml", $0.1) })
         for ((what, bytes), sims) in zip(Self.history.dropFirst(), results) {
             #expect(sims.map(Declared.init) == Self.whole(bytes), "\(what)")
@@ -94,10 +94,40 @@ import TestSupport
     @Test func onlyChangedEntriesAreParsed() {
         var decoder = ManifestVersions()
         let base = Self.history[0].1
-        decoder.remember(base, decodedAs: ManifestDecoder.decode(path: "m.yaml", bytes: base))
+        decoder.remember([(base, ManifestDecoder.decode(path: "m.yaml", bytes: base))])
         _ = decoder.sims(of: [("m.yaml", Self.history[1].1), ("m.yaml", Self.history[2].1)])
         #expect(decoder.entriesParsed == 2)
         #expect(decoder.versionsParsedWhole == 0)
+    }
+
+    /// Base against work tree by entry: only the entries the work tree lost are decoded,
+    /// at the base's own lines; the rest are named as the work tree's identical lines.
+    @Test func theBaseIsComparedWithTheWorkTreeByEntry() throws {
+        var entries = (1...10).map { Self.entry($0) }
+        let base = Self.manifest(entries: entries)
+        entries[2] = Self.entry(3, state: "blocked")            // changed
+        entries[4] = Self.entry(5, extra: "    note: renamed\n") // a note only: its text changed
+        entries.remove(at: 7)                                  // removed (entry 8)
+        entries.append(Self.entry(11))                          // added
+        let work = Self.manifest(entries: entries)
+        let difference = try #require(ManifestVersions.difference(base: ("m.yaml", base), work: work))
+        let whole = ManifestDecoder.decode(path: "m.yaml", bytes: base).sims
+        let lost = [3, 5, 8].map { TestICC.number($0) }
+        #expect(difference.sims.map(\.icc) == lost)
+        // At the base's lines, as decoding the base whole puts them.
+        #expect(difference.sims.map(\.location) == whole.filter { lost.contains($0.icc) }.map(\.location))
+        #expect(difference.sims.allSatisfy { $0.state == SIMState.active })
+        let workSims = ManifestDecoder.decode(path: "m.yaml", bytes: work).sims
+        let identical = workSims.filter { sim in difference.identicalLines.contains { $0.contains(sim.location.line) } }.map(\.icc)
+        #expect(identical == [1, 2, 4, 6, 7, 9, 10].map { TestICC.number($0) })
+    }
+
+    /// Different surroundings (the defaults changed) cannot be compared entry by entry.
+    @Test func differentSurroundingsAreDecodedWhole() {
+        let entries = (1...3).map { Self.entry($0) }
+        #expect(ManifestVersions.difference(base: ("m.yaml", Self.manifest(entries: entries)),
+                                            work: Self.manifest(defaults: "  protect: true\n", entries: entries)) == nil)
+        #expect(ManifestVersions.difference(base: ("m.yaml", Self.manifest(entries: entries)), work: nil) == nil)
     }
 
     @Test(arguments: [

@@ -1,5 +1,5 @@
 import FleetModel
-import Planning
+@testable import Planning
 import TestSupport
 import Testing
 
@@ -90,6 +90,19 @@ import Testing
                                         identicalFiles: [], base: [kept], untrustedFiles: [])
         #expect(changes.removed.isEmpty)
     }
+    /// A SIM whose entry the base holds word for word is unchanged, with no base SIM decoded.
+    @Test func anIdenticalEntryIsUnchangedWithoutItsBaseSIM() {
+        let sims = [Fleet.sim(1, .active), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]  // lines 2, 3 and 4 of fleet.yaml
+        let changes = ChangeSet.compare(selected: sims, declared: Set(sims.map(\.icc)), identicalFiles: [],
+                                        identicalEntries: ["fleet.yaml": [1..<3, 4..<5]], base: [], untrustedFiles: [])
+        #expect(changes.changed.map(\.icc) == [Fleet.icc(2)])
+        #expect(changes.unchanged == 2)
+    }
+
+    @Test(arguments: [(3, true), (4, false), (5, true), (6, true), (7, false), (0, false), (20, true), (21, false)])
+    func sortedRangesAreSearched(line: Int, found: Bool) {
+        #expect(ChangeSet.contains([1..<4, 5..<7, 10..<21], line) == found)
+    }
 }
 
 extension DesiredSIM {
@@ -99,4 +112,5 @@ extension DesiredSIM {
         copy.stateLocation.path = file
         return copy
     }
+
 }
