@@ -1,15 +1,17 @@
 import FleetModel
 import Platform
 
-/// Many versions of the same manifests (the history since `--changed-since`'s base),
-/// decoded in proportion to what changed between them: each version is split into its
-/// SIM entries by text, an entry whose text (and whose document around it) was seen in an
-/// earlier version reuses what that one decoded, and only new entries are parsed, together,
-/// in a small document with the same surroundings. A version the split cannot be sure of
-/// (several documents, anchors, aliases, tags, CR line ends, a `sims:` not at the top) is
-/// decoded whole, as is one whose new entries do not decode cleanly, so the SIMs returned
-/// are always what decoding the whole version gives. Their locations are not: only the
-/// desired states are for use.
+/// Versions of the same manifests (the merge-base's, the history since, the work tree's)
+/// compared and decoded in proportion to what changed between them. Each version is split
+/// into its SIM entries by text; an entry with the same text and the same surroundings (the
+/// document around the `sims:` block) declares the same thing wherever it appears. So a
+/// base file is compared with the work tree's entry by entry (`difference`), a version's
+/// entries the work tree holds are left out of the history (`distinctSIMs`), an entry seen
+/// in an earlier version reuses what that one decoded, and only new entries are parsed,
+/// together, in a small document with the same surroundings. A version the split cannot be
+/// sure of (several documents, anchors, aliases, tags, CR line ends, a `sims:` not at the
+/// top, multi-line flow or quoted text) is decoded whole, as is one whose new entries do
+/// not decode cleanly, so what is returned is what decoding the whole version gives.
 public struct ManifestVersions: Sendable {
     /// An entry's text and surroundings, hashed once when made (on every core, with the
     /// split) so the tables it goes into hash one word.
@@ -46,25 +48,6 @@ public struct ManifestVersions: Sendable {
     public private(set) var versionsParsedWhole = 0
 
     public init() {}
-
-    /// Seeds the entries of versions already decoded whole (the base's files), so later
-    /// versions that keep them parse nothing for them.
-    public mutating func remember(_ files: [(bytes: [UInt8], file: ManifestFile)]) {
-        let found = Parallel.map(files.count) { index -> [(EntryKey, [DesiredSIM])] in
-            let (bytes, file) = files[index]
-            guard !file.diagnostics.hasErrors, let (split, keys) = Self.keys(of: bytes) else { return [] }
-            // SIMs come in the order of their entries: walk both together.
-            var next = 0
-            return keys.indices.map { entry in
-                let last = split.lineRange(of: entry).upperBound
-                let first = next
-                while next < file.sims.count && file.sims[next].location.line < last { next += 1 }
-                return (keys[entry], Array(file.sims[first..<next]))
-            }
-        }
-        decoded.reserveCapacity(decoded.count + found.reduce(0) { $0 + $1.count })
-        for entries in found { for (key, sims) in entries { decoded[key] = sims } }
-    }
 
     /// The SIMs each version declares, in order, as decoding it whole would give them.
     public mutating func sims(of versions: [(path: String, bytes: [UInt8])]) -> [[DesiredSIM]] {

@@ -61,8 +61,6 @@ import TestSupport
 
     @Test func everyVersionDecodesAsItWouldWhole() {
         var decoder = ManifestVersions()
-        let base = Self.history[0].1
-        decoder.remember([(base, ManifestDecoder.decode(path: "m.yaml", bytes: base))])
         let results = decoder.sims(of: Self.history.dropFirst().map { ("m.yaml", $0.1) })
         for ((what, bytes), sims) in zip(Self.history.dropFirst(), results) {
             #expect(sims.map(Declared.init) == Self.whole(bytes), "\(what)")
@@ -90,12 +88,13 @@ import TestSupport
         #expect(few.distinctSIMs(of: Array(versions.prefix(3))).count == 42)
     }
 
-    /// After the base, a version that changed two SIMs of forty parses two entries.
+    /// Against a work tree that is the base, versions that changed two SIMs of forty and
+    /// changed one back parse two entries, and give only those two SIM versions.
     @Test func onlyChangedEntriesAreParsed() {
         var decoder = ManifestVersions()
-        let base = Self.history[0].1
-        decoder.remember([(base, ManifestDecoder.decode(path: "m.yaml", bytes: base))])
-        _ = decoder.sims(of: [("m.yaml", Self.history[1].1), ("m.yaml", Self.history[2].1)])
+        decoder.workTree([Self.history[0].1])
+        let sims = decoder.distinctSIMs(of: [("m.yaml", Self.history[1].1), ("m.yaml", Self.history[2].1)])
+        #expect(sims.map(\.icc) == [TestICC.number(4), TestICC.number(10)])
         #expect(decoder.entriesParsed == 2)
         #expect(decoder.versionsParsedWhole == 0)
     }
