@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "Planning", "FleetModel", "TestSupport"]),
         .testTarget(name: "GitHubTests", dependencies: ["GitHub"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "TestSupport", "Views"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "Planning", "TestSupport", "Views"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport", "Views"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views", "Planning", "Reconciler", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
