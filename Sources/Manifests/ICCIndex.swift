@@ -27,7 +27,16 @@ struct ICCIndex {
     /// The index `icc` was first recorded with, or records `index` for it and returns nil.
     /// `sims` holds the SIM at every index recorded earlier.
     mutating func firstIndex(of icc: ICC, orInsert index: Int, in sims: [DesiredSIM]) -> Int? {
-        if (count + 1) * 2 > slots.count { grow(sims) }
+        firstIndex(of: icc, orInsert: index) { sims[$0].icc }
+    }
+
+    /// The same over the fleet's first declarations, kept without their SIMs.
+    mutating func firstIndex(of icc: ICC, orInsert index: Int, in declared: [Declared]) -> Int? {
+        firstIndex(of: icc, orInsert: index) { declared[$0].icc }
+    }
+
+    private mutating func firstIndex(of icc: ICC, orInsert index: Int, iccAt: (Int) -> ICC) -> Int? {
+        if (count + 1) * 2 > slots.count { grow(iccAt) }
         var slot = Int(truncatingIfNeeded: icc.hash(seed: seed)) & mask
         while true {
             let found = slots[slot]
@@ -36,19 +45,28 @@ struct ICCIndex {
                 count += 1
                 return nil
             }
-            if sims[Int(found)].icc == icc { return Int(found) }
+            if iccAt(Int(found)) == icc { return Int(found) }
             slot = (slot + 1) & mask
         }
     }
 
-    private mutating func grow(_ sims: [DesiredSIM]) {
+    private mutating func grow(_ iccAt: (Int) -> ICC) {
         let old = slots
         slots = Array(repeating: Self.empty, count: old.count * 2)
         mask = slots.count - 1
         for index in old where index != Self.empty {
-            var slot = Int(truncatingIfNeeded: sims[Int(index)].icc.hash(seed: seed)) & mask
+            var slot = Int(truncatingIfNeeded: iccAt(Int(index)).hash(seed: seed)) & mask
             while slots[slot] != Self.empty { slot = (slot + 1) & mask }
             slots[slot] = index
         }
     }
+}
+
+/// Where an ICC was first declared, without the rest of its SIM: what a fleet's duplicate
+/// check keeps when the SIMs themselves are not wanted (`validate`).
+struct Declared {
+    var icc: ICC
+    var file: Int32
+    var line: Int32
+    var column: Int32
 }

@@ -9,6 +9,9 @@ public struct ManifestFile: Sendable {
     public var diagnostics: [Diagnostic]
     /// Problems past the first `Diagnostics.shownLimit`, counted, not kept.
     public var omittedDiagnostics = 0
+    /// Instead of `sims`, where each was declared, when the SIMs are not kept (made on the
+    /// worker that decoded the file, so a fleet's SIMs never pile up).
+    var declarations: [Declared]?
 
     public init(path: String, sims: [DesiredSIM], diagnostics: [Diagnostic], omittedDiagnostics: Int = 0) {
         (self.path, self.sims, self.diagnostics, self.omittedDiagnostics) = (path, sims, diagnostics, omittedDiagnostics)

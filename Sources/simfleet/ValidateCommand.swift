@@ -28,8 +28,9 @@ extension SimfleetCommand {
         var config: String?
 
         func run() async throws {
+            // Only JSON lists the SIMs; the other formats need them checked and counted.
             var set = await ManifestLoader.load(paths: paths, maximumFileSize: limits.maximumFileSize,
-                                                    followExternalLinks: limits.followExternalLinks)
+                                                followExternalLinks: limits.followExternalLinks, keepingSIMs: format == .json)
             let settings = SimfleetConfig.load(path: config ?? SimfleetConfig.fileName, required: config != nil,
                                                followExternalLinks: limits.followExternalLinks)
             if !settings.diagnostics.isEmpty {

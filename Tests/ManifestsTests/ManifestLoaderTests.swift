@@ -26,6 +26,26 @@ import Testing
         }
     }
 
+    /// Checking without keeping the SIMs says what loading them says: the same problems,
+    /// duplicates across files with the first declaration as their note, and the count.
+    @Test func checkingWithoutTheSIMsSaysWhatLoadingSays() async throws {
+        try await withTemporaryDirectory { dir in
+            let (a, b, c) = (TestICC.number(1), TestICC.number(2), TestICC.number(3))
+            try write("sims:\n  - {icc: \"\(a)\", state: active}\n  - {icc: \"\(b)\", state: blocked}\n", to: dir.appendingPathComponent("1.yaml"))
+            try write("sims:\n  - icc: \"\(c)\"\n    state: active\n  - icc: \"\(a)\"\n    state: active\n  - icc: \"123\"\n    state: active\n",
+                      to: dir.appendingPathComponent("2.yaml"))
+            try write("sims:\n  - {icc: \"\(b)\", state: nowhere}\n  - {icc: \"\(c)\", state: active}\n", to: dir.appendingPathComponent("3.yaml"))
+            let kept = await ManifestLoader.load(paths: [dir.path])
+            let checked = await ManifestLoader.load(paths: [dir.path], keepingSIMs: false)
+            #expect(checked.sims.isEmpty)
+            #expect(kept.simCount == 3 && checked.simCount == 3)
+            #expect(checked.diagnostics == kept.diagnostics)
+            #expect(checked.diagnostics.filter { $0.code == .iccDuplicate }.count == 2)
+            #expect(checked.diagnostics.contains { $0.code == .iccDuplicate && $0.notes.first?.location?.path.hasSuffix("1.yaml") == true })
+            #expect(checked.files == kept.files)
+        }
+    }
+
     /// Random path strings, as a person or a script might type them, near a small tree:
     /// the loader never traps, and a path it cannot use is a located error.
     @Test func anyPathStringIsLoadedOrRefusedWithoutTrapping() async throws {

@@ -43,7 +43,7 @@ public enum ValidateView {
     public static func summary(_ set: ManifestSet) -> String {
         let files = Wording.count(set.files.count, "manifest file")
         if set.isValid {
-            return "Valid: \(Wording.count(set.sims.count, "SIM")) in \(files)."
+            return "Valid: \(Wording.count(set.simCount, "SIM")) in \(files)."
         }
         return "Invalid: \(Wording.count(set.errorCount, "error")) in \(files); fix them and run 'simfleet validate' again."
     }
