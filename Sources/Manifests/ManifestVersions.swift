@@ -43,7 +43,7 @@ public struct ManifestVersions: Sendable {
     private var decoded: [EntryKey: [DesiredSIM]] = [:]
     /// The work tree's entries (`workTree`).
     private var current: Set<EntryKey> = []
-    /// Entries decoded, and versions decoded whole: for tests and the benchmark's notes.
+    /// Entries parsed, and versions decoded whole: what tests check the work against.
     public private(set) var entriesParsed = 0
     public private(set) var versionsParsedWhole = 0
 
@@ -59,11 +59,10 @@ public struct ManifestVersions: Sendable {
         }
     }
 
-    /// Every SIM the versions declare, but each entry (its text and surroundings) once:
-    /// a SIM version an earlier entry already gave adds nothing to a union of versions,
-    /// and a history of 2,000 versions of 1,000-SIM files holds about 6,000 distinct
-    /// entries besides the base's, not 2,000,000.
-    /// Entries the work tree holds (`workTree`) are left out, and never parsed.
+    /// Every SIM the versions declare, each entry (its text and surroundings) once, and
+    /// none the work tree holds (`workTree`), which are not even parsed: a union of
+    /// versions gains nothing from a version it has, or from one equal to the work tree's.
+    /// 2,000 versions of 1,000-SIM files come to about 6,000 entries, not 2,000,000 SIMs.
     public mutating func distinctSIMs(of versions: [(path: String, bytes: [UInt8])]) -> [DesiredSIM] {
         var seen = current
         var sims: [DesiredSIM] = []
