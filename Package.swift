@@ -1,6 +1,33 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Each external package once: where it comes from, its version, and the products targets use.
+let external: [(url: String, from: Version, products: [String])] = [
+    ("https://github.com/apple/swift-argument-parser", "1.8.2", ["ArgumentParser"]),
+    ("https://github.com/hummingbird-project/hummingbird", "2.28.1", ["Hummingbird", "HummingbirdTesting"]),
+    ("https://github.com/swift-server/async-http-client", "1.37.0", ["AsyncHTTPClient"]),
+    ("https://github.com/swift-server/swift-service-lifecycle", "2.13.0", ["ServiceLifecycle"]),
+    ("https://github.com/apple/swift-http-types", "1.8.0", ["HTTPTypes"]),
+    ("https://github.com/apple/swift-log", "1.16.2", ["Logging"]),
+    ("https://github.com/apple/swift-nio", "2.101.2", ["NIOCore", "NIOEmbedded", "NIOHTTP1", "NIOPosix", "NIOTLS"]),
+    ("https://github.com/apple/swift-nio-ssl", "2.37.6", ["NIOSSL"]),
+    ("https://github.com/apple/swift-system", "1.8.1", ["SystemPackage"]),
+    ("https://github.com/apple/swift-crypto", "4.5.2", ["Crypto"]),
+    ("https://github.com/swiftcsv/SwiftCSV", "0.10.0", ["SwiftCSV"]),
+    // Tests only: clocks the progress line and the reconciler's waits run on in tests.
+    ("https://github.com/pointfreeco/swift-clocks", "1.1.1", ["Clocks"]),
+]
+
+/// External products by name, each from the package `external` lists it under.
+func products(_ names: String...) -> [Target.Dependency] {
+    names.map { name in
+        guard let url = external.first(where: { $0.products.contains(name) })?.url else {
+            fatalError("Package.swift: list the package of product \(name) in `external`")
+        }
+        return .product(name: name, package: String(url.split(separator: "/").last!))
+    }
+}
+
 let package = Package(
     name: "simfleet",
     platforms: [.macOS(.v15)],
@@ -9,21 +36,7 @@ let package = Package(
         // For the fuzz package in Tests/Fuzz, which builds with sanitizers on its own.
         .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
-        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
-        // Tests only: clocks the progress line and the reconciler's waits run on in tests.
-        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
-    ],
+    dependencies: external.map { .package(url: $0.url, from: $0.from) },
     targets: [
         // libyaml from the system (Debian: libyaml-dev).
         .systemLibrary(
@@ -36,7 +49,7 @@ let package = Package(
         .target(name: "FleetModel"),
         // The machine's edges every command shares, with no server code: atomic files,
         // durations, timestamps, loopback hosts.
-        .target(name: "Platform", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "Platform", dependencies: products("SystemPackage")),
         // libyaml's events and a small node tree, with source locations; the one place
         // that calls libyaml. Read by the manifests and the simulator's seed files.
         .target(name: "YAML", dependencies: ["CYAML", "FleetModel", "Platform"]),
@@ -45,7 +58,7 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["FleetModel", "Platform", "YAML"]),
         // Pure: desired SIMs + observed statuses + policy -> Plan; the policy's verdicts; the
         // plan file's format and its checks. No I/O; Views renders plans.
-        .target(name: "Planning", dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Planning", dependencies: ["FleetModel"] + products("Crypto")),
         // The manifests as they were at a commit, read through the git program, for --changed-since.
         .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests", "Planning", "Platform"]),
         // The one HTTP stack (AsyncHTTPClient) as every client sets it up: HTTP/1.1, no
@@ -53,12 +66,7 @@ let package = Package(
         // HTTPS_PROXY, HTTP_PROXY and NO_PROXY name.
         .target(
             name: "HTTPStack",
-            dependencies: [
-                "Platform",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            dependencies: ["Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOSSL")
         ),
         // NexCon's paths and the bodies the simulator writes and its tests read; the client
         // reads answers tolerantly by key instead (see NexConAPI.swift).
@@ -67,33 +75,18 @@ let package = Package(
         // the status sweep, and redaction of answers, over the one HTTP stack.
         .target(
             name: "NexConClient",
-            dependencies: [
-                "FleetModel", "HTTPStack", "NexConAPI", "Platform",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            dependencies: ["FleetModel", "HTTPStack", "NexConAPI", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOPosix", "NIOSSL")
         ),
         // Apply: one step's decisions as a pure state machine, the loop that performs them
         // (waves, compare-and-act, job waits), the journal, the apply lock and the report.
         .target(
             name: "Reconciler",
-            dependencies: ["FleetModel", "Planning", "Platform", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["FleetModel", "Planning", "Platform"] + products("SystemPackage")
         ),
         // A stand-in NexCon server: lifecycle, async jobs, callbacks, rate limits and faults.
         .target(
             name: "NexConSimulator",
-            dependencies: [
-                "HTTPStack", "NexConAPI", "FleetModel", "Platform", "YAML",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["HTTPStack", "NexConAPI", "FleetModel", "Platform", "YAML"] + products("Hummingbird", "NIOCore", "AsyncHTTPClient", "ServiceLifecycle", "HTTPTypes", "Logging")
         ),
         // Everything a person or a program reads: plan, apply, validate and show in text,
         // markdown, JSON and GitHub annotations, with one escaping helper per format.
@@ -102,12 +95,7 @@ let package = Package(
         // what to post decided purely (Posting), sent with AsyncHTTPClient.
         .target(
             name: "GitHub",
-            dependencies: [
-                "FleetModel", "HTTPStack", "Platform",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            dependencies: ["FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
         ),
         // What `simfleet init` writes: example manifests, settings, and the CI workflows of
         // the loop, one file per workflow (Workflows+*.swift), compiled into the binary.
@@ -120,19 +108,11 @@ let package = Package(
             dependencies: ["FleetModel", "GitHistory", "HTTPStack", "Manifests", "NexConClient", "NexConSimulator", "Planning", "Platform", "Reconciler", "Scaffold", "Views"]
         ),
         // The command-line tool: flag parsing, help and wiring; each command an adapter that
-        // builds a request, runs an operation and shows its result.
+        // builds a request, runs an operation and shows its result. AsyncHTTPClient for
+        // --metrics-push's one PUT; SwiftCSV for import --csv's quoted fields and line breaks.
         .executableTarget(
             name: "simfleet",
-            dependencies: [
-                "FleetModel", "GitHistory", "GitHub", "HTTPStack", "Manifests", "NexConSimulator", "NexConClient", "Operations", "Planning", "Platform", "Reconciler", "Scaffold", "Views",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                // --metrics-push: one PUT to a Pushgateway, on the HTTP stack GitHub posting uses.
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                // import --csv: quoted fields, embedded commas and line breaks.
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
-            ],
+            dependencies: ["FleetModel", "GitHistory", "GitHub", "HTTPStack", "Manifests", "NexConSimulator", "NexConClient", "Operations", "Planning", "Platform", "Reconciler", "Scaffold", "Views"] + products("ArgumentParser", "SystemPackage", "Hummingbird", "AsyncHTTPClient", "SwiftCSV"),
             plugins: ["BuildInfoPlugin"]
         ),
         // `simfleet --version` names the commit: a build tool plugin asks git at build time.
@@ -142,16 +122,7 @@ let package = Package(
         // simulator on a free port, and a hostile loopback server.
         .target(
             name: "TestSupport",
-            dependencies: [
-                "NexConSimulator", "FleetModel", "NexConAPI", "NexConClient", "Operations", "Planning", "Platform", "Reconciler",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SystemPackage", package: "swift-system"),
-            ],
+            dependencies: ["NexConSimulator", "FleetModel", "NexConAPI", "NexConClient", "Operations", "Planning", "Platform", "Reconciler"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOPosix", "ServiceLifecycle", "Logging", "SystemPackage"),
             path: "Tests/TestSupport"
         ),
         // The checks the fuzz harnesses apply, shared with the replay of saved cases.
@@ -166,40 +137,24 @@ let package = Package(
         .testTarget(name: "ViewsTests", dependencies: ["Views", "Planning", "Reconciler", "FleetModel", "NexConAPI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NexConClientTests",
-            dependencies: [
-                "HTTPStack", "NexConClient", "NexConSimulator", "Planning", "FleetModel", "Platform", "TestSupport",
-                .product(name: "Clocks", package: "swift-clocks"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-            ],
+            dependencies: ["HTTPStack", "NexConClient", "NexConSimulator", "Planning", "FleetModel", "Platform", "TestSupport"] + products("Clocks", "NIOCore", "NIOHTTP1", "NIOPosix", "NIOSSL", "NIOEmbedded", "NIOTLS"),
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "NexConSimulatorTests",
-            dependencies: [
-                "NexConSimulator", "NexConAPI", "Platform", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Clocks", package: "swift-clocks"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            dependencies: ["NexConSimulator", "NexConAPI", "Platform", "TestSupport"] + products("HummingbirdTesting", "Clocks", "AsyncHTTPClient")
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Operations", "Platform", "TestSupport", "Views",
-                           .product(name: "Clocks", package: "swift-clocks")]
+            dependencies: ["Reconciler", "Planning", "FleetModel", "NexConAPI", "NexConClient", "NexConSimulator", "Operations", "Platform", "TestSupport", "Views"] + products("Clocks")
         ),
         .testTarget(
             name: "OperationsTests",
-            dependencies: ["Operations", "Reconciler", "Planning", "FleetModel", "NexConSimulator", "Platform", "Scaffold", "TestSupport", "Views",
-                           .product(name: "Clocks", package: "swift-clocks")]
+            dependencies: ["Operations", "Reconciler", "Planning", "FleetModel", "NexConSimulator", "Platform", "Scaffold", "TestSupport", "Views"] + products("Clocks")
         ),
         .testTarget(
             name: "SimfleetEndToEndTests",
-            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", "Views", "YAML", .product(name: "Clocks", package: "swift-clocks")]
+            dependencies: ["simfleet", "FleetModel", "Reconciler", "TestSupport", "Views", "YAML"] + products("Clocks")
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -115,11 +115,7 @@ public struct JobCallback: Codable, Sendable, Equatable {
     public var finishedAt: String
 
     public init(jobId: String, icc: String, action: SIMAction, status: String, success: Bool, finishedAt: String) {
-        self.jobId = jobId
-        self.icc = icc
-        self.action = action
-        self.status = status
-        self.success = success
-        self.finishedAt = finishedAt
+        (self.jobId, self.icc, self.action) = (jobId, icc, action)
+        (self.status, self.success, self.finishedAt) = (status, success, finishedAt)
     }
 }

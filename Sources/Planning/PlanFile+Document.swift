@@ -42,32 +42,15 @@ extension PlanFile {
         /// The rules that caught steps, in the order they first catch one; for readers.
         struct RuleCount: Codable { var rule: String; var denied, warned, frozen: Int }
         struct SavedHold: Codable { var icc, reason, run, branch, by, at: String }
+        /// Fields in the order the file spells them (declaration order is the written order).
         struct SavedStep: Codable {
-            var icc: String
-            var name: String?
-            var action: String
-            var from: String
-            var to: String
-            var wave: Int
-            var refused: Bool
-            var reason: String?
-            var note: String?
-            var manifestNote: String?
-            var callbackUrl: String?
-            var protect: Bool
-            var source: Location
-            var policy: [Verdict]
-            var declared: Declared?
+            var icc: String; var name: String?; var action, from, to: String; var wave: Int; var refused: Bool
+            var reason, note, manifestNote, callbackUrl: String?; var protect: Bool
+            var source: Location; var policy: [Verdict]; var declared: Declared?
         }
         struct SavedSIM: Codable {
-            var icc: String
-            var name: String?
-            var desired: String
-            var observed: String?
-            var live: String?
-            var outcome: String
-            var source: Location
-            var declared: Declared?
+            var icc: String; var name: String?; var desired: String; var observed, live: String?; var outcome: String
+            var source: Location; var declared: Declared?
         }
 
         var formatVersion: Int

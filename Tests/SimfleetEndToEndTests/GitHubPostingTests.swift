@@ -18,6 +18,11 @@ import Testing
                 "GITHUB_SHA": "", "GITHUB_STEP_SUMMARY": ""]
     }
 
+    /// `body` in a temporary repository made by `repository(_:)`, with its environment.
+    static func withRepository(_ body: (URL, [String: String]) async throws -> Void) async throws {
+        try await withTemporaryDirectory { dir in try await body(dir, try await repository(dir)) }
+    }
+
     static func expectStatus(_ result: RunResult, _ status: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == status, "\(result.stderr)", sourceLocation: sourceLocation)
     }
@@ -29,8 +34,7 @@ import Testing
     }
 
     @Test func ourCommentIsFoundPastTheFirstPageAndEditedInPlace() async throws {
-        try await withTemporaryDirectory { dir in
-            let environment = try await Self.repository(dir)
+        try await Self.withRepository { dir, environment in
             let stub = GitHubStub(pageSize: 100)
             for n in 0..<150 { stub.addComment(issue: 7, author: "someone", body: "comment \(n)") }
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nan old plan")
@@ -51,8 +55,7 @@ import Testing
     }
 
     @Test func anotherUsersCommentWithOurMarkerIsLeftAlone() async throws {
-        try await withTemporaryDirectory { dir in
-            let environment = try await Self.repository(dir)
+        try await Self.withRepository { dir, environment in
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "mallory", body: Self.marker + "\nforged plan: No changes")
             try await stub.serve { api in
@@ -69,8 +72,7 @@ import Testing
     }
 
     @Test func aDeletedCommentIsReplaced() async throws {
-        try await withTemporaryDirectory { dir in
-            let environment = try await Self.repository(dir)
+        try await Self.withRepository { dir, environment in
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nold")
             _ = stub.state.withLock { $0.deleted.insert($0.comments[0].id) }
@@ -82,8 +84,7 @@ import Testing
     }
 
     @Test func gitHubEnterpriseServerPathsAreUnderItsAPIPrefix() async throws {
-        try await withTemporaryDirectory { dir in
-            let environment = try await Self.repository(dir)
+        try await Self.withRepository { dir, environment in
             let stub = GitHubStub(prefix: "/api/v3")
             try await stub.serve { api in
                 #expect(api.hasSuffix("/api/v3"))
@@ -96,8 +97,7 @@ import Testing
 
     /// No stale plan survives a push that breaks the manifests: the comment shows why.
     @Test func invalidManifestsReplaceThePlanWithTheErrors() async throws {
-        try await withTemporaryDirectory { dir in
-            let environment = try await Self.repository(dir)
+        try await Self.withRepository { dir, environment in
             let stub = GitHubStub()
             stub.addComment(issue: 7, author: "github-actions[bot]", body: Self.marker + "\nyesterday's plan")
             try "sims:\n  - {icc: \"89450100250731069755\", state: active}\n".write(to: dir.appendingPathComponent("manifests/example.yaml"), atomically: true, encoding: .utf8)
@@ -140,8 +140,7 @@ import Testing
 
     /// A next page on another host is not followed: the token stays with the API.
     @Test func aNextPageElsewhereIsNotFollowed() async throws {
-        try await withTemporaryDirectory { dir in
-            let environment = try await Self.repository(dir)
+        try await Self.withRepository { dir, environment in
             let stub = GitHubStub { method, path in
                 method == "GET" ? (200, [("Link", #"<https://evil.example/steal?page=2>; rel="next""#)], "[]") : nil
             }

@@ -186,15 +186,22 @@ import Testing
         }
     }
 
+    /// The example repository in `dir/clone`, with `name` a link to a runner file outside
+    /// it (`dir/outside`) that holds `contents`; returns the repository and that file.
+    static func exampleRepository(in dir: URL, linking name: String, to outside: String, holding contents: String) throws -> (GitRepository, URL) {
+        let repo = try exampleRepository(in: dir.appendingPathComponent("clone"))
+        let file = dir.appendingPathComponent(outside)
+        try Data(contents.utf8).write(to: file)
+        try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent(name).path, withDestinationPath: file.path)
+        return (repo, file)
+    }
+
     /// A pull request commits `plan.json` as a link to a runner file, and an invalid
     /// manifest: plan stops before planning, and leaves no plan.json for an upload step to
     /// publish; the runner file is untouched.
     @Test func aStoppedPlanLeavesNoPlantedOutFile() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
-            let secret = dir.appendingPathComponent("runner-credentials")
-            try Data("runner secret\n".utf8).write(to: secret)
-            try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent("plan.json").path, withDestinationPath: secret.path)
+            let (repo, secret) = try Self.exampleRepository(in: dir, linking: "plan.json", to: "runner-credentials", holding: "runner secret\n")
             try repo.write("manifests/broken.yaml", "version: 1\nsims:\n  - icc: \"123\"\n")
             try repo.commit("A link and a broken manifest")
             let plan = try await Self.run(["plan", "--simulator", "--out", "plan.json", "manifests"], in: repo.root)
@@ -209,10 +216,8 @@ import Testing
     /// path, in validate and plan, and nothing of the outside file is shown.
     @Test func settingsLinkedOutsideTheRepositoryAreRefused() async throws {
         try await withTemporaryDirectory { dir in
-            let repo = try Self.exampleRepository(in: dir.appendingPathComponent("clone"))
-            let outside = dir.appendingPathComponent("runner.yaml")
-            try Data("statusMap:\n  active: [RUNNER_SECRET_VALUE]\nrunnerSecretKey: 1\n".utf8).write(to: outside)
-            try FileManager.default.createSymbolicLink(atPath: repo.root.appendingPathComponent("simfleet.yaml").path, withDestinationPath: outside.path)
+            let (repo, _) = try Self.exampleRepository(in: dir, linking: "simfleet.yaml", to: "runner.yaml",
+                                                       holding: "statusMap:\n  active: [RUNNER_SECRET_VALUE]\nrunnerSecretKey: 1\n")
             for arguments in [["validate", "manifests"], ["plan", "--simulator", "--format", "markdown", "manifests"]] {
                 let run = try await Self.run(arguments, in: repo.root)
                 #expect(run.status == 1, "\(arguments): \(run.stdout)\(run.stderr)")

@@ -7,12 +7,19 @@ import Views
 
 /// A run's metrics in Prometheus's text format.
 @Suite struct MetricsViewTests {
-    @Test func aPlanIsCountedByStateDriftAndAction() {
-        let desired = [Fleet.sim(1, .active), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]
-        let observed = [Fleet.icc(1): Fleet.live("ACTIVATED"), Fleet.icc(2): Fleet.live("ACTIVATED"), Fleet.icc(3): Observation.failed("timeout")]
-        let plan = Planner.plan(desired: desired, observed: observed, policy: Policy(), managed: 3)
-        var metrics = RunMetrics(command: "plan", success: true, finishedAt: 1_796_000_000, durationSeconds: 1.5)
+    /// SIMs 1, 2, 3… declared and observed as given, planned, and the plan counted.
+    static func counted(_ command: String, success: Bool, durationSeconds: Double, desired: [SIMState], observed: [Observation]) -> (Plan, RunMetrics) {
+        let sims = desired.enumerated().map { Fleet.sim($0.offset + 1, $0.element) }
+        let live = Dictionary(uniqueKeysWithValues: observed.enumerated().map { (Fleet.icc($0.offset + 1), $0.element) })
+        let plan = Planner.plan(desired: sims, observed: live, policy: Policy(), managed: sims.count)
+        var metrics = RunMetrics(command: command, success: success, finishedAt: 1_796_000_000, durationSeconds: durationSeconds)
         metrics.count(plan)
+        return (plan, metrics)
+    }
+
+    @Test func aPlanIsCountedByStateDriftAndAction() {
+        let (_, metrics) = Self.counted("plan", success: true, durationSeconds: 1.5, desired: [.active, .blocked, .active],
+                                        observed: [Fleet.live("ACTIVATED"), Fleet.live("ACTIVATED"), Observation.failed("timeout")])
         let text = MetricsView.prometheus(metrics)
         for line in [
             #"simfleet_sims{command="plan",state="active"} 2"#, #"simfleet_sims{command="plan",state="blocked"} 1"#, #"simfleet_sims{command="plan",state="terminated"} 0"#,
@@ -33,11 +40,9 @@ import Views
     /// apply.prom tells the state after the apply, from the reads that confirmed each step:
     /// a converged apply reports no drift, and a step that did not converge keeps its SIM's.
     @Test func anApplyReportsTheStateAfterItsSteps() {
-        let desired = [Fleet.sim(1, .blocked), Fleet.sim(2, .blocked), Fleet.sim(3, .active)]
-        let observed = [Fleet.icc(1): Fleet.live("ACTIVATED"), Fleet.icc(2): Fleet.live("ACTIVATED"), Fleet.icc(3): Fleet.live("ACTIVATED")]
-        let plan = Planner.plan(desired: desired, observed: observed, policy: Policy(), managed: 3)
-        var metrics = RunMetrics(command: "apply", success: false, finishedAt: 1_796_000_000, durationSeconds: 2)
-        metrics.count(plan)
+        let (plan, planned) = Self.counted("apply", success: false, durationSeconds: 2, desired: [.blocked, .blocked, .active],
+                                           observed: Array(repeating: Fleet.live("ACTIVATED"), count: 3))
+        var metrics = planned
         let results = plan.steps.map { StepResult(step: $0, outcome: $0.icc == Fleet.icc(1) ? .confirmed : .failed, detail: "") }
         metrics.count(ApplyReport(results: results, interrupted: false, target: PlanTarget(kind: .simulator, url: "http://127.0.0.1:1")))
         let text = MetricsView.prometheus(metrics)

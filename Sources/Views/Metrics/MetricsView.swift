@@ -47,11 +47,6 @@ public struct RunMetrics: Sendable, Equatable {
         public var from: String
         public var to: String
 
-        public init(from: String, to: String) {
-            self.from = from
-            self.to = to
-        }
-
         public static func < (a: Transition, b: Transition) -> Bool { (a.from, a.to) < (b.from, b.to) }
     }
 
