@@ -8,6 +8,7 @@ extension ManifestDecoder {
     /// The next event; reports YAML features the format leaves out on purpose.
     mutating func next() throws(YAMLSyntaxError) -> YAMLEvent {
         let event = try parser.next()
+        guard event.anchor != nil || event.tag != nil || event.kind == .alias else { return event }
         for problem in YAMLRules.unsupported(event, instead: "put shared values under 'defaults:' instead") {
             report(.yamlUnsupported, event, problem)
         }

@@ -57,7 +57,9 @@ extension ManifestDecoder {
     mutating func labels(_ event: YAMLEvent) throws(YAMLSyntaxError) -> [String: String]? {
         guard try opensMapping(event, key: "labels", expected: "a mapping of text to text, e.g. {depot: aarhus}") else { return nil }
         return try textKeyedMapping(keysAre: "label names", keyNoun: "label", in: "'labels'") { decoder, name, value throws(YAMLSyntaxError) in
-            try decoder.text(value, key: "labels.\(name)")
+            // Checked, not kept, when the SIMs are not: nothing to build for a good value.
+            if !decoder.keepsSIMs && value.kind == .scalar && !value.isNull { return nil }
+            return try decoder.text(value, key: "labels.\(name)")
         }
     }
 
@@ -134,6 +136,11 @@ extension ManifestDecoder {
         _ read: (inout ManifestDecoder, String, YAMLEvent) throws(YAMLSyntaxError) -> Value?
     ) throws(YAMLSyntaxError) -> [String: Value] {
         var map: [String: Value] = [:]
+        // Keys seen so far: a short list on the decoder's shared stack (a SIM has a few
+        // labels, and no allocation per SIM), a set once a mapping has many.
+        let start = seenKeys.count
+        var many: Set<String>?
+        defer { seenKeys.removeSubrange(start...) }
         while true {
             let keyEvent = try next()
             if keyEvent.kind == .mappingEnd { break }
@@ -144,7 +151,18 @@ extension ManifestDecoder {
                 continue
             }
             let valueEvent = try next()
-            if map[keyEvent.value] != nil {
+            let key = keyEvent.value
+            let repeated: Bool
+            if many != nil {
+                repeated = !many!.insert(key).inserted
+            } else if seenKeys[start...].contains(key) {
+                repeated = true
+            } else {
+                repeated = false
+                seenKeys.append(key)
+                if seenKeys.count - start > 16 { many = Set(seenKeys[start...]) }
+            }
+            if repeated {
                 report(.keyDuplicate, keyEvent, "\(keyNoun) '\(Diagnostic.excerpt(keyEvent.value))' appears twice in \(container); keep one")
                 try skip(valueEvent)
                 continue

@@ -27,8 +27,14 @@ struct ManifestDecoder {
     let parser: YAMLEventParser
     var diagnostics = Diagnostics()
     var sims: [DesiredSIM] = []
+    /// Without it, each SIM is checked as ever but only where it was declared is kept
+    /// (`declarations`): validate's million SIMs need no labels merged or SIMs built.
+    let keepsSIMs: Bool
+    var declarations: [Declared] = []
     /// Entry labels -> labels merged over the current document's defaults.
     var mergedLabelSets: [[String: String]: [String: String]] = [:]
+    /// The keys of the text-keyed mappings open now, for their duplicate checks.
+    var seenKeys: [String] = []
     /// The key whose value `forEachKey` is handing to its body.
     var keyPosition: Position?
 
@@ -39,28 +45,31 @@ struct ManifestDecoder {
         decode(path: path, parser: YAMLEventParser(bytes: bytes))
     }
 
-    static func decode(contentsOf path: String, limit: Int) -> ManifestFile {
+    static func decode(contentsOf path: String, limit: Int, keepingSIMs: Bool = true) -> ManifestFile {
         do {
-            return decode(path: path, parser: try YAMLEventParser(contentsOf: path, limit: limit))
+            return decode(path: path, parser: try YAMLEventParser(contentsOf: path, limit: limit), keepingSIMs: keepingSIMs)
         } catch {
             return ManifestFile(path: path, sims: [], diagnostics: [.error(.fileRead, at: SourceLocation(path: path), error.message)])
         }
     }
 
-    static func decode(path: String, parser: YAMLEventParser) -> ManifestFile {
-        var decoder = ManifestDecoder(path: path, parser: parser)
+    static func decode(path: String, parser: YAMLEventParser, keepingSIMs: Bool = true) -> ManifestFile {
+        var decoder = ManifestDecoder(path: path, parser: parser, keepsSIMs: keepingSIMs)
         do {
             try decoder.decodeStream()
         } catch {
             decoder.diagnostics.append(error.diagnostic(path: path))
         }
-        return ManifestFile(path: path, sims: decoder.sims, diagnostics: decoder.diagnostics.kept,
-                            omittedDiagnostics: decoder.diagnostics.omitted)
+        var file = ManifestFile(path: path, sims: decoder.sims, diagnostics: decoder.diagnostics.kept,
+                                omittedDiagnostics: decoder.diagnostics.omitted)
+        if !keepingSIMs { file.declarations = decoder.declarations }
+        return file
     }
 
-    init(path: String, parser: YAMLEventParser) {
+    init(path: String, parser: YAMLEventParser, keepsSIMs: Bool = true) {
         self.path = path
         self.parser = parser
+        self.keepsSIMs = keepsSIMs
     }
 
     // MARK: Structure
@@ -232,6 +241,10 @@ struct ManifestDecoder {
            let protectLocation = entry.protect != nil ? entry.protectLocation : defaults?.protectLocation {
             diagnostics.append(.error(.protectTerminated, at: location(protectLocation), "SIM \(text) sets protect: true and state: terminated, which no run can satisfy; remove one of the two"))
             return
+        }
+        guard keepsSIMs else {
+            let at = entry.location
+            return declarations.append(Declared(icc: ICC(unchecked: text), file: 0, line: at.line, column: at.column))
         }
         let labels = mergedLabels(entry.labels, over: defaults?.labels)
         var expect = defaults?.expect ?? [:]

@@ -39,20 +39,17 @@ public struct ManifestSource: Sendable {
 }
 
 /// Joins decoded files, in order, into one fleet and reports ICCs declared more than once.
-/// Without `keepsSIMs` it keeps only where each ICC was first declared: a million SIMs
-/// checked in 32 MB instead of 200.
+/// Files decoded without their SIMs add only their paths and problems; `DeclarationJoin`
+/// checks their declarations.
 struct FleetAssembler {
     private var sims: [DesiredSIM] = []
-    private var declared: [Declared] = []
     private var diagnostics: [Diagnostic] = []
     private var paths: [String] = []
     private var omitted = 0
     private var firstDeclared: ICCIndex
-    private let keepsSIMs: Bool
 
-    init(capacity: Int, keepsSIMs: Bool = true) {
-        self.keepsSIMs = keepsSIMs
-        if keepsSIMs { sims.reserveCapacity(capacity) } else { declared.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        sims.reserveCapacity(capacity)
         firstDeclared = ICCIndex(capacity: capacity)
     }
 
@@ -60,46 +57,23 @@ struct FleetAssembler {
         paths.append(file.path)
         diagnostics += file.diagnostics
         omitted += file.omittedDiagnostics
-        guard keepsSIMs else { return addDeclarations(file) }
         for sim in file.sims {
             if let first = firstDeclared.firstIndex(of: sim.icc, orInsert: sims.count, in: sims) {
-                duplicate(sim.icc, at: sim.location, first: sims[first].location)
+                diagnostics.append(Self.duplicate(sim.icc, at: sim.location, first: sims[first].location))
                 continue
             }
             sims.append(sim)
         }
     }
 
-    private mutating func addDeclarations(_ file: ManifestFile) {
-        let fileIndex = Int32(paths.count - 1)
-        let declarations = file.declarations ?? file.sims.map {
-            Declared(icc: $0.icc, file: 0, line: Int32(clamping: $0.location.line), column: Int32(clamping: $0.location.column))
-        }
-        for var declaration in declarations {
-            declaration.file = fileIndex
-            if let first = firstDeclared.firstIndex(of: declaration.icc, orInsert: declared.count, in: declared) {
-                duplicate(declaration.icc, at: location(declaration), first: location(declared[first]))
-                continue
-            }
-            declared.append(declaration)
-        }
-    }
-
-    private func location(_ declaration: Declared) -> SourceLocation {
-        SourceLocation(path: paths[Int(declaration.file)], line: Int(declaration.line), column: Int(declaration.column))
-    }
-
-    private mutating func duplicate(_ icc: ICC, at location: SourceLocation, first: SourceLocation) {
-        diagnostics.append(.error(
-            .iccDuplicate, at: location,
-            "ICC \(icc) is declared twice; keep one entry per SIM",
-            notes: [Diagnostic.Note(at: first, "first declared here")]
-        ))
+    static func duplicate(_ icc: ICC, at location: SourceLocation, first: SourceLocation) -> Diagnostic {
+        .error(.iccDuplicate, at: location, "ICC \(icc) is declared twice; keep one entry per SIM",
+               notes: [Diagnostic.Note(at: first, "first declared here")])
     }
 
     func finish() -> ManifestSet {
         var set = ManifestSet(sims: sims, diagnostics: diagnostics, files: paths, omittedDiagnostics: omitted)
-        set.simCount = keepsSIMs ? sims.count : declared.count
+        set.simCount = sims.count
         return set
     }
 }
@@ -138,23 +112,25 @@ public enum ManifestLoader {
         }
         let files = (roots.flatMap(\.files) + unsearched).filter { seenFiles.insert($0).inserted }
         var decoded = await Parallel.map(files.count) { index in
-            var file = ManifestDecoder.decode(contentsOf: files[index], limit: maximumFileSize)
-            if !keepingSIMs {
-                file.declarations = file.sims.map { Declared(icc: $0.icc, file: 0, line: Int32(clamping: $0.location.line), column: Int32(clamping: $0.location.column)) }
-                file.sims = []
-            }
-            return file
+            ManifestDecoder.decode(contentsOf: files[index], limit: maximumFileSize, keepingSIMs: keepingSIMs)
         }
         // A root with neither SIMs nor errors is most likely a wrong path or an accidental mass deletion.
         let silentFiles = Set(decoded.filter { $0.sims.isEmpty && ($0.declarations ?? []).isEmpty && !$0.diagnostics.hasErrors }.map(\.path))
-        var fleet = FleetAssembler(capacity: decoded.reduce(0) { $0 + $1.sims.count + ($1.declarations?.count ?? 0) }, keepsSIMs: keepingSIMs)
+        var fleet = FleetAssembler(capacity: decoded.reduce(0) { $0 + $1.sims.count })
+        var declarations: [[Declared]] = []
         for index in decoded.indices {
             // Hand each file over and drop it, so the fleet is never held twice.
             fleet.add(decoded[index])
+            if !keepingSIMs { declarations.append(decoded[index].declarations ?? []) }
             decoded[index].sims = []
             decoded[index].declarations = nil
         }
         var set = fleet.finish()
+        if !keepingSIMs {
+            let join = await DeclarationJoin.check(declarations, paths: set.files)
+            set.simCount = join.count
+            set.diagnostics += join.duplicates
+        }
         set.diagnostics += diagnostics
         for root in roots where requireSIMs {
             if root.files.allSatisfy(silentFiles.contains) {

@@ -95,10 +95,12 @@ public final class YAMLEventParser {
     private var end: (Int, Int)?
     /// Mappings and sequences open now. libyaml's scanner slows quadratically with depth,
     /// so reading stops at `maximumDepth` instead of crawling through a hostile file.
-    private var depth = 0
+    /// Unchecked: one parser is used by one thread, and a check on every event costs a
+    /// few percent of validate.
+    @exclusivity(unchecked) private var depth = 0
     public static let maximumDepth = 64
     /// Whether events carry where they end: only editing needs it.
-    public var keepsExtents = false
+    @exclusivity(unchecked) public var keepsExtents = false
 
     /// Parses `input`, which the parser owns and frees.
     public init(owning input: UnsafeMutableBufferPointer<UInt8>, count: Int) {
@@ -120,8 +122,8 @@ public final class YAMLEventParser {
     /// Reads a whole regular file of at most `limit` bytes through the one reader
     /// (`RegularFile`: never blocks on a FIFO, never reads a device).
     public convenience init(contentsOf path: String, limit: Int) throws(FileReadError) {
-        switch RegularFile.read(path, limit: limit) {
-        case .success(let bytes): self.init(bytes: bytes)
+        switch RegularFile.readOwned(path, limit: limit) {
+        case .success(let read): self.init(owning: read.buffer, count: read.count)
         case .failure(.missing): throw FileReadError(errno: ENOENT)
         case .failure(.cannotOpen(let reason)), .failure(.cannotRead(let reason)):
             throw FileReadError(message: "cannot read this file (\(reason)); check that it exists and is readable")

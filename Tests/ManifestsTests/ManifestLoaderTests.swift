@@ -46,6 +46,36 @@ import Testing
         }
     }
 
+    /// The same for random fleets: entries drawn from a small pool of ICCs across files (so
+    /// most are declared two or three times, in every shard of the duplicate check), with
+    /// labels good and bad, defaults, missing and unknown states, and protected terminations.
+    @Test func checkingWithoutTheSIMsSaysWhatLoadingSaysForRandomFleets() async throws {
+        var generator = SeededGenerator(seed: 0x5eed_cafe)
+        func pick<T>(_ options: [T]) -> T { options[Int(generator.next() % UInt64(options.count))] }
+        /// The first option three times in four: most entries are good, so most ICCs count.
+        func mostly<T>(_ options: [T]) -> T { generator.next() % 4 == 0 ? pick(options) : options[0] }
+        let labels = ["", ", labels: {depot: aarhus}", ", labels: {depot: a, depot: b}", ", labels: {depot: [x], depot: y}",
+                      ", labels: {depot: ~}", ", labels: {[k]: v}", ", labels: 3", ", labels: {a: 1, b: '2', c: x}"]
+        let states = [", state: active", ", state: blocked", ", state: terminated", ", state: nowhere", ""]
+        for round in 0..<12 {
+            try await withTemporaryDirectory { dir in
+                for file in 0..<4 {
+                    var text = pick(["", "defaults: {state: active}\n", "defaults: {labels: {fleet: f}, protect: true}\n"]) + "sims:\n"
+                    for _ in 0..<40 {
+                        let icc = mostly([TestICC.number(Int(generator.next() % 90)).digits, "123", "89450100250731069813"])
+                        text += "  - {icc: \"\(icc)\"\(mostly(states))\(mostly(labels))\(mostly(["", ", protect: true", ", protect: maybe"]))}\n"
+                    }
+                    try write(text, to: dir.appendingPathComponent("\(file).yaml"))
+                }
+                let kept = await ManifestLoader.load(paths: [dir.path])
+                let checked = await ManifestLoader.load(paths: [dir.path], keepingSIMs: false)
+                #expect(checked.simCount == kept.simCount && kept.simCount == kept.sims.count, "round \(round)")
+                #expect(checked.diagnostics == kept.diagnostics, "round \(round)")
+                #expect(kept.diagnostics.filter { $0.code == .iccDuplicate }.count > 10, "round \(round): too few duplicates to prove anything")
+            }
+        }
+    }
+
     /// Random path strings, as a person or a script might type them, near a small tree:
     /// the loader never traps, and a path it cannot use is a located error.
     @Test func anyPathStringIsLoadedOrRefusedWithoutTrapping() async throws {
