@@ -91,11 +91,18 @@ let package = Package(
         // Everything a person or a program reads: plan, apply, validate and show in text,
         // markdown, JSON and GitHub annotations, with one escaping helper per format.
         .target(name: "Views", dependencies: ["FleetModel", "Manifests", "Planning", "Platform", "Reconciler"]),
-        // GitHub's REST API for the pull request's one plan comment and the drift issue:
-        // what to post decided purely (Posting), sent with AsyncHTTPClient.
+        // Posting on a forge, whichever it is: what to post decided purely (Posting), the
+        // calls a forge's client answers (ForgeClient), and the sequence over them.
+        .target(name: "Forge", dependencies: ["FleetModel", "Platform"]),
+        // GitHub's REST API for the pull request's one plan comment and the drift issue.
         .target(
             name: "GitHub",
-            dependencies: ["FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
+            dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
+        ),
+        // GitLab's REST API v4 for the merge request's one plan note and the drift issue.
+        .target(
+            name: "GitLab",
+            dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
         ),
         // What `simfleet init` writes: example manifests, settings, and the CI workflows of
         // the loop, one file per workflow (Workflows+*.swift), compiled into the binary.
@@ -112,7 +119,7 @@ let package = Package(
         // --metrics-push's one PUT; SwiftCSV for import --csv's quoted fields and line breaks.
         .executableTarget(
             name: "simfleet",
-            dependencies: ["FleetModel", "GitHistory", "GitHub", "HTTPStack", "Manifests", "NexConSimulator", "NexConClient", "Operations", "Planning", "Platform", "Reconciler", "Scaffold", "Views"] + products("ArgumentParser", "SystemPackage", "Hummingbird", "AsyncHTTPClient", "SwiftCSV"),
+            dependencies: ["FleetModel", "Forge", "GitHistory", "GitHub", "GitLab", "HTTPStack", "Manifests", "NexConSimulator", "NexConClient", "Operations", "Planning", "Platform", "Reconciler", "Scaffold", "Views"] + products("ArgumentParser", "SystemPackage", "Hummingbird", "AsyncHTTPClient", "SwiftCSV"),
             plugins: ["BuildInfoPlugin"]
         ),
         // `simfleet --version` names the commit: a build tool plugin asks git at build time.
@@ -130,7 +137,7 @@ let package = Package(
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzChecks"], exclude: []),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
         .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "Planning", "FleetModel", "TestSupport"]),
-        .testTarget(name: "GitHubTests", dependencies: ["GitHub"]),
+        .testTarget(name: "ForgeTests", dependencies: ["Forge", "GitHub", "GitLab", "TestSupport"] + products("Clocks", "NIOHTTP1")),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "FleetModel", "Planning", "TestSupport", "Views"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "FleetModel", "NexConAPI", "TestSupport", "Views"]),

@@ -219,3 +219,26 @@ extension JSONWriter {
         return lines
     }
 }
+
+extension JSONWriter {
+    /// Any JSON value, as read; an object's keys sorted.
+    public mutating func value(_ json: JSONValue) {
+        switch json {
+        case .string(let text): value(text)
+        case .number(let text): value(numberText: text)
+        case .bool(let flag): value(flag)
+        case .null: valueNull()
+        case .array(let items):
+            arrayStart()
+            for item in items { value(item) }
+            arrayEnd()
+        case .object(let fields):
+            object { w in
+                for (key, item) in fields.sorted(by: { $0.key < $1.key }) {
+                    w.key(key)
+                    w.value(item)
+                }
+            }
+        }
+    }
+}

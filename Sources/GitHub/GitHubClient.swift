@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FleetModel
+import Forge
 import HTTPStack
 import Foundation
 import NIOCore
@@ -8,10 +9,8 @@ import NIOHTTP1
 /// GitHub's REST API for the pull request's comment and the drift issue: a handful of
 /// calls, each failure one clear line with the token redacted, no redirects followed, and
 /// pagination followed only within the API's own origin.
-public final class GitHubClient: Sendable {
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public var description: String
-    }
+public final class GitHubClient: ForgeClient {
+    public typealias Failure = ForgeFailure
 
     public let target: GitHubTarget
     private let http: HTTPClient
@@ -39,29 +38,43 @@ public final class GitHubClient: Sendable {
 
     // MARK: Comments and issues
 
-    public func comments(onIssue number: Int) async throws(Failure) -> [Posting.Item] {
+    public var forge: String { "GitHub" }
+
+    public func changeName(_ number: Int) -> String { "pull request #\(number)" }
+
+    /// Configured, not asked: the Actions token answers `GET /user` with 403.
+    public func identity() async throws(Failure) -> String { target.identity }
+
+    public func comments(onChange number: Int) async throws(Failure) -> [Posting.Item] {
         try await list("\(repositoryPath)/issues/\(number)/comments?per_page=100").compactMap(Self.item)
     }
 
     public func openIssues(label: String) async throws(Failure) -> [Posting.Item] {
-        try await list("\(repositoryPath)/issues?state=open&labels=\(Self.queryEscape(label))&per_page=100").compactMap(Self.item)
+        try await list("\(repositoryPath)/issues?state=open&labels=\(ForgeURL.queryEscape(label))&per_page=100").compactMap(Self.item)
     }
 
-    public func createComment(onIssue number: Int, body: String) async throws(Failure) {
+    public func createComment(onChange number: Int, body: String) async throws(Failure) {
         _ = try await send(.POST, "\(repositoryPath)/issues/\(number)/comments", ["body": .string(body)])
     }
 
-    /// False when the comment is gone (deleted since it was listed).
-    public func updateComment(id: Int, body: String) async throws(Failure) -> Bool {
+    public func updateComment(id: Int, onChange number: Int, body: String) async throws(Failure) -> Bool {
         try await send(.PATCH, "\(repositoryPath)/issues/comments/\(id)", ["body": .string(body)], missingIsFine: true) != nil
     }
 
-    public func createIssue(title: String, body: String, labels: [String]) async throws(Failure) {
-        _ = try await send(.POST, "\(repositoryPath)/issues", ["title": .string(title), "body": .string(body), "labels": .array(labels.map(JSONValue.string))])
+    public func createIssue(title: String, body: String, label: String) async throws(Failure) {
+        _ = try await send(.POST, "\(repositoryPath)/issues", ["title": .string(title), "body": .string(body), "labels": .array([.string(label)])])
     }
 
-    public func updateIssue(number: Int, fields: [String: JSONValue]) async throws(Failure) {
-        _ = try await send(.PATCH, "\(repositoryPath)/issues/\(number)", fields)
+    public func updateIssue(number: Int, title: String, body: String) async throws(Failure) {
+        _ = try await send(.PATCH, "\(repositoryPath)/issues/\(number)", ["title": .string(title), "body": .string(body)])
+    }
+
+    public func commentOnIssue(number: Int, body: String) async throws(Failure) {
+        try await createComment(onChange: number, body: body)
+    }
+
+    public func closeIssue(number: Int) async throws(Failure) {
+        _ = try await send(.PATCH, "\(repositoryPath)/issues/\(number)", ["state": .string("closed")])
     }
 
     static func item(_ json: JSONValue) -> Posting.Item? {
@@ -84,9 +97,9 @@ public final class GitHubClient: Sendable {
         var items: [JSONValue] = []
         for _ in 0..<Self.pageLimit {
             let (json, headers) = try await exchange(.GET, url: url, body: nil, missingIsFine: false)
-            guard case .array(let page)? = json else { throw Failure(description: "GitHub answered GET \(Self.shown(url)) with something other than a list") }
+            guard case .array(let page)? = json else { throw Failure("GitHub answered GET \(ForgeURL.shown(url)) with something other than a list") }
             items += page
-            guard let next = Self.nextPage(headers["link"].first), next.hasPrefix(Self.origin(of: target.apiURL) + "/") else { return items }
+            guard let next = ForgeURL.nextPage(headers["link"].first), next.hasPrefix(ForgeURL.origin(of: target.apiURL) + "/") else { return items }
             url = next
         }
         return items
@@ -94,12 +107,7 @@ public final class GitHubClient: Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, _ fields: [String: JSONValue], missingIsFine: Bool = false) async throws(Failure) -> JSONValue? {
         var writer = JSONWriter()
-        writer.object { w in
-            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-                w.key(key)
-                w.value(value)
-            }
-        }
+        writer.value(.object(fields))
         return try await exchange(method, url: target.apiURL + path, body: writer.bytes, missingIsFine: missingIsFine).json
     }
 
@@ -114,20 +122,20 @@ public final class GitHubClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let what = "\(method.rawValue) \(Self.shown(url))"
+        let what = "\(method.rawValue) \(ForgeURL.shown(url))"
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
             response = try await http.execute(request, timeout: .seconds(30))
             bytes = try await response.body.collect(upTo: Self.bodyLimit)
         } catch {
-            throw Failure(description: "cannot reach GitHub for \(what): \(text.clean(String(describing: error)))")
+            throw Failure("cannot reach GitHub for \(what): \(text.clean(String(describing: error)))")
         }
         let json = JSONValue(parsing: Array(buffer: bytes))
         let code = Int(response.status.code)
         if (200..<300).contains(code) { return (json, response.headers) }
         if code == 404 && missingIsFine { return (nil, response.headers) }
-        throw Failure(description: Self.explain(code: code, headers: response.headers, json: json, what: what, clean: text.clean))
+        throw Failure(Self.explain(code: code, headers: response.headers, json: json, what: what, clean: text.clean))
     }
 
     /// One line a person can act on, for each way GitHub says no.
@@ -146,60 +154,6 @@ public final class GitHubClient: Sendable {
         case 404: "GitHub found nothing at \(what)\(message); check GITHUB_REPOSITORY, the pull request number and GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3)"
         case 422: "GitHub rejected \(what)\(message); the body or label may be invalid"
         default: "GitHub answered \(code) to \(what)\(message)"
-        }
-    }
-
-    /// The `rel="next"` URL of a Link header, if any.
-    static func nextPage(_ link: String?) -> String? {
-        guard let link else { return nil }
-        for part in link.split(separator: ",") {
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.count >= 2, pieces.dropFirst().contains(where: { $0 == #"rel="next""# }) else { continue }
-            let target = pieces[0]
-            guard target.hasPrefix("<"), target.hasSuffix(">") else { return nil }
-            return String(target.dropFirst().dropLast())
-        }
-        return nil
-    }
-
-    /// `https://host[:port]`, the part a next page must share with the API URL.
-    static func origin(of url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let afterScheme = url[schemeEnd.upperBound...]
-        return String(url[..<schemeEnd.upperBound]) + afterScheme.prefix { $0 != "/" }
-    }
-
-    /// A URL as printed: its path and query, never a token (there is none in URLs here).
-    static func shown(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        return String(rest.drop { $0 != "/" })
-    }
-
-    static func queryEscape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-    }
-}
-
-extension JSONWriter {
-    /// Any JSON value, as read.
-    mutating func value(_ json: JSONValue) {
-        switch json {
-        case .string(let text): value(text)
-        case .number(let text): value(numberText: text)
-        case .bool(let flag): value(flag)
-        case .null: valueNull()
-        case .array(let items):
-            arrayStart()
-            for item in items { value(item) }
-            arrayEnd()
-        case .object(let fields):
-            object { w in
-                for (key, item) in fields.sorted(by: { $0.key < $1.key }) {
-                    w.key(key)
-                    w.value(item)
-                }
-            }
         }
     }
 }

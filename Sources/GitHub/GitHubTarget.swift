@@ -1,4 +1,5 @@
 import FleetModel
+import Forge
 import Platform
 
 /// Where simfleet posts on GitHub, from the conventional Actions environment: the API
@@ -42,7 +43,7 @@ public struct GitHubTarget: Sendable {
         }
         var api = environment["GITHUB_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAPIURL
         while api.hasSuffix("/") { api.removeLast() }
-        if let problem = urlProblem(api) { return fail("GITHUB_API_URL '\(Diagnostic.excerpt(api))' \(problem)") }
+        if let problem = ForgeURL.problem(api) { return fail("GITHUB_API_URL '\(Diagnostic.excerpt(api))' \(problem)") }
         guard let slug = environment["GITHUB_REPOSITORY"], let (owner, repository) = splitSlug(slug) else {
             return fail("GITHUB_REPOSITORY must be owner/repository (letters, digits, '-', '_', '.'), as Actions sets it; found '\(Diagnostic.excerpt(environment["GITHUB_REPOSITORY"] ?? ""))'")
         }
@@ -61,31 +62,14 @@ public struct GitHubTarget: Sendable {
         if needsPullRequest && pullRequest == nil {
             return fail("no pull request: this run's event (GITHUB_EVENT_PATH) is not a pull request; pass --pull-request N")
         }
-        let commit = event?.headSHA ?? environment["GITHUB_SHA"].flatMap { isSHA($0) ? $0 : nil }
+        let commit = event?.headSHA ?? environment["GITHUB_SHA"].flatMap { CommitID.isValid($0) ? $0 : nil }
         var target = GitHubTarget(apiURL: api, owner: owner, repository: repository, token: token, identity: identity,
                                   pullRequest: pullRequest, commit: commit)
-        if let server = environment["GITHUB_SERVER_URL"], urlProblem(server) == nil, !server.hasSuffix("/"),
+        if let server = environment["GITHUB_SERVER_URL"], ForgeURL.problem(server) == nil, !server.hasSuffix("/"),
            let run = environment["GITHUB_RUN_ID"], !run.isEmpty, run.utf8.count <= 20, run.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
             target.runURL = "\(server)/\(owner)/\(repository)/actions/runs/\(run)"
         }
         return .success(target)
-    }
-
-    /// Why `url` cannot be GitHub's API, or nil: https, or plain http to this machine only.
-    static func urlProblem(_ url: String) -> String? {
-        guard url.utf8.count <= 2048, !url.unicodeScalars.contains(where: ControlCharacters.contains) else { return "is too long or holds control characters" }
-        let scheme: String, rest: Substring
-        if url.hasPrefix("https://") { (scheme, rest) = ("https", url.dropFirst(8)) } else if url.hasPrefix("http://") { (scheme, rest) = ("http", url.dropFirst(7)) } else {
-            return "must start with https://"
-        }
-        let authority = rest.prefix { $0 != "/" }
-        guard !authority.isEmpty, !authority.contains("@"), !url.contains("?"), !url.contains("#") else {
-            return "must be a plain https://host[/path] URL, with no user, query or fragment"
-        }
-        var host = String(authority)
-        if host.hasPrefix("[") { host = String(host.prefix { $0 != "]" }) + "]" } else if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
-        if scheme == "http" && !Loopback.contains(host: host) { return "uses plain http; use https (plain http is allowed only to this machine)" }
-        return nil
     }
 
     static func splitSlug(_ slug: String) -> (String, String)? {
@@ -106,10 +90,6 @@ public struct GitHubTarget: Sendable {
         }
     }
 
-    static func isSHA(_ text: String) -> Bool {
-        text.utf8.count == 40 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-
     /// What simfleet reads of the Actions event payload.
     struct Event {
         var pullRequest: Int?
@@ -126,18 +106,9 @@ public struct GitHubTarget: Sendable {
                 guard case .object(let pull)? = event["pull_request"] else { return .success(Event()) }
                 var result = Event()
                 if case .number(let text)? = pull["number"], let number = Int(text), number > 0, number < 1_000_000_000 { result.pullRequest = number }
-                if case .object(let head)? = pull["head"], case .string(let sha)? = head["sha"], isSHA(sha) { result.headSHA = sha }
+                if case .object(let head)? = pull["head"], case .string(let sha)? = head["sha"], CommitID.isValid(sha) { result.headSHA = sha }
                 return .success(result)
             }
         }
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -51,7 +51,7 @@ extension SimfleetCommand {
 
         @OptionGroup var comment: CommentOptions
         @OptionGroup var stepSummary: StepSummaryOptions
-        @OptionGroup var gitHub: GitHubOptions
+        @OptionGroup var forge: ForgeOptions
         @OptionGroup var metrics: MetricsOptions
 
         func validate() throws {
@@ -111,10 +111,10 @@ extension SimfleetCommand {
             stepSummary.append { _ in report.markdown(commentKey: comment.commentKey) }
             // Posted after the run, so a slow GitHub never delays an action; a failure to post
             // is a warning, and the exit status stays the apply's.
-            if gitHub.prComment, let target = gitHub.target(needsPullRequest: true) {
+            if forge.prComment, let target = forge.target(needsPullRequest: true) {
                 let marker = MarkdownText.commentMarker("apply", key: comment.commentKey)
-                await GitHubOptions.postComment(PostedMarkdown.headed(report.markdown(commentKey: comment.commentKey), commit: target.commit),
-                                                marker: marker, to: target, what: "the apply report")
+                await target.postComment(PostedMarkdown.headed(report.markdown(commentKey: comment.commentKey), commit: target.commit),
+                                         marker: marker, what: "the apply report")
             }
             let text = switch format {
             case .text: report.text()

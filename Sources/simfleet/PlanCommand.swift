@@ -40,7 +40,7 @@ extension SimfleetCommand {
 
         @OptionGroup var comment: CommentOptions
         @OptionGroup var stepSummary: StepSummaryOptions
-        @OptionGroup var gitHub: GitHubOptions
+        @OptionGroup var forge: ForgeOptions
         @OptionGroup var metrics: MetricsOptions
 
         @Flag(help: "Open, update or close the one drift issue (labelled --drift-label, found by its marker): open while the fleet differs, closed with a comment when it matches.")
@@ -56,10 +56,10 @@ extension SimfleetCommand {
         var groupBy: String?
 
         func run() async throws {
-            let posting = gitHub.prComment || driftIssue
+            let posting = forge.prComment || driftIssue
             // Checked before anything else: a bad GitHub setting is a warning up front, and
             // the plan goes on.
-            let target = posting ? gitHub.target(needsPullRequest: gitHub.prComment) : nil
+            let target = posting ? forge.target(needsPullRequest: forge.prComment) : nil
             if posting { Output.captureErrors() }
             let marker = MarkdownText.commentMarker("plan", key: comment.commentKey)
             let recorder = metrics.recorder("plan")
@@ -70,21 +70,21 @@ extension SimfleetCommand {
                 await recorder.finish(success: false)
                 if let target {
                     let body = PostedMarkdown.stopped(marker: marker, title: "simfleet plan", commit: target.commit, errors: Output.capturedErrors)
-                    if gitHub.prComment { await GitHubOptions.postComment(body, marker: marker, to: target, what: "why there is no plan") }
-                    if driftIssue { await GitHubOptions.updateDriftIssue(.failed(body: body), marker: marker, label: driftLabel, to: target) }
+                    if forge.prComment { await target.postComment(body, marker: marker, what: "why there is no plan") }
+                    if driftIssue { await target.updateDriftIssue(.failed(body: body), marker: marker, label: driftLabel) }
                 }
                 throw error
             }
             if let target {
-                let markdown = PlanView.markdown(plan.plan, context: plan.context, elsewhere: "this run's step summary and the JSON plan (`--out`)")
-                if gitHub.prComment { await GitHubOptions.postComment(PostedMarkdown.headed(markdown, commit: target.commit), marker: marker, to: target) }
+                let markdown = PlanView.markdown(plan.plan, context: plan.context, limit: target.markdownLimit,
+                                                 elsewhere: "this run's step summary and the JSON plan (`--out`)")
+                if forge.prComment { await target.postComment(PostedMarkdown.headed(markdown, commit: target.commit), marker: marker) }
                 if driftIssue {
                     let converged = !plan.plan.hasChanges && plan.plan.errors.isEmpty
                     let body = PostedMarkdown.driftIssue(plan.plan, context: plan.context, picture: plan.picture, commit: target.commit,
-                                                         runURL: target.runURL)
+                                                         runURL: target.runURL, limit: target.markdownLimit, repair: target.repairAdvice)
                     let count = plan.plan.sims.count { $0.outcome != .unchanged }
-                    await GitHubOptions.updateDriftIssue(converged ? .matches : .differs(count: count, body: body),
-                                                         marker: marker, label: driftLabel, to: target)
+                    await target.updateDriftIssue(converged ? .matches : .differs(count: count, body: body), marker: marker, label: driftLabel)
                 }
             }
             recorder.count(plan.plan)
@@ -103,7 +103,7 @@ extension SimfleetCommand {
             request.parallelism = api.parallelism
             request.out = out
             request.commentKey = comment.commentKey
-            let posting = gitHub.prComment || driftIssue || stepSummary.isRequested
+            let posting = forge.prComment || driftIssue || stepSummary.isRequested
             request.explain = explain ?? (format == .markdown || format == .json || out != nil || posting)
             request.showExplanations = explain == true
             let made: PlanOperation.Result

@@ -1,4 +1,5 @@
-@testable import GitHub
+@testable import Forge
+import GitHub
 import Testing
 
 /// What to post, decided without I/O.
@@ -47,11 +48,11 @@ import Testing
     }
 
     @Test func aNextPageIsReadFromTheLinkHeader() {
-        #expect(GitHubClient.nextPage(#"<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last""#)
+        #expect(ForgeURL.nextPage(#"<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last""#)
             == "https://api.github.com/x?page=2")
-        #expect(GitHubClient.nextPage(#"<https://api.github.com/x?page=1>; rel="prev""#) == nil)
-        #expect(GitHubClient.nextPage(nil) == nil)
-        #expect(GitHubClient.origin(of: "https://ghe.example:8443/api/v3") == "https://ghe.example:8443")
+        #expect(ForgeURL.nextPage(#"<https://api.github.com/x?page=1>; rel="prev""#) == nil)
+        #expect(ForgeURL.nextPage(nil) == nil)
+        #expect(ForgeURL.origin(of: "https://ghe.example:8443/api/v3") == "https://ghe.example:8443")
     }
 
     @Test(arguments: [
@@ -65,7 +66,7 @@ import Testing
         ("https://github.example/\u{1B}[2J", "control characters"),
     ] as [(String, String?)])
     func theAPIURLIsHttpsOrLoopback(url: String, problem: String?) {
-        let found = GitHubTarget.urlProblem(url)
+        let found = ForgeURL.problem(url)
         if let problem { #expect(found?.contains(problem) == true, "\(found ?? "nil")") } else { #expect(found == nil) }
     }
 

@@ -15,7 +15,7 @@ import Testing
         let event = dir.appendingPathComponent("event.json")
         try #"{"action":"synchronize","pull_request":{"number":7,"head":{"sha":"\#(sha)"}}}"#.write(to: event, atomically: true, encoding: .utf8)
         return ["GITHUB_TOKEN": "ghs_testtoken", "GITHUB_REPOSITORY": "acme/fleet", "GITHUB_EVENT_PATH": event.path,
-                "GITHUB_SHA": "", "GITHUB_STEP_SUMMARY": ""]
+                "GITHUB_SHA": "", "GITHUB_STEP_SUMMARY": "", "GITLAB_CI": ""]
     }
 
     /// `body` in a temporary repository made by `repository(_:)`, with its environment.

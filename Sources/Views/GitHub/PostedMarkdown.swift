@@ -25,19 +25,25 @@ public enum PostedMarkdown {
     }
 
     /// The drift issue's body: the picture, the commit and the plan's markdown together within
-    /// the plan's 65,000 characters (GitHub refuses a body over 65,536).
+    /// `limit` bytes (GitHub refuses a body over 65,536 characters, GitLab over 1,000,000).
     /// It says how to repair (the apply workflow with `scope: full`), links the run, states
     /// each SIM as "live X, declared Y" with holds and errors first.
-    public static func driftIssue(_ plan: Plan, context: RenderContext, picture: String?, commit: String?, runURL: String? = nil) -> String {
+    public static func driftIssue(_ plan: Plan, context: RenderContext, picture: String?, commit: String?, runURL: String? = nil,
+                                  limit: Int = PlanView.markdownLimit, repair: String = gitHubRepair) -> String {
         var drift = context
         drift.driftWording = true
-        let repair = "**Repair:** run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`: it plans every SIM against main and applies after a reviewer approves."
+        let repair = "**Repair:** " + repair
             + (plan.holds.isEmpty ? "" : " Held SIMs stay blocked until main declares them so (merge their break-glass pull requests).")
             + (runURL.map { " This check: [the run](\($0))." } ?? "") + "\n\n"
-        let room = PlanView.markdownLimit - (picture?.utf8.count ?? 0) - repair.utf8.count - 128
+        let room = limit - (picture?.utf8.count ?? 0) - repair.utf8.count - 128
         let table = PlanView.markdown(plan, context: drift, limit: room, elsewhere: "this run's step summary and the JSON plan (`--out`)")
         return headed(pictured(table, repair + (picture ?? "")), commit: commit)
     }
+
+    /// How to repair drift with the GitHub workflows `init` writes.
+    public static let gitHubRepair = "run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`: it plans every SIM against main and applies after a reviewer approves."
+    /// The same on GitLab, where the pipeline is the project's own.
+    public static let gitLabRepair = "apply the manifests of the default branch with a full plan (`simfleet apply` over every manifest, in a manual job behind the protected environment): it plans every SIM against main and applies after a reviewer approves."
 
     /// `markdown` with `picture` under its heading (`### ...`), or under the marker.
     public static func pictured(_ markdown: String, _ picture: String?) -> String {
