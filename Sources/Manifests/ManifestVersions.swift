@@ -64,7 +64,7 @@ public struct ManifestVersions: Sendable {
     /// versions gains nothing from a version it has, or from one equal to the work tree's.
     /// 2,000 versions of 1,000-SIM files come to about 6,000 entries, not 2,000,000 SIMs.
     public mutating func distinctSIMs(of versions: [(path: String, bytes: [UInt8])]) -> [DesiredSIM] {
-        var seen = current
+        var seen: Set<EntryKey> = []
         var sims: [DesiredSIM] = []
         for version in decode(versions, skipping: current) {
             switch version {
@@ -78,26 +78,34 @@ public struct ManifestVersions: Sendable {
     private enum Decoded {
         /// Decoded whole: its SIMs.
         case whole([DesiredSIM])
-        /// Its entries, each in `decoded`.
+        /// Its entries but those skipped, each in `decoded`.
         case entries([EntryKey])
     }
 
+    /// Each version decoded, its entries in `skipping` left out.
     private mutating func decode(_ versions: [(path: String, bytes: [UInt8])], skipping: Set<EntryKey> = []) -> [Decoded] {
-        let split = Parallel.map(versions.count) { Self.keys(of: versions[$0].bytes) }
+        // On every core: each version split, and its entries the work tree holds dropped, so
+        // only the few the versions changed reach the tables below.
+        let known = decoded
+        let split = Parallel.map(versions.count) { index -> (split: ManifestEntries, kept: [(entry: Int, key: EntryKey)], unknown: Bool)? in
+            guard let (split, keys) = Self.keys(of: versions[index].bytes) else { return nil }
+            let kept = keys.enumerated().filter { !skipping.contains($0.element) }.map { (entry: $0.offset, key: $0.element) }
+            return (split, kept, kept.contains { known[$0.key] == nil })
+        }
         let splits = split.map { $0?.split }
-        let keys = split.map { $0?.keys ?? [] }
+        let kept = split.map { $0?.kept ?? [] }
         // New entries, each parsed once however many versions hold it, in the first version that does.
-        var parseIn: [Int: [Int]] = [:]
+        var parseIn: [Int: [(entry: Int, key: EntryKey)]] = [:]
         var pending: Set<EntryKey> = []
-        for (index, versionKeys) in keys.enumerated() {
-            for (entry, key) in versionKeys.enumerated() where decoded[key] == nil && !skipping.contains(key) && pending.insert(key).inserted {
-                parseIn[index, default: []].append(entry)
+        for (index, version) in split.enumerated() where version?.unknown == true {
+            for (entry, key) in version!.kept where known[key] == nil && pending.insert(key).inserted {
+                parseIn[index, default: []].append((entry, key))
             }
         }
         let jobs = parseIn.keys.sorted()
         let parsed = Parallel.map(jobs.count) { job -> [[DesiredSIM]]? in
             let index = jobs[job], split = splits[index]!
-            return Self.parse(parseIn[index]!, of: versions[index], split: split)
+            return Self.parse(parseIn[index]!.map(\.entry), of: versions[index], split: split)
         }
         var whole = Set(splits.indices.filter { splits[$0] == nil })
         for (job, index) in jobs.enumerated() {
@@ -106,17 +114,17 @@ public struct ManifestVersions: Sendable {
                 continue
             }
             entriesParsed += entries.count
-            for (entry, sims) in zip(parseIn[index]!, entries) { decoded[keys[index][entry]] = sims }
+            for (new, sims) in zip(parseIn[index]!, entries) { decoded[new.key] = sims }
         }
         // An entry left unparsed because the version it was to be parsed in fell back makes
         // every version holding it fall back too.
-        for index in keys.indices where !whole.contains(index) && keys[index].contains(where: { decoded[$0] == nil && !skipping.contains($0) }) {
+        for index in kept.indices where !whole.contains(index) && kept[index].contains(where: { decoded[$0.key] == nil }) {
             whole.insert(index)
         }
         let fallback = whole.sorted()
         let full = Parallel.map(fallback.count) { ManifestDecoder.decode(path: versions[fallback[$0]].path, bytes: versions[fallback[$0]].bytes).sims }
         versionsParsedWhole += fallback.count
-        var results = keys.map { Decoded.entries($0) }
+        var results = kept.map { Decoded.entries($0.map(\.key)) }
         for (position, index) in fallback.enumerated() { results[index] = .whole(full[position]) }
         return results
     }
@@ -207,51 +215,72 @@ struct ManifestEntries {
         entryLines[index]..<(index + 1 < entryLines.count ? entryLines[index + 1] : entryLines[index] + lastEntryLineCount)
     }
 
+    private init() {}
+
     init?(_ bytes: [UInt8]) {
-        // Bytes that could tie one entry to another, or the text to something else.
-        // (`+` before a line break: a block scalar that keeps its trailing blank lines.)
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "&") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "!")
-            || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "%")
-            || (byte == UInt8(ascii: "+") && offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "\n")) {
-            return nil
-        }
-        // Lines as byte ranges, each with its line break.
+        guard let found = bytes.withUnsafeBufferPointer({ Self.split($0) }) else { return nil }
+        self = found
+        var hasher = Hasher()
+        bytes[..<blockStart].withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(0xFF as UInt8)
+        bytes[blockEnd...].withUnsafeBytes { hasher.combine(bytes: $0) }
+        context = hasher.finalize()
+    }
+
+    /// The split without the context hash, over the bytes in one pass and then by line:
+    /// 600 versions of 100 KB are split on every plan over a long history.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> ManifestEntries? {
+        var split = ManifestEntries()
+        // Lines as byte ranges, each with its line break. On the way: bytes that could tie
+        // one entry to another, or the text to something else (`+` before a line break: a
+        // block scalar that keeps its trailing blank lines), and flow collections or
+        // double-quoted text that do not close on the line they open on, so no entry's text
+        // runs past a line that looks like the next item.
         var lines: [Range<Int>] = []
-        var start = 0
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            lines.append(start..<(offset + 1))
-            start = offset + 1
+        lines.reserveCapacity(bytes.count / 16)
+        var start = 0, quotes = 0, braces = 0, brackets = 0
+        for offset in 0..<bytes.count {
+            switch bytes[offset] {
+            case UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "\r"), UInt8(ascii: "\t"), UInt8(ascii: "%"):
+                return nil
+            case UInt8(ascii: "+") where offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "\n"):
+                return nil
+            case UInt8(ascii: "\""): quotes += 1
+            case UInt8(ascii: "{"): braces += 1
+            case UInt8(ascii: "}"): braces -= 1
+            case UInt8(ascii: "["): brackets += 1
+            case UInt8(ascii: "]"): brackets -= 1
+            case UInt8(ascii: "\n"):
+                if quotes % 2 != 0 || braces != 0 || brackets != 0 { return nil }
+                lines.append(start..<(offset + 1))
+                (start, quotes, braces, brackets) = (offset + 1, 0, 0, 0)
+            default: break
+            }
         }
         if start < bytes.count { return nil }  // no line break at the end: the last entry would run into the surroundings
-        // Flow collections and double-quoted text close on the line they open on, so no
-        // entry's text runs past a line that looks like the next item.
-        for line in lines {
-            var quotes = 0, braces = 0, brackets = 0
-            for byte in bytes[line] {
-                switch byte {
-                case UInt8(ascii: "\""): quotes += 1
-                case UInt8(ascii: "{"): braces += 1
-                case UInt8(ascii: "}"): braces -= 1
-                case UInt8(ascii: "["): brackets += 1
-                case UInt8(ascii: "]"): brackets -= 1
-                default: break
-                }
-            }
-            if quotes % 2 != 0 || braces != 0 || brackets != 0 { return nil }
+        func indentation(_ line: Range<Int>) -> Int {
+            var count = 0
+            while line.lowerBound + count < line.upperBound && bytes[line.lowerBound + count] == UInt8(ascii: " ") { count += 1 }
+            return count
         }
-        func indentation(_ line: Range<Int>) -> Int { bytes[line].prefix { $0 == UInt8(ascii: " ") }.count }
         func isBlankOrComment(_ line: Range<Int>) -> Bool {
-            let rest = bytes[line].drop { $0 == UInt8(ascii: " ") }
-            return rest.first == nil || rest.first == UInt8(ascii: "\n") || rest.first == UInt8(ascii: "#")
+            let first = line.lowerBound + indentation(line)
+            return first == line.upperBound || bytes[first] == UInt8(ascii: "\n") || bytes[first] == UInt8(ascii: "#")
         }
-        func starts(_ line: Range<Int>, with text: String) -> Bool { bytes[line].starts(with: text.utf8) }
+        func starts(_ line: Range<Int>, at skip: Int = 0, with text: StaticString) -> Bool {
+            let from = line.lowerBound + skip
+            guard from + text.utf8CodeUnitCount <= line.upperBound else { return false }
+            for index in 0..<text.utf8CodeUnitCount where bytes[from + index] != text.utf8Start[index] { return false }
+            return true
+        }
         // One document: no marker lines.
         if lines.contains(where: { starts($0, with: "---") || starts($0, with: "...") }) { return nil }
         // `sims:` at the top, once, with nothing after it on its line but a comment.
         let simsLines = lines.indices.filter { index in
             guard starts(lines[index], with: "sims:") else { return false }
-            let rest = bytes[lines[index]].dropFirst(5).drop { $0 == UInt8(ascii: " ") }
-            return rest.first == UInt8(ascii: "\n") || rest.first == UInt8(ascii: "#")
+            var rest = lines[index].lowerBound + 5
+            while rest < lines[index].upperBound && bytes[rest] == UInt8(ascii: " ") { rest += 1 }
+            return rest < lines[index].upperBound && (bytes[rest] == UInt8(ascii: "\n") || bytes[rest] == UInt8(ascii: "#"))
         }
         guard simsLines.count == 1, let simsLine = simsLines.first else { return nil }
         var index = simsLine + 1
@@ -259,18 +288,18 @@ struct ManifestEntries {
         guard index < lines.count else { return nil }
         let itemIndentation = indentation(lines[index])
         func isItem(_ line: Range<Int>) -> Bool {
-            indentation(line) == itemIndentation && bytes[line].dropFirst(itemIndentation).starts(with: "- ".utf8)
+            indentation(line) == itemIndentation && starts(line, at: itemIndentation, with: "- ")
         }
         guard isItem(lines[index]) else { return nil }
-        blockStart = lines[index].lowerBound
-        linesBeforeBlock = index
+        split.blockStart = lines[index].lowerBound
+        split.linesBeforeBlock = index
         var current = index
         index += 1
         while index < lines.count {
             let line = lines[index]
             if isItem(line) {
-                entries.append(lines[current].lowerBound..<line.lowerBound)
-                entryLines.append(current + 1)
+                split.entries.append(lines[current].lowerBound..<line.lowerBound)
+                split.entryLines.append(current + 1)
                 current = index
             } else if !isBlankOrComment(line) && indentation(line) <= itemIndentation {
                 break
@@ -280,14 +309,10 @@ struct ManifestEntries {
         // The last entry ends at its last line that is not blank or a comment: those belong around the block.
         var end = index
         while end > current + 1 && isBlankOrComment(lines[end - 1]) { end -= 1 }
-        entries.append(lines[current].lowerBound..<lines[end - 1].upperBound)
-        entryLines.append(current + 1)
-        lastEntryLineCount = end - current
-        blockEnd = lines[end - 1].upperBound
-        var hasher = Hasher()
-        bytes[..<blockStart].withUnsafeBytes { hasher.combine(bytes: $0) }
-        hasher.combine(0xFF as UInt8)
-        bytes[blockEnd...].withUnsafeBytes { hasher.combine(bytes: $0) }
-        context = hasher.finalize()
+        split.entries.append(lines[current].lowerBound..<lines[end - 1].upperBound)
+        split.entryLines.append(current + 1)
+        split.lastEntryLineCount = end - current
+        split.blockEnd = lines[end - 1].upperBound
+        return split
     }
 }
