@@ -100,6 +100,9 @@ public struct ApplyOperation: Sendable {
             for diagnostic in error.diagnostics { context.console.error(diagnostic.formatted) }
             throw OperationStopped.nothingSent
         }
+        if file.target.kind == .declared {
+            throw context.refuse(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan is declared-only (plan --offline): it read no live status, so its steps are assumptions, never applied. Plan against NexCon (or --simulator) and apply that plan.").formatted)
+        }
         if file.target.kind == .simulator && !request.simulator {
             throw context.refuse(Diagnostic.error(.planTarget, at: SourceLocation(path: path), "the plan was made against the simulator; it cannot be applied to a real API. Plan against the API, or pass --simulator.").formatted)
         }

@@ -22,6 +22,9 @@ public struct FleetSession: Sendable {
     /// With --changed-since and a changed simfleet.yaml: what changed in it, and each
     /// freeze's state now, for the reviewer.
     public var settingsChanges: [String] = []
+    /// With --changed-since: each SIM in scope's state as the base declared it (a SIM the
+    /// base did not declare is absent), for a declared-only plan.
+    public var declaredAtBase: [ICC: SIMState]?
     /// Every file the manifests were read from, for break glass's edits.
     public var manifests: ManifestSet
     /// This simfleet's version, as plans and journals record it.
@@ -83,17 +86,19 @@ public struct FleetSession: Sendable {
         var scope = PlanScope(paths: request.paths, targets: Array(targeting.iccs), labels: targeting.labels, shard: targeting.shard,
                               unselected: set.sims.count - selected.count)
         var inScope = selected
+        var declaredAtBase: [ICC: SIMState]?
         if let base, let history {
             let read = await history.value
             let changes = try changes(since: base, read: read, set: set, selected: selected, request: request, context: context)
             inScope = changes.changed
             scope.changedSince = changes.base
+            declaredAtBase = changes.atBase
             if case .success(let manifests) = read, manifests.settingsChange != nil {
                 settingsChanges = Self.settingsChanges(config, base: manifests.baseSettings, path: request.config, now: context.wallClock())
             }
         }
         return FleetSession(config: config, desired: inScope, policy: policy, scope: scope, managed: set.sims.count,
-                            settingsChanges: settingsChanges, manifests: set, toolVersion: context.toolVersion)
+                            settingsChanges: settingsChanges, declaredAtBase: declaredAtBase, manifests: set, toolVersion: context.toolVersion)
     }
 
     /// The manifests at the base commit and since, read through git off the cooperative pool.
@@ -118,7 +123,7 @@ public struct FleetSession: Sendable {
     /// A changed settings file (status words, blast radius) can change any SIM's verdict,
     /// so then every selected SIM is planned.
     private static func changes(since base: Base, read: Result<ManifestBase, GitError>, set: ManifestSet, selected: [DesiredSIM],
-                                request: FleetRequest, context: OperationContext) throws -> (changed: [DesiredSIM], base: ChangeBase) {
+                                request: FleetRequest, context: OperationContext) throws -> (changed: [DesiredSIM], base: ChangeBase, atBase: [ICC: SIMState]) {
         var manifests: ManifestBase
         switch read {
         case .success(let read): manifests = read
@@ -126,11 +131,25 @@ public struct FleetSession: Sendable {
             throw context.refuse("error: \(TerminalText.escape(error.description)). Nothing was sent.")
         }
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
-        let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: manifests.identicalFiles(among: set.files),
-                                        identicalEntries: manifests.identicalEntries(among: set.files),
+        let identicalFiles = manifests.identicalFiles(among: set.files), identicalEntries = manifests.identicalEntries(among: set.files)
+        let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: identicalFiles,
+                                        identicalEntries: identicalEntries,
                                         base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history,
                                         incompleteFiles: manifests.incompleteFiles(among: set.files))
         let planned = manifests.settingsChange == nil ? changes.changed : selected
+        // Each planned SIM as the base declared it: one whose entry the base holds word for
+        // word (changed and changed back since, or planned for a settings change) as it is
+        // now; another as the base's file had it; a new one not at all.
+        var atBase: [ICC: SIMState] = [:]
+        for sim in manifests.changedFiles.sims where !untrusted.contains(sim.location.path) && atBase[sim.icc] == nil {
+            atBase[sim.icc] = sim.state
+        }
+        for sim in planned where identicalFiles.contains(sim.location.path)
+            || identicalEntries[sim.location.path].map({ $0.contains { $0.contains(sim.location.line) } }) == true {
+            atBase[sim.icc] = sim.state
+        }
+        let plannedICCs = Set(planned.map(\.icc))
+        atBase = atBase.filter { plannedICCs.contains($0.key) }
         var origins: [ICC: ChangeOrigin] = [:]
         let pullRequestBase: String? = if case .ref = base { request.pullRequestBase } else { nil }
         if let pullRequestBase {
@@ -143,7 +162,7 @@ public struct FleetSession: Sendable {
         }
         return (planned, ChangeBase(ref: manifests.ref, mergeBase: manifests.mergeBase, unchanged: manifests.settingsChange == nil ? changes.unchanged : 0,
                                     removed: changes.removed, settingsChange: manifests.settingsChange,
-                                    pullRequestBase: pullRequestBase, origins: origins))
+                                    pullRequestBase: pullRequestBase, origins: origins), atBase)
     }
 
     /// What renderers and the plan file say about this run.

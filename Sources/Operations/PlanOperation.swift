@@ -17,6 +17,9 @@ public struct PlanRequest: Sendable {
     /// Also save the JSON plan here, for apply; an earlier file there is removed first.
     public var out: String?
     public var commentKey: String?
+    /// A declared-only plan: no live status is read and no key needed; each SIM is taken
+    /// to be where the base of `--changed-since` declared it.
+    public var offline = false
 
     public init() {}
 }
@@ -48,13 +51,21 @@ public struct PlanOperation: Sendable {
                 throw context.refuse(Diagnostic.error(.fileWrite, at: SourceLocation(path: out), "cannot remove the earlier plan file (\(error)) before planning; remove it, or name another --out").formatted)
             }
         }
+        if request.offline && request.fleet.changedSince == nil {
+            throw context.refuse("error: --offline plans what the change since a base does to the declared states; add --changed-since REF (the branch the change goes into, e.g. origin/main). Nothing was read from NexCon.")
+        }
         let session = try await FleetSession.load(request.fleet, context: context)
         let context = context
         let parallelism = request.parallelism
-        var (plan, target) = try await context.nexCon.open(seed: session.desired, console: context.console) { nexCon, target in
-            let observed = try await session.sweep(nexCon, parallelism: parallelism, context: context)
-            // No clock: a plan shows freezes by their windows, for whenever it is applied.
-            return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed), target)
+        var plan: Plan, target: PlanTarget
+        if request.offline, let atBase = session.declaredAtBase {
+            (plan, target) = (Planner.plan(desired: session.desired, assumed: atBase, policy: session.policy, managed: session.managed), .declaredOnly)
+        } else {
+            (plan, target) = try await context.nexCon.open(seed: session.desired, console: context.console) { nexCon, target in
+                let observed = try await session.sweep(nexCon, parallelism: parallelism, context: context)
+                // No clock: a plan shows freezes by their windows, for whenever it is applied.
+                return (Planner.plan(desired: session.desired, observed: observed, policy: session.policy, managed: session.managed), target)
+            }
         }
         if request.explain {
             // Every SIM the plan does not leave as it is: its steps, or why it has none.

@@ -72,7 +72,8 @@ public enum ChangeOrigin: Sendable, Hashable {
 
 /// Where live statuses came from, stated in every rendering of a plan.
 public struct PlanTarget: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case api, simulator }
+    /// `declared`: no live status was read (`plan --offline`); such a plan is never applied.
+    public enum Kind: String, Sendable, Hashable { case api, simulator, declared }
     public var kind: Kind
     public var url: String
 
@@ -80,6 +81,9 @@ public struct PlanTarget: Sendable, Hashable {
         self.kind = kind
         self.url = url
     }
+
+    /// A declared-only plan's target: nothing was asked of NexCon.
+    public static let declaredOnly = PlanTarget(kind: .declared, url: "")
 }
 
 /// The saved plan (`plan --out`, `plan --format json`): a reviewed list of steps and what

@@ -7,13 +7,25 @@ public enum Planner {
     /// are judged; a plan alone (nil) only marks the steps a freeze covers.
     public static func plan(desired: [DesiredSIM], observed: [ICC: Observation], policy: Policy, managed: Int? = nil,
                             clock: PolicyClock? = nil) -> Plan {
+        assemble(desired.map { plan($0, observed[$0.icc], policy: policy) }, desired: desired, policy: policy, managed: managed, clock: clock)
+    }
+
+    /// A declared-only plan (`plan --offline`): no live status is read; each SIM is taken
+    /// to be where `assumed` says the base declared it, and a SIM the base did not declare
+    /// to be inactive, as a new SIM card is delivered.
+    public static func plan(desired: [DesiredSIM], assumed: [ICC: SIMState], policy: Policy, managed: Int? = nil) -> Plan {
+        assemble(desired.map { plan($0, from: assumed[$0.icc] ?? .inactive, policy: policy) }, desired: desired, policy: policy,
+                 managed: managed, clock: nil)
+    }
+
+    /// The SIMs' parts joined: waves, the policy's verdicts, counts and the blast radius.
+    static func assemble(_ ones: [SIMPlan], desired: [DesiredSIM], policy: Policy, managed: Int?, clock: PolicyClock?) -> Plan {
         let managed = managed ?? desired.count
         var steps: [Step] = []
         var sims: [PlannedSIM] = []
         var errors: [PlanIssue] = []
         var warnings: [PlanIssue] = []
-        for sim in desired {
-            let one = plan(sim, observed[sim.icc], policy: policy)
+        for one in ones {
             sims.append(one.sim)
             steps += one.steps
             errors += one.errors
@@ -77,15 +89,28 @@ public enum Planner {
                                               message: "job in progress (live status \(word)), re-run later"))
                 break
             }
-            switch steps(for: sim, from: current, policy: policy) {
-            case .failure(let problem):
-                fail(problem.message, at: sim.stateLocation)
-            case .success(let own):
-                one.sim.outcome = own.isEmpty ? .unchanged : .change
-                one.steps = own
-            }
+            settle(&one, sim, from: current, policy: policy)
         }
         return one
+    }
+
+    /// One SIM of a declared-only plan, taken to be at `current`.
+    static func plan(_ sim: DesiredSIM, from current: SIMState, policy: Policy) -> SIMPlan {
+        var one = SIMPlan(sim: PlannedSIM(icc: sim.icc, name: sim.name, desired: sim.state, observed: nil, live: LiveState(current),
+                                          outcome: .error, location: sim.location))
+        settle(&one, sim, from: current, policy: policy)
+        return one
+    }
+
+    /// The steps from the settled state `current`, or why there are none.
+    static func settle(_ one: inout SIMPlan, _ sim: DesiredSIM, from current: SIMState, policy: Policy) {
+        switch steps(for: sim, from: current, policy: policy) {
+        case .failure(let problem):
+            one.errors.append(PlanIssue(icc: sim.icc, name: sim.name, location: sim.stateLocation, message: problem.message))
+        case .success(let own):
+            one.sim.outcome = own.isEmpty ? .unchanged : .change
+            one.steps = own
+        }
     }
 
     /// Why a SIM cannot reach its desired state.

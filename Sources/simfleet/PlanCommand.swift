@@ -55,6 +55,20 @@ extension SimfleetCommand {
         @Option(help: "Also break the drift picture (in the drift issue and the step summary) down by this label's values.")
         var groupBy: String?
 
+        @Flag(help: "A declared-only plan: read no live status and need no key. With --changed-since REF, show what the change since REF does to the declared states: every step it implies if the fleet matched the manifests at the base (a SIM new to them taken to be inactive). Labelled as such in every format, posted like any plan, never applied. For merge and pull requests whose pipelines hold no key.")
+        var offline = false
+
+        func validate() throws {
+            guard offline else { return }
+            if fleet.changedSince == nil {
+                throw ValidationError("--offline plans the change since a base: add --changed-since REF (the branch the change goes into, e.g. origin/main)")
+            }
+            if api.simulator || api.apiURL != nil || api.apiKeyFile != nil {
+                throw ValidationError("--offline reads no live status; drop --simulator, --api-url and --api-key-file")
+            }
+            if driftIssue { throw ValidationError("--drift-issue compares the fleet's live status with the manifests; drop --offline") }
+        }
+
         func run() async throws {
             let posting = forge.prComment || driftIssue
             // Checked before anything else: a bad GitHub setting is a warning up front, and
@@ -103,6 +117,7 @@ extension SimfleetCommand {
             request.parallelism = api.parallelism
             request.out = out
             request.commentKey = comment.commentKey
+            request.offline = offline
             let posting = forge.prComment || driftIssue || stepSummary.isRequested
             request.explain = explain ?? (format == .markdown || format == .json || out != nil || posting)
             request.showExplanations = explain == true

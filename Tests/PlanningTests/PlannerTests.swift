@@ -172,3 +172,33 @@ import Testing
         }
     }
 }
+
+/// A declared-only plan (`plan --offline`): each SIM taken to be where the base declared
+/// it, a new one to be inactive; no live status, no drift warnings.
+@Suite struct DeclaredOnlyPlannerTests {
+    @Test(arguments: [
+        (SIMState?.some(.active), SIMState.blocked, [SIMAction.block]),
+        (.some(.blocked), .active, [.restore]),
+        (.some(.active), .active, []),
+        (nil, .active, [.activate]),
+        (nil, .blocked, [.activate, .block]),
+        (nil, .inactive, []),
+        (.some(.blocked), .terminated, [.terminate]),
+    ] as [(SIMState?, SIMState, [SIMAction])])
+    func eachSIMStartsWhereTheBaseDeclaredIt(base: SIMState?, desired: SIMState, steps: [SIMAction]) {
+        let sim = Fleet.sim(1, desired)
+        let plan = Planner.plan(desired: [sim], assumed: base.map { [sim.icc: $0] } ?? [:], policy: Policy(allowTerminate: .all))
+        #expect(plan.steps.map(\.action) == steps)
+        #expect(plan.sims.first?.observed == nil && plan.sims.first?.live == LiveState(base ?? .inactive))
+        #expect(plan.sims.first?.outcome == (steps.isEmpty ? .unchanged : .change))
+        #expect(plan.errors.isEmpty && plan.warnings.isEmpty)
+    }
+
+    /// The policy judges declared-only steps as any: protect and the terminate allowance win.
+    @Test func protectAndTheAllowanceStillRefuse() {
+        let protected = Fleet.sim(1, .terminated, protect: true), other = Fleet.sim(2, .terminated)
+        let plan = Planner.plan(desired: [protected, other], assumed: [protected.icc: .active, other.icc: .active], policy: Policy())
+        #expect(plan.steps.map(\.refused) == [true, true], "no --allow-terminate: \(plan.steps.map(\.reason))")
+        #expect(plan.summary.refused == 2)
+    }
+}

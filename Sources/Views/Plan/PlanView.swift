@@ -177,7 +177,7 @@ public enum PlanView {
         }
         var head = marker + "### simfleet plan\n\n"
         let sentence = escape(context.target.sentence)
-        head += context.target.kind == .simulator ? "> **\(sentence)**\n\n" : "\(sentence)\n\n"
+        head += context.target.kind == .api ? "\(sentence)\n\n" : "> **\(sentence)**\n\n"
         if !partial.isEmpty { head += partial.map { "> " + escape($0) }.joined(separator: "\n>\n") + "\n\n" }
         head += "**\(escape(summaryLine(plan)))**\n\n"
         // Above everything a reviewer might fold away.

@@ -62,6 +62,7 @@ extension PlanTarget {
         switch kind {
         case .api: "Live status read from the NexCon API at \(url)."
         case .simulator: "Made against the NexCon simulator at \(url), not the real API."
+        case .declared: "Declared-only plan: no live status was read. Each step assumes the fleet matches the manifests at the base, and a SIM new to the manifests is taken to be inactive, as a new SIM card is delivered. A plan against NexCon decides what apply sends."
         }
     }
 }
