@@ -104,8 +104,9 @@ let package = Package(
             name: "GitLab",
             dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
         ),
-        // What `simfleet init` writes: example manifests, settings, and the CI workflows of
-        // the loop, one file per workflow (Workflows+*.swift), compiled into the binary.
+        // What `simfleet init` writes: example manifests, settings, and the CI of the loop:
+        // one file per GitHub workflow (Workflows+*.swift) and the .gitlab-ci.yml
+        // (Pipeline+GitLab.swift), compiled into the binary.
         .target(name: "Scaffold"),
         // The use cases, one file each: plan, apply, break glass. Each takes a request value
         // and its dependencies (NexCon, clocks, the folder, a console) and returns values and

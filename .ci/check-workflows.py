@@ -1,16 +1,116 @@
 #!/usr/bin/env python3
-"""Checks the GitHub Actions workflows `simfleet init --ci github` writes: the loop's
-rules, GitHub's workflow schema (check-jsonschema's bundled vendor.github-workflows), and
-zizmor's audits, which must find nothing.
+"""Checks the CI definitions `simfleet init` writes against the loop's rules and their
+forge's schema. GitHub: the five workflows of `--ci github`, GitHub's workflow schema
+(check-jsonschema's bundled vendor.github-workflows) and zizmor's audits, which must find
+nothing. GitLab: the `.gitlab-ci.yml` of `--ci gitlab` (read with ruamel.yaml, which
+check-jsonschema brings), against GitLab's CI schema (vendor.gitlab-ci).
 
-    .ci/check-workflows.py WORKFLOWS_FOLDER CHECK_JSONSCHEMA_BINARY ZIZMOR_BINARY
+    .ci/check-workflows.py github WORKFLOWS_FOLDER CHECK_JSONSCHEMA_BINARY ZIZMOR_BINARY
+    .ci/check-workflows.py gitlab GITLAB_CI_YML CHECK_JSONSCHEMA_BINARY
 """
 import os
 import re
 import subprocess
 import sys
 
-folder, check_jsonschema, zizmor = sys.argv[1:4]
+# Variables a person or a branch can set, used by a GitLab job's shell: each is checked
+# against a pattern where the script first names it (or the name it is copied into).
+GITLAB_INPUTS = ["SIMFLEET_SCOPE", "SIMFLEET_ACCEPT_BLAST_RADIUS", "SIMFLEET_DRIFT_SHARDS", "SIMFLEET_ICCS", "SIMFLEET_REASON",
+                 "NEXCON_PLAN_KEY", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "GITLAB_USER_LOGIN", "CI_PIPELINE_ID",
+                 "SIMFLEET_DOWNLOAD_URL", "SIMFLEET_SHA256", "SIMFLEET_IMAGE"]
+
+
+def checked_before_use(script, variable):
+    """Whether the first line naming `variable` checks it, or copies it into a name whose first use checks it."""
+    lines = [line for line in script.split("\n") if re.search(r"\$\{?" + variable + r"\b", line)]
+    if not lines:
+        return True
+    first = lines[0]
+    if re.search(r'\[\[ "\$\{?' + variable + r'(:-[^}]*)?\}?" =~ \^', first):
+        return True
+    alias = re.match(r'\s*(\w+)="\$\{' + variable + r':-[^}]*\}"\s*$', first)
+    if alias:
+        later = [line for line in script.split("\n") if re.search(r"\$\{?" + alias.group(1) + r"\b", line)]
+        return bool(later) and re.search(r'\[\[ "\$' + alias.group(1) + r'" =~ \^', later[0]) is not None
+    return False
+
+
+def check_gitlab(path, check_jsonschema):
+    from ruamel.yaml import YAML
+    text = open(path, encoding="utf-8").read()
+    pipeline = YAML(typ="safe").load(text)
+    problems = []
+    conditions = [rule.get("if", "") for rule in pipeline.get("workflow", {}).get("rules", [])]
+    if not any("merge_request_event" in c for c in conditions) or not all(
+            "merge_request_event" in c or "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in c for c in conditions):
+        problems.append("workflow: pipelines run for merge requests and the default branch only")
+    template = pipeline.get(".simfleet", {})
+    before = "\n".join(template.get("before_script", []))
+    for needed, why in [("sha256sum --check --strict", "the release is checked against SIMFLEET_SHA256"),
+                        ("--proto '=https'", "the release is downloaded over https only"),
+                        ('git() { env -u NEXCON_API_KEY -u NEXCON_PLAN_KEY -u GITLAB_TOKEN -u SIMFLEET_NOTE_TOKEN git "$@"; }', "git sees no secret"),
+                        ("@sha256:[0-9a-f]{64}", "the image is pinned by digest")]:
+        if needed not in before:
+            problems.append(f".simfleet: {why}")
+    jobs = {name: job for name, job in pipeline.items() if isinstance(job, dict) and not name.startswith(".") and name not in ("workflow", "variables", "default")}
+    expected = {"simfleet-plan", "simfleet-apply-plan", "simfleet-apply", "simfleet-drift", "simfleet-terminate", "simfleet-break-glass"}
+    if set(jobs) != expected:
+        problems.append(f"expected the jobs {sorted(expected)}, found {sorted(jobs)}")
+    scripts = {".simfleet": before}
+    for name, job in jobs.items():
+        scripts[name] = "\n".join(job.get("script", []))
+        if job.get("extends") != ".simfleet":
+            problems.append(f"{name}: extends .simfleet, so it downloads and checks the binary itself and shares the git wrapper")
+        if "cache" in job or "cache" in template:
+            problems.append(f"{name}: no cache: any job can write one, and a binary must not travel with its checksum")
+        for uploaded in job.get("artifacts", {}).get("paths", []):
+            if not uploaded.startswith(".simfleet/ci/"):
+                problems.append(f"{name}: keeps {uploaded} as an artifact; artifacts live under .simfleet/ci/, made anew by the job")
+    for name in ("simfleet-apply", "simfleet-terminate", "simfleet-break-glass"):
+        job = jobs.get(name, {})
+        if not scripts.get(name, "").lstrip().startswith("main_only"):
+            problems.append(f"{name}: refuses any ref but the protected default branch in its first line")
+        if not job.get("rules") or any(rule.get("when") != "manual" for rule in job.get("rules", [])):
+            problems.append(f"{name}: a person starts it (when: manual)")
+        if job.get("environment", {}).get("name") not in ("nexcon-production", "nexcon-break-glass"):
+            problems.append(f"{name}: runs in a protected environment")
+        if job.get("interruptible"):
+            problems.append(f"{name}: a job that acts on SIMs is never cancelled")
+    if jobs.get("simfleet-apply", {}).get("resource_group") in (None, jobs.get("simfleet-terminate", {}).get("resource_group")):
+        problems.append("simfleet-apply and simfleet-terminate each have a resource group of their own")
+    apply = scripts.get("simfleet-apply", "")
+    if "mark-applied --report" not in apply or "git tag -f" in apply or "--force refs/tags/simfleet/applied" not in apply:
+        problems.append("simfleet-apply: the tag moves only through simfleet mark-applied (forward only, after exit 0 or 4)")
+    if jobs.get("simfleet-apply", {}).get("needs") != ["simfleet-apply-plan"] or "apply .simfleet/ci/plan.json" not in apply:
+        problems.append("simfleet-apply: applies the plan file the plan job showed")
+    for name, script in scripts.items():
+        if "--force" in script and name != "simfleet-apply":
+            problems.append(f"{name}: --force is for the apply job's SIMFLEET_ACCEPT_BLAST_RADIUS only")
+        for variable in GITLAB_INPUTS:
+            if not checked_before_use(script, variable):
+                problems.append(f"{name}: {variable} is used in shell without a [[ ... =~ ^...$ ]] check first")
+        if re.search(r"simfleet\"?[^\n]*\|\|\s*true", script):
+            problems.append(f"{name}: a step lets any exit status of simfleet pass")
+    plan = scripts.get("simfleet-plan", "")
+    if "--offline" not in plan or "--pr-comment" not in plan or ".blastRadius.exceeded" not in plan:
+        problems.append("simfleet-plan: plans (declared-only without a plan key), posts the note, and fails on a blast-radius overrun")
+    if re.search(r"\$\{?NEXCON_API_KEY", plan):
+        problems.append("simfleet-plan: a merge request pipeline never uses NEXCON_API_KEY, only NEXCON_PLAN_KEY")
+    drift = scripts.get("simfleet-drift", "")
+    if "--shard" not in drift or "--drift-issue" not in drift or 'case "$code" in 0|2|5) ;; *)' not in drift:
+        problems.append("simfleet-drift: shards, the drift issue, and a failed job when the plan could not be made")
+    if problems:
+        sys.exit("the generated .gitlab-ci.yml breaks the loop's rules:\n- " + "\n- ".join(problems))
+    result = subprocess.run([check_jsonschema, "--builtin-schema", "vendor.gitlab-ci", path])
+    if result.returncode != 0:
+        sys.exit("the generated .gitlab-ci.yml does not match GitLab's CI schema")
+    print("the generated .gitlab-ci.yml keeps the loop's rules and matches GitLab's CI schema")
+
+
+if sys.argv[1] == "gitlab":
+    check_gitlab(*sys.argv[2:4])
+    sys.exit(0)
+folder, check_jsonschema, zizmor = sys.argv[2:5]
 paths = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".yml"))
 blocks = [open(path, encoding="utf-8").read() for path in paths]
 if len(blocks) != 5:

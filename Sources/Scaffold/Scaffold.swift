@@ -14,7 +14,7 @@ public enum Scaffold {
 
     /// The CI systems `init --ci` can set up.
     public enum CI: String, CaseIterable, Sendable {
-        case github
+        case github, gitlab
     }
 
     /// The example `init` writes unless it imports a fleet instead.
@@ -32,9 +32,15 @@ public enum Scaffold {
             File("simfleet.yaml", Templates.settings),
             File(".gitignore", ignoreLine + "\n"),
         ]
-        if ci == .github {
+        switch ci {
+        case .github:
             files += Workflows.all.map { File(".github/workflows/\($0.name).yml", $0.text) }
             files.append(File("SIMFLEET.md", Templates.guide))
+        case .gitlab:
+            files.append(File(".gitlab-ci.yml", GitLabPipeline.text))
+            files.append(File("SIMFLEET.md", Templates.gitLabGuide))
+        case nil:
+            break
         }
         return files
     }

@@ -29,7 +29,7 @@ extension SimfleetCommand {
         @Argument(help: "The repository's folder.")
         var directory: String = "."
 
-        @Option(help: "Also write the CI workflows: github.")
+        @Option(help: "Also write the CI pipeline of the loop: github (five workflows) or gitlab (one .gitlab-ci.yml), and SIMFLEET.md.")
         var ci: Scaffold.CI?
 
         @Flag(help: "Replace files that exist.")
@@ -79,8 +79,8 @@ extension SimfleetCommand {
             guard result.problems.isEmpty else { return }
             Output.print("")
             Output.print("Next: edit \(root)/manifests/, then run 'simfleet validate' and 'simfleet plan --simulator' in \(root).")
-            if ci == .github {
-                Output.print("Before the first pull request, set the environments, secrets and protections \(root)/SIMFLEET.md lists.")
+            if ci != nil {
+                Output.print("Before the first \(ci == .gitlab ? "merge" : "pull") request, set the environments, variables and protections \(root)/SIMFLEET.md lists.")
             }
         }
     }

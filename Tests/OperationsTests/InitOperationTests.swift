@@ -20,6 +20,21 @@ import Testing
         }
     }
 
+    /// Each forge gets its own CI definition and its own SIMFLEET.md; nothing of the other.
+    @Test(arguments: [
+        (Scaffold.CI.github, ".github/workflows/simfleet-plan.yml", "pull_request_target", ".gitlab-ci.yml"),
+        (Scaffold.CI.gitlab, ".gitlab-ci.yml", "a merge request pipeline runs the", ".github/workflows/simfleet-plan.yml"),
+    ])
+    func eachForgeGetsItsOwnLoop(ci: Scaffold.CI, written: String, guideSays: String, notWritten: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let result = InitOperation(directory: dir.path, ci: ci, force: false, withoutExample: false).run()
+            #expect(result.problems.isEmpty && result.wrote.contains(written) && result.wrote.contains("SIMFLEET.md"))
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(notWritten).path))
+            let guide = try String(contentsOf: dir.appendingPathComponent("SIMFLEET.md"), encoding: .utf8)
+            #expect(guide.contains(guideSays), "\(guide.prefix(400))")
+        }
+    }
+
     @Test func aLinkLeavingTheFolderStopsInitBeforeItWritesAnything() async throws {
         try await withTemporaryDirectory { dir in
             let outside = dir.appendingPathComponent("outside"), repo = dir.appendingPathComponent("repo")

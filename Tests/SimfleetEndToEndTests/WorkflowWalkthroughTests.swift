@@ -194,17 +194,26 @@ final class Walkthrough: @unchecked Sendable {
     let apiURL: String
     var context: [String: String]
     var artifacts: [String: URL] = [:]
+    /// GitLab jobs' artifacts, by job name: the latest run's.
+    var gitLabArtifacts: [String: URL] = [:]
+    /// The SHA-256 of the release tarball `curl` hands over (it holds a link to the binary under test).
+    var tarballSHA256 = ""
+    /// What the last GitLab job printed.
+    var lastGitLabLog = ""
     var runs = 0
 
-    init(_ root: URL) async throws {
+    /// A repository `simfleet init --ci CI` made, pushed to a temporary origin, with a
+    /// simulator holding its fleet and the tools the steps call recorded.
+    init(_ root: URL, ci: String = "github") async throws {
         self.root = root
         origin = try GitRepository(at: root.appendingPathComponent("origin.git"))
         try origin.run(["config", "receive.denyCurrentBranch", "ignore"])
+        try origin.run(["config", "receive.advertisePushOptions", "true"])   // GitLab's merge_request.create
         work = root.appendingPathComponent("work")
-        let scaffold = try await Simfleet.run(["init", work.path, "--ci", "github"])
+        let scaffold = try await Simfleet.run(["init", work.path, "--ci", ci])
         guard scaffold.status == 0 else { throw WalkFailure(description: scaffold.stderr) }
         let repo = try GitRepository(at: work)
-        try repo.commit("simfleet init --ci github")
+        try repo.commit("simfleet init --ci \(ci)")
         try repo.run(["remote", "add", "origin", origin.root.path])
         try repo.run(["push", "-q", "origin", "main"])
         // A simulator process holding the example fleet, with instant jobs.
@@ -216,11 +225,23 @@ final class Walkthrough: @unchecked Sendable {
         ghLog = root.appendingPathComponent("gh.log")
         let gh = bin.appendingPathComponent("gh")
         try writeExecutable("#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n[ \"$1 $2\" = \"pr create\" ] && echo https://github.com/acme/fleet/pull/7\nexit 0\n", to: gh)
+        // `curl` hands over the release: a tarball holding a link to the binary under test.
+        let release = root.appendingPathComponent("release")
+        try FileManager.default.createDirectory(at: release, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: release.appendingPathComponent("simfleet"), withDestinationURL: Simfleet.executable)
+        let tarball = root.appendingPathComponent("simfleet.tar.gz")
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-czf", tarball.path, "-C", release.path, "simfleet"]
+        try tar.run()
+        tar.waitUntilExit()
+        tarballSHA256 = try Self.sha256(of: tarball)
+        try writeExecutable("#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && cp '\(tarball.path)' \"$2\"; shift; done\n", to: bin.appendingPathComponent("curl"))
         // Every git the steps run (and simfleet's) records its environment: no secret may be there.
         gitEnvironments = root.appendingPathComponent("git-environments.log")
         let realGit = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
         let git = bin.appendingPathComponent("git")
-        try writeExecutable("#!/bin/sh\nenv >> '\(gitEnvironments.path)'\nexec \(realGit) \"$@\"\n", to: git)
+        try writeExecutable("#!/bin/sh\nenv >> '\(gitEnvironments.path)'\necho \"ARGUMENTS=$*\" >> '\(gitEnvironments.path)'\necho ---- >> '\(gitEnvironments.path)'\nexec \(realGit) \"$@\"\n", to: git)
         context = [
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
             "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",

@@ -48,6 +48,8 @@ public final class GitLabStandIn: Sendable {
     public let token: String
     /// The token's user: what `GET /user` says, and who its notes and issues are by.
     public let username: String
+    /// Every token the stand-in accepts, with its user (a project has a bot user per token).
+    public let users: [String: String]
     /// The project as paths spell it: "7", or "acme%2Ffleet".
     public let project: String
     let prefix: String
@@ -55,9 +57,10 @@ public final class GitLabStandIn: Sendable {
     let linkHeaders: Bool
     let override: Override?
 
-    public init(token: String = "glpat-testtoken", username: String = "project_7_bot", project: String = "7", prefix: String = "",
-                pageSize: Int = 100, linkHeaders: Bool = true, override: Override? = nil) {
+    public init(token: String = "glpat-testtoken", username: String = "project_7_bot", otherTokens: [String: String] = [:], project: String = "7",
+                prefix: String = "", pageSize: Int = 100, linkHeaders: Bool = true, override: Override? = nil) {
         (self.token, self.username, self.project, self.prefix) = (token, username, project, prefix)
+        users = otherTokens.merging([token: username]) { $1 }
         (self.pageSize, self.linkHeaders, self.override) = (pageSize, linkHeaders, override)
     }
 
@@ -92,7 +95,7 @@ public final class GitLabStandIn: Sendable {
     func answer(method: String, uri: String, token: String, body: String, base: String) -> (Int, [(String, String)], String) {
         state.withLock { $0.requests.append(Request(method: method, path: uri, body: body, token: token)) }
         if let override, let answer = override(method, uri) { return answer }
-        guard token == self.token else { return (401, [], #"{"message":"401 Unauthorized"}"#) }
+        guard let user = users[token] else { return (401, [], #"{"message":"401 Unauthorized"}"#) }
         let api = prefix + "/api/v4"
         guard uri.hasPrefix(api + "/") else { return Self.notFound }
         let pathAndQuery = String(uri.dropFirst(api.count))
@@ -101,7 +104,7 @@ public final class GitLabStandIn: Sendable {
             let parts = pair.split(separator: "=", maxSplits: 1)
             return (String(parts[0]), parts.count > 1 ? String(parts[1]).removingPercentEncoding ?? "" : "")
         }, uniquingKeysWith: { $1 })
-        if method == "GET" && path == "/user" { return (200, [], #"{"id":77,"username":"\#(username)"}"#) }
+        if method == "GET" && path == "/user" { return (200, [], #"{"id":77,"username":"\#(user)"}"#) }
         let parts = path.split(separator: "/").map(String.init)  // projects, P, ...
         guard parts.count >= 3, parts[0] == "projects", parts[1] == project else { return Self.notFound }
         let fields = JSONValue(parsing: Array(body.utf8)) ?? .object([:])
@@ -113,7 +116,7 @@ public final class GitLabStandIn: Sendable {
         case ("GET", "merge_requests/*/notes"):
             return page(snapshot.notes.filter { $0.mergeRequest == number }.map(Self.json), query: query, base: base, path: path)
         case ("POST", "merge_requests/*/notes"):
-            addNote(mergeRequest: number, author: username, body: text("body") ?? "")
+            addNote(mergeRequest: number, author: user, body: text("body") ?? "")
             return (201, [], "{}")
         case ("PUT", "merge_requests/*/notes/*"):
             let id = parts[5]
@@ -131,7 +134,7 @@ public final class GitLabStandIn: Sendable {
             let iid = (snapshot.issues.map(\.iid).max() ?? 0) + 1
             let labels = (text("labels") ?? "").split(separator: ",").map(String.init)
             state.withLock {
-                $0.issues.append(Issue(iid: iid, author: username, title: text("title") ?? "", description: text("description") ?? "", labels: labels, open: true))
+                $0.issues.append(Issue(iid: iid, author: user, title: text("title") ?? "", description: text("description") ?? "", labels: labels, open: true))
             }
             return (201, [], #"{"iid":\#(iid)}"#)
         case ("PUT", "issues/*"):
@@ -146,7 +149,7 @@ public final class GitLabStandIn: Sendable {
         case ("POST", "issues/*/notes"):
             state.withLock { state in
                 state.nextID += 1
-                state.notes.append(Note(id: state.nextID, issue: number, author: username, body: text("body") ?? "", system: false))
+                state.notes.append(Note(id: state.nextID, issue: number, author: user, body: text("body") ?? "", system: false))
             }
             return (201, [], "{}")
         default:
