@@ -72,15 +72,12 @@ enum GitLabPipeline {
           target="$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
           git fetch -q origin "+refs/heads/$target:refs/remotes/origin/$target"
           # Names only, tree to tree: no work tree, index, driver or hook is involved.
-          if git -c core.fsmonitor=false -c core.hooksPath=/dev/null diff --no-ext-diff --no-textconv --quiet "origin/$target...HEAD" -- manifests simfleet.yaml; then
+          if \#(LoopSteps.touchesNothing(since: "target")); then
             echo "This merge request changes no manifest and no setting: nothing to plan."
             exit 0
           fi
           if [ -n "${NEXCON_PLAN_KEY:-}" ]; then
-            since=()
-            if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
-              since=(--changed-since simfleet/applied --pull-request-base "origin/$target")
-            fi   # no tag yet: the first plan covers every SIM
+    \#(LoopSteps.sinceTag(pullRequestBase: "target").indented(8))
           else
             since=(--offline --changed-since "origin/$target")
           fi
@@ -89,13 +86,7 @@ enum GitLabPipeline {
             --format markdown --detailed-exitcode --out "$work/plan.json" manifests > /dev/null
           code=$?
           set -e
-          # 0 no changes, 2 changes. 1 no plan and 5 SIMs this change touches could not be
-          # planned: the note says why, and the job fails. Anything else is a crash.
-          case "$code" in
-            0|2) ;;
-            1|5) fail "The plan has errors; the merge request's note lists them." ;;
-            *) fail "simfleet plan stopped with status $code" ;;
-          esac
+    \#(LoopSteps.gitlab.reviewStatus(comment: "merge request's note").indented(6))
           jq -e '.blastRadius.exceeded == false' "$work/plan.json" > /dev/null || fail "The plan exceeds the blast radius; after merge, apply it only with SIMFLEET_ACCEPT_BLAST_RADIUS=true, behind the environment's approval."
 
     # The default branch: plan what the manual apply job will carry out.
@@ -112,23 +103,14 @@ enum GitLabPipeline {
           scope="${SIMFLEET_SCOPE:-changed}"
           [[ "$scope" =~ ^(changed|full)$ ]] || fail "SIMFLEET_SCOPE is changed or full"
           git fetch -q --tags origin "+refs/heads/$CI_DEFAULT_BRANCH:refs/remotes/origin/$CI_DEFAULT_BRANCH"
-          since=()
-          if [ "$scope" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
-            since=(--changed-since simfleet/applied)
-          fi   # no tag yet, or scope full: every SIM
+    \#(LoopSteps.sinceTag(scope: "scope").indented(6))
           # The artifact's folder is made anew: nothing the checkout holds stands there.
           rm -rf .simfleet/ci && mkdir -p .simfleet/ci
           set +e
           "$simfleet" plan "${since[@]}" --format markdown --out .simfleet/ci/plan.json manifests
           code=$?
           set -e
-          # 0 planned; 5 planned, but some SIMs could not be: the plan file holds the valid
-          # steps and the errors, so a reviewed repair still goes ahead and apply exits 3.
-          case "$code" in
-            0) ;;
-            5) echo "warning: some SIMs could not be planned; the others' steps are applied after approval, and apply reports the rest." ;;
-            *) fail "simfleet plan made no plan (status $code)" ;;
-          esac
+    \#(LoopSteps.gitlab.applyPlanStatus().indented(6))
       artifacts:
         paths: [.simfleet/ci/plan.json]
         expire_in: 30 days
@@ -170,9 +152,7 @@ enum GitLabPipeline {
               git rev-parse -q --verify "refs/tags/$tag" > /dev/null || push --delete "refs/tags/$tag"
             done
           fi
-          # 0 converged, 4 converged but for terminations awaiting the terminate job; anything
-          # else fails the job with apply's own status (3: the report says what is left).
-          case "$code" in 0|4) ;; *) exit "$code" ;; esac
+    \#(LoopSteps.applyStatus.indented(6))
       artifacts:
         when: always
         paths: [.simfleet/ci/journal/, .simfleet/ci/apply.json]
@@ -190,16 +170,13 @@ enum GitLabPipeline {
         - |
           main_only
           shards="${SIMFLEET_DRIFT_SHARDS:-1}"
-          # Checked before any arithmetic: bash evaluates what $(( )) is given as code.
-          [[ "$shards" =~ ^[1-9][0-9]{0,3}$ ]] || fail "SIMFLEET_DRIFT_SHARDS is a whole number from 1 to 9999"
-          shard=$(( 10#$(date -u +%j) % shards + 1 ))
+    \#(LoopSteps.gitlab.shards("shards").indented(6))
           set +e
           "$simfleet" plan --drift-issue --detailed-exitcode --rate 10 --format markdown --comment-key drift \
             --shard "$shard/$shards" --out "$work/drift.json" manifests > /dev/null
           code=$?
           set -e
-          # 0 no drift, 2 drift, 5 drift with SIMs that could not be read: all in the issue.
-          case "$code" in 0|2|5) ;; *) fail "simfleet plan made no plan (status $code)" ;; esac
+    \#(LoopSteps.gitlab.driftStatus().indented(6))
 
     # Run pipeline on the default branch with SIMFLEET_ACTION=terminate and SIMFLEET_ICCS:
     # the only place terminations are allowed, for those ICCs, each declared terminated.
@@ -215,10 +192,7 @@ enum GitLabPipeline {
       script:
         - |
           main_only
-          [[ "${SIMFLEET_ICCS:-}" =~ ^[0-9\ ]{1,4000}$ ]] || fail "SIMFLEET_ICCS: ICCs (digits) separated by spaces"
-          read -ra iccs <<< "$SIMFLEET_ICCS"   # never evaluated; simfleet rejects anything not an ICC
-          args=()
-          for icc in "${iccs[@]}"; do args+=(--target "$icc" --allow-terminate "$icc"); done
+    \#(LoopSteps.gitlab.terminateArguments("SIMFLEET_ICCS").indented(6))
           mkdir -p .simfleet/ci/journal
           "$simfleet" apply --auto-approve "${args[@]}" --journal .simfleet/ci/journal/terminate.jsonl manifests
       artifacts:
@@ -257,8 +231,7 @@ enum GitLabPipeline {
             --no-progress --journal .simfleet/ci/journal/break-glass.jsonl
           code=$?
           set -e
-          # 0 all blocked, 3 some: push what keeps them blocked. 1 (nothing sent) or anything else: stop.
-          case "$code" in 0|3) ;; *) exit "$code" ;; esac
+    \#(LoopSteps.breakGlassStatus.indented(6))
           push "refs/heads/$branch" "refs/tags/simfleet/hold/*:refs/tags/simfleet/hold/*" \
             -o merge_request.create -o "merge_request.target=$CI_DEFAULT_BRANCH" -o "merge_request.title=Break glass: $SIMFLEET_REASON"
           exit "$code"

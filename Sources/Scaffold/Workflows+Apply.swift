@@ -42,21 +42,12 @@ extension Workflows {
             run: |
               [[ "$SCOPE" =~ ^(changed|full)$ ]] || { echo "::error::scope is changed or full"; exit 1; }
               git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
-              since=()
-              if [ "$SCOPE" != full ] && git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
-                since=(--changed-since simfleet/applied)
-              fi   # no tag yet, or scope full: every SIM
+    \#(LoopSteps.sinceTag(scope: "SCOPE").indented(10))
               set +e
               bin/simfleet plan "${since[@]}" --format markdown --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
               code=$?
               set -e
-              # 0 planned; 5 planned, but some SIMs could not be: the plan file holds the valid
-              # steps and the errors, so a reviewed repair still goes ahead and apply exits 3.
-              case "$code" in
-                0) ;;
-                5) echo "::warning::Some SIMs could not be planned; the plan's steps for the others are applied after approval, and apply reports the rest." ;;
-                *) echo "::error::simfleet plan made no plan (status $code)"; exit 1 ;;
-              esac
+    \#(LoopSteps.github.applyPlanStatus().indented(10))
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             with:
               name: simfleet-plan-${{ github.run_id }}-${{ github.run_attempt }}
@@ -94,9 +85,7 @@ extension Workflows {
                   git rev-parse -q --verify "refs/tags/$tag" > /dev/null || git push origin --delete "refs/tags/$tag"
                 done
               fi
-              # 0 converged, 4 converged but for terminations awaiting the terminate workflow;
-              # anything else fails the job with apply's own status (3: the report says what is left).
-              case "$code" in 0|4) ;; *) exit "$code" ;; esac
+    \#(LoopSteps.applyStatus.indented(10))
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
             if: always()
             with:

@@ -55,8 +55,7 @@ extension Workflows {
                 --no-progress --journal "$RUNNER_TEMP/journal/break-glass.jsonl"
               code=$?
               set -e
-              # 0 all blocked, 3 some: push what keeps them blocked. 1 (nothing sent) or anything else: stop.
-              case "$code" in 0|3) ;; *) exit "$code" ;; esac
+    \#(LoopSteps.breakGlassStatus.indented(10))
               git push origin "break-glass/$RUN_ID" "refs/tags/simfleet/hold/*:refs/tags/simfleet/hold/*"
               echo "blocked=true" >> "$GITHUB_OUTPUT"
               exit "$code"

@@ -38,12 +38,10 @@ extension Workflows {
               # A Prometheus Pushgateway for the drift metrics, if the repository has one.
               PUSHGATEWAY: ${{ vars.SIMFLEET_PUSHGATEWAY }}
             run: |
-              # Checked before any arithmetic: bash evaluates what $(( )) is given as code.
-              [[ "$SHARDS" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "::error::shards is a whole number from 1 to 9999"; exit 1; }
+    \#(LoopSteps.github.shards("SHARDS").indented(10))
               [[ "$PUSHGATEWAY" =~ ^(https://[A-Za-z0-9.:/_-]{1,300})?$ ]] || { echo "::error::SIMFLEET_PUSHGATEWAY must be an https URL"; exit 1; }
               push=()
               if [ -n "$PUSHGATEWAY" ]; then push=(--metrics-push "$PUSHGATEWAY"); fi
-              shard=$(( 10#$(date -u +%j) % SHARDS + 1 ))
               # simfleet keeps one issue labelled simfleet-drift: opened or updated while the
               # fleet differs (unreadable or unmapped SIMs included), closed with a comment when
               # it matches, and saying so when the run could not plan at all.
@@ -51,9 +49,7 @@ extension Workflows {
               bin/simfleet plan --drift-issue --detailed-exitcode --rate 10 --format markdown --comment-key drift \
                 --shard "$shard/$SHARDS" --out "$RUNNER_TEMP/drift.json" "${push[@]}" manifests > /dev/null
               code=$?
-              # 0 no drift, 2 drift, 5 drift with SIMs that could not be read: all in the issue.
-              # 1 (no plan at all) or anything else (a crash): the run fails.
-              case "$code" in 0|2|5) ;; *) echo "::error::simfleet plan made no plan (status $code)"; exit 1 ;; esac
+    \#(LoopSteps.github.driftStatus().indented(10))
 
     """#
 }

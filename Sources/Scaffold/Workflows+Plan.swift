@@ -35,8 +35,7 @@ extension Workflows {
             run: |
               [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
               # Names only, tree to tree: no work tree, index, driver or hook is involved.
-              if git -c core.fsmonitor=false -c core.hooksPath=/dev/null diff --no-ext-diff --no-textconv --quiet \
-                   "origin/$BASE_REF...HEAD" -- manifests simfleet.yaml; then
+              if \#(LoopSteps.touchesNothing(since: "BASE_REF")); then
                 echo "planned=false" >> "$GITHUB_OUTPUT"
                 echo "This pull request changes no manifest and no setting: nothing to plan; the check passes."
               else
@@ -55,10 +54,7 @@ extension Workflows {
             run: |
               [[ "$BASE_REF" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || { echo "::error::Unexpected base branch name"; exit 1; }
               git() { env -u NEXCON_API_KEY -u GITHUB_TOKEN -u GH_TOKEN git "$@"; }   # git sees no secret of this step
-              since=()
-              if git rev-parse -q --verify "refs/tags/simfleet/applied^{commit}" > /dev/null; then
-                since=(--changed-since simfleet/applied --pull-request-base "origin/$BASE_REF")
-              fi   # no tag yet: the first plan covers every SIM
+    \#(LoopSteps.sinceTag(pullRequestBase: "BASE_REF").indented(10))
               # simfleet edits its one comment in place, headed by the commit; when it cannot
               # plan (invalid manifests, a bad key), the comment shows why instead.
               set +e
@@ -66,13 +62,7 @@ extension Workflows {
               bin/simfleet plan "${since[@]}" --pr-comment --format markdown --detailed-exitcode --out "$RUNNER_TEMP/plan.json" manifests > /dev/null
               code=$?
               set -e
-              # 0 no changes, 2 changes. 1 no plan and 5 SIMs this change touches could not be
-              # planned: the comment says why, and the check fails. Anything else is a crash.
-              case "$code" in
-                0|2) ;;
-                1|5) echo "::error::The plan has errors; the pull request's comment lists them."; exit 1 ;;
-                *) echo "::error::simfleet plan stopped with status $code"; exit 1 ;;
-              esac
+    \#(LoopSteps.github.reviewStatus(comment: "pull request's comment").indented(10))
           - name: Fail the check on a blast-radius overrun
             if: steps.scope.outputs.planned == 'true'
             run: jq -e '.blastRadius.exceeded == false' "$RUNNER_TEMP/plan.json" > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }

@@ -31,10 +31,7 @@ extension Workflows {
               NEXCON_API_KEY: ${{ secrets.NEXCON_API_KEY }}
               ICCS: ${{ inputs.iccs }}
             run: |
-              [[ "$ICCS" =~ ^[0-9\ ]{1,4000}$ ]] || { echo "::error::iccs: ICCs (digits) separated by spaces"; exit 1; }
-              read -ra iccs <<< "$ICCS"   # never evaluated; simfleet rejects anything not an ICC
-              args=()
-              for icc in "${iccs[@]}"; do args+=(--target "$icc" --allow-terminate "$icc"); done
+    \#(LoopSteps.github.terminateArguments("ICCS").indented(10))
               mkdir -p "$RUNNER_TEMP/journal"
               bin/simfleet apply --auto-approve "${args[@]}" --journal "$RUNNER_TEMP/journal/terminate.jsonl" manifests
           - uses: actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0
