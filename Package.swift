@@ -63,10 +63,10 @@ let package = Package(
         .target(name: "GitHistory", dependencies: ["FleetModel", "Manifests", "Planning", "Platform"]),
         // The one HTTP stack (AsyncHTTPClient) as every client sets it up: HTTP/1.1, no
         // redirects, no decompression, TLS with an optional corporate CA, and the proxy
-        // HTTPS_PROXY, HTTP_PROXY and NO_PROXY name.
+        // HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; JSONAPI for the forges' REST APIs.
         .target(
             name: "HTTPStack",
-            dependencies: ["Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOSSL")
+            dependencies: ["FleetModel", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOSSL")
         ),
         // NexCon's paths and the bodies the simulator writes and its tests read; the client
         // reads answers tolerantly by key instead (see NexConAPI.swift).
@@ -97,12 +97,12 @@ let package = Package(
         // GitHub's REST API for the pull request's one plan comment and the drift issue.
         .target(
             name: "GitHub",
-            dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
+            dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("NIOHTTP1")
         ),
         // GitLab's REST API v4 for the merge request's one plan note and the drift issue.
         .target(
             name: "GitLab",
-            dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("AsyncHTTPClient", "NIOCore", "NIOHTTP1")
+            dependencies: ["Forge", "FleetModel", "HTTPStack", "Platform"] + products("NIOHTTP1")
         ),
         // What `simfleet init` writes: example manifests, settings, and the CI of the loop:
         // one file per GitHub workflow (Workflows+*.swift) and the .gitlab-ci.yml

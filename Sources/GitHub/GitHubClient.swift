@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import FleetModel
 import Forge
 import HTTPStack
 import Foundation
-import NIOCore
 import NIOHTTP1
 
 /// GitHub's REST API for the pull request's comment and the drift issue: a handful of
@@ -13,25 +11,22 @@ public final class GitHubClient: ForgeClient {
     public typealias Failure = ForgeFailure
 
     public let target: GitHubTarget
-    private let http: HTTPClient
+    private let api: JSONAPI
     private let text: ResponseText
     /// More comments or issues than this are not read: a pull request with 10,000 comments
     /// gets a new comment rather than an endless scan.
     static let pageLimit = 100
-    static let bodyLimit = 16 << 20
 
     /// `network` holds the proxy and trust roots (`HTTPStack.settings(for:environment:)`).
     public init(target: GitHubTarget, network: HTTPStack.Settings = HTTPStack.Settings()) {
         self.target = target
-        var settings = network
-        settings.connectTimeout = .seconds(10)
-        settings.readTimeout = .seconds(30)
-        http = HTTPStack.client(settings)
+        api = JSONAPI(network, headers: [("Authorization", "Bearer \(target.token)"), ("Accept", "application/vnd.github+json"),
+                                         ("X-GitHub-Api-Version", "2022-11-28"), ("User-Agent", "simfleet")])
         text = ResponseText(key: target.token)
     }
 
     public func shutdown() async {
-        try? await http.shutdown()
+        await api.shutdown()
     }
 
     var repositoryPath: String { "/repos/\(target.owner)/\(target.repository)" }
@@ -96,7 +91,7 @@ public final class GitHubClient: ForgeClient {
         var url = target.apiURL + path
         var items: [JSONValue] = []
         for _ in 0..<Self.pageLimit {
-            let (json, headers) = try await exchange(.GET, url: url, body: nil, missingIsFine: false)
+            let (json, headers) = try await exchange(.GET, url: url, missingIsFine: false)
             guard case .array(let page)? = json else { throw Failure("GitHub answered GET \(ForgeURL.shown(url)) with something other than a list") }
             items += page
             guard let next = ForgeURL.nextPage(headers["link"].first), next.hasPrefix(ForgeURL.origin(of: target.apiURL) + "/") else { return items }
@@ -106,36 +101,20 @@ public final class GitHubClient: ForgeClient {
     }
 
     func send(_ method: HTTPMethod, _ path: String, _ fields: [String: JSONValue], missingIsFine: Bool = false) async throws(Failure) -> JSONValue? {
-        var writer = JSONWriter()
-        writer.value(.object(fields))
-        return try await exchange(method, url: target.apiURL + path, body: writer.bytes, missingIsFine: missingIsFine).json
+        try await exchange(method, url: target.apiURL + path, fields: fields, missingIsFine: missingIsFine).json
     }
 
-    func exchange(_ method: HTTPMethod, url: String, body: [UInt8]?, missingIsFine: Bool) async throws(Failure) -> (json: JSONValue?, headers: HTTPHeaders) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(target.token)")
-        request.headers.add(name: "Accept", value: "application/vnd.github+json")
-        request.headers.add(name: "X-GitHub-Api-Version", value: "2022-11-28")
-        request.headers.add(name: "User-Agent", value: "simfleet")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
+    func exchange(_ method: HTTPMethod, url: String, fields: [String: JSONValue]? = nil, missingIsFine: Bool) async throws(Failure) -> (json: JSONValue?, headers: HTTPHeaders) {
         let what = "\(method.rawValue) \(ForgeURL.shown(url))"
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        let answer: JSONAPI.Answer
         do {
-            response = try await http.execute(request, timeout: .seconds(30))
-            bytes = try await response.body.collect(upTo: Self.bodyLimit)
+            answer = try await api.exchange(method, url: url, fields: fields)
         } catch {
             throw Failure("cannot reach GitHub for \(what): \(text.clean(String(describing: error)))")
         }
-        let json = JSONValue(parsing: Array(buffer: bytes))
-        let code = Int(response.status.code)
-        if (200..<300).contains(code) { return (json, response.headers) }
-        if code == 404 && missingIsFine { return (nil, response.headers) }
-        throw Failure(Self.explain(code: code, headers: response.headers, json: json, what: what, clean: text.clean))
+        if (200..<300).contains(answer.status) { return (answer.json, answer.headers) }
+        if answer.status == 404 && missingIsFine { return (nil, answer.headers) }
+        throw Failure(Self.explain(code: answer.status, headers: answer.headers, json: answer.json, what: what, clean: text.clean))
     }
 
     /// One line a person can act on, for each way GitHub says no.

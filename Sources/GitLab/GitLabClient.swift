@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import FleetModel
 import Forge
 import Foundation
 import HTTPStack
-import NIOCore
 import NIOHTTP1
 
 /// GitLab's REST API v4 for the merge request's one note and the drift issue: each failure
@@ -14,14 +12,13 @@ public final class GitLabClient: ForgeClient {
     public typealias Failure = ForgeFailure
 
     public let target: GitLabTarget
-    private let http: HTTPClient
+    private let api: JSONAPI
     private let text: ResponseText
     private let clock: any Clock<Duration>
     /// More notes or issues than this many pages are not read: a merge request with 10,000
     /// notes gets a new note rather than an endless scan.
     static let pageLimit = 100
-    static let bodyLimit = 16 << 20
-    /// A 429 is waited out at most this many times, for at most `longestWait` each.
+    /// A 429 is waited out at most this many times, for at most `longestWait` seconds each.
     static let rateLimitRetries = 3
     static let longestWait = 60
 
@@ -29,16 +26,13 @@ public final class GitLabClient: ForgeClient {
     /// `clock` is what a 429 is waited out on.
     public init(target: GitLabTarget, network: HTTPStack.Settings = HTTPStack.Settings(), clock: any Clock<Duration> = ContinuousClock()) {
         self.target = target
-        var settings = network
-        settings.connectTimeout = .seconds(10)
-        settings.readTimeout = .seconds(30)
-        http = HTTPStack.client(settings)
+        api = JSONAPI(network, headers: [("PRIVATE-TOKEN", target.token), ("Accept", "application/json"), ("User-Agent", "simfleet")])
         text = ResponseText(key: target.token)
         self.clock = clock
     }
 
     public func shutdown() async {
-        try? await http.shutdown()
+        await api.shutdown()
     }
 
     var projectPath: String { "/projects/\(target.project)" }
@@ -51,7 +45,7 @@ public final class GitLabClient: ForgeClient {
 
     /// The token's own user: a project access token is a bot user of its own.
     public func identity() async throws(Failure) -> String {
-        let (json, _) = try await exchange(.GET, url: target.apiURL + "/user", body: nil, missingIsFine: false)
+        let (json, _) = try await exchange(.GET, url: target.apiURL + "/user", missingIsFine: false)
         guard case .object(let user)? = json, case .string(let name)? = user["username"], !name.isEmpty else {
             throw Failure("GitLab answered GET /user without a username; check that GITLAB_TOKEN is a personal, group or project access token")
         }
@@ -114,7 +108,7 @@ public final class GitLabClient: ForgeClient {
         var url = target.apiURL + path
         var items: [JSONValue] = []
         for _ in 0..<Self.pageLimit {
-            let (json, headers) = try await exchange(.GET, url: url, body: nil, missingIsFine: false)
+            let (json, headers) = try await exchange(.GET, url: url, missingIsFine: false)
             guard case .array(let page)? = json else { throw Failure("GitLab answered GET \(ForgeURL.shown(url)) with something other than a list") }
             items += page
             guard let next = Self.nextPage(after: url, headers: headers, api: target.apiURL) else { return items }
@@ -138,42 +132,27 @@ public final class GitLabClient: ForgeClient {
     }
 
     func send(_ method: HTTPMethod, _ path: String, _ fields: [String: JSONValue], missingIsFine: Bool = false) async throws(Failure) -> JSONValue? {
-        var writer = JSONWriter()
-        writer.value(.object(fields))
-        return try await exchange(method, url: target.apiURL + path, body: writer.bytes, missingIsFine: missingIsFine).json
+        try await exchange(method, url: target.apiURL + path, fields: fields, missingIsFine: missingIsFine).json
     }
 
-    func exchange(_ method: HTTPMethod, url: String, body: [UInt8]?, missingIsFine: Bool) async throws(Failure) -> (json: JSONValue?, headers: HTTPHeaders) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers.add(name: "PRIVATE-TOKEN", value: target.token)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "simfleet")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
+    func exchange(_ method: HTTPMethod, url: String, fields: [String: JSONValue]? = nil, missingIsFine: Bool) async throws(Failure) -> (json: JSONValue?, headers: HTTPHeaders) {
         let what = "\(method.rawValue) \(ForgeURL.shown(url))"
         var waited = 0
         while true {
-            let response: HTTPClientResponse
-            let bytes: ByteBuffer
+            let answer: JSONAPI.Answer
             do {
-                response = try await http.execute(request, timeout: .seconds(30))
-                bytes = try await response.body.collect(upTo: Self.bodyLimit)
+                answer = try await api.exchange(method, url: url, fields: fields)
             } catch {
                 throw Failure("cannot reach GitLab for \(what): \(text.clean(String(describing: error)))")
             }
-            let json = JSONValue(parsing: Array(buffer: bytes))
-            let code = Int(response.status.code)
-            if (200..<300).contains(code) { return (json, response.headers) }
-            if code == 404 && missingIsFine { return (nil, response.headers) }
-            if code == 429, waited < Self.rateLimitRetries, let wait = Self.retryAfter(response.headers), wait <= Self.longestWait {
+            if (200..<300).contains(answer.status) { return (answer.json, answer.headers) }
+            if answer.status == 404 && missingIsFine { return (nil, answer.headers) }
+            if answer.status == 429, waited < Self.rateLimitRetries, let wait = Self.retryAfter(answer.headers), wait <= Self.longestWait {
                 waited += 1
                 do { try await clock.sleep(for: .seconds(wait)) } catch { throw Failure("stopped while waiting out GitLab's rate limit for \(what)") }
                 continue
             }
-            throw Failure(Self.explain(code: code, headers: response.headers, json: json, what: what, clean: text.clean))
+            throw Failure(Self.explain(code: answer.status, headers: answer.headers, json: answer.json, what: what, clean: text.clean))
         }
     }
 

@@ -27,13 +27,8 @@ import YAML
 
                 // A merge request that blocks a SIM, with no key in its pipeline: one
                 // declared-only note, headed by the commit.
-                let branch = GitRepository(existing: walk.work)
-                try branch.run(["switch", "-q", "-c", "block-tracker-1"])
-                try branch.write("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001", with: "name: tracker-0001\n    state: blocked"))
-                try branch.commit("Block tracker-0001")
-                try branch.run(["push", "-q", "origin", "block-tracker-1"])
-                let head = try branch.run(["rev-parse", "HEAD"])
-                try walk.origin.run(["update-ref", "refs/merge-requests/1/head", head])
+                let head = try walk.propose("block-tracker-1", as: "refs/merge-requests/1/head", "manifests/example.yaml",
+                                            try walk.manifest().replacingOccurrences(of: "name: tracker-0001", with: "name: tracker-0001\n    state: blocked"))
                 try walk.runGitLab("simfleet-plan", ref: "refs/merge-requests/1/head", source: "merge_request_event", mergeRequest: 1)
                 var notes = gitlab.notes(onMergeRequest: 1)
                 try #require(notes.count == 1, "\(walk.lastGitLabLog)")
@@ -51,14 +46,10 @@ import YAML
                 #expect(!notes[0].body.contains("Declared-only") && notes[0].body.contains("active → blocked"), "\(notes[0].body)")
 
                 // A merge request that touches no manifest: the job passes and posts nothing.
-                try branch.run(["switch", "-q", "-c", "docs", "main"])
-                try branch.write("NOTES.md", "How we name trackers.\n")
-                try branch.commit("Notes")
-                try branch.run(["push", "-q", "origin", "docs"])
-                try walk.origin.run(["update-ref", "refs/merge-requests/2/head", try branch.run(["rev-parse", "HEAD"])])
+                _ = try walk.propose("docs", as: "refs/merge-requests/2/head", "NOTES.md", "How we name trackers.\n")
                 try walk.runGitLab("simfleet-plan", ref: "refs/merge-requests/2/head", source: "merge_request_event", mergeRequest: 2)
                 #expect(gitlab.notes(onMergeRequest: 2).isEmpty)
-                try branch.run(["switch", "-q", "block-tracker-1"])
+                try GitRepository(existing: walk.work).run(["switch", "-q", "block-tracker-1"])
 
                 // Merged, planned on main, applied by hand; the tag moves to main.
                 try walk.merge("block-tracker-1")

@@ -34,13 +34,8 @@ import YAML
 
                 // A pull request that blocks a SIM is planned (since the tag), and the plan is
                 // its one comment.
-                let branch = GitRepository(existing: walk.work)
-                try branch.run(["switch", "-q", "-c", "block-tracker-1"])
-                try branch.write("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001", with: "name: tracker-0001\n    state: blocked"))
-                try branch.commit("Block tracker-0001")
-                try branch.run(["push", "-q", "origin", "block-tracker-1"])
-                let head = try branch.run(["rev-parse", "HEAD"])
-                try walk.origin.run(["update-ref", "refs/pull/1/head", head])
+                let head = try walk.propose("block-tracker-1", as: "refs/pull/1/head", "manifests/example.yaml",
+                                            try walk.manifest().replacingOccurrences(of: "name: tracker-0001", with: "name: tracker-0001\n    state: blocked"))
                 try walk.run("simfleet-plan", job: "plan", ref: "refs/pull/1/head", pullRequest: (1, head))
                 let comment = try #require(stub.snapshot.comments.first)
                 #expect(stub.snapshot.comments.count == 1 && comment.issue == 1 && comment.author == "github-actions[bot]")
@@ -51,15 +46,10 @@ import YAML
 
                 // A pull request that touches no manifest and no setting: the required check
                 // reports and passes at once, and posts nothing.
-                try branch.run(["switch", "-q", "-c", "docs", "main"])
-                try branch.write("NOTES.md", "How we name trackers.\n")
-                try branch.commit("Notes")
-                try branch.run(["push", "-q", "origin", "docs"])
-                let docs = try branch.run(["rev-parse", "HEAD"])
-                try walk.origin.run(["update-ref", "refs/pull/2/head", docs])
+                let docs = try walk.propose("docs", as: "refs/pull/2/head", "NOTES.md", "How we name trackers.\n")
                 try walk.run("simfleet-plan", job: "plan", ref: "refs/pull/2/head", pullRequest: (2, docs))
                 #expect(!stub.snapshot.comments.contains { $0.issue == 2 }, "no comment on a pull request with nothing to plan")
-                try branch.run(["switch", "-q", "block-tracker-1"])
+                try GitRepository(existing: walk.work).run(["switch", "-q", "block-tracker-1"])
 
                 // Merged: planned on main, approved, applied, and the tag moved to main.
                 try walk.merge("block-tracker-1")
@@ -274,6 +264,19 @@ final class Walkthrough: @unchecked Sendable {
         let folder = try checkout(ref, into: "check-\(UUID().uuidString)")
         return try await Simfleet.run(["plan", "--detailed-exitcode", "--no-progress", "manifests"], in: folder,
                                 environment: ["NEXCON_API_URL": apiURL, "NEXCON_API_KEY": "dev-key", "GITHUB_STEP_SUMMARY": ""])
+    }
+
+    /// A branch from main that writes `text` to `path`, pushed, its head at `ref` on the
+    /// origin (the forge's pull or merge request ref); returns the head.
+    func propose(_ branch: String, as ref: String, _ path: String, _ text: String) throws -> String {
+        let repo = GitRepository(existing: work)
+        try repo.run(["switch", "-q", "-c", branch, "main"])
+        try repo.write(path, text)
+        try repo.commit("Change \(path) on \(branch)")
+        try repo.run(["push", "-q", "origin", branch])
+        let head = try repo.run(["rev-parse", "HEAD"])
+        try origin.run(["update-ref", ref, head])
+        return head
     }
 
     func merge(_ branch: String) throws {
