@@ -18,16 +18,23 @@ import Testing
                 "CI_PIPELINE_URL": "https://gitlab.example/acme/fleet/-/pipelines/42", "GITHUB_STEP_SUMMARY": ""]
     }
 
+    /// `body` in a repository made by `init`, with `gitlab` serving and a merge request
+    /// pipeline's variables pointing at it.
+    static func withMergeRequest(_ gitlab: GitLabStandIn = GitLabStandIn(), _ body: (URL, [String: String]) async throws -> Void) async throws {
+        try await withTemporaryDirectory { dir in
+            try await gitlab.serve { api in try await body(dir, try await repository(dir, api: api)) }
+        }
+    }
+
     static func plan(_ dir: URL, _ environment: [String: String], _ extra: [String] = ["--pr-comment"]) async throws -> RunResult {
         try await Simfleet.run(["plan", "--simulator", "--no-progress", "--detailed-exitcode"] + extra, in: dir, environment: environment)
     }
 
     @Test func theMergeRequestHasOneNoteHeadedByTheCommit() async throws {
-        try await withTemporaryDirectory { dir in
-            let gitlab = GitLabStandIn(prefix: "/gitlab")
-            gitlab.addNote(mergeRequest: 3, author: "mallory", body: Self.marker + "\nforged: no changes")
-            try await gitlab.serve { api in
-                let environment = try await Self.repository(dir, api: api)
+        let gitlab = GitLabStandIn(prefix: "/gitlab")
+        gitlab.addNote(mergeRequest: 3, author: "mallory", body: Self.marker + "\nforged: no changes")
+        try await Self.withMergeRequest(gitlab) { dir, environment in
+            do {
                 for _ in 0..<2 {
                     let result = try await Self.plan(dir, environment)
                     #expect(result.status == 2, "\(result.stderr)")
@@ -45,10 +52,10 @@ import Testing
     }
 
     @Test func theDriftIssueOpensAndClosesWithANote() async throws {
-        try await withTemporaryDirectory { dir in
-            let gitlab = GitLabStandIn()
-            try await gitlab.serve { api in
-                var environment = try await Self.repository(dir, api: api)
+        let gitlab = GitLabStandIn()
+        try await Self.withMergeRequest(gitlab) { dir, mergeRequest in
+            do {
+                var environment = mergeRequest
                 environment["CI_MERGE_REQUEST_IID"] = ""
                 let first = try await Self.plan(dir, environment, ["--drift-issue"])
                 #expect(first.status == 2 && first.stderr.contains("Opened the drift issue: simfleet: 2 SIMs differ from main."), "\(first.stderr)")
@@ -67,10 +74,9 @@ import Testing
     }
 
     @Test func applyPostsItsReportAsItsOwnNote() async throws {
-        try await withTemporaryDirectory { dir in
-            let gitlab = GitLabStandIn()
-            try await gitlab.serve { api in
-                let environment = try await Self.repository(dir, api: api)
+        let gitlab = GitLabStandIn()
+        try await Self.withMergeRequest(gitlab) { dir, environment in
+            do {
                 let result = try await Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress", "--pr-comment"], in: dir, environment: environment)
                 #expect(result.status == 0, "\(result.stderr)")
                 #expect(result.stderr.contains("Posted the apply report to merge request !3."), "\(result.stderr)")
@@ -83,10 +89,9 @@ import Testing
     /// A plan too long for GitHub's 65,536 characters is posted whole on GitLab, whose
     /// budget is 1,000,000.
     @Test func aLongPlanFitsGitLabsBudget() async throws {
-        try await withTemporaryDirectory { dir in
-            let gitlab = GitLabStandIn()
-            try await gitlab.serve { api in
-                let environment = try await Self.repository(dir, api: api)
+        let gitlab = GitLabStandIn()
+        try await Self.withMergeRequest(gitlab) { dir, environment in
+            do {
                 let sims = (1...3000).map { "  - {icc: \"\(TestICC.number($0))\", name: truck-\($0), state: active}\n" }.joined()
                 try ("sims:\n" + sims).write(to: dir.appendingPathComponent("manifests/example.yaml"), atomically: true, encoding: .utf8)
                 let result = try await Self.plan(dir, environment)

@@ -20,8 +20,7 @@ import YAML
                 walk.context["gitlab.api"] = api
 
                 // The first apply: planned on main, started by hand, the tag set.
-                try walk.runGitLab("simfleet-apply-plan", ref: "main", source: "push")
-                try walk.runGitLab("simfleet-apply", ref: "main", source: "push")
+                try walk.applyOnMainGitLab()
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == walk.origin.run(["rev-parse", "refs/heads/main"]))
                 await #expect(try walk.plan().status == 0)
 
@@ -53,8 +52,7 @@ import YAML
 
                 // Merged, planned on main, applied by hand; the tag moves to main.
                 try walk.merge("block-tracker-1")
-                try walk.runGitLab("simfleet-apply-plan", ref: "main", source: "push")
-                try walk.runGitLab("simfleet-apply", ref: "main", source: "push")
+                try walk.applyOnMainGitLab()
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == walk.origin.run(["rev-parse", "refs/heads/main"]))
                 await #expect(try walk.plan().status == 0, "the fleet matches main")
 
@@ -64,16 +62,14 @@ import YAML
                 let issue = try #require(gitlab.snapshot.issues.first)
                 #expect(issue.open && issue.labels == ["simfleet-drift"] && issue.description.contains("89450100250731069812"), "\(issue.description)")
                 #expect(issue.description.contains("This check: [the run](https://gitlab.example/acme/fleet/-/pipelines/"), "\(issue.description)")
-                try walk.runGitLab("simfleet-apply-plan", ref: "main", source: "push")
-                try walk.runGitLab("simfleet-apply", ref: "main", source: "push")
+                try walk.applyOnMainGitLab()
                 try walk.runGitLab("simfleet-drift", ref: "main", source: "schedule")
                 #expect(gitlab.snapshot.issues.first?.open == false)
 
                 // Terminate: declared, awaiting its allowance after apply (exit 4), then carried
                 // out for that ICC alone by a pipeline run by hand.
                 try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0002\n    state: active", with: "name: tracker-0002\n    state: terminated"))
-                try walk.runGitLab("simfleet-apply-plan", ref: "main", source: "push")
-                try walk.runGitLab("simfleet-apply", ref: "main", source: "push")
+                try walk.applyOnMainGitLab()
                 await #expect(try walk.plan().status == 2, "the termination still waits")
                 try walk.runGitLab("simfleet-terminate", ref: "main", source: "web",
                                    variables: ["SIMFLEET_ACTION": "terminate", "SIMFLEET_ICCS": "89450100250731069812"])
@@ -82,8 +78,7 @@ import YAML
                 // Break glass: tracker-0001 is active again, then blocked at once, written on a
                 // branch, held, and a merge request asked for with a push option.
                 try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001\n    state: blocked", with: "name: tracker-0001"))
-                try walk.runGitLab("simfleet-apply-plan", ref: "main", source: "push")
-                try walk.runGitLab("simfleet-apply", ref: "main", source: "push")
+                try walk.applyOnMainGitLab()
                 try walk.runGitLab("simfleet-break-glass", ref: "main", source: "web",
                                    variables: ["SIMFLEET_ACTION": "break-glass", "SIMFLEET_ICCS": "89450100250731069754", "SIMFLEET_REASON": "stolen, OPS-9"])
                 let glass = try walk.origin.run(["show", "refs/heads/break-glass/\(walk.runs):manifests/example.yaml"])
@@ -192,22 +187,9 @@ extension Walkthrough {
                 for pair in pairs { environment[pair.key] = pair.value.text ?? "" }
             }
         }
-        let bash = Process()
-        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-        bash.arguments = ["--noprofile", "--norc", "-eo", "pipefail", "-c", scripts.joined(separator: "\n")]
-        bash.currentDirectoryURL = folder
-        bash.environment = environment
-        let log = Pipe()
-        bash.standardOutput = log
-        bash.standardError = log
-        bash.standardInput = FileHandle.nullDevice
-        try bash.run()
-        let printed = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        bash.waitUntilExit()
+        let (status, printed) = try Self.bash(scripts.joined(separator: "\n"), in: folder, environment: environment)
         lastGitLabLog = printed
-        guard bash.terminationStatus == 0 else {
-            throw WalkFailure(description: ".gitlab-ci.yml/\(name) exited \(bash.terminationStatus):\n\(printed)")
-        }
+        guard status == 0 else { throw WalkFailure(description: ".gitlab-ci.yml/\(name) exited \(status):\n\(printed)") }
         // What `artifacts: paths:` names, kept for the jobs that need this one.
         if case .sequence(let paths, _)? = job["artifacts"]?["paths"] {
             let kept = root.appendingPathComponent("artifacts-\(name)-\(runs)")
@@ -221,6 +203,12 @@ extension Walkthrough {
             }
             gitLabArtifacts[name] = kept
         }
+    }
+
+    /// The default branch's plan job and, started by hand, its apply job, as a merge makes them.
+    func applyOnMainGitLab() throws {
+        try runGitLab("simfleet-apply-plan", ref: "main", source: "push")
+        try runGitLab("simfleet-apply", ref: "main", source: "push")
     }
 
     func copyTree(_ source: URL, into target: URL) throws {

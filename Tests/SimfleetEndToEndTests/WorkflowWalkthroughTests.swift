@@ -28,8 +28,7 @@ import YAML
                 walk.context["github.api"] = api
 
                 // The first apply, through the pipeline, brings the fleet to main and sets the tag.
-                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
-                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.applyOnMain()
                 await #expect(try walk.plan().status == 0)
 
                 // A pull request that blocks a SIM is planned (since the tag), and the plan is
@@ -53,8 +52,7 @@ import YAML
 
                 // Merged: planned on main, approved, applied, and the tag moved to main.
                 try walk.merge("block-tracker-1")
-                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
-                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.applyOnMain()
                 let main = try walk.origin.run(["rev-parse", "refs/heads/main"])
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == main)
                 await #expect(try walk.plan().status == 0, "the fleet matches main")
@@ -70,16 +68,14 @@ import YAML
                 #expect(issue.body.contains("This check: [the run](https://github.com/acme/fleet/actions/runs/4242)."), "\(issue.body)")
                 Self.keepSample("drift-issue.md", issue.body)
                 // Applied through the pipeline, the next drift check closes it.
-                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
-                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.applyOnMain()
                 try walk.run("simfleet-drift", job: "drift", ref: "refs/heads/main")
                 #expect(stub.snapshot.issues.first?.open == false)
 
                 // Terminate: declared on main, awaiting its allowance after apply (exit 4 moves
                 // the tag), then carried out by the terminate workflow for that ICC alone.
                 try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0002\n    state: active", with: "name: tracker-0002\n    state: terminated"))
-                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
-                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.applyOnMain()
                 #expect(try walk.origin.run(["rev-parse", "refs/tags/simfleet/applied^{commit}"]) == walk.origin.run(["rev-parse", "refs/heads/main"]))
                 await #expect(try walk.plan().status == 2, "the termination still waits")
                 walk.context["inputs.iccs"] = "89450100250731069812"
@@ -92,8 +88,7 @@ import YAML
                 walk.context["inputs.iccs"] = "89450100250731069754"
                 walk.context["inputs.reason"] = "stolen, OPS-9"
                 try walk.commitOnMain("manifests/example.yaml", try walk.manifest().replacingOccurrences(of: "name: tracker-0001\n    state: blocked", with: "name: tracker-0001"))
-                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
-                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.applyOnMain()
                 let settings = try walk.origin.run(["show", "refs/heads/main:simfleet.yaml"]) + "\n"
                 try walk.commitOnMain("simfleet.yaml", settings + "policy:\n  - name: frozen all day\n    match: {}\n    freeze: {from: \"00:00\", to: \"23:59\", timezone: UTC}\n")
                 // A SIM break glass cannot block (tracker-0002 is terminated): nothing is sent,
@@ -121,8 +116,7 @@ import YAML
                 try walk.commitOnMain("simfleet.yaml", settings)
                 try GitRepository(existing: walk.work).run(["fetch", "-q", "origin", "break-glass/4242:break-glass/4242"])
                 try walk.merge("break-glass/4242")
-                try walk.run("simfleet-apply", job: "plan", ref: "refs/heads/main")
-                try walk.run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+                try walk.applyOnMain()
                 #expect((try? walk.origin.run(["rev-parse", "--verify", "-q", "refs/tags/simfleet/hold/89450100250731069754"])) == nil, "the hold was released on the origin")
                 await #expect(try walk.plan().status == 0)
 
@@ -266,6 +260,12 @@ final class Walkthrough: @unchecked Sendable {
                                 environment: ["NEXCON_API_URL": apiURL, "NEXCON_API_KEY": "dev-key", "GITHUB_STEP_SUMMARY": ""])
     }
 
+    /// The apply workflow's plan and apply jobs on main, as a merge starts them.
+    func applyOnMain() throws {
+        try run("simfleet-apply", job: "plan", ref: "refs/heads/main")
+        try run("simfleet-apply", job: "apply", ref: "refs/heads/main")
+    }
+
     /// A branch from main that writes `text` to `path`, pushed, its head at `ref` on the
     /// origin (the forge's pull or merge request ref); returns the head.
     func propose(_ branch: String, as ref: String, _ path: String, _ text: String) throws -> String {
@@ -355,18 +355,7 @@ final class Walkthrough: @unchecked Sendable {
             if case .mapping(let pairs, _)? = step["env"] {
                 for pair in pairs { environment[pair.key] = try evaluate(pair.value.text ?? "") }
             }
-            let bash = Process()
-            bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-            bash.arguments = ["--noprofile", "--norc", "-eo", "pipefail", "-c", script]
-            bash.currentDirectoryURL = folder
-            bash.environment = environment
-            let log = Pipe()
-            bash.standardOutput = log
-            bash.standardError = log
-            bash.standardInput = FileHandle.nullDevice
-            try bash.run()
-            let printed = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            bash.waitUntilExit()
+            let (status, printed) = try Self.bash(script, in: folder, environment: environment)
             // What the step wrote to GITHUB_OUTPUT, for later steps' conditions.
             if let id = step["id"]?.text {
                 for line in (try String(contentsOf: output, encoding: .utf8)).split(separator: "\n") {
@@ -374,10 +363,28 @@ final class Walkthrough: @unchecked Sendable {
                     if parts.count == 2 { context["steps.\(id).outputs.\(parts[0])"] = String(parts[1]) }
                 }
             }
-            guard bash.terminationStatus == 0 else {
-                throw WalkFailure(description: "\(workflow)/\(name): step '\(step["name"]?.text ?? script.prefix(60).description)' exited \(bash.terminationStatus):\n\(printed)")
+            guard status == 0 else {
+                throw WalkFailure(description: "\(workflow)/\(name): step '\(step["name"]?.text ?? script.prefix(60).description)' exited \(status):\n\(printed)")
             }
         }
+    }
+
+    /// `script` under bash as CI runners run it (`-eo pipefail`, no profile, no input):
+    /// its exit status and everything it printed.
+    static func bash(_ script: String, in folder: URL, environment: [String: String]) throws -> (Int32, String) {
+        let bash = Process()
+        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+        bash.arguments = ["--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+        bash.currentDirectoryURL = folder
+        bash.environment = environment
+        let log = Pipe()
+        bash.standardOutput = log
+        bash.standardError = log
+        bash.standardInput = FileHandle.nullDevice
+        try bash.run()
+        let printed = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bash.waitUntilExit()
+        return (bash.terminationStatus, printed)
     }
 
     /// What an action would have done.
