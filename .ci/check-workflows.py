@@ -144,7 +144,10 @@ plan = by_name.get("simfleet plan", "")
 if "--pull-request-base" not in plan or ".blastRadius.exceeded" not in plan or "--pr-comment" not in plan:
     problems.append("simfleet plan: plan since the tag with --pull-request-base, post with --pr-comment, and fail the check on a blast-radius overrun")
 if "pull_request_target:" not in plan or "head.repo.full_name == github.repository" not in plan:
-    problems.append("simfleet plan: pull_request_target (the base branch's workflow) and no forks, so no branch pusher reaches the key")
+    problems.append("simfleet plan: pull_request_target (the base branch's workflow), the key for this repository's branches only, so no branch pusher reaches it")
+fork = plan.split("\n  plan-fork:", 1)[1] if "\n  plan-fork:" in plan else ""
+if not fork or "--offline" not in fork or "secrets." in fork or "environment:" in fork or "head.repo.full_name != github.repository" not in fork:
+    problems.append("simfleet plan: a fork's pull request is planned declared-only (--offline), in a job with no environment and no secret")
 drift = by_name.get("simfleet drift", "")
 if "--shard" not in drift or "--drift-issue" not in drift or 'case "$code" in 0|2|5) ;; *)' not in drift:
     problems.append("simfleet drift: shards, the drift issue, and a failed run when the plan could not be made")

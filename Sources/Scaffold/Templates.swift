@@ -114,9 +114,10 @@ extension Templates {
          leaves a pull request behind and a hold per SIM (the tag `simfleet/hold/ICC`),
          which keeps every apply from restoring the SIM until that pull request is merged.
     3. **Branch protection** on `main` (a ruleset): pull requests required, with one
-       approval, and the status check `plan` required: the `plan` job of the
-       `simfleet plan` workflow, which reports on every pull request (one that changes no
-       manifest and no setting passes at once). Nobody pushes to `main` directly.
+       approval, and the status checks `plan` and `plan-fork` required: the jobs of the
+       `simfleet plan` workflow, one of which reports on every pull request (one that
+       changes no manifest and no setting passes at once; the other is skipped, which a
+       required check counts as passing). Nobody pushes to `main` directly.
     4. **Tag protection**: a tag ruleset on `simfleet/*` that restricts creation, update
        and deletion to the `github-actions[bot]` bypass, so only the apply workflow moves
        the tag (and `simfleet mark-applied` moves it forward only).
@@ -146,8 +147,9 @@ extension Templates {
       repository variables name, which a pull request cannot change.
       The pull request's files are checked out and read by simfleet as data: manifests and
       `simfleet.yaml` are parsed, never executed, links leading out of the repository are
-      errors and are not followed, and no step runs a script from the pull request. Fork
-      pull requests are not planned at all.
+      errors and are not followed, and no step runs a script from the pull request. A
+      fork's pull request is planned declared-only (`plan --offline`) in a job with no
+      environment and no key, so it learns nothing of the live fleet.
     - The plan job holds the key (to read statuses) and a token that can write the pull
       request's comment. The one program simfleet starts there is git, to read history and
       name who declared each step. It runs at the top of the checkout with the git

@@ -48,6 +48,13 @@ import YAML
                 let docs = try walk.propose("docs", as: "refs/pull/2/head", "NOTES.md", "How we name trackers.\n")
                 try walk.run("simfleet-plan", job: "plan", ref: "refs/pull/2/head", pullRequest: (2, docs))
                 #expect(!stub.snapshot.comments.contains { $0.issue == 2 }, "no comment on a pull request with nothing to plan")
+                // A fork's pull request: a declared-only plan from the job that holds no key.
+                let fork = try walk.propose("fork-block", as: "refs/pull/3/head", "manifests/example.yaml",
+                                            try walk.manifest().replacingOccurrences(of: "name: tracker-0003", with: "name: tracker-0003\n    state: blocked"))
+                try walk.run("simfleet-plan", job: "plan-fork", ref: "refs/pull/3/head", pullRequest: (3, fork))
+                let forkComment = try #require(stub.snapshot.comments.first { $0.issue == 3 })
+                #expect(forkComment.body.contains("> **Declared-only plan: no live status was read."), "\(forkComment.body)")
+                #expect(forkComment.body.contains("| `89450100250731069937` | tracker-0003 | active → blocked | 1 |"), "\(forkComment.body)")
                 try GitRepository(existing: walk.work).run(["switch", "-q", "block-tracker-1"])
 
                 // Merged: planned on main, approved, applied, and the tag moved to main.
