@@ -17,7 +17,7 @@ import sys
 # against a pattern where the script first names it (or the name it is copied into).
 GITLAB_INPUTS = ["SIMFLEET_SCOPE", "SIMFLEET_ACCEPT_BLAST_RADIUS", "SIMFLEET_DRIFT_SHARDS", "SIMFLEET_ICCS", "SIMFLEET_REASON",
                  "NEXCON_PLAN_KEY", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "GITLAB_USER_LOGIN", "CI_PIPELINE_ID",
-                 "SIMFLEET_DOWNLOAD_URL", "SIMFLEET_SHA256", "SIMFLEET_IMAGE"]
+                 "SIMFLEET_DOWNLOAD_URL", "SIMFLEET_SHA256", "SIMFLEET_IMAGE", "CI_DEFAULT_BRANCH"]
 
 
 def checked_before_use(script, variable):
@@ -86,8 +86,10 @@ def check_gitlab(path, check_jsonschema):
     for name, script in scripts.items():
         if "--force" in script and name != "simfleet-apply":
             problems.append(f"{name}: --force is for the apply job's SIMFLEET_ACCEPT_BLAST_RADIUS only")
+        # A job runs the template's before_script first, in the same shell.
+        runs = script if name == ".simfleet" else before + "\n" + script
         for variable in GITLAB_INPUTS:
-            if not checked_before_use(script, variable):
+            if not checked_before_use(runs, variable):
                 problems.append(f"{name}: {variable} is used in shell without a [[ ... =~ ^...$ ]] check first")
         if re.search(r"simfleet\"?[^\n]*\|\|\s*true", script):
             problems.append(f"{name}: a step lets any exit status of simfleet pass")

@@ -54,6 +54,7 @@ enum GitLabPipeline {
           }
           # What acts on SIMs runs from the default branch only, and only when it is protected.
           main_only() {
+            [[ "$CI_DEFAULT_BRANCH" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$ ]] || fail "Unexpected default branch name"
             [ "$CI_COMMIT_BRANCH" = "$CI_DEFAULT_BRANCH" ] && [ "$CI_COMMIT_REF_PROTECTED" = "true" ] || fail "only the protected default branch acts on SIMs"
           }
 

@@ -61,7 +61,7 @@ import Testing
                 #expect(first.status == 2 && first.stderr.contains("Opened the drift issue: simfleet: 2 SIMs differ from main."), "\(first.stderr)")
                 let opened = try #require(gitlab.snapshot.issues.first)
                 #expect(opened.labels == ["simfleet-drift"] && opened.open && opened.description.contains("| live inactive, declared active |"))
-                #expect(opened.description.contains("**Repair:** apply the manifests of the default branch"), "\(opened.description.prefix(400))")
+                #expect(opened.description.contains("**Repair:** run a pipeline on the default branch by hand (Build › Pipelines › Run pipeline) with `SIMFLEET_ACTION` = `apply` and `SIMFLEET_SCOPE` = `full`"), "\(opened.description.prefix(400))")
                 #expect(opened.description.contains("This check: [the run](https://gitlab.example/acme/fleet/-/pipelines/42)."))
                 let applied = try await Simfleet.run(["apply", "--simulator", "--auto-approve", "--no-progress"], in: dir, environment: ["GITHUB_STEP_SUMMARY": ""])
                 #expect(applied.status == 0, "\(applied.stderr)")

@@ -9,8 +9,8 @@ import YAML
 /// pull-request refs, against a simulator process and a loopback GitHub. Each `run:` step
 /// runs under bash as Actions runs it (`-eo pipefail`); `uses:` steps are played by the
 /// walk-through (checkout is a clone of the origin at the run's ref, artifacts are copied
-/// between jobs, the binary is the one under test, checked against its SHA-256 as the
-/// jobs check it); only the `chmod` of that binary, a link to the one under test, is left out.
+/// between jobs, the binary is a script that runs the one under test, checked against its
+/// SHA-256 as the jobs check it); only the `chmod` of that binary, a link, is left out.
 @Suite struct WorkflowWalkthroughTests {
     /// With SIMFLEET_WALKTHROUGH_SAMPLES naming a folder, the posted bodies are kept there,
     /// to be read by people (the README's samples come from here).
@@ -189,6 +189,8 @@ final class Walkthrough: @unchecked Sendable {
     var gitLabArtifacts: [String: URL] = [:]
     /// The SHA-256 of the release tarball `curl` hands over (it holds a link to the binary under test).
     var tarballSHA256 = ""
+    /// What the jobs run as simfleet: a script that runs the binary under test.
+    let binary: URL
     /// What the last GitLab job printed.
     var lastGitLabLog = ""
     var runs = 0
@@ -216,10 +218,14 @@ final class Walkthrough: @unchecked Sendable {
         ghLog = root.appendingPathComponent("gh.log")
         let gh = bin.appendingPathComponent("gh")
         try writeExecutable("#!/bin/sh\necho \"$*\" >> '\(ghLog.path)'\n[ \"$1 $2\" = \"pr create\" ] && echo https://github.com/acme/fleet/pull/7\nexit 0\n", to: gh)
-        // `curl` hands over the release: a tarball holding a link to the binary under test.
+        // The build's binary is a script that runs the one under test: the jobs check its
+        // SHA-256 as they would the release's, without hashing a debug build of 200 MB each time.
+        binary = bin.appendingPathComponent("simfleet-under-test")
+        try writeExecutable("#!/bin/sh\nexec '\(Simfleet.executable.path)' \"$@\"\n", to: binary)
+        // `curl` hands over the release: a tarball holding a link to it.
         let release = root.appendingPathComponent("release")
         try FileManager.default.createDirectory(at: release, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: release.appendingPathComponent("simfleet"), withDestinationURL: Simfleet.executable)
+        try FileManager.default.createSymbolicLink(at: release.appendingPathComponent("simfleet"), withDestinationURL: binary)
         let tarball = root.appendingPathComponent("simfleet.tar.gz")
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -237,7 +243,7 @@ final class Walkthrough: @unchecked Sendable {
             "secrets.NEXCON_API_KEY": "dev-key", "github.token": "ghs_testtoken", "github.base_ref": "main",
             "github.actor": "walker", "github.run_id": "4242", "github.run_attempt": "1",
             "inputs.scope || 'changed'": "changed", "inputs.accept-blast-radius && '--force' || ''": "", "inputs.shards || vars.SIMFLEET_DRIFT_SHARDS || 1": "1", "vars.SIMFLEET_PUSHGATEWAY": "",
-            "needs.build.outputs.sha256": try Self.sha256(of: Simfleet.executable),
+            "needs.build.outputs.sha256": try Self.sha256(of: binary),
         ]
     }
 
@@ -337,6 +343,7 @@ final class Walkthrough: @unchecked Sendable {
             event = root.appendingPathComponent("event-\(runs).json")
             try #"{"pull_request":{"number":\#(number),"head":{"sha":"\#(head)"}}}"#.write(to: event!, atomically: true, encoding: .utf8)
         }
+        var sha: String?   // the checkout's commit, once a step has made the checkout
         for step in steps {
             if let condition = step["if"]?.text, !holds(condition, ref: ref) { continue }
             if let uses = step["uses"]?.text {
@@ -354,7 +361,8 @@ final class Walkthrough: @unchecked Sendable {
             environment["GITHUB_SERVER_URL"] = "https://github.com"
             environment["GITHUB_RUN_ID"] = context["github.run_id"]
             environment["GITHUB_EVENT_PATH"] = event?.path ?? ""
-            environment["GITHUB_SHA"] = try GitRepository(existing: folder).run(["rev-parse", "HEAD"])
+            if sha == nil { sha = try GitRepository(existing: folder).run(["rev-parse", "HEAD"]) }
+            environment["GITHUB_SHA"] = sha
             environment["GITHUB_OUTPUT"] = output.path
             environment["RUNNER_TEMP"] = runnerTemp.path
             environment["GITHUB_STEP_SUMMARY"] = ""
@@ -406,7 +414,7 @@ final class Walkthrough: @unchecked Sendable {
         case "actions/download-artifact":
             let bin = folder.appendingPathComponent("bin")
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("simfleet"), withDestinationURL: Simfleet.executable)
+            try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("simfleet"), withDestinationURL: binary)
         case "actions/upload-artifact" where name.hasPrefix("simfleet-plan-"):
             let kept = root.appendingPathComponent("artifact-plan-\(runs).json")
             try FileManager.default.copyItem(at: URL(fileURLWithPath: try evaluate(with?["path"]?.text ?? ""), relativeTo: folder), to: kept)

@@ -42,8 +42,8 @@ public enum PostedMarkdown {
 
     /// How to repair drift with the GitHub workflows `init` writes.
     public static let gitHubRepair = "run the **simfleet apply** workflow by hand (Run workflow) with `scope: full`: it plans every SIM against main and applies after a reviewer approves."
-    /// The same on GitLab, where the pipeline is the project's own.
-    public static let gitLabRepair = "apply the manifests of the default branch with a full plan (`simfleet apply` over every manifest, in a manual job behind the protected environment): it plans every SIM against main and applies after a reviewer approves."
+    /// The same with the `.gitlab-ci.yml` `init --ci gitlab` writes.
+    public static let gitLabRepair = "run a pipeline on the default branch by hand (Build › Pipelines › Run pipeline) with `SIMFLEET_ACTION` = `apply` and `SIMFLEET_SCOPE` = `full`, then start its manual `simfleet-apply` job: it plans every SIM against the default branch and applies that plan."
 
     /// `markdown` with `picture` under its heading (`### ...`), or under the marker.
     public static func pictured(_ markdown: String, _ picture: String?) -> String {
