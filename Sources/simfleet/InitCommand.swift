@@ -12,8 +12,9 @@ extension SimfleetCommand {
             discussion: """
             Writes manifests/ (an example and the schema its modeline names), simfleet.yaml with \
             every setting commented, and a .gitignore holding .simfleet/. With --ci github, also \
-            the five workflows of the loop and SIMFLEET.md, which explains the secrets, \
-            environments, branch and tag protection to set, and the threat model.
+            the five workflows of the loop, and with --ci gitlab its .gitlab-ci.yml, each with \
+            a SIMFLEET.md that explains the secrets or variables, environments, branch and tag \
+            protection to set, and the threat model.
 
             Existing files are left alone unless --force is given; .simfleet/ is added to an \
             existing .gitignore that lacks it. Run it again at any time: it says what it wrote \
