@@ -21,18 +21,7 @@ extension Workflows {
       cancel-in-progress: true
     jobs:
     \#(buildJob(if: nil))
-      plan:
-        needs: build
-        if: github.event.pull_request.head.repo.full_name == github.repository
-        runs-on: ubuntu-24.04
-        environment: nexcon-plan   # the key that reads statuses; admits main only
-        permissions:
-          contents: read
-          pull-requests: write   # the one plan comment
-        steps:
-    \#(checkout(name: "Check out the pull request's manifests, as data", ref: "${{ github.event.pull_request.head.sha }}", history: "history and tags: --changed-since needs every commit since the tag"))
-    \#(scopeStep)
-    \#(installBinary())
+    \#(planJob(fork: false))
           - name: Annotate the manifests (no secrets needed)
             if: steps.scope.outputs.planned == 'true'
             run: bin/simfleet validate --format github manifests || [ $? -eq 1 ]   # 1: annotated mistakes; a crash fails
@@ -64,17 +53,7 @@ extension Workflows {
 
       # A fork's pull request: no environment, no key; what the change does to the declared
       # states, as the same one comment.
-      plan-fork:
-        needs: build
-        if: github.event.pull_request.head.repo.full_name != github.repository
-        runs-on: ubuntu-24.04
-        permissions:
-          contents: read
-          pull-requests: write   # the one plan comment
-        steps:
-    \#(checkout(name: "Check out the fork's manifests, as data", ref: "${{ github.event.pull_request.head.sha }}", history: "history: the plan compares the change with the base branch"))
-    \#(scopeStep)
-    \#(installBinary())
+    \#(planJob(fork: true))
           - name: Plan what the change does to the declared states, with no key, and keep the pull request's comment
             if: steps.scope.outputs.planned == 'true'
             env:
@@ -117,4 +96,30 @@ extension Workflows {
             if: steps.scope.outputs.planned == 'true'
             run: jq -e '.blastRadius.exceeded == false' "$RUNNER_TEMP/plan.json" > /dev/null || { echo "::error::The plan exceeds the blast radius; after merge, apply it only through the apply workflow's accept-blast-radius input."; exit 1; }
     """#
+
+    /// A plan job up to its plan: this repository's branches, with the environment that
+    /// holds the key, or a fork's, with neither; checked out as data, scoped, the binary checked.
+    static func planJob(fork: Bool) -> String {
+        let head = fork ? """
+              plan-fork:
+                needs: build
+                if: github.event.pull_request.head.repo.full_name != github.repository
+                runs-on: ubuntu-24.04
+            """ : """
+              plan:
+                needs: build
+                if: github.event.pull_request.head.repo.full_name == github.repository
+                runs-on: ubuntu-24.04
+                environment: nexcon-plan   # the key that reads statuses; admits main only
+            """
+        let history = fork ? "history: the plan compares the change with the base branch" : "history and tags: --changed-since needs every commit since the tag"
+        return head + "\n" + #"""
+                permissions:
+                  contents: read
+                  pull-requests: write   # the one plan comment
+                steps:
+            """# + "\n" + checkout(name: "Check out the \(fork ? "fork" : "pull request")'s manifests, as data",
+                                 ref: "${{ github.event.pull_request.head.sha }}", history: history)
+            + "\n" + scopeStep + "\n" + installBinary()
+    }
 }
