@@ -55,6 +55,18 @@ struct ForgeOptions: ParsableArguments {
     }
 }
 
+/// The one drift issue, and how its picture is broken down.
+struct DriftOptions: ParsableArguments {
+    @Flag(help: "Open, update or close the one drift issue (labelled --drift-label, found by its marker): open while the fleet differs, closed with a comment when it matches.")
+    var driftIssue = false
+
+    @Option(help: "The drift issue's label.")
+    var driftLabel = "simfleet-drift"
+
+    @Option(help: "Also break the drift picture (in the drift issue and the step summary) down by this label's values.")
+    var groupBy: String?
+}
+
 /// Where to post, on either forge, with what posting needs of it.
 struct PostingTarget: Sendable {
     enum Forge: Sendable {

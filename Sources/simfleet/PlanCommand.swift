@@ -43,34 +43,23 @@ extension SimfleetCommand {
         @OptionGroup var forge: ForgeOptions
         @OptionGroup var metrics: MetricsOptions
 
-        @Flag(help: "Open, update or close the one drift issue (labelled --drift-label, found by its marker): open while the fleet differs, closed with a comment when it matches.")
-        var driftIssue = false
-
-        @Option(help: "The drift issue's label.")
-        var driftLabel = "simfleet-drift"
+        @OptionGroup var drift: DriftOptions
 
         @Flag(inversion: .prefixedNo, help: "Name, for each step and changed SIM, the commit, author, date and pull request that declared its state and the manifest line that decides it (git blame, one call per file with changes). On by default for markdown, json, --out, the step summary and GitHub posting; off for text and github unless given.")
         var explain: Bool?
-
-        @Option(help: "Also break the drift picture (in the drift issue and the step summary) down by this label's values.")
-        var groupBy: String?
 
         @Flag(help: "A declared-only plan: read no live status and need no key. With --changed-since REF, show what the change since REF does to the declared states: every step it implies if the fleet matched the manifests at the base (a SIM new to them taken to be inactive). Labelled as such in every format, posted like any plan, never applied. For merge and pull requests whose pipelines hold no key.")
         var offline = false
 
         func validate() throws {
             guard offline else { return }
-            if fleet.changedSince == nil {
-                throw ValidationError("--offline plans the change since a base: add --changed-since REF (the branch the change goes into, e.g. origin/main)")
-            }
-            if api.simulator || api.apiURL != nil || api.apiKeyFile != nil {
-                throw ValidationError("--offline reads no live status; drop --simulator, --api-url and --api-key-file")
-            }
-            if driftIssue { throw ValidationError("--drift-issue compares the fleet's live status with the manifests; drop --offline") }
+            if fleet.changedSince == nil { throw ValidationError("--offline plans the change since a base: add --changed-since REF (the branch the change goes into, e.g. origin/main)") }
+            if api.simulator || api.apiURL != nil || api.apiKeyFile != nil { throw ValidationError("--offline reads no live status; drop --simulator, --api-url and --api-key-file") }
+            if drift.driftIssue { throw ValidationError("--drift-issue compares the fleet's live status with the manifests; drop --offline") }
         }
 
         func run() async throws {
-            let posting = forge.prComment || driftIssue
+            let posting = forge.prComment || drift.driftIssue
             // Checked before anything else: a bad GitHub setting is a warning up front, and
             // the plan goes on.
             let target = posting ? forge.target(needsPullRequest: forge.prComment) : nil
@@ -85,7 +74,7 @@ extension SimfleetCommand {
                 if let target {
                     let body = PostedMarkdown.stopped(marker: marker, title: "simfleet plan", commit: target.commit, errors: Output.capturedErrors)
                     if forge.prComment { await target.postComment(body, marker: marker, what: "why there is no plan") }
-                    if driftIssue { await target.updateDriftIssue(.failed(body: body), marker: marker, label: driftLabel) }
+                    if drift.driftIssue { await target.updateDriftIssue(.failed(body: body), marker: marker, label: drift.driftLabel) }
                 }
                 throw error
             }
@@ -93,12 +82,12 @@ extension SimfleetCommand {
                 let markdown = PlanView.markdown(plan.plan, context: plan.context, limit: target.markdownLimit,
                                                  elsewhere: "this run's step summary and the JSON plan (`--out`)")
                 if forge.prComment { await target.postComment(PostedMarkdown.headed(markdown, commit: target.commit), marker: marker) }
-                if driftIssue {
+                if drift.driftIssue {
                     let converged = !plan.plan.hasChanges && plan.plan.errors.isEmpty
                     let body = PostedMarkdown.driftIssue(plan.plan, context: plan.context, picture: plan.picture, commit: target.commit,
                                                          runURL: target.runURL, limit: target.markdownLimit, repair: target.repairAdvice)
                     let count = plan.plan.sims.count { $0.outcome != .unchanged }
-                    await target.updateDriftIssue(converged ? .matches : .differs(count: count, body: body), marker: marker, label: driftLabel)
+                    await target.updateDriftIssue(converged ? .matches : .differs(count: count, body: body), marker: marker, label: drift.driftLabel)
                 }
             }
             recorder.count(plan.plan)
@@ -118,7 +107,7 @@ extension SimfleetCommand {
             request.out = out
             request.commentKey = comment.commentKey
             request.offline = offline
-            let posting = forge.prComment || driftIssue || stepSummary.isRequested
+            let posting = forge.prComment || drift.driftIssue || stepSummary.isRequested
             request.explain = explain ?? (format == .markdown || format == .json || out != nil || posting)
             request.showExplanations = explain == true
             let made: PlanOperation.Result
@@ -128,10 +117,10 @@ extension SimfleetCommand {
                 throw ExitCode(stopped.exitStatus)
             }
             let (plan, context) = (made.plan, made.context)
-            let groups = groupBy.map { label in
+            let groups = drift.groupBy.map { label in
                 Dictionary(made.desired.compactMap { sim in sim.labels[label].map { (sim.icc, $0) } }, uniquingKeysWith: { first, _ in first })
             } ?? [:]
-            let picture = DriftPicture.markdown(plan, groupBy: groupBy, groups: groups)
+            let picture = DriftPicture.markdown(plan, groupBy: drift.groupBy, groups: groups)
             stepSummary.append { room in
                 PostedMarkdown.pictured(PlanView.markdown(plan, context: context, limit: room - (picture?.utf8.count ?? 0) - 2,
                                                           elsewhere: "the JSON plan (`--out`)"), picture)
