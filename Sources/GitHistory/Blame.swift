@@ -16,9 +16,11 @@ public enum Blame {
 
     /// The declarations of `lines` (each SIM's deciding line), or why there are none. git
     /// runs on the repository that holds `folder` (where simfleet was started), hardened
-    /// (`Repository`); a manifest outside it names no commit.
+    /// (`Repository`); a manifest outside it names no commit. With `base` (the merge-base
+    /// of `--changed-since`), lines written since it are found by one walk of the history
+    /// (`LineWalk`), and only the rest by git blame.
     public static func explain(_ lines: [ICC: SourceLocation], from folder: String = FileManager.default.currentDirectoryPath,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) async -> Explanations {
+                               environment: [String: String] = ProcessInfo.processInfo.environment, since base: String? = nil) async -> Explanations {
         guard !lines.isEmpty else { return .none }
         let repository: Repository
         do {
@@ -32,6 +34,13 @@ public enum Blame {
         let files = byFile.keys.sorted()
         let paths = files.map { repository.relativePath(of: $0) }
         let tracked = trackedFiles(paths.compactMap { $0 }, in: repository)
+        let asked = Dictionary(zip(files, paths).compactMap { file, path in
+            path.flatMap { tracked.contains($0) ? ($0, Set(byFile[file]!.map(\.value.line))) : nil }
+        }, uniquingKeysWith: { $0.union($1) })
+        let walked = await Blocking.result { () throws(Never) in
+            base.map { LineWalk.lastChanges(of: asked, since: $0, in: repository) } ?? [:]
+        }.get()
+        let walkedCommits = LineWalk.details(Array(Set(walked.values.flatMap(\.values))).sorted(), in: repository)
         let results = await concurrently(Array(zip(files, paths))) { file, path -> Result<[Int: DeclaringCommit?], BlameFailure> in
             let lines = Set(byFile[file]!.map(\.value.line))
             guard let path else {
@@ -39,6 +48,9 @@ public enum Blame {
             }
             // A file git does not track (new, or never committed): nothing in it is committed.
             guard tracked.contains(path) else { return .success(Dictionary(uniqueKeysWithValues: lines.map { ($0, nil) })) }
+            if let found = walked[path], found.values.allSatisfy({ walkedCommits[$0] != nil }) {
+                return .success(found.mapValues { walkedCommits[$0] })
+            }
             return blame(path: path, lines: lines, in: repository)
         }
         var declared: [ICC: Declaration] = [:]
@@ -60,10 +72,11 @@ public enum Blame {
             }
         }
         // Authors as the commits record them: blame's names pass through a .mailmap, which
-        // the pull request itself could add.
-        let authors = recordedAuthors(Array(commits.keys), in: repository)
-        // A merge commit's subject names the pull request a plain commit's may not.
-        let unnumbered = commits.values.filter { $0.pullRequest == nil }.map(\.id).sorted().prefix(maximumMergeLookups)
+        // the pull request itself could add. The walk's commits were read without it already.
+        let authors = recordedAuthors(commits.keys.filter { walkedCommits[$0] == nil }, in: repository)
+        // A merge commit's subject names the pull request a plain commit's may not. The walk
+        // answered only where no merge came since the base, so its commits need no lookup.
+        let unnumbered = commits.values.filter { $0.pullRequest == nil && walkedCommits[$0.id] == nil }.map(\.id).sorted().prefix(maximumMergeLookups)
         let lookups = anyMergeSince(Array(unnumbered), in: repository) ? Array(unnumbered) : []
         let found = await concurrently(Array(lookups)) { id in mergedPullRequest(id, in: repository) }
         let numbers = Dictionary(zip(lookups, found).compactMap { id, number in number.map { (id, $0) } }, uniquingKeysWith: { a, _ in a })

@@ -70,7 +70,8 @@ public struct PlanOperation: Sendable {
         if request.explain {
             // Every SIM the plan does not leave as it is: its steps, or why it has none.
             let changed = Set(plan.sims.lazy.filter { $0.outcome != .unchanged }.map(\.icc))
-            plan.explanations = await Blame.explain(Explanations.decidingLines(of: changed, among: session.desired), from: context.folder)
+            plan.explanations = await Blame.explain(Explanations.decidingLines(of: changed, among: session.desired), from: context.folder,
+                                                    since: session.scope.changedSince?.mergeBase)
         }
         var rendering = session.context(target)
         rendering.explain = request.showExplanations
