@@ -172,7 +172,7 @@ public struct ManifestBase: Sendable {
         // holds, or an earlier version, is not parsed again. Only each SIM's first version
         // and whether later ones differ are kept.
         let versionPaths = Set(informative.compactMap { versions.paths[$0] })
-        versions.entries.workTree(Set(sources.map(\.path)).union(versionPaths).sorted().compactMap { workTreeBytes($0) })
+        versions.entries.workTree(Set(sources.map(\.path)).union(versionPaths).sorted().compactMap { path in workTreeBytes(path).map { (path, $0) } })
         var history = SIMVersions()
         for sim in versions.entries.distinctSIMs(of: informative.map { (versions.paths[$0] ?? "", versions.contents[$0]!) }) {
             history.add(sim)

@@ -41,8 +41,9 @@ public struct ManifestVersions: Sendable {
     }
 
     private var decoded: [EntryKey: [DesiredSIM]] = [:]
-    /// The work tree's entries (`workTree`).
-    private var current: Set<EntryKey> = []
+    /// The work tree's entries (`workTree`), by file: a version's entries are checked
+    /// against the work tree's file at its own path.
+    private var current: [String: Set<EntryKey>] = [:]
     /// Entries parsed, and versions decoded whole: what tests check the work against.
     public private(set) var entriesParsed = 0
     public private(set) var versionsParsedWhole = 0
@@ -66,7 +67,7 @@ public struct ManifestVersions: Sendable {
     public mutating func distinctSIMs(of versions: [(path: String, bytes: [UInt8])]) -> [DesiredSIM] {
         var seen: Set<EntryKey> = []
         var sims: [DesiredSIM] = []
-        for version in decode(versions, skipping: current) {
+        for version in decode(versions, skippingByPath: current) {
             switch version {
             case .whole(let all): sims += all
             case .entries(let keys): for key in keys where seen.insert(key).inserted { sims += decoded[key]! }
@@ -82,13 +83,14 @@ public struct ManifestVersions: Sendable {
         case entries([EntryKey])
     }
 
-    /// Each version decoded, its entries in `skipping` left out.
-    private mutating func decode(_ versions: [(path: String, bytes: [UInt8])], skipping: Set<EntryKey> = []) -> [Decoded] {
+    /// Each version decoded, its entries in `skippingByPath[its path]` left out.
+    private mutating func decode(_ versions: [(path: String, bytes: [UInt8])], skippingByPath: [String: Set<EntryKey>] = [:]) -> [Decoded] {
         // On every core: each version split, and its entries the work tree holds dropped, so
         // only the few the versions changed reach the tables below.
         let known = decoded
         let split = Parallel.map(versions.count) { index -> (split: ManifestEntries, kept: [(entry: Int, key: EntryKey)], unknown: Bool)? in
             guard let (split, keys) = Self.keys(of: versions[index].bytes) else { return nil }
+            let skipping = skippingByPath[versions[index].path] ?? []
             let kept = keys.enumerated().filter { !skipping.contains($0.element) }.map { (entry: $0.offset, key: $0.element) }
             return (split, kept, kept.contains { known[$0.key] == nil })
         }
@@ -179,10 +181,12 @@ public struct ManifestVersions: Sendable {
         return BaseDifference(sims: sims, identicalLines: workKeys.indices.filter { inBase.contains(workKeys[$0]) }.map(workSplit.lineRange(of:)))
     }
 
-    /// Work-tree files' entries: a version's entry equal to one of them declares what the
-    /// work tree declares, so it adds nothing to a union of versions and is not parsed.
-    public mutating func workTree(_ files: [[UInt8]]) {
-        for keys in Parallel.map(files.count, { Self.keys(of: files[$0])?.keys ?? [] }) { current.formUnion(keys) }
+    /// Work-tree files' entries: a version's entry equal to one of its path's declares what
+    /// the work tree declares, so it adds nothing to a union of versions and is not parsed.
+    /// Each file's table is built on a core of its own.
+    public mutating func workTree(_ files: [(path: String, bytes: [UInt8])]) {
+        let tables = Parallel.map(files.count) { Set(Self.keys(of: files[$0].bytes)?.keys ?? []) }
+        for (file, table) in zip(files, tables) { current[file.path, default: []].formUnion(table) }
     }
 }
 

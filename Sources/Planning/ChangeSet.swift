@@ -32,10 +32,17 @@ public struct ChangeSet: Sendable, Hashable {
         before.reserveCapacity(base.count)
         for sim in base where !untrustedFiles.contains(sim.location.path) { before[sim.icc] = sim }
         var changed: [DesiredSIM] = []
+        // What is known of each file, looked up once per file: SIMs come file by file.
+        var file: (path: String, identical: Bool, entries: [Range<Int>]?, incomplete: Bool)?
         for sim in selected {
-            let atBase = identicalFiles.contains(sim.location.path) || identicalEntries[sim.location.path].map { Self.contains($0, sim.location.line) } == true
+            let path = sim.location.path
+            if file?.path != path {
+                file = (path, identicalFiles.contains(path), identicalEntries[path], incompleteFiles.contains(path))
+            }
+            let known = file!
+            let atBase = known.identical || known.entries.map { Self.contains($0, sim.location.line) } == true
                 || before[sim.icc].map { sameDesiredState($0, sim) } == true
-            if !atBase || !history.allMatch(sim) || incompleteFiles.contains(sim.location.path) { changed.append(sim) }
+            if !atBase || !history.allMatch(sim) || known.incomplete { changed.append(sim) }
         }
         var seen: Set<ICC> = []
         let removed = base.filter { !declared.contains($0.icc) && seen.insert($0.icc).inserted }

@@ -69,7 +69,7 @@ import TestSupport
                 identical["m.yaml"] = difference.identicalLines
             }
             var entries = ManifestVersions()
-            entries.workTree([work])
+            entries.workTree([("m.yaml", work)])
             history = SIMVersions(entries.distinctSIMs(of: versions.map { ("m.yaml", $0) }))
         } else {
             history = SIMVersions(versions.flatMap { ManifestDecoder.decode(path: "m.yaml", bytes: $0).sims })

@@ -92,7 +92,7 @@ import TestSupport
     /// changed one back parse two entries, and give only those two SIM versions.
     @Test func onlyChangedEntriesAreParsed() {
         var decoder = ManifestVersions()
-        decoder.workTree([Self.history[0].1])
+        decoder.workTree([("m.yaml", Self.history[0].1)])
         let sims = decoder.distinctSIMs(of: [("m.yaml", Self.history[1].1), ("m.yaml", Self.history[2].1)])
         #expect(sims.map(\.icc) == [TestICC.number(4), TestICC.number(10)])
         #expect(decoder.entriesParsed == 2)
