@@ -48,8 +48,9 @@ struct Git: Sendable {
 
     /// Runs git in `directory` with `fixedEnvironment` set over the child's allowlist. It is
     /// stopped, and the call fails, past `timeout` or past `outputLimit` bytes of output.
+    /// `expectedOutput`: about how many bytes it will write, kept room for at once (no copy as it grows).
     func run(_ arguments: [String], in directory: String, input: [UInt8] = [], fixedEnvironment: [String: String] = [:],
-             timeout: Duration = defaultTimeout, outputLimit: Int = defaultOutputLimit) throws(GitError) -> Output {
+             timeout: Duration = defaultTimeout, outputLimit: Int = defaultOutputLimit, expectedOutput: Int = 0) throws(GitError) -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -81,6 +82,7 @@ struct Git: Sendable {
         var exchange = PipeExchange(input: input, stdin: inputHandle.fileDescriptor, closeInput: { try? inputHandle.close() },
                                     stdout: stdout.fileHandleForReading.fileDescriptor, stderr: stderr.fileHandleForReading.fileDescriptor,
                                     outputLimit: outputLimit, deadline: ContinuousClock.now + timeout)
+        exchange.reserve(min(expectedOutput, outputLimit + 1))
         // One thread feeds and drains all three pipes at once (poll), so neither side can
         // stall the other on a full pipe; past a bound the child is killed and drained.
         let stoppedBecause = exchange.run { reason in
@@ -115,6 +117,10 @@ struct PipeExchange {
     init(input: [UInt8], stdin: Int32, closeInput: @escaping () -> Void, stdout: Int32, stderr: Int32, outputLimit: Int, deadline: ContinuousClock.Instant) {
         (self.input, self.stdin, self.closeInput, self.stdout, self.stderr) = (input, stdin, closeInput, stdout, stderr)
         (self.outputLimit, self.deadline) = (outputLimit, deadline)
+    }
+
+    mutating func reserve(_ bytes: Int) {
+        if bytes > 0 { output.reserveCapacity(bytes) }
     }
 
     /// Runs until both outputs end; `stop` is called once, on the first bound crossed, and

@@ -121,7 +121,7 @@ public struct ManifestBase: Sendable {
             }
         }
         // Sizes first: a version over the file limit is not read, and its path's SIMs count as changed.
-        let sizes = try blobSizes(historyObjects, git: git)
+        let sizes = try blobSizes(historyObjects + entries.map(\.object), git: git)
         let paths = historyPaths(log)
         let incomplete = Set(historyObjects.filter { (sizes[$0] ?? .max) > maximumFileSize }.compactMap { paths[$0] })
         historyObjects.removeAll { (sizes[$0] ?? .max) > maximumFileSize }
@@ -129,7 +129,9 @@ public struct ManifestBase: Sendable {
             throw GitError("--changed-since \(ref): the manifests' versions since \(commit.prefix(7)) add up to more than \(maximumHistoryBytes >> 30) GiB; move the tag forward with a full apply, or plan without --changed-since")
         }
         let baseObjects = entries.map(\.object)
-        let contents = try blobs(baseObjects + historyObjects + (settingsEntry.map { [$0.object] } ?? []), git: git)
+        let wanted = baseObjects + historyObjects + (settingsEntry.map { [$0.object] } ?? [])
+        // Room for the whole answer at once: each blob's bytes and a header line.
+        let contents = try blobs(wanted, git: git, expected: wanted.reduce(0) { $0 + (sizes[$1] ?? 0) + 64 })
         var workTree: [String: [UInt8]] = [:]
         func workTreeBytes(_ path: String) -> [UInt8]? {
             if let bytes = workTree[path] { return bytes }
@@ -140,10 +142,10 @@ public struct ManifestBase: Sendable {
         var identical: Set<String> = []
         var sources: [ManifestSource] = []
         for (entry, bytes) in zip(entries, contents) {
-            if !touched.contains(entry.path), workTreeBytes(entry.path) == bytes {
+            if !touched.contains(entry.path), workTreeBytes(entry.path)?.elementsEqual(bytes) == true {
                 identical.insert(entry.path)
             } else {
-                sources.append(ManifestSource(path: entry.path, bytes: bytes))
+                sources.append(ManifestSource(path: entry.path, bytes: Array(bytes)))
             }
         }
         var versions = Versions(contents: Dictionary(zip(historyObjects, contents[baseObjects.count..<(baseObjects.count + historyObjects.count)]),
@@ -153,7 +155,9 @@ public struct ManifestBase: Sendable {
         // does, and one the merge-base holds is compared as the base already.
         let atBase = Set(baseObjects)
         let informative = historyObjects.filter { object in
-            !atBase.contains(object) && versions.paths[object].map { workTreeBytes($0) != versions.contents[object] } ?? true
+            !atBase.contains(object) && versions.paths[object].map { path in
+                versions.contents[object].map { workTreeBytes(path)?.elementsEqual($0) != true } ?? true
+            } ?? true
         }
         // The base's files compared with the work tree's entry by entry: only the entries
         // the work tree no longer holds are decoded; a file that cannot be compared so is
@@ -181,7 +185,7 @@ public struct ManifestBase: Sendable {
         if let settings {
             if let touching = log.first(where: { $0.changes.contains { $0.path == settings } }) {
                 settingsChange = "\(settings) changed in \(touching.id.prefix(7))"
-            } else if (settingsEntry.map { _ in contents.last! }) != readRegularFile(settings, limit: maximumFileSize) {
+            } else if (settingsEntry.map { _ in Array(contents.last!) }) != readRegularFile(settings, limit: maximumFileSize) {
                 settingsChange = "\(settings) differs from \(commit.prefix(7)) in the work tree"
             }
         }
@@ -192,7 +196,7 @@ public struct ManifestBase: Sendable {
         return ManifestBase(ref: ref, mergeBase: commit, identicalFiles: identical, identicalEntries: identicalEntries,
                             changedFiles: ManifestLoader.assemble(decoded + partial),
                             history: history, commits: commits, versions: versions, settingsChange: settingsChange,
-                            incompleteFiles: incomplete, baseSettings: settingsEntry.map { _ in contents.last! })
+                            incompleteFiles: incomplete, baseSettings: settingsEntry.map { _ in Array(contents.last!) })
     }
 
     /// The loader's `files` that are unchanged since the merge-base, as the loader spells them.
@@ -325,13 +329,15 @@ public struct ManifestBase: Sendable {
     }
 
     /// Every blob's bytes, in one `git cat-file --batch`.
-    static func blobs(_ objects: [String], git: Repository) throws(GitError) -> [[UInt8]] {
+    /// Each object's bytes, as slices of git's one answer: 60 MB of versions are read once
+    /// and never copied.
+    static func blobs(_ objects: [String], git: Repository, expected: Int = 0) throws(GitError) -> [ArraySlice<UInt8>] {
         guard !objects.isEmpty else { return [] }
         // The base's manifests and every version since: up to the history's bound and the base's files.
         let output = try git.run(["cat-file", "--batch"], input: Array(objects.map { $0 + "\n" }.joined().utf8),
-                                 outputLimit: maximumHistoryBytes + Int(UInt32.max))
+                                 outputLimit: maximumHistoryBytes + Int(UInt32.max), expectedOutput: expected)
         guard output.succeeded else { throw .gitFailed("git cat-file failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
-        var result: [[UInt8]] = []
+        var result: [ArraySlice<UInt8>] = []
         var index = 0
         let bytes = output.stdout
         for object in objects {
@@ -341,7 +347,7 @@ public struct ManifestBase: Sendable {
             guard header.count == 3, header[1].elementsEqual("blob".utf8),
                   let size = Int(String(decoding: header[2], as: UTF8.self)), newline + 1 + size < bytes.count + 1
             else { throw .gitFailed("git cat-file gave no blob for \(object)") }
-            result.append(Array(bytes[(newline + 1)..<(newline + 1 + size)]))
+            result.append(bytes[(newline + 1)..<(newline + 1 + size)])
             index = newline + 1 + size + 1
         }
         return result
@@ -391,7 +397,8 @@ public struct ManifestCommit: Sendable, Hashable {
 /// Manifest versions by object id: their bytes, the path each was written at, and those
 /// decoded so far (each once, on every core).
 struct Versions: Sendable {
-    var contents: [String: [UInt8]]
+    /// Each version's bytes, a slice of git's one answer (never copied out of it).
+    var contents: [String: ArraySlice<UInt8>]
     var paths: [String: String]
     /// Each version's SIMs; only their desired states are for use.
     var decoded: [String: [DesiredSIM]] = [:]

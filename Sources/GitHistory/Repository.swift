@@ -81,10 +81,10 @@ public struct Repository: Sendable {
 
     /// Runs `git ARGUMENTS` at the top of the work tree, hardened.
     func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
-             outputLimit: Int = Git.defaultOutputLimit) throws(GitError) -> Git.Output {
+             outputLimit: Int = Git.defaultOutputLimit, expectedOutput: Int = 0) throws(GitError) -> Git.Output {
         try git.run(hardening + ["--git-dir=\(gitDirectory)", "--work-tree=\(top)"] + arguments, in: top, input: input,
                     fixedEnvironment: environment.merging(["GIT_CEILING_DIRECTORIES": PathName.parent(of: top)]) { $1 },
-                    outputLimit: outputLimit)
+                    outputLimit: outputLimit, expectedOutput: expectedOutput)
     }
 
     /// `path` (as the user spells it, from the starting folder) relative to the top, if it

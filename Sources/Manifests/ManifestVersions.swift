@@ -35,9 +35,9 @@ public struct ManifestVersions: Sendable {
     }
 
     /// A version's split and its entries' keys.
-    private static func keys(of bytes: [UInt8]) -> (split: ManifestEntries, keys: [EntryKey])? {
+    private static func keys(of bytes: ArraySlice<UInt8>) -> (split: ManifestEntries, keys: [EntryKey])? {
         guard let split = ManifestEntries(bytes) else { return nil }
-        return (split, split.entries.map { EntryKey(context: split.context, text: bytes[$0]) })
+        return (split, split.entries.map { EntryKey(context: split.context, text: bytes.within($0)) })
     }
 
     private var decoded: [EntryKey: [DesiredSIM]] = [:]
@@ -51,7 +51,7 @@ public struct ManifestVersions: Sendable {
     public init() {}
 
     /// The SIMs each version declares, in order, as decoding it whole would give them.
-    public mutating func sims(of versions: [(path: String, bytes: [UInt8])]) -> [[DesiredSIM]] {
+    public mutating func sims(of versions: [(path: String, bytes: ArraySlice<UInt8>)]) -> [[DesiredSIM]] {
         decode(versions).map { version in
             switch version {
             case .whole(let sims): sims
@@ -64,7 +64,7 @@ public struct ManifestVersions: Sendable {
     /// none the work tree holds (`workTree`), which are not even parsed: a union of
     /// versions gains nothing from a version it has, or from one equal to the work tree's.
     /// 2,000 versions of 1,000-SIM files come to about 6,000 entries, not 2,000,000 SIMs.
-    public mutating func distinctSIMs(of versions: [(path: String, bytes: [UInt8])]) -> [DesiredSIM] {
+    public mutating func distinctSIMs(of versions: [(path: String, bytes: ArraySlice<UInt8>)]) -> [DesiredSIM] {
         var seen: Set<EntryKey> = []
         var sims: [DesiredSIM] = []
         for version in decode(versions, skippingByPath: current) {
@@ -84,7 +84,7 @@ public struct ManifestVersions: Sendable {
     }
 
     /// Each version decoded, its entries in `skippingByPath[its path]` left out.
-    private mutating func decode(_ versions: [(path: String, bytes: [UInt8])], skippingByPath: [String: Set<EntryKey>] = [:]) -> [Decoded] {
+    private mutating func decode(_ versions: [(path: String, bytes: ArraySlice<UInt8>)], skippingByPath: [String: Set<EntryKey>] = [:]) -> [Decoded] {
         // On every core: each version split, and its entries the work tree holds dropped, so
         // only the few the versions changed reach the tables below.
         let known = decoded
@@ -135,17 +135,17 @@ public struct ManifestVersions: Sendable {
     /// surroundings, each entry's SIMs found by the lines it spans and moved back to the
     /// lines they hold in the version; nil when that document has any error, which the
     /// whole version may explain differently.
-    private static func parse(_ indices: [Int], of version: (path: String, bytes: [UInt8]), split: ManifestEntries) -> [[DesiredSIM]]? {
-        var document = Array(version.bytes[..<split.blockStart])
+    private static func parse(_ indices: [Int], of version: (path: String, bytes: ArraySlice<UInt8>), split: ManifestEntries) -> [[DesiredSIM]]? {
+        var document = Array(version.bytes.within(0..<split.blockStart))
         var starts: [Int] = []
         var line = split.linesBeforeBlock + 1
         for index in indices {
             starts.append(line)
-            document += version.bytes[split.entries[index]]
+            document += version.bytes.within(split.entries[index])
             line += split.lineRange(of: index).count
         }
         starts.append(line)
-        document += version.bytes[split.blockEnd...]
+        document += version.bytes.within(split.blockEnd..<version.bytes.count)
         let file = ManifestDecoder.decode(path: version.path, bytes: document)
         guard !file.diagnostics.hasErrors, file.omittedDiagnostics == 0 else { return nil }
         var entries = [[DesiredSIM]](repeating: [], count: indices.count)
@@ -169,13 +169,13 @@ public struct ManifestVersions: Sendable {
     /// entry (different surroundings, a split the text does not allow, an entry that does
     /// not decode cleanly): decode the base whole.
     public static func difference(base: (path: String, bytes: [UInt8]), work: [UInt8]?) -> BaseDifference? {
-        guard let work, let (baseSplit, baseKeys) = keys(of: base.bytes), let (workSplit, workKeys) = keys(of: work),
+        guard let work, let (baseSplit, baseKeys) = keys(of: base.bytes[...]), let (workSplit, workKeys) = keys(of: work[...]),
               baseSplit.context == workSplit.context else { return nil }
         let inBase = Set(baseKeys), inWork = Set(workKeys)
         let gone = baseKeys.indices.filter { !inWork.contains(baseKeys[$0]) }
         var sims: [DesiredSIM] = []
         if !gone.isEmpty {
-            guard let parsed = parse(gone, of: base, split: baseSplit) else { return nil }
+            guard let parsed = parse(gone, of: (base.path, base.bytes[...]), split: baseSplit) else { return nil }
             sims = parsed.flatMap { $0 }
         }
         return BaseDifference(sims: sims, identicalLines: workKeys.indices.filter { inBase.contains(workKeys[$0]) }.map(workSplit.lineRange(of:)))
@@ -185,7 +185,7 @@ public struct ManifestVersions: Sendable {
     /// the work tree declares, so it adds nothing to a union of versions and is not parsed.
     /// Each file's table is built on a core of its own.
     public mutating func workTree(_ files: [(path: String, bytes: [UInt8])]) {
-        let tables = Parallel.map(files.count) { Set(Self.keys(of: files[$0].bytes)?.keys ?? []) }
+        let tables = Parallel.map(files.count) { Set(Self.keys(of: files[$0].bytes[...])?.keys ?? []) }
         for (file, table) in zip(files, tables) { current[file.path, default: []].formUnion(table) }
     }
 }
@@ -221,13 +221,14 @@ struct ManifestEntries {
 
     private init() {}
 
-    init?(_ bytes: [UInt8]) {
+    /// Offsets are from the first byte of `bytes`, wherever the slice starts.
+    init?(_ bytes: ArraySlice<UInt8>) {
         guard let found = bytes.withUnsafeBufferPointer({ Self.split($0) }) else { return nil }
         self = found
         var hasher = Hasher()
-        bytes[..<blockStart].withUnsafeBytes { hasher.combine(bytes: $0) }
+        bytes.within(0..<blockStart).withUnsafeBytes { hasher.combine(bytes: $0) }
         hasher.combine(0xFF as UInt8)
-        bytes[blockEnd...].withUnsafeBytes { hasher.combine(bytes: $0) }
+        bytes.within(blockEnd..<bytes.count).withUnsafeBytes { hasher.combine(bytes: $0) }
         context = hasher.finalize()
     }
 
@@ -318,5 +319,13 @@ struct ManifestEntries {
         split.lastEntryLineCount = end - current
         split.blockEnd = lines[end - 1].upperBound
         return split
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    /// The bytes at `range`, counted from the slice's first byte (a version read as a slice
+    /// of git's whole answer starts where that answer put it).
+    func within(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        self[(startIndex + range.lowerBound)..<(startIndex + range.upperBound)]
     }
 }

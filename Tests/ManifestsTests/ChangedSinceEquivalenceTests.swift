@@ -70,7 +70,7 @@ import TestSupport
             }
             var entries = ManifestVersions()
             entries.workTree([("m.yaml", work)])
-            history = SIMVersions(entries.distinctSIMs(of: versions.map { ("m.yaml", $0) }))
+            history = SIMVersions(entries.distinctSIMs(of: versions.map { ("m.yaml", $0[...]) }))
         } else {
             history = SIMVersions(versions.flatMap { ManifestDecoder.decode(path: "m.yaml", bytes: $0).sims })
         }
