@@ -132,7 +132,10 @@ public struct FleetSession: Sendable {
         }
         let untrusted = Set(manifests.changedFiles.diagnostics.filter { $0.severity == .error }.map(\.location.path))
         let identicalFiles = manifests.identicalFiles(among: set.files), identicalEntries = manifests.identicalEntries(among: set.files)
-        let changes = ChangeSet.compare(selected: selected, declared: Set(set.sims.map(\.icc)), identicalFiles: identicalFiles,
+        // Which of the base's SIMs the work tree still declares: a set of the few, not of the fleet.
+        let atBaseICCs = Set(manifests.changedFiles.sims.map(\.icc))
+        let stillDeclared = Set(set.sims.lazy.map(\.icc).filter(atBaseICCs.contains))
+        let changes = ChangeSet.compare(selected: selected, declared: stillDeclared, identicalFiles: identicalFiles,
                                         identicalEntries: identicalEntries,
                                         base: manifests.changedFiles.sims, untrustedFiles: untrusted, history: manifests.history,
                                         incompleteFiles: manifests.incompleteFiles(among: set.files))

@@ -16,7 +16,7 @@ public struct ChangeSet: Sendable, Hashable {
 
     /// - Parameters:
     ///   - selected: the work tree's SIMs in scope.
-    ///   - declared: every ICC the work tree's manifests declare.
+    ///   - declared: the ICCs the work tree's manifests declare (those of `base` suffice).
     ///   - identicalFiles: work-tree files whose bytes equal the base's at the same path.
     ///   - identicalEntries: in other work-tree files, the lines of entries the base's file
     ///     at the same path holds word for word (sorted ranges, end excluded).
