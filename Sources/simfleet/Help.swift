@@ -73,7 +73,7 @@ enum Help {
           --parallelism N: requests in flight and pooled connections (default 16)
           --rate N: at most N requests per second
           --config FILE: settings file (default simfleet.yaml if present), with statusMap, blastRadius and policy rules
-          --explain / --no-explain: name under each text step the commit, author, date, pull request and deciding manifest line (git blame, one process per manifest file with changes); on by default for markdown (a declared column), json (declared objects), --out, the step summary and GitHub posting
+          --explain / --no-explain: name under each text step the commit, author, date, pull request and deciding manifest line (with --changed-since, one walk of the history since the base, git log -p; otherwise, and for what the walk cannot prove, git blame, one process per manifest file with changes); on by default for markdown (a declared column), json (declared objects), --out, the step summary and GitHub posting
           --no-progress: no progress line (shown on standard error only when it is a terminal)
 
         Exit status, for plan (--detailed-exitcode adds 2):

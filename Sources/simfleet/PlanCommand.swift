@@ -45,7 +45,7 @@ extension SimfleetCommand {
 
         @OptionGroup var drift: DriftOptions
 
-        @Flag(inversion: .prefixedNo, help: "Name, for each step and changed SIM, the commit, author, date and pull request that declared its state and the manifest line that decides it (git blame, one call per file with changes). On by default for markdown, json, --out, the step summary and GitHub posting; off for text and github unless given.")
+        @Flag(inversion: .prefixedNo, help: "Name, for each step and changed SIM, the commit, author, date and pull request that declared its state and the manifest line that decides it (one git log walk since the --changed-since base, else git blame per file with changes). On by default for markdown, json, --out, the step summary and GitHub posting; off for text and github unless given.")
         var explain: Bool?
 
         @Flag(help: "A declared-only plan: read no live status and need no key. With --changed-since REF, show what the change since REF does to the declared states: every step it implies if the fleet matched the manifests at the base (a SIM new to them taken to be inactive). Labelled as such in every format, posted like any plan, never applied. For merge and pull requests whose pipelines hold no key.")
