@@ -148,7 +148,7 @@ public struct FleetSession: Sendable {
             atBase[sim.icc] = sim.state
         }
         for sim in planned where identicalFiles.contains(sim.location.path)
-            || identicalEntries[sim.location.path].map({ $0.contains { $0.contains(sim.location.line) } }) == true {
+            || identicalEntries[sim.location.path].map({ ChangeSet.contains($0, sim.location.line) }) == true {
             atBase[sim.icc] = sim.state
         }
         let plannedICCs = Set(planned.map(\.icc))

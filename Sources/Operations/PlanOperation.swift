@@ -58,7 +58,11 @@ public struct PlanOperation: Sendable {
         let context = context
         let parallelism = request.parallelism
         var plan: Plan, target: PlanTarget
-        if request.offline, let atBase = session.declaredAtBase {
+        if request.offline {
+            // Never a live read instead: without the base's states there is no declared-only plan.
+            guard let atBase = session.declaredAtBase else {
+                throw context.refuse("error: --offline found no base to plan from; add --changed-since REF. Nothing was read from NexCon.")
+            }
             (plan, target) = (Planner.plan(desired: session.desired, assumed: atBase, policy: session.policy, managed: session.managed), .declaredOnly)
         } else {
             (plan, target) = try await context.nexCon.open(seed: session.desired, console: context.console) { nexCon, target in

@@ -52,7 +52,7 @@ public struct ChangeSet: Sendable, Hashable {
     }
 
     /// Whether sorted, disjoint `ranges` hold `line`.
-    static func contains(_ ranges: [Range<Int>], _ line: Int) -> Bool {
+    public static func contains(_ ranges: [Range<Int>], _ line: Int) -> Bool {
         var low = 0, high = ranges.count
         while low < high {
             let middle = (low + high) / 2
